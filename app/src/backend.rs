@@ -1,0 +1,12 @@
+//! Everything that only runs on the server: storage, sessions, the live event bus, demo data.
+
+pub mod auth;
+pub mod clock;
+pub mod live;
+pub mod password;
+mod respond;
+pub mod seed;
+pub mod state;
+pub mod store;
+
+pub use state::{AppState, Settings};

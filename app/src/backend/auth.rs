@@ -1,0 +1,151 @@
+//! Who is asking: session cookies in, an [`Actor`] out; and the checks every entry point makes.
+//!
+//! The session is resolved once per request by [`resolve_actor`] (an axum middleware) and read by
+//! server functions, REST routes and the event stream alike.
+
+use axum::extract::{Request, State};
+use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue};
+use axum::middleware::Next;
+use axum::response::Response;
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use cookie::{Cookie, SameSite};
+use sha2::{Digest, Sha256};
+
+use super::state::{AppState, app_state};
+use crate::domain::policy::{Actor, Permission};
+use crate::error::AppError;
+
+pub const SESSION_COOKIE: &str = "fd_session";
+const SESSION_DAYS: i64 = 30;
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// The person a request runs for, if signed in. Put into request extensions by [`resolve_actor`].
+#[derive(Debug, Clone)]
+pub struct CurrentActor(pub Option<Actor>);
+
+/// Middleware: looks up the session cookie and records who is asking.
+pub async fn resolve_actor(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let actor = match session_token(request.headers()) {
+        Some(token) => state
+            .store
+            .session_actor(&hash_token(&token), state.clock.now_ms())
+            .await
+            .unwrap_or_else(|error| {
+                tracing::error!(%error, "could not look up a session");
+                None
+            }),
+        None => None,
+    };
+    request.extensions_mut().insert(CurrentActor(actor));
+    next.run(request).await
+}
+
+/// The signed-in person, from request parts prepared by [`resolve_actor`].
+pub fn actor_from_parts(parts: &Parts) -> Option<Actor> {
+    parts
+        .extensions
+        .get::<CurrentActor>()
+        .and_then(|current| current.0.clone())
+}
+
+/// The signed-in person inside a server function, if any.
+pub fn current_actor() -> Option<Actor> {
+    leptos::prelude::use_context::<Parts>().and_then(|parts| actor_from_parts(&parts))
+}
+
+/// The signed-in person inside a server function, or `Unauthorized`.
+pub fn require_actor() -> Result<Actor, AppError> {
+    current_actor().ok_or(AppError::Unauthorized)
+}
+
+/// The signed-in person, who must hold `permission`.
+pub fn require_permission(permission: Permission) -> Result<Actor, AppError> {
+    let actor = require_actor()?;
+    if actor.can(permission) {
+        Ok(actor)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Starts a session for `user_id` and sets its cookie on the server function's response.
+pub async fn start_session(user_id: i64) -> Result<(), AppError> {
+    let state = app_state();
+    let token = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
+    let now = state.clock.now_ms();
+    state
+        .store
+        .create_session(user_id, &hash_token(&token), now, now + SESSION_DAYS * DAY_MS)
+        .await?;
+    let cookie = Cookie::build((SESSION_COOKIE, token))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.settings.secure_cookies)
+        .max_age(cookie::time::Duration::days(SESSION_DAYS))
+        .build();
+    set_cookie(&cookie);
+    Ok(())
+}
+
+/// Ends the current session (if any) and clears its cookie.
+pub async fn end_session() -> Result<(), AppError> {
+    let state = app_state();
+    let token = leptos::prelude::use_context::<Parts>().and_then(|parts| session_token(&parts.headers));
+    if let Some(token) = token {
+        state.store.delete_session(&hash_token(&token)).await?;
+    }
+    let mut cookie = Cookie::build((SESSION_COOKIE, "")).path("/").build();
+    cookie.make_removal();
+    set_cookie(&cookie);
+    Ok(())
+}
+
+fn set_cookie(cookie: &Cookie<'_>) {
+    if let (Some(response), Ok(value)) = (
+        leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),
+        HeaderValue::from_str(&cookie.to_string()),
+    ) {
+        response.append_header(SET_COOKIE, value);
+    }
+}
+
+fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|cookie| cookie.name() == SESSION_COOKIE)
+        .map(|cookie| cookie.value().to_owned())
+        .filter(|token| !token.is_empty())
+}
+
+fn hash_token(token: &str) -> String {
+    URL_SAFE_NO_PAD.encode(Sha256::digest(token.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_session_token_is_found_among_other_cookies() {
+        let mut headers = HeaderMap::new();
+        headers.insert(COOKIE, HeaderValue::from_static("theme=dark; fd_session=abc123; x=y"));
+        assert_eq!(session_token(&headers).as_deref(), Some("abc123"));
+        headers.insert(COOKIE, HeaderValue::from_static("fd_session="));
+        assert_eq!(session_token(&headers), None);
+    }
+
+    #[test]
+    fn tokens_are_stored_hashed() {
+        let hash = hash_token("secret-token");
+        assert_ne!(hash, "secret-token");
+        assert_eq!(hash, hash_token("secret-token"));
+    }
+}

@@ -1,0 +1,163 @@
+//! The one store API over both backends: embedded SQLite (the default) and PostgreSQL (scale-out).
+//!
+//! Queries are written once in the SQL both engines accept (`$1` placeholders, `RETURNING`,
+//! integer times and flags) and run through sqlx's `Any` driver; only the migrations differ.
+
+mod accounts;
+mod events;
+mod sessions;
+mod tickets;
+
+use std::path::Path;
+use std::str::FromStr;
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{Any, AnyPool, Executor, Transaction};
+
+use crate::domain::ticket::TransitionError;
+
+pub use accounts::{NewAccount, NewUser};
+pub use tickets::{NewTicket, StatusFilter, TicketRecord};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("unsupported database URL `{0}`: use sqlite://PATH or postgres://…")]
+    UnsupportedUrl(String),
+    #[error("could not create the database folder {path}: {source}")]
+    CreateDir {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("not found")]
+    NotFound,
+    #[error("{0}")]
+    Conflict(String),
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    #[error("stored data is invalid: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `url`. Does not migrate.
+    pub async fn connect(url: &str) -> StoreResult<Store> {
+        install_default_drivers();
+        let (backend, url) = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            (Backend::Postgres, url.to_owned())
+        } else if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+            (Backend::Sqlite, sqlite_url(path)?)
+        } else {
+            return Err(StoreError::UnsupportedUrl(url.to_owned()));
+        };
+        let max_connections = match backend {
+            Backend::Sqlite => 8,
+            Backend::Postgres => 16,
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(max_connections)
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // WAL lets readers run beside the one writer; NORMAL is durable in WAL mode
+                        // except for the last transactions on power loss, the usual trade-off.
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+                             PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;",
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(&url)
+            .await?;
+        Ok(Store { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Brings the schema up to date. Safe to run on every start.
+    pub async fn migrate(&self) -> StoreResult<()> {
+        match self.backend {
+            Backend::Sqlite => sqlx::migrate!("../migrations/sqlite").run(&self.pool).await?,
+            Backend::Postgres => sqlx::migrate!("../migrations/postgres").run(&self.pool).await?,
+        }
+        Ok(())
+    }
+
+    /// Waits for in-flight queries and closes every connection (SQLite checkpoints its WAL).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// A cheap round trip, for health checks.
+    pub async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Starts a transaction that will append ticket events.
+    ///
+    /// Event ids must become visible in id order, or a live reader that has seen id N could skip a
+    /// smaller id committed later. SQLite has one writer at a time anyway; on Postgres an advisory
+    /// lock makes event-writing transactions commit one after another.
+    async fn begin_event_write(&self) -> StoreResult<Transaction<'static, Any>> {
+        let mut tx = self.pool.begin().await?;
+        if self.backend == Backend::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock(7402)").execute(&mut *tx).await?;
+        }
+        Ok(tx)
+    }
+}
+
+/// Turns a path into a SQLite URL that creates the file, making its folder first.
+fn sqlite_url(path: &str) -> StoreResult<String> {
+    let file = path.split('?').next().unwrap_or(path);
+    if file != ":memory:" {
+        if let Some(parent) = Path::new(file).parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|source| StoreError::CreateDir {
+                path: parent.display().to_string(),
+                source,
+            })?;
+        }
+    }
+    Ok(if path.contains("mode=") {
+        format!("sqlite://{path}")
+    } else if path.contains('?') {
+        format!("sqlite://{path}&mode=rwc")
+    } else {
+        format!("sqlite://{path}?mode=rwc")
+    })
+}
+
+/// Reads a stored enum name back, treating an unknown one as corrupt data rather than panicking.
+fn parse_stored<T: FromStr>(value: &str, what: &str) -> StoreResult<T> {
+    value
+        .parse()
+        .map_err(|_| StoreError::Corrupt(format!("unknown {what} `{value}`")))
+}
+
+/// Whether a database error is a violated unique constraint.
+fn is_unique_violation(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(db) if db.is_unique_violation())
+}

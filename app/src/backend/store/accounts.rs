@@ -1,0 +1,149 @@
+//! Client accounts and the people in the system.
+
+use sqlx::FromRow;
+
+use super::{Store, StoreError, StoreResult, is_unique_violation, parse_stored};
+use crate::domain::people::Person;
+use crate::domain::policy::{Actor, Role, Visibility};
+
+#[derive(Debug, Clone)]
+pub struct NewAccount<'a> {
+    pub name: &'a str,
+    pub slug: &'a str,
+    pub visibility: Visibility,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewUser<'a> {
+    pub account_id: Option<i64>,
+    pub email: &'a str,
+    pub name: &'a str,
+    pub role: Role,
+    pub password_hash: Option<&'a str>,
+}
+
+#[derive(FromRow)]
+pub(super) struct ActorRow {
+    id: i64,
+    name: String,
+    role: String,
+    account_id: Option<i64>,
+    visibility: String,
+}
+
+impl ActorRow {
+    pub(super) fn into_actor(self) -> StoreResult<Actor> {
+        Ok(Actor {
+            user_id: self.id,
+            name: self.name,
+            role: parse_stored(&self.role, "role")?,
+            account_id: self.account_id,
+            visibility: parse_stored(&self.visibility, "visibility")?,
+        })
+    }
+}
+
+/// Columns of an [`ActorRow`], for queries that join `users u` with `accounts a`.
+pub(super) const ACTOR_COLUMNS: &str =
+    "u.id, u.name, u.role, u.account_id, COALESCE(a.visibility, 'own') AS visibility";
+
+#[derive(FromRow)]
+struct PersonRow {
+    id: i64,
+    name: String,
+    email: String,
+    role: String,
+    account_name: Option<String>,
+}
+
+impl Store {
+    pub async fn create_account(&self, account: &NewAccount<'_>, now: i64) -> StoreResult<i64> {
+        sqlx::query_scalar(
+            "INSERT INTO accounts (name, slug, visibility, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        )
+        .bind(account.name)
+        .bind(account.slug)
+        .bind(account.visibility.as_str())
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                StoreError::Conflict(format!("an account with the address `{}` exists", account.slug))
+            } else {
+                e.into()
+            }
+        })
+    }
+
+    /// Adds a person. Emails are compared without regard to case.
+    pub async fn create_user(&self, user: &NewUser<'_>, now: i64) -> StoreResult<i64> {
+        let email = user.email.trim().to_lowercase();
+        sqlx::query_scalar(
+            "INSERT INTO users (account_id, email, name, role, password_hash, active, created_at) \
+             VALUES ($1, $2, $3, $4, $5, 1, $6) RETURNING id",
+        )
+        .bind(user.account_id)
+        .bind(&email)
+        .bind(user.name)
+        .bind(user.role.as_str())
+        .bind(user.password_hash)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(|e| {
+            if is_unique_violation(&e) {
+                StoreError::Conflict(format!("someone already uses {email}"))
+            } else {
+                e.into()
+            }
+        })
+    }
+
+    /// The person behind a user id, if they may still sign in.
+    pub async fn active_actor(&self, user_id: i64) -> StoreResult<Option<Actor>> {
+        let row: Option<ActorRow> = sqlx::query_as(&format!(
+            "SELECT {ACTOR_COLUMNS} FROM users u LEFT JOIN accounts a ON a.id = u.account_id \
+             WHERE u.id = $1 AND u.active = 1"
+        ))
+        .bind(user_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(ActorRow::into_actor).transpose()
+    }
+
+    pub async fn account_name(&self, account_id: i64) -> StoreResult<String> {
+        sqlx::query_scalar("SELECT name FROM accounts WHERE id = $1")
+            .bind(account_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// Active people, staff first, then clients by company.
+    pub async fn active_people(&self) -> StoreResult<Vec<Person>> {
+        let rows: Vec<PersonRow> = sqlx::query_as(
+            "SELECT u.id, u.name, u.email, u.role, a.name AS account_name \
+             FROM users u LEFT JOIN accounts a ON a.id = u.account_id \
+             WHERE u.active = 1 \
+             ORDER BY CASE WHEN u.account_id IS NULL THEN 0 ELSE 1 END, a.name, u.role, u.name",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|row| {
+                Ok(Person {
+                    user_id: row.id,
+                    name: row.name,
+                    email: row.email,
+                    role: parse_stored(&row.role, "role")?,
+                    account_name: row.account_name,
+                })
+            })
+            .collect()
+    }
+
+    pub async fn count_users(&self) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&self.pool).await?)
+    }
+}

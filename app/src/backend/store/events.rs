@@ -1,0 +1,89 @@
+//! The append-only ticket event log, and reading it back for live updates.
+
+use sqlx::{Any, FromRow, Transaction};
+
+use super::tickets::{SCOPE_CLAUSE, scope_params};
+use super::{Store, StoreError, StoreResult};
+use crate::domain::policy::TicketScope;
+use crate::domain::ticket::{LiveEvent, TicketChange, TicketRef};
+
+#[derive(FromRow)]
+struct EventRow {
+    id: i64,
+    ticket_id: i64,
+    data: String,
+}
+
+impl EventRow {
+    fn into_live(self) -> StoreResult<LiveEvent> {
+        Ok(LiveEvent {
+            id: self.id,
+            reference: TicketRef(self.ticket_id),
+            change: serde_json::from_str(&self.data)
+                .map_err(|e| StoreError::Corrupt(format!("event {}: {e}", self.id)))?,
+        })
+    }
+}
+
+impl Store {
+    /// Appends one event inside a transaction opened with `begin_event_write`.
+    pub(super) async fn append_event(
+        tx: &mut Transaction<'static, Any>,
+        ticket_id: i64,
+        actor_id: Option<i64>,
+        change: TicketChange,
+        now: i64,
+    ) -> StoreResult<LiveEvent> {
+        let data = serde_json::to_string(&change)
+            .map_err(|e| StoreError::Corrupt(format!("unserializable event: {e}")))?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO ticket_events (ticket_id, actor_id, kind, data, internal, created_at) \
+             VALUES ($1, $2, $3, $4, 0, $5) RETURNING id",
+        )
+        .bind(ticket_id)
+        .bind(actor_id)
+        .bind(change.kind())
+        .bind(&data)
+        .bind(now)
+        .fetch_one(&mut **tx)
+        .await?;
+        Ok(LiveEvent {
+            id,
+            reference: TicketRef(ticket_id),
+            change,
+        })
+    }
+
+    /// Events after `after_id` on tickets in `scope`, oldest first, at most `limit`.
+    pub async fn events_after(
+        &self,
+        after_id: i64,
+        scope: TicketScope,
+        include_internal: bool,
+        limit: i64,
+    ) -> StoreResult<Vec<LiveEvent>> {
+        let Some((account_id, requester_id)) = scope_params(scope) else {
+            return Ok(Vec::new());
+        };
+        let rows: Vec<EventRow> = sqlx::query_as(&format!(
+            "SELECT e.id, e.ticket_id, e.data FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id \
+             WHERE {SCOPE_CLAUSE} AND e.id > $3 AND (e.internal = 0 OR $4 = 1) \
+             ORDER BY e.id LIMIT $5"
+        ))
+        .bind(account_id)
+        .bind(requester_id)
+        .bind(after_id)
+        .bind(i64::from(include_internal))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter().map(EventRow::into_live).collect()
+    }
+
+    /// The id of the newest event, 0 when there is none: where a fresh live stream starts.
+    pub async fn latest_event_id(&self) -> StoreResult<i64> {
+        Ok(sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM ticket_events")
+            .fetch_one(&self.pool)
+            .await?)
+    }
+}

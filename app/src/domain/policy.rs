@@ -1,0 +1,293 @@
+//! The one authorization policy. Every entry point (server function, REST route, event stream,
+//! download) asks it; nothing decides access on its own.
+
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// What a person is in the system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Someone at a client company who files and follows requests.
+    Contact,
+    /// A contact who also manages their company's team.
+    AccountAdmin,
+    /// Agency staff who work tickets.
+    Agent,
+    /// Agency staff who also receive escalations and reports.
+    Lead,
+    /// Agency staff who manage staff, accounts and settings.
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [
+        Role::Contact,
+        Role::AccountAdmin,
+        Role::Agent,
+        Role::Lead,
+        Role::Admin,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Contact => "contact",
+            Role::AccountAdmin => "account_admin",
+            Role::Agent => "agent",
+            Role::Lead => "lead",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Contact => "Contact",
+            Role::AccountAdmin => "Account admin",
+            Role::Agent => "Agent",
+            Role::Lead => "Lead",
+            Role::Admin => "Admin",
+        }
+    }
+
+
+    /// Agency people, as opposed to people at client companies.
+    pub fn is_staff(self) -> bool {
+        matches!(self, Role::Agent | Role::Lead | Role::Admin)
+    }
+}
+
+/// Which requests a client account's contacts may see, chosen by the account admin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Visibility {
+    /// Each contact sees the requests they filed.
+    #[default]
+    OwnRequests,
+    /// Every contact sees every request of the company.
+    Company,
+}
+
+impl Visibility {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Visibility::OwnRequests => "own",
+            Visibility::Company => "company",
+        }
+    }
+
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown name `{0}`")]
+pub struct UnknownName(pub String);
+
+impl FromStr for Role {
+    type Err = UnknownName;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::ALL
+            .into_iter()
+            .find(|role| role.as_str() == s)
+            .ok_or_else(|| UnknownName(s.to_owned()))
+    }
+}
+
+impl FromStr for Visibility {
+    type Err = UnknownName;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        [Visibility::OwnRequests, Visibility::Company]
+            .into_iter()
+            .find(|visibility| visibility.as_str() == s)
+            .ok_or_else(|| UnknownName(s.to_owned()))
+    }
+}
+
+/// The signed-in person on whose behalf a request runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub user_id: i64,
+    pub name: String,
+    pub role: Role,
+    /// The client company of a contact; `None` for staff.
+    pub account_id: Option<i64>,
+    /// The company's visibility mode; meaningless for staff.
+    pub visibility: Visibility,
+}
+
+/// Things a person may be allowed to do, beyond seeing a particular ticket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// File a new request for one's own company.
+    FileRequest,
+    /// See the agency's queue and change tickets on it.
+    WorkQueue,
+    /// Read notes the agency keeps from clients.
+    SeeInternalNotes,
+}
+
+/// Who owns a ticket, as far as access is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TicketOwner {
+    pub account_id: i64,
+    pub requester_id: i64,
+}
+
+/// The tickets a person may see, in a form a store can turn into a query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TicketScope {
+    /// Staff: everything.
+    All,
+    /// Every ticket of one client account.
+    Account(i64),
+    /// Only the tickets one person filed, within their account.
+    Requester { account_id: i64, user_id: i64 },
+    /// Nothing at all (a client without an account: a data error, never an open door).
+    Nothing,
+}
+
+impl TicketScope {
+    pub fn contains(self, owner: TicketOwner) -> bool {
+        match self {
+            TicketScope::All => true,
+            TicketScope::Account(account_id) => owner.account_id == account_id,
+            TicketScope::Requester {
+                account_id,
+                user_id,
+            } => owner.account_id == account_id && owner.requester_id == user_id,
+            TicketScope::Nothing => false,
+        }
+    }
+}
+
+impl Actor {
+    pub fn is_staff(&self) -> bool {
+        self.role.is_staff()
+    }
+
+    pub fn can(&self, permission: Permission) -> bool {
+        match permission {
+            Permission::FileRequest => !self.is_staff() && self.account_id.is_some(),
+            Permission::WorkQueue | Permission::SeeInternalNotes => self.is_staff(),
+        }
+    }
+
+    /// The tickets this person may see.
+    pub fn ticket_scope(&self) -> TicketScope {
+        if self.is_staff() {
+            return TicketScope::All;
+        }
+        match (self.account_id, self.role, self.visibility) {
+            (None, _, _) => TicketScope::Nothing,
+            (Some(account_id), Role::AccountAdmin, _) | (Some(account_id), _, Visibility::Company) => {
+                TicketScope::Account(account_id)
+            }
+            (Some(account_id), _, Visibility::OwnRequests) => TicketScope::Requester {
+                account_id,
+                user_id: self.user_id,
+            },
+        }
+    }
+
+    pub fn may_view(&self, owner: TicketOwner) -> bool {
+        self.ticket_scope().contains(owner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn actor(role: Role, account_id: Option<i64>, visibility: Visibility) -> Actor {
+        Actor {
+            user_id: 10,
+            name: "Test".into(),
+            role,
+            account_id,
+            visibility,
+        }
+    }
+
+    fn any_role() -> impl Strategy<Value = Role> {
+        prop::sample::select(Role::ALL.to_vec())
+    }
+
+    #[test]
+    fn stored_names_round_trip() {
+        for role in Role::ALL {
+            assert_eq!(role.as_str().parse(), Ok(role));
+        }
+        for visibility in [Visibility::OwnRequests, Visibility::Company] {
+            assert_eq!(visibility.as_str().parse(), Ok(visibility));
+        }
+        assert!("root".parse::<Role>().is_err());
+    }
+
+    fn any_visibility() -> impl Strategy<Value = Visibility> {
+        prop::sample::select(vec![Visibility::OwnRequests, Visibility::Company])
+    }
+
+    #[test]
+    fn contacts_in_own_mode_see_only_their_requests() {
+        let contact = actor(Role::Contact, Some(1), Visibility::OwnRequests);
+        assert!(contact.may_view(TicketOwner { account_id: 1, requester_id: 10 }));
+        assert!(!contact.may_view(TicketOwner { account_id: 1, requester_id: 11 }));
+    }
+
+    #[test]
+    fn account_admins_see_the_whole_company_whatever_the_mode() {
+        let admin = actor(Role::AccountAdmin, Some(1), Visibility::OwnRequests);
+        assert!(admin.may_view(TicketOwner { account_id: 1, requester_id: 99 }));
+    }
+
+    #[test]
+    fn staff_work_the_queue_and_clients_file_requests() {
+        let agent = actor(Role::Agent, None, Visibility::default());
+        let contact = actor(Role::Contact, Some(1), Visibility::Company);
+        assert!(agent.can(Permission::WorkQueue) && !agent.can(Permission::FileRequest));
+        assert!(contact.can(Permission::FileRequest) && !contact.can(Permission::WorkQueue));
+        assert!(!contact.can(Permission::SeeInternalNotes));
+    }
+
+    #[test]
+    fn a_client_without_an_account_sees_nothing() {
+        let orphan = actor(Role::Contact, None, Visibility::Company);
+        assert_eq!(orphan.ticket_scope(), TicketScope::Nothing);
+        assert!(!orphan.can(Permission::FileRequest));
+    }
+
+    proptest! {
+        #[test]
+        fn no_client_ever_sees_another_accounts_ticket(
+            role in any_role(),
+            visibility in any_visibility(),
+            own_account in 1i64..50,
+            other_account in 1i64..50,
+            requester in 1i64..50,
+        ) {
+            prop_assume!(!role.is_staff() && own_account != other_account);
+            let client = actor(role, Some(own_account), visibility);
+            prop_assert!(!client.may_view(TicketOwner { account_id: other_account, requester_id: requester }));
+        }
+
+        #[test]
+        fn staff_see_every_ticket(role in any_role(), account in 1i64..50, requester in 1i64..50) {
+            prop_assume!(role.is_staff());
+            prop_assert!(actor(role, None, Visibility::default()).may_view(TicketOwner { account_id: account, requester_id: requester }));
+        }
+
+        #[test]
+        fn everyone_who_files_a_request_can_see_it(role in any_role(), visibility in any_visibility(), account in 1i64..50) {
+            let person = actor(role, Some(account), visibility);
+            prop_assume!(person.can(Permission::FileRequest));
+            prop_assert!(person.may_view(TicketOwner { account_id: account, requester_id: person.user_id }));
+        }
+
+        #[test]
+        fn only_staff_read_internal_notes(role in any_role(), visibility in any_visibility()) {
+            prop_assert_eq!(actor(role, Some(1), visibility).can(Permission::SeeInternalNotes), role.is_staff());
+        }
+    }
+}

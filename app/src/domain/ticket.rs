@@ -1,0 +1,309 @@
+//! Tickets: the status machine, the human reference (`FD-1042`) and the shapes sent to views.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// Where a request stands. Clients see exactly these four.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TicketStatus {
+    New,
+    InProgress,
+    WaitingOnClient,
+    Completed,
+}
+
+/// A status change the machine does not allow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("a request cannot move from {from} to {to}")]
+pub struct TransitionError {
+    pub from: TicketStatus,
+    pub to: TicketStatus,
+}
+
+impl TicketStatus {
+    pub const ALL: [TicketStatus; 4] = [
+        TicketStatus::New,
+        TicketStatus::InProgress,
+        TicketStatus::WaitingOnClient,
+        TicketStatus::Completed,
+    ];
+
+    /// The stable name stored in the database and used in URLs and the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TicketStatus::New => "new",
+            TicketStatus::InProgress => "in_progress",
+            TicketStatus::WaitingOnClient => "waiting_on_client",
+            TicketStatus::Completed => "completed",
+        }
+    }
+
+    /// What people read.
+    pub fn label(self) -> &'static str {
+        match self {
+            TicketStatus::New => "New",
+            TicketStatus::InProgress => "In progress",
+            TicketStatus::WaitingOnClient => "Waiting on client",
+            TicketStatus::Completed => "Completed",
+        }
+    }
+
+    /// Whether the request still needs work from someone.
+    pub fn is_open(self) -> bool {
+        self != TicketStatus::Completed
+    }
+
+    /// The statuses a request may move to from here.
+    ///
+    /// Nothing goes back to `New`: once someone has looked at a request it has been seen.
+    /// A completed request can be reopened (back to `InProgress`).
+    pub fn next_statuses(self) -> &'static [TicketStatus] {
+        use TicketStatus::{Completed, InProgress, New, WaitingOnClient};
+        match self {
+            New => &[InProgress, WaitingOnClient, Completed],
+            InProgress => &[WaitingOnClient, Completed],
+            WaitingOnClient => &[InProgress, Completed],
+            Completed => &[InProgress],
+        }
+    }
+
+    pub fn can_move_to(self, to: TicketStatus) -> bool {
+        self.next_statuses().contains(&to)
+    }
+
+    /// Checks a move against the machine and returns the new status.
+    pub fn move_to(self, to: TicketStatus) -> Result<TicketStatus, TransitionError> {
+        if self.can_move_to(to) {
+            Ok(to)
+        } else {
+            Err(TransitionError { from: self, to })
+        }
+    }
+}
+
+impl fmt::Display for TicketStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.label())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown status `{0}`")]
+pub struct UnknownStatus(pub String);
+
+impl FromStr for TicketStatus {
+    type Err = UnknownStatus;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        TicketStatus::ALL
+            .into_iter()
+            .find(|status| status.as_str() == s)
+            .ok_or_else(|| UnknownStatus(s.to_owned()))
+    }
+}
+
+/// The human reference of a ticket, `FD-1042`. Inside, it is the ticket's integer key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub struct TicketRef(pub i64);
+
+impl TicketRef {
+    pub const PREFIX: &'static str = "FD-";
+}
+
+impl fmt::Display for TicketRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}{}", Self::PREFIX, self.0)
+    }
+}
+
+impl From<TicketRef> for String {
+    fn from(reference: TicketRef) -> Self {
+        reference.to_string()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a request reference like FD-1042")]
+pub struct BadTicketRef(pub String);
+
+impl FromStr for TicketRef {
+    type Err = BadTicketRef;
+
+    /// Accepts `FD-1042`, `fd-1042` and a bare `1042`, as people type them.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let trimmed = s.trim();
+        let digits = trimmed
+            .get(..Self::PREFIX.len())
+            .filter(|prefix| prefix.eq_ignore_ascii_case(Self::PREFIX))
+            .map_or(trimmed, |_| &trimmed[Self::PREFIX.len()..]);
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(BadTicketRef(s.to_owned()));
+        }
+        digits
+            .parse::<i64>()
+            .ok()
+            .filter(|n| *n > 0)
+            .map(TicketRef)
+            .ok_or_else(|| BadTicketRef(s.to_owned()))
+    }
+}
+
+impl TryFrom<String> for TicketRef {
+    type Error = BadTicketRef;
+
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        value.parse()
+    }
+}
+
+/// One line in a list of requests (the client's "My requests" and the staff board).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketSummary {
+    pub reference: TicketRef,
+    pub title: String,
+    pub status: TicketStatus,
+    pub account_name: String,
+    pub requester_name: String,
+    /// Milliseconds since the Unix epoch, UTC.
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+/// One entry of a ticket's history as people may see it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    pub id: i64,
+    pub actor_name: Option<String>,
+    pub change: TicketChange,
+    pub at: i64,
+}
+
+/// What happened to a ticket. Stored in the append-only event log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum TicketChange {
+    Created,
+    StatusChanged {
+        from: TicketStatus,
+        to: TicketStatus,
+    },
+}
+
+impl TicketChange {
+    /// The stable kind name stored beside the event's data.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            TicketChange::Created => "created",
+            TicketChange::StatusChanged { .. } => "status_changed",
+        }
+    }
+}
+
+/// A ticket with everything its page shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketDetail {
+    pub summary: TicketSummary,
+    pub description: String,
+    pub timeline: Vec<TimelineEntry>,
+}
+
+/// An event as it travels to browsers over the live stream.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveEvent {
+    pub id: i64,
+    pub reference: TicketRef,
+    pub change: TicketChange,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn any_status() -> impl Strategy<Value = TicketStatus> {
+        prop::sample::select(TicketStatus::ALL.to_vec())
+    }
+
+    #[test]
+    fn the_walking_path_is_allowed() {
+        let status = TicketStatus::New
+            .move_to(TicketStatus::InProgress)
+            .and_then(|s| s.move_to(TicketStatus::WaitingOnClient))
+            .and_then(|s| s.move_to(TicketStatus::InProgress))
+            .and_then(|s| s.move_to(TicketStatus::Completed));
+        assert_eq!(status, Ok(TicketStatus::Completed));
+    }
+
+    #[test]
+    fn a_completed_request_can_be_reopened_but_never_made_new() {
+        assert!(TicketStatus::Completed.can_move_to(TicketStatus::InProgress));
+        assert_eq!(
+            TicketStatus::Completed.move_to(TicketStatus::New),
+            Err(TransitionError {
+                from: TicketStatus::Completed,
+                to: TicketStatus::New
+            })
+        );
+    }
+
+    #[test]
+    fn status_names_round_trip() {
+        for status in TicketStatus::ALL {
+            assert_eq!(status.as_str().parse::<TicketStatus>(), Ok(status));
+        }
+        assert!("done".parse::<TicketStatus>().is_err());
+    }
+
+    #[test]
+    fn references_parse_as_people_type_them() {
+        assert_eq!("FD-1042".parse(), Ok(TicketRef(1042)));
+        assert_eq!(" fd-7 ".parse(), Ok(TicketRef(7)));
+        assert_eq!("1042".parse(), Ok(TicketRef(1042)));
+        for bad in ["", "FD-", "FD-12a", "FD--3", "FD-0", "XX-12", "FD-99999999999999999999"] {
+            assert!(bad.parse::<TicketRef>().is_err(), "{bad} should be refused");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn nothing_ever_moves_back_to_new(from in any_status()) {
+            prop_assert!(!from.can_move_to(TicketStatus::New));
+        }
+
+        #[test]
+        fn no_status_moves_to_itself(status in any_status()) {
+            prop_assert!(status.move_to(status).is_err());
+        }
+
+        #[test]
+        fn every_open_request_can_be_completed(status in any_status()) {
+            prop_assume!(status.is_open());
+            prop_assert!(status.can_move_to(TicketStatus::Completed));
+        }
+
+        #[test]
+        fn any_walk_of_allowed_moves_can_still_finish(choices in prop::collection::vec(0usize..4, 0..20)) {
+            let mut status = TicketStatus::New;
+            for choice in choices {
+                let next = status.next_statuses();
+                status = status.move_to(next[choice % next.len()]).unwrap();
+            }
+            prop_assert!(status == TicketStatus::Completed || status.can_move_to(TicketStatus::Completed));
+        }
+
+        #[test]
+        fn references_round_trip(n in 1i64..i64::MAX) {
+            let reference = TicketRef(n);
+            prop_assert_eq!(reference.to_string().parse::<TicketRef>(), Ok(reference));
+        }
+
+        #[test]
+        fn reference_parsing_never_panics(s in ".{0,30}") {
+            let _ = s.parse::<TicketRef>();
+        }
+    }
+}

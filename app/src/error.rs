@@ -1,0 +1,93 @@
+//! The one error type every server function returns. It crosses the wire, so it carries only what a
+//! person may read: infrastructure failures are logged on the server and arrive here as `Internal`.
+
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+use crate::domain::validation::FieldError;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("Not found.")]
+    NotFound,
+    #[error("Please sign in.")]
+    Unauthorized,
+    #[error("You don't have access to this.")]
+    Forbidden,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Validation(FieldError),
+    #[error("The request was malformed: {0}")]
+    BadRequest(String),
+    #[error("Too many attempts. Please wait a moment and try again.")]
+    RateLimited,
+    #[error("We couldn't reach the server. Check your connection and try again.")]
+    Unreachable,
+    #[error("Something went wrong on our side. Please try again.")]
+    Internal,
+}
+
+impl AppError {
+    /// The HTTP status this error is sent with.
+    pub fn status_code(&self) -> u16 {
+        match self {
+            AppError::NotFound => 404,
+            AppError::Unauthorized => 401,
+            AppError::Forbidden => 403,
+            AppError::Conflict(_) => 409,
+            AppError::Validation(_) => 422,
+            AppError::BadRequest(_) => 400,
+            AppError::RateLimited => 429,
+            AppError::Unreachable => 502,
+            AppError::Internal => 500,
+        }
+    }
+
+    /// The message for one form field, if this error is about it.
+    pub fn field_message(&self, field: &str) -> Option<String> {
+        match self {
+            AppError::Validation(error) if error.field == field => Some(error.message.clone()),
+            _ => None,
+        }
+    }
+}
+
+impl From<FieldError> for AppError {
+    fn from(error: FieldError) -> Self {
+        AppError::Validation(error)
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(message)
+            | ServerFnErrorErr::MissingArg(message)
+            | ServerFnErrorErr::Deserialization(message)
+            | ServerFnErrorErr::UnsupportedRequestMethod(message) => AppError::BadRequest(message),
+            ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => AppError::Unreachable,
+            _ => AppError::Internal,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn malformed_calls_are_the_callers_fault() {
+        let error = AppError::from_server_fn_error(ServerFnErrorErr::Args("missing field".into()));
+        assert_eq!(error.status_code(), 400);
+    }
+
+    #[test]
+    fn errors_survive_the_wire() {
+        let error = AppError::Validation(FieldError::new("title", "Give it a title."));
+        assert_eq!(AppError::de(error.ser()), error);
+    }
+}

@@ -1,0 +1,70 @@
+//! Pages and components. Mobile first; every list has loading, empty and error states.
+
+pub mod browser;
+pub mod components;
+pub mod portal;
+pub mod session;
+pub mod sign_in_page;
+pub mod staff;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+use self::components::live::{LiveToasts, provide_live};
+use self::components::not_found::NotFoundPage;
+use self::portal::{home_page::HomePage, new_request_page::NewRequestPage, ticket_page::TicketPage};
+use self::session::provide_session;
+use self::sign_in_page::SignInPage;
+use self::staff::board_page::BoardPage;
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
+                <meta name="theme-color" content="#1d4ed8"/>
+                <meta name="description" content="Frontdoor: file, follow and work support requests."/>
+                <link rel="icon" href="/icon.svg" type="image/svg+xml"/>
+                <link rel="manifest" href="/manifest.webmanifest"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let session = provide_session();
+    let live = provide_live();
+    // Live updates start once we know who is signed in, after the data the page was built from.
+    Effect::new(move |_| {
+        if let Some(Ok(Some(me))) = session.get() {
+            live.connect(me.live_cursor);
+        }
+    });
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/frontdoor.css"/>
+        <Router>
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async/>
+                <Route path=path!("/requests/new") view=NewRequestPage ssr=SsrMode::Async/>
+                <Route path=path!("/requests/:reference") view=TicketPage ssr=SsrMode::Async/>
+                <Route path=path!("/board") view=BoardPage ssr=SsrMode::Async/>
+            </Routes>
+        </Router>
+        <LiveToasts/>
+    }
+}

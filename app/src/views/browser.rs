@@ -1,0 +1,11 @@
+//! The few things only a browser can do. On the server they do nothing.
+
+/// A full page load of `path`: after signing in or out, every piece of state starts over.
+pub fn load_page(path: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().set_href(path);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = path;
+}

@@ -1,0 +1,8 @@
+//! Small building blocks shared by pages.
+
+pub mod feedback;
+pub mod header;
+pub mod live;
+pub mod not_found;
+pub mod status;
+pub mod time;

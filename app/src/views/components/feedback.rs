@@ -1,0 +1,51 @@
+//! Loading, empty and error states.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+#[component]
+pub fn PageLoading() -> impl IntoView {
+    view! {
+        <div class="page-loading" role="status" aria-live="polite">
+            <span class="spinner" aria-hidden="true"></span>
+            <span class="visually-hidden">"Loading…"</span>
+        </div>
+    }
+}
+
+/// Grey placeholder rows while a list loads.
+#[component]
+pub fn ListSkeleton(#[prop(default = 4)] rows: usize) -> impl IntoView {
+    view! {
+        <ul class="skeleton-list" aria-busy="true" aria-label="Loading">
+            {(0..rows).map(|_| view! { <li class="skeleton-row"></li> }).collect_view()}
+        </ul>
+    }
+}
+
+/// What a list shows when it has nothing in it.
+#[component]
+pub fn EmptyState(title: &'static str, children: Children) -> impl IntoView {
+    view! {
+        <div class="empty-state">
+            <h2>{title}</h2>
+            {children()}
+        </div>
+    }
+}
+
+#[component]
+pub fn ErrorPanel(error: AppError) -> impl IntoView {
+    let sign_in = matches!(error, AppError::Unauthorized);
+    view! {
+        <div class="error-panel" role="alert">
+            <p>{error.to_string()}</p>
+            {if sign_in {
+                view! { <a class="button" href="/signin">"Sign in"</a> }.into_any()
+            } else {
+                view! { <a class="button" href="">"Try again"</a> }.into_any()
+            }}
+        </div>
+    }
+}

@@ -1,0 +1,45 @@
+use leptos::prelude::*;
+
+use super::live::{LinkState, use_live};
+use crate::api::session::{Me, SignOut};
+use crate::views::browser::load_page;
+
+#[component]
+pub fn AppHeader(me: Me) -> impl IntoView {
+    let live = use_live();
+    let sign_out = ServerAction::<SignOut>::new();
+    Effect::new(move |_| {
+        if matches!(sign_out.value().get(), Some(Ok(()))) {
+            load_page("/signin");
+        }
+    });
+    let link_label = move || match live.link.get() {
+        LinkState::Connected => ("live live--on", "Live"),
+        LinkState::Reconnecting => ("live live--off", "Reconnecting…"),
+        LinkState::Idle => ("live", ""),
+    };
+    let home = me.home();
+    let nav_label = if me.is_staff() { "Queue board" } else { "My requests" };
+    let who = match &me.account_name {
+        Some(account) => format!("{} · {account}", me.name),
+        None => format!("{} · {}", me.name, me.role.label()),
+    };
+
+    view! {
+        <header class="app-header">
+            <a class="brand" href=home aria-label=format!("Frontdoor, {nav_label}")>
+                <span class="brand__mark" aria-hidden="true">"FD"</span>
+                <span class="brand__name">"Frontdoor"</span>
+            </a>
+            <span class=move || link_label().0 title="Updates arrive without reloading">
+                {move || link_label().1}
+            </span>
+            <div class="app-header__who">
+                <span class="app-header__name">{who}</span>
+                <ActionForm action=sign_out>
+                    <button type="submit" class="button button--quiet button--small">"Sign out"</button>
+                </ActionForm>
+            </div>
+        </header>
+    }
+}

@@ -1,0 +1,119 @@
+//! The page's live link to the server: one event stream per page, shared by every list on it.
+//!
+//! Lists key their data on [`Live::revision`], so each change a person may see refetches what is
+//! on screen, without a reload.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+
+use crate::domain::ticket::{LiveEvent, TicketChange};
+
+/// How the event stream is doing, for the small indicator in the header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkState {
+    Idle,
+    Connected,
+    Reconnecting,
+}
+
+#[derive(Clone, Copy)]
+pub struct Live {
+    /// Bumped on every event; resources that show tickets read it.
+    pub revision: RwSignal<u64>,
+    /// The newest event received.
+    pub latest: RwSignal<Option<LiveEvent>>,
+    pub link: RwSignal<LinkState>,
+    started: StoredValue<bool>,
+}
+
+impl Live {
+    /// Opens the event stream once per page, after event `cursor`.
+    pub fn connect(self, cursor: i64) {
+        if self.started.get_value() {
+            return;
+        }
+        self.started.set_value(true);
+        #[cfg(feature = "hydrate")]
+        stream::open(self, cursor);
+        #[cfg(not(feature = "hydrate"))]
+        let _ = cursor;
+    }
+
+    /// Asks every list on the page to refetch (after this page changed something itself).
+    pub fn nudge(self) {
+        self.revision.update(|n| *n += 1);
+    }
+}
+
+pub fn provide_live() -> Live {
+    let live = Live {
+        revision: RwSignal::new(0),
+        latest: RwSignal::new(None),
+        link: RwSignal::new(LinkState::Idle),
+        started: StoredValue::new(false),
+    };
+    provide_context(live);
+    live
+}
+
+pub fn use_live() -> Live {
+    expect_context::<Live>()
+}
+
+#[cfg(feature = "hydrate")]
+mod stream {
+    use leptos::prelude::Set;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+    use web_sys::{EventSource, MessageEvent};
+
+    use super::{LinkState, Live};
+
+    pub(super) fn open(live: Live, cursor: i64) {
+        let Ok(source) = EventSource::new(&format!("/events?after={cursor}")) else {
+            live.link.set(LinkState::Reconnecting);
+            return;
+        };
+        let on_ticket = Closure::<dyn FnMut(MessageEvent)>::new(move |message: MessageEvent| {
+            if let Some(event) = message
+                .data()
+                .as_string()
+                .and_then(|data| serde_json::from_str(&data).ok())
+            {
+                live.latest.set(Some(event));
+                live.nudge();
+            }
+        });
+        let on_open = Closure::<dyn FnMut()>::new(move || live.link.set(LinkState::Connected));
+        // The browser reconnects by itself and resumes after the last event id it saw.
+        let on_error = Closure::<dyn FnMut()>::new(move || live.link.set(LinkState::Reconnecting));
+        let _ = source.add_event_listener_with_callback("ticket", on_ticket.as_ref().unchecked_ref());
+        source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        // The stream and its handlers live as long as the page.
+        on_ticket.forget();
+        on_open.forget();
+        on_error.forget();
+        std::mem::forget(source);
+    }
+}
+
+/// A short note when a request changes status, for people not looking at that request.
+#[component]
+pub fn LiveToasts() -> impl IntoView {
+    let live = use_live();
+    let message = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        let Some(event) = live.latest.get() else { return };
+        if let TicketChange::StatusChanged { to, .. } = event.change {
+            message.set(Some(format!("{} is now {}", event.reference, to.label())));
+            set_timeout(move || message.set(None), Duration::from_secs(5));
+        }
+    });
+    view! {
+        <div class="toast-region" role="status" aria-live="polite">
+            {move || message.get().map(|text| view! { <p class="toast">{text}</p> })}
+        </div>
+    }
+}

@@ -1,0 +1,5 @@
+//! The client portal: a company's people file and follow their requests.
+
+pub mod home_page;
+pub mod new_request_page;
+pub mod ticket_page;

@@ -1,0 +1,119 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::session::Me;
+use crate::api::tickets::CreateRequest;
+use crate::domain::ticket::TicketRef;
+use crate::domain::validation::{DESCRIPTION_MAX_CHARS, TITLE_MAX_CHARS};
+use crate::views::components::header::AppHeader;
+use crate::views::session::{Audience, Gate};
+
+#[component]
+pub fn NewRequestPage() -> impl IntoView {
+    view! {
+        <Title text="New request · Frontdoor"/>
+        <Gate audience=Audience::Client let:me>
+            <NewRequest me/>
+        </Gate>
+    }
+}
+
+#[component]
+fn NewRequest(me: Me) -> impl IntoView {
+    let create = ServerAction::<CreateRequest>::new();
+    let filed = move || create.value().get().and_then(Result::ok);
+
+    view! {
+        <AppHeader me/>
+        <main class="page page--narrow">
+            // `Show` re-renders only when the answer flips, so a failed submit keeps the form (and
+            // what was typed in it) on screen.
+            <Show when=move || filed().is_some() fallback=move || view! { <RequestForm create/> }>
+                {move || filed().map(|reference| view! { <Filed reference on_another=move || create.clear()/> })}
+            </Show>
+        </main>
+    }
+}
+
+/// The form. It is never cleared by a failed submit: what was typed stays.
+#[component]
+fn RequestForm(create: ServerAction<CreateRequest>) -> impl IntoView {
+    let error = move || create.value().get().and_then(Result::err);
+    let field_error = move |field: &'static str| move || error().and_then(|e| e.field_message(field));
+    let form_error = move || error().filter(|e| e.field_message("title").is_none() && e.field_message("description").is_none());
+    let title_error = field_error("title");
+    let description_error = field_error("description");
+    let pending = create.pending();
+
+    view! {
+        <a class="back-link" href="/">"← My requests"</a>
+        <h1>"New request"</h1>
+        <p class="lead">"Tell us what you need. We'll reply here and by email."</p>
+        <ActionForm action=create attr:class="form" attr:novalidate=true>
+            <div class="field">
+                <label for="title">"Title"</label>
+                <input
+                    id="title"
+                    name="title"
+                    type="text"
+                    maxlength=TITLE_MAX_CHARS
+                    autocomplete="off"
+                    placeholder="e.g. Contact form stopped sending emails"
+                    aria-invalid=move || title_error().is_some().to_string()
+                    aria-describedby="title-error"
+                />
+                <p id="title-error" class="field-error" role="alert">{title_error}</p>
+            </div>
+            <div class="field">
+                <label for="description">"Description"</label>
+                <textarea
+                    id="description"
+                    name="description"
+                    rows="6"
+                    maxlength=DESCRIPTION_MAX_CHARS
+                    placeholder="What happened, what you expected, and anything we should know."
+                    aria-invalid=move || description_error().is_some().to_string()
+                    aria-describedby="description-error"
+                ></textarea>
+                <p id="description-error" class="field-error" role="alert">{description_error}</p>
+            </div>
+            <Show when=move || form_error().is_some()>
+                <p class="form-error" role="alert">
+                    {move || form_error().map(|e| e.to_string())}
+                    " Your text is still here."
+                </p>
+            </Show>
+            <button type="submit" class="button button--primary button--block" disabled=pending>
+                {move || if pending.get() { "Sending…" } else { "Send request" }}
+            </button>
+        </ActionForm>
+    }
+}
+
+/// The confirmation after filing, with the reference people quote when they call.
+#[component]
+fn Filed<F>(reference: TicketRef, on_another: F) -> impl IntoView
+where
+    F: Fn() + Send + Sync + 'static,
+{
+    view! {
+        <section class="confirmation" role="status" aria-live="polite">
+            <div class="confirmation__icon" aria-hidden="true">"✓"</div>
+            <h1>"Request received"</h1>
+            <p>
+                "Your reference is "
+                <strong class="reference reference--big">{reference.to_string()}</strong>
+                ". We'll keep you posted here as it moves along."
+            </p>
+            <div class="confirmation__actions">
+                <a class="button button--primary button--block" href=format!("/requests/{reference}")>
+                    "View request"
+                </a>
+                <a class="button button--block" href="/">"Back to my requests"</a>
+                <button type="button" class="button button--quiet button--block" on:click=move |_| on_another()>
+                    "File another request"
+                </button>
+            </div>
+        </section>
+    }
+}

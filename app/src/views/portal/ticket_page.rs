@@ -1,0 +1,122 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::session::Me;
+use crate::api::tickets::{TicketView, get_ticket};
+use crate::domain::ticket::{TicketChange, TicketRef, TimelineEntry};
+use crate::error::AppError;
+use crate::views::components::feedback::{ErrorPanel, PageLoading};
+use crate::views::components::header::AppHeader;
+use crate::views::components::live::use_live;
+use crate::views::components::status::{StatusActions, StatusBadge, StatusSteps};
+use crate::views::components::time::ago;
+use crate::views::session::{Audience, Gate};
+
+/// One request: where it stands and what happened so far. Clients and staff both come here.
+#[component]
+pub fn TicketPage() -> impl IntoView {
+    view! {
+        <Gate audience=Audience::SignedIn let:me>
+            <Ticket me/>
+        </Gate>
+    }
+}
+
+#[component]
+fn Ticket(me: Me) -> impl IntoView {
+    let live = use_live();
+    let params = use_params_map();
+    let reference = move || params.read().get("reference").and_then(|r| r.parse::<TicketRef>().ok());
+    let ticket = Resource::new(
+        move || (reference(), live.revision.get()),
+        |(reference, _)| async move {
+            match reference {
+                Some(reference) => get_ticket(reference).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    let back = if me.is_staff() { ("/board", "← Queue board") } else { ("/", "← My requests") };
+
+    view! {
+        <AppHeader me/>
+        <main class="page page--narrow">
+            <a class="back-link" href=back.0>{back.1}</a>
+            <Transition fallback=PageLoading>
+                {move || {
+                    ticket
+                        .get()
+                        .map(|result| match result {
+                            Ok(view) => view! { <TicketDetails view/> }.into_any(),
+                            Err(AppError::NotFound) => {
+                                view! {
+                                    <h1>"Request not found"</h1>
+                                    <p class="lead">"Check the reference, or go back to your list."</p>
+                                }
+                                    .into_any()
+                            }
+                            Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                        })
+                }}
+            </Transition>
+        </main>
+    }
+}
+
+#[component]
+fn TicketDetails(view: TicketView) -> impl IntoView {
+    let TicketView { now, detail, can_work } = view;
+    let summary = detail.summary;
+    let reference = summary.reference;
+    view! {
+        <Title text=format!("{} · {} · Frontdoor", reference, summary.title)/>
+        <article class="ticket" data-ref=reference.to_string()>
+            <p class="ticket__meta">
+                <span class="reference">{reference.to_string()}</span>
+                " · "
+                {summary.account_name}
+                " · filed by "
+                {summary.requester_name}
+                " "
+                {ago(now, summary.created_at)}
+            </p>
+            <h1 class="ticket__title">{summary.title}</h1>
+            <p class="ticket__status">
+                "Status: " <StatusBadge status=summary.status/>
+            </p>
+            <StatusSteps status=summary.status/>
+            {can_work.then(|| view! { <StatusActions reference status=summary.status/> })}
+            <section class="ticket__body">
+                <h2 class="visually-hidden">"Description"</h2>
+                <p class="prose">{detail.description}</p>
+            </section>
+            <section class="timeline">
+                <h2>"History"</h2>
+                <ol>
+                    {detail
+                        .timeline
+                        .into_iter()
+                        .rev()
+                        .map(|entry| view! { <TimelineItem entry now/> })
+                        .collect_view()}
+                </ol>
+            </section>
+        </article>
+    }
+}
+
+#[component]
+fn TimelineItem(entry: TimelineEntry, now: i64) -> impl IntoView {
+    let who = entry.actor_name.unwrap_or_else(|| "Frontdoor".to_owned());
+    let what = match entry.change {
+        TicketChange::Created => format!("{who} filed the request"),
+        TicketChange::StatusChanged { to, .. } => format!("{who} moved it to {}", to.label()),
+    };
+    view! {
+        <li class="timeline__item">
+            <span class="timeline__what">{what}</span>
+            <span class="timeline__when">{ago(now, entry.at)}</span>
+        </li>
+    }
+}

@@ -1,0 +1,3 @@
+//! The agency's side: the live queue board.
+
+pub mod board_page;

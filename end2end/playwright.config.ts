@@ -1,0 +1,30 @@
+import { defineConfig, devices } from '@playwright/test';
+
+// The test command (scripts/test.sh) starts the real `frontdoor` binary and passes its address.
+const baseURL = process.env.FRONTDOOR_URL ?? 'http://127.0.0.1:3000';
+
+// Debian's Chromium: Playwright's own browser download cannot reach its CDN from here.
+export const chromiumLaunch = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+};
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 30_000,
+  expect: { timeout: 5_000 },
+  workers: 2,
+  forbidOnly: !!process.env.CI,
+  reporter: [['list']],
+  use: {
+    baseURL,
+    launchOptions: chromiumLaunch,
+    trace: 'retain-on-failure',
+  },
+  projects: [
+    // The people we build for first: a client on a phone.
+    { name: 'phone', use: { ...devices['iPhone 13'], browserName: 'chromium' } },
+    { name: 'desktop', use: { ...devices['Desktop Chrome'], viewport: { width: 1440, height: 900 } } },
+  ],
+});

@@ -1,0 +1,108 @@
+# Shared settings and idempotent installers for Frontdoor's scripts. Source it; do not run it.
+# Everything installed lives under $FRONTDOOR_CACHE (default ~/.cache/frontdoor), outside the clone,
+# so that a fresh clone reuses tools and build output.
+
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+FRONTDOOR_CACHE=${FRONTDOOR_CACHE:-$HOME/.cache/frontdoor}
+TOOLS=$FRONTDOOR_CACHE/tools
+NPM_TOOLS=$FRONTDOOR_CACHE/npm
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$FRONTDOOR_CACHE/target}
+export PATH=$TOOLS/bin:$NPM_TOOLS/node_modules/.bin:$HOME/.cargo/bin:$PATH
+export RUSTUP_AUTO_INSTALL=0
+SITE=$ROOT/target/site
+BINARYEN_VERSION=132.0.0
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# The wasm-bindgen CLI must be exactly the version of the crate in Cargo.lock.
+wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
+}
+
+ensure_wasm_target() {
+  rustup target list --installed | grep -qx wasm32-unknown-unknown && return
+  say "adding the wasm32 target"
+  rustup target add wasm32-unknown-unknown
+}
+
+ensure_wasm_bindgen() {
+  local want; want=$(wasm_bindgen_version)
+  if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" = "$want" ]; then return; fi
+  say "installing wasm-bindgen-cli $want (a few minutes, once)"
+  # Not --locked: its lockfile pins a crate version the registry no longer has.
+  cargo install wasm-bindgen-cli --version "$want" --root "$TOOLS" --force
+}
+
+ensure_wasm_opt() {
+  if [ -x "$NPM_TOOLS/node_modules/.bin/wasm-opt" ]; then return; fi
+  say "installing wasm-opt (binaryen $BINARYEN_VERSION from npm)"
+  mkdir -p "$NPM_TOOLS"
+  [ -f "$NPM_TOOLS/package.json" ] || echo '{"private":true}' >"$NPM_TOOLS/package.json"
+  (cd "$NPM_TOOLS" && npm install --no-audit --no-fund --loglevel=error "binaryen@$BINARYEN_VERSION")
+}
+
+# Debian packages, installed only when missing: apt-get update is slow, so run it only then.
+ensure_apt() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return
+  say "installing ${missing[*]}"
+  local sudo=(); [ "$(id -u)" = 0 ] || sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+ensure_site_tools() {
+  ensure_wasm_target
+  ensure_wasm_bindgen
+  ensure_wasm_opt
+}
+
+# Builds the browser side into $SITE, as `cargo leptos build --release` would:
+# wasm (size-optimised profile) → wasm-bindgen → wasm-opt -Oz → $SITE/pkg, plus CSS and public/.
+build_site() {
+  say "building the browser app (wasm)"
+  cargo build -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release --features hydrate
+  local wasm=$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/frontend.wasm
+  local staging=$FRONTDOOR_CACHE/site-staging
+  rm -rf "$staging" && mkdir -p "$staging"
+  wasm-bindgen --target web --no-typescript --out-name frontdoor --out-dir "$staging" "$wasm"
+  # Skip the slow optimiser when the input has not changed since the last run.
+  local sum; sum=$(sha256sum "$staging/frontdoor_bg.wasm" | cut -c1-64)
+  local cached=$FRONTDOOR_CACHE/wasm-opt-cache/$sum.wasm
+  if [ ! -f "$cached" ]; then
+    say "optimising the wasm (wasm-opt -Oz)"
+    mkdir -p "$(dirname "$cached")"
+    wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+      --enable-reference-types --enable-multivalue --enable-mutable-globals \
+      "$staging/frontdoor_bg.wasm" -o "$cached.tmp" && mv "$cached.tmp" "$cached"
+  fi
+  rm -rf "$SITE" && mkdir -p "$SITE/pkg"
+  cp -r "$ROOT/public/." "$SITE/"
+  cp "$cached" "$SITE/pkg/frontdoor.wasm"
+  cp "$staging/frontdoor.js" "$SITE/pkg/frontdoor.js"
+  cp "$ROOT/style/main.css" "$SITE/pkg/frontdoor.css"
+}
+
+# The wasm sizes, raw and brotli-compressed, as "raw brotli" in bytes.
+wasm_sizes() {
+  local wasm=$SITE/pkg/frontdoor.wasm
+  echo "$(stat -c %s "$wasm") $(brotli -c -q 11 "$wasm" | wc -c)"
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# wait_http URL SECONDS: waits until URL answers 200.
+wait_http() {
+  local url=$1 deadline=$((SECONDS + $2))
+  until curl -sf -o /dev/null "$url"; do
+    [ $SECONDS -lt $deadline ] || return 1
+    sleep 0.2
+  done
+}

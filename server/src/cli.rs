@@ -1,0 +1,111 @@
+//! Command line and environment: every setting has a flag, an environment variable and a default.
+
+use std::net::SocketAddr;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "frontdoor",
+    version,
+    about = "Frontdoor: a customer care portal for agencies and their clients",
+    long_about = "Frontdoor: a customer care portal for agencies and their clients.\n\n\
+        With no command, `frontdoor` serves the portal (the same as `frontdoor serve`).\n\
+        Data lives in an embedded SQLite file by default; point DATABASE_URL at PostgreSQL to run\n\
+        several instances side by side.",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    /// Where data lives: sqlite://PATH (embedded, the default) or postgres://USER:PASSWORD@HOST/DB
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/frontdoor.db", global = true)]
+    pub database_url: String,
+
+    /// How logs are written to stderr (filter them with RUST_LOG, e.g. RUST_LOG=debug)
+    #[arg(long, env = "FRONTDOOR_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+
+    #[command(flatten)]
+    pub serve: ServeArgs,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the portal (the default). Migrates the database first.
+    Serve(ServeArgs),
+    /// Bring the database schema up to date, then exit.
+    Migrate,
+    /// Fill an empty database with a demo agency, three client companies and their requests.
+    SeedDemo(SeedArgs),
+    /// Create an agency administrator who can sign in with a password.
+    CreateAdmin(CreateAdminArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on
+    #[arg(long, env = "FRONTDOOR_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+
+    /// Folder with the built web assets (pkg/ with the wasm, js and css)
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: String,
+
+    /// Demo mode: seed demo data into an empty database and offer "sign in as" any demo person.
+    /// Never use it for real data.
+    #[arg(long, env = "FRONTDOOR_DEMO")]
+    pub demo: bool,
+
+    /// Mark session cookies Secure; turn on whenever the portal is served over HTTPS
+    #[arg(long, env = "FRONTDOOR_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct SeedArgs {
+    /// How many requests to create
+    #[arg(long, default_value_t = 200)]
+    pub tickets: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct CreateAdminArgs {
+    /// Their email address (they sign in with it)
+    #[arg(long)]
+    pub email: String,
+
+    /// Their name as others see it
+    #[arg(long)]
+    pub name: String,
+
+    /// Their password (at least 12 characters); read from the environment so it stays out of shell history
+    #[arg(long, env = "FRONTDOOR_ADMIN_PASSWORD", hide_env_values = true)]
+    pub password: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn no_command_means_serve_with_flags_at_the_top() {
+        let cli = Cli::try_parse_from(["frontdoor", "--addr", "127.0.0.1:4000", "--demo"]).unwrap();
+        assert!(cli.command.is_none());
+        assert_eq!(cli.serve.addr.port(), 4000);
+        assert!(cli.serve.demo);
+    }
+}

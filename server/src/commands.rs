@@ -1,0 +1,166 @@
+//! What each subcommand does.
+
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use app::backend::clock::Clock;
+use app::backend::live::EventBus;
+use app::backend::password::hash_password;
+use app::backend::seed::{DEMO_PASSWORD, SeedOutcome, seed_demo as seed};
+use app::backend::store::{NewUser, Store};
+use app::backend::{AppState, Settings};
+use app::domain::policy::Role;
+use leptos::config::get_configuration;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::cli::{CreateAdminArgs, SeedArgs, ServeArgs};
+use crate::http;
+
+const MIN_PASSWORD_CHARS: usize = 12;
+
+async fn open_store(database_url: &str) -> anyhow::Result<Store> {
+    let store = Store::connect(database_url)
+        .await
+        .with_context(|| format!("opening the database at {}", redact(database_url)))?;
+    store.migrate().await.context("migrating the database")?;
+    Ok(store)
+}
+
+pub async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
+    let store = open_store(database_url).await?;
+    let clock = Clock::system();
+    if args.demo {
+        report_seed(seed(&store, &clock, 200).await.context("seeding demo data")?);
+    }
+
+    let mut leptos_options = get_configuration(None)
+        .context("reading the Leptos configuration")?
+        .leptos_options;
+    leptos_options.site_root = args.site_root.as_str().into();
+    leptos_options.site_addr = args.addr;
+
+    let (stop, shutdown) = watch::channel(false);
+    let state = AppState {
+        leptos_options,
+        store: store.clone(),
+        events: EventBus::default(),
+        clock,
+        settings: Arc::new(Settings {
+            demo_sign_in: args.demo,
+            secure_cookies: args.secure_cookies,
+        }),
+        shutdown,
+    };
+    let listener = TcpListener::bind(args.addr)
+        .await
+        .with_context(|| format!("listening on {}", args.addr))?;
+    tracing::info!(addr = %args.addr, demo = args.demo, "Frontdoor is serving at http://{}", args.addr);
+    axum::serve(listener, http::router(state))
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            tracing::info!("shutting down: finishing requests in flight");
+            // Ends the endless live streams so that the server can finish.
+            let _ = stop.send(true);
+        })
+        .await
+        .context("serving")?;
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
+
+pub async fn migrate(database_url: &str) -> anyhow::Result<()> {
+    let store = open_store(database_url).await?;
+    store.close().await;
+    tracing::info!("the database schema is up to date");
+    Ok(())
+}
+
+pub async fn seed_demo(database_url: &str, args: &SeedArgs) -> anyhow::Result<()> {
+    let store = open_store(database_url).await?;
+    let outcome = seed(&store, &Clock::system(), args.tickets).await.context("seeding demo data")?;
+    store.close().await;
+    report_seed(outcome);
+    Ok(())
+}
+
+fn report_seed(outcome: SeedOutcome) {
+    match outcome {
+        SeedOutcome::Seeded { people, tickets } => tracing::info!(
+            people,
+            tickets,
+            "demo data created; every demo person's password is `{DEMO_PASSWORD}` \
+             (e.g. dana@acme.example for a client admin, sam@agency.example for an agent)"
+        ),
+        SeedOutcome::AlreadyHasData => tracing::info!("the database already has people in it: demo data not added"),
+    }
+}
+
+pub async fn create_admin(database_url: &str, args: &CreateAdminArgs) -> anyhow::Result<()> {
+    if args.password.chars().count() < MIN_PASSWORD_CHARS {
+        bail!("the password must have at least {MIN_PASSWORD_CHARS} characters");
+    }
+    if !args.email.contains('@') {
+        bail!("`{}` is not an email address", args.email);
+    }
+    let store = open_store(database_url).await?;
+    let password_hash = hash_password(&args.password)?;
+    let user = NewUser {
+        account_id: None,
+        email: &args.email,
+        name: &args.name,
+        role: Role::Admin,
+        password_hash: Some(&password_hash),
+    };
+    let id = store
+        .create_user(&user, Clock::system().now_ms())
+        .await
+        .context("creating the administrator")?;
+    store.close().await;
+    tracing::info!(user_id = id, email = %args.email, "administrator created");
+    Ok(())
+}
+
+/// A database URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_never_reach_messages() {
+        assert_eq!(redact("postgres://app:s3cret@db:5432/fd"), "postgres://app:***@db:5432/fd");
+        assert_eq!(redact("sqlite://data/frontdoor.db"), "sqlite://data/frontdoor.db");
+    }
+}

@@ -1,0 +1,136 @@
+//! The HTTP surface: pages and server functions (Leptos), the live event stream, health, and the
+//! cross-cutting layers every response passes through.
+
+use std::time::Duration;
+
+use app::backend::{AppState, auth, live};
+use app::error::AppError;
+use app::{App, shell};
+use axum::Router;
+use axum::body::{Body, to_bytes};
+use axum::extract::{Request, State};
+use axum::http::header::{self, HeaderName, HeaderValue};
+use axum::http::{HeaderMap, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+/// Server function error bodies are small JSON; anything bigger is not one of ours.
+const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; \
+     style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+     frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let leptos_options = state.leptos_options.clone();
+    // Everything that acts for a person learns who they are first.
+    let personal = Router::new()
+        .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
+        .route("/events", get(live::event_stream))
+        .route_layer(middleware::from_fn_with_state(state.clone(), auth::resolve_actor));
+
+    Router::new()
+        .route("/healthz", get(healthz))
+        .merge(personal)
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn(server_fn_status))
+        .layer(middleware::from_fn(same_origin_writes))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("x-frame-options"),
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// `GET /healthz`: 200 when the database answers, 503 when it does not.
+async fn healthz(State(state): State<AppState>) -> Response {
+    match tokio::time::timeout(Duration::from_secs(2), state.store.ping()).await {
+        Ok(Ok(())) => (StatusCode::OK, "ok").into_response(),
+        _ => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response(),
+    }
+}
+
+/// Server functions answer every error with 500; this gives each the status it means
+/// (a malformed call is a 400, a missing sign-in a 401, a failed check a 422, …).
+async fn server_fn_status(request: Request, next: Next) -> Response {
+    let is_server_fn = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    if !is_server_fn || response.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let bytes = to_bytes(body, ERROR_BODY_LIMIT).await.unwrap_or_default();
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Refuses state-changing requests a browser sends on behalf of another site (CSRF), on top of
+/// the `SameSite=Lax` session cookie.
+async fn same_origin_writes(request: Request, next: Next) -> Response {
+    if request.method().is_safe() || is_same_origin(request.headers()) {
+        next.run(request).await
+    } else {
+        (StatusCode::FORBIDDEN, "Cross-site request refused.").into_response()
+    }
+}
+
+fn is_same_origin(headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site") {
+        return matches!(site.as_bytes(), b"same-origin" | b"none");
+    }
+    // Older browsers: compare Origin with Host. No Origin at all means not a browser form post.
+    match headers.get(header::ORIGIN) {
+        None => true,
+        Some(origin) => {
+            let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+            let origin_host = origin
+                .to_str()
+                .ok()
+                .and_then(|o| o.split_once("://"))
+                .map(|(_, rest)| rest);
+            host.is_some() && host == origin_host
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        pairs
+            .iter()
+            .map(|(k, v)| (HeaderName::from_static(k), HeaderValue::from_static(v)))
+            .collect()
+    }
+
+    #[test]
+    fn cross_site_writes_are_recognised() {
+        assert!(is_same_origin(&headers(&[("sec-fetch-site", "same-origin")])));
+        assert!(!is_same_origin(&headers(&[("sec-fetch-site", "cross-site")])));
+        assert!(!is_same_origin(&headers(&[("sec-fetch-site", "same-site")])));
+        assert!(is_same_origin(&headers(&[("origin", "http://portal.test"), ("host", "portal.test")])));
+        assert!(!is_same_origin(&headers(&[("origin", "http://evil.test"), ("host", "portal.test")])));
+        assert!(is_same_origin(&headers(&[])));
+    }
+}
