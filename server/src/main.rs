@@ -1,14 +1,10 @@
 //! `frontdoor`: the customer care portal's one binary.
 
-mod cli;
-mod commands;
-mod http;
-
 use std::process::ExitCode;
 
 use clap::Parser;
-
-use crate::cli::{Cli, Command, LogFormat};
+use server::cli::{Cli, Command, LogFormat};
+use server::commands;
 
 #[tokio::main]
 async fn main() -> ExitCode {

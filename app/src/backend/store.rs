@@ -6,6 +6,7 @@
 mod accounts;
 mod events;
 mod sessions;
+pub mod scratch;
 mod tickets;
 
 use std::path::Path;

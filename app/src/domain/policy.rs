@@ -269,20 +269,23 @@ mod tests {
         ) {
             prop_assume!(!role.is_staff() && own_account != other_account);
             let client = actor(role, Some(own_account), visibility);
-            prop_assert!(!client.may_view(TicketOwner { account_id: other_account, requester_id: requester }));
+            let theirs = TicketOwner { account_id: other_account, requester_id: requester };
+            prop_assert!(!client.may_view(theirs));
         }
 
         #[test]
         fn staff_see_every_ticket(role in any_role(), account in 1i64..50, requester in 1i64..50) {
             prop_assume!(role.is_staff());
-            prop_assert!(actor(role, None, Visibility::default()).may_view(TicketOwner { account_id: account, requester_id: requester }));
+            let owner = TicketOwner { account_id: account, requester_id: requester };
+            prop_assert!(actor(role, None, Visibility::default()).may_view(owner));
         }
 
         #[test]
         fn everyone_who_files_a_request_can_see_it(role in any_role(), visibility in any_visibility(), account in 1i64..50) {
             let person = actor(role, Some(account), visibility);
             prop_assume!(person.can(Permission::FileRequest));
-            prop_assert!(person.may_view(TicketOwner { account_id: account, requester_id: person.user_id }));
+            let own = TicketOwner { account_id: account, requester_id: person.user_id };
+            prop_assert!(person.may_view(own));
         }
 
         #[test]
