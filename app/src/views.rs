@@ -14,7 +14,9 @@ use leptos_router::{SsrMode, path};
 
 use self::components::live::{LiveToasts, provide_live};
 use self::components::not_found::NotFoundPage;
-use self::portal::{home_page::HomePage, new_request_page::NewRequestPage, ticket_page::TicketPage};
+use self::portal::{
+    home_page::HomePage, new_request_page::NewRequestPage, ticket_page::TicketPage,
+};
 use self::session::provide_session;
 use self::sign_in_page::SignInPage;
 use self::staff::board_page::BoardPage;

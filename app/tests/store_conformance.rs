@@ -19,16 +19,19 @@ async fn sqlite() -> Option<Scratch> {
 }
 
 async fn postgres() -> Option<Scratch> {
-    match std::env::var("FRONTDOOR_TEST_POSTGRES_URL") {
-        Ok(url) => Some(scratch_postgres(&url).await.expect("a scratch Postgres database")),
-        Err(_) if std::env::var("FRONTDOOR_REQUIRE_POSTGRES").is_ok_and(|v| v == "1") => {
-            panic!("FRONTDOOR_REQUIRE_POSTGRES=1 but FRONTDOOR_TEST_POSTGRES_URL is not set")
-        }
-        Err(_) => {
-            eprintln!("skipped: set FRONTDOOR_TEST_POSTGRES_URL to run the Postgres conformance tests");
-            None
-        }
+    if let Ok(url) = std::env::var("FRONTDOOR_TEST_POSTGRES_URL") {
+        return Some(
+            scratch_postgres(&url)
+                .await
+                .expect("a scratch Postgres database"),
+        );
     }
+    assert!(
+        std::env::var("FRONTDOOR_REQUIRE_POSTGRES").as_deref() != Ok("1"),
+        "FRONTDOOR_REQUIRE_POSTGRES=1 but FRONTDOOR_TEST_POSTGRES_URL is not set"
+    );
+    eprintln!("skipped: set FRONTDOOR_TEST_POSTGRES_URL to run the Postgres conformance tests");
+    None
 }
 
 /// Runs each listed test against both backends.
@@ -66,22 +69,76 @@ struct World {
 }
 
 async fn world(store: &Store) -> World {
-    let account = |name, slug| NewAccount { name, slug, visibility: Visibility::OwnRequests };
-    let acme = store.create_account(&account("Acme", "acme"), T0).await.unwrap();
-    let bluebird = store.create_account(&account("Bluebird", "bluebird"), T0).await.unwrap();
-    let user = |account_id, email, name, role| NewUser { account_id, email, name, role, password_hash: None };
+    let account = |name, slug| NewAccount {
+        name,
+        slug,
+        visibility: Visibility::OwnRequests,
+    };
+    let acme = store
+        .create_account(&account("Acme", "acme"), T0)
+        .await
+        .unwrap();
+    let bluebird = store
+        .create_account(&account("Bluebird", "bluebird"), T0)
+        .await
+        .unwrap();
+    let user = |account_id, email, name, role| NewUser {
+        account_id,
+        email,
+        name,
+        role,
+        password_hash: None,
+    };
     World {
         acme,
         bluebird,
-        dana: store.create_user(&user(Some(acme), "dana@acme.test", "Dana", Role::AccountAdmin), T0).await.unwrap(),
-        luis: store.create_user(&user(Some(acme), "luis@acme.test", "Luis", Role::Contact), T0).await.unwrap(),
-        grace: store.create_user(&user(Some(bluebird), "grace@bluebird.test", "Grace", Role::Contact), T0).await.unwrap(),
-        sam: store.create_user(&user(None, "sam@agency.test", "Sam", Role::Agent), T0).await.unwrap(),
+        dana: store
+            .create_user(
+                &user(Some(acme), "dana@acme.test", "Dana", Role::AccountAdmin),
+                T0,
+            )
+            .await
+            .unwrap(),
+        luis: store
+            .create_user(
+                &user(Some(acme), "luis@acme.test", "Luis", Role::Contact),
+                T0,
+            )
+            .await
+            .unwrap(),
+        grace: store
+            .create_user(
+                &user(
+                    Some(bluebird),
+                    "grace@bluebird.test",
+                    "Grace",
+                    Role::Contact,
+                ),
+                T0,
+            )
+            .await
+            .unwrap(),
+        sam: store
+            .create_user(&user(None, "sam@agency.test", "Sam", Role::Agent), T0)
+            .await
+            .unwrap(),
     }
 }
 
-async fn file(store: &Store, account_id: i64, requester_id: i64, title: &str, at: i64) -> TicketRef {
-    let ticket = NewTicket { account_id, requester_id, title, description: "details", channel: "web" };
+async fn file(
+    store: &Store,
+    account_id: i64,
+    requester_id: i64,
+    title: &str,
+    at: i64,
+) -> TicketRef {
+    let ticket = NewTicket {
+        account_id,
+        requester_id,
+        title,
+        description: "details",
+        channel: "web",
+    };
     store.create_ticket(&ticket, at).await.unwrap().reference
 }
 
@@ -96,12 +153,24 @@ async fn references_start_at_1001_and_creation_is_recorded(db: &Scratch) {
     let store = &db.store;
     let w = world(store).await;
     let first = store
-        .create_ticket(&NewTicket { account_id: w.acme, requester_id: w.luis, title: "Printer", description: "Blank pages", channel: "web" }, T0)
+        .create_ticket(
+            &NewTicket {
+                account_id: w.acme,
+                requester_id: w.luis,
+                title: "Printer",
+                description: "Blank pages",
+                channel: "web",
+            },
+            T0,
+        )
         .await
         .unwrap();
     assert_eq!(first.reference, TicketRef(1001));
     assert_eq!(first.change, TicketChange::Created);
-    assert_eq!(file(store, w.acme, w.luis, "Second", T0 + 1).await, TicketRef(1002));
+    assert_eq!(
+        file(store, w.acme, w.luis, "Second", T0 + 1).await,
+        TicketRef(1002)
+    );
 
     let record = store.ticket(first.reference).await.unwrap();
     assert_eq!(record.summary.title, "Printer");
@@ -109,7 +178,10 @@ async fn references_start_at_1001_and_creation_is_recorded(db: &Scratch) {
     assert_eq!(record.summary.account_name, "Acme");
     assert_eq!(record.summary.requester_name, "Luis");
     assert_eq!(record.description, "Blank pages");
-    assert_eq!((record.owner.account_id, record.owner.requester_id), (w.acme, w.luis));
+    assert_eq!(
+        (record.owner.account_id, record.owner.requester_id),
+        (w.acme, w.luis)
+    );
 
     let timeline = store.timeline(first.reference, false).await.unwrap();
     assert_eq!(timeline.len(), 1);
@@ -124,24 +196,79 @@ async fn lists_show_each_scope_exactly_its_tickets(db: &Scratch) {
     let luis_1 = file(store, w.acme, w.luis, "Luis 1", T0).await;
     let dana_1 = file(store, w.acme, w.dana, "Dana 1", T0 + 1).await;
     let grace_1 = file(store, w.bluebird, w.grace, "Grace 1", T0 + 2).await;
-    let refs = |tickets: Vec<app::domain::ticket::TicketSummary>| tickets.into_iter().map(|t| t.reference).collect::<Vec<_>>();
+    let refs = |tickets: Vec<app::domain::ticket::TicketSummary>| {
+        tickets.into_iter().map(|t| t.reference).collect::<Vec<_>>()
+    };
 
-    let all = store.list_tickets(TicketScope::All, StatusFilter::Any, 10).await.unwrap();
-    assert_eq!(refs(all), vec![grace_1, dana_1, luis_1], "newest activity first");
-    let acme = store.list_tickets(TicketScope::Account(w.acme), StatusFilter::Any, 10).await.unwrap();
+    let all = store
+        .list_tickets(TicketScope::All, StatusFilter::Any, 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        refs(all),
+        vec![grace_1, dana_1, luis_1],
+        "newest activity first"
+    );
+    let acme = store
+        .list_tickets(TicketScope::Account(w.acme), StatusFilter::Any, 10)
+        .await
+        .unwrap();
     assert_eq!(refs(acme), vec![dana_1, luis_1]);
-    let own = TicketScope::Requester { account_id: w.acme, user_id: w.luis };
-    assert_eq!(refs(store.list_tickets(own, StatusFilter::Any, 10).await.unwrap()), vec![luis_1]);
+    let own = TicketScope::Requester {
+        account_id: w.acme,
+        user_id: w.luis,
+    };
+    assert_eq!(
+        refs(
+            store
+                .list_tickets(own, StatusFilter::Any, 10)
+                .await
+                .unwrap()
+        ),
+        vec![luis_1]
+    );
     // A requester id paired with the wrong account sees nothing, not the other company's tickets.
-    let mismatched = TicketScope::Requester { account_id: w.acme, user_id: w.grace };
-    assert!(store.list_tickets(mismatched, StatusFilter::Any, 10).await.unwrap().is_empty());
-    assert!(store.list_tickets(TicketScope::Nothing, StatusFilter::Any, 10).await.unwrap().is_empty());
-    assert_eq!(store.list_tickets(TicketScope::All, StatusFilter::Any, 2).await.unwrap().len(), 2, "limit holds");
+    let mismatched = TicketScope::Requester {
+        account_id: w.acme,
+        user_id: w.grace,
+    };
+    assert!(
+        store
+            .list_tickets(mismatched, StatusFilter::Any, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .list_tickets(TicketScope::Nothing, StatusFilter::Any, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        store
+            .list_tickets(TicketScope::All, StatusFilter::Any, 2)
+            .await
+            .unwrap()
+            .len(),
+        2,
+        "limit holds"
+    );
 
-    store.change_status(luis_1, TicketStatus::Completed, w.sam, T0 + 10).await.unwrap();
-    let open = store.list_tickets(TicketScope::All, StatusFilter::Open, 10).await.unwrap();
+    store
+        .change_status(luis_1, TicketStatus::Completed, w.sam, T0 + 10)
+        .await
+        .unwrap();
+    let open = store
+        .list_tickets(TicketScope::All, StatusFilter::Open, 10)
+        .await
+        .unwrap();
     assert_eq!(refs(open), vec![grace_1, dana_1]);
-    let done = store.list_tickets(TicketScope::All, StatusFilter::Completed, 10).await.unwrap();
+    let done = store
+        .list_tickets(TicketScope::All, StatusFilter::Completed, 10)
+        .await
+        .unwrap();
     assert_eq!(refs(done), vec![luis_1]);
 }
 
@@ -150,15 +277,37 @@ async fn status_changes_follow_the_machine_and_are_recorded(db: &Scratch) {
     let w = world(store).await;
     let reference = file(store, w.acme, w.luis, "Wi-Fi", T0).await;
 
-    let started = store.change_status(reference, TicketStatus::InProgress, w.sam, T0 + 5).await.unwrap();
-    assert_eq!(started.change, TicketChange::StatusChanged { from: TicketStatus::New, to: TicketStatus::InProgress });
+    let started = store
+        .change_status(reference, TicketStatus::InProgress, w.sam, T0 + 5)
+        .await
+        .unwrap();
+    assert_eq!(
+        started.change,
+        TicketChange::StatusChanged {
+            from: TicketStatus::New,
+            to: TicketStatus::InProgress
+        }
+    );
 
-    let refused = store.change_status(reference, TicketStatus::New, w.sam, T0 + 6).await;
-    assert!(matches!(refused, Err(StoreError::Transition(_))), "{refused:?}");
-    let again = store.change_status(reference, TicketStatus::InProgress, w.sam, T0 + 6).await;
-    assert!(matches!(again, Err(StoreError::Transition(_))), "moving to where it stands is refused");
+    let refused = store
+        .change_status(reference, TicketStatus::New, w.sam, T0 + 6)
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::Transition(_))),
+        "{refused:?}"
+    );
+    let again = store
+        .change_status(reference, TicketStatus::InProgress, w.sam, T0 + 6)
+        .await;
+    assert!(
+        matches!(again, Err(StoreError::Transition(_))),
+        "moving to where it stands is refused"
+    );
 
-    store.change_status(reference, TicketStatus::Completed, w.sam, T0 + 7).await.unwrap();
+    store
+        .change_status(reference, TicketStatus::Completed, w.sam, T0 + 7)
+        .await
+        .unwrap();
     let record = store.ticket(reference).await.unwrap();
     assert_eq!(record.summary.status, TicketStatus::Completed);
     assert_eq!(record.summary.updated_at, T0 + 7);
@@ -169,8 +318,14 @@ async fn status_changes_follow_the_machine_and_are_recorded(db: &Scratch) {
         changes,
         vec![
             TicketChange::Created,
-            TicketChange::StatusChanged { from: TicketStatus::New, to: TicketStatus::InProgress },
-            TicketChange::StatusChanged { from: TicketStatus::InProgress, to: TicketStatus::Completed },
+            TicketChange::StatusChanged {
+                from: TicketStatus::New,
+                to: TicketStatus::InProgress
+            },
+            TicketChange::StatusChanged {
+                from: TicketStatus::InProgress,
+                to: TicketStatus::Completed
+            },
         ]
     );
     assert_eq!(timeline[1].actor_name.as_deref(), Some("Sam"));
@@ -182,54 +337,137 @@ async fn events_are_read_back_in_order_within_scope(db: &Scratch) {
     let start = store.latest_event_id().await.unwrap();
     let acme_ticket = file(store, w.acme, w.luis, "Acme", T0).await;
     let bluebird_ticket = file(store, w.bluebird, w.grace, "Bluebird", T0 + 1).await;
-    store.change_status(acme_ticket, TicketStatus::InProgress, w.sam, T0 + 2).await.unwrap();
+    store
+        .change_status(acme_ticket, TicketStatus::InProgress, w.sam, T0 + 2)
+        .await
+        .unwrap();
 
-    let all = store.events_after(start, TicketScope::All, true, 100).await.unwrap();
+    let all = store
+        .events_after(start, TicketScope::All, true, 100)
+        .await
+        .unwrap();
     assert_eq!(all.len(), 3);
-    assert!(all.windows(2).all(|pair| pair[0].id < pair[1].id), "ids ascend");
+    assert!(
+        all.windows(2).all(|pair| pair[0].id < pair[1].id),
+        "ids ascend"
+    );
     assert_eq!(store.latest_event_id().await.unwrap(), all[2].id);
 
-    let acme_only = store.events_after(start, TicketScope::Account(w.acme), false, 100).await.unwrap();
+    let acme_only = store
+        .events_after(start, TicketScope::Account(w.acme), false, 100)
+        .await
+        .unwrap();
     assert!(acme_only.iter().all(|e| e.reference == acme_ticket));
     assert_eq!(acme_only.len(), 2);
-    let bluebird_only = store.events_after(start, TicketScope::Account(w.bluebird), false, 100).await.unwrap();
-    assert_eq!(bluebird_only.iter().map(|e| e.reference).collect::<Vec<_>>(), vec![bluebird_ticket]);
+    let bluebird_only = store
+        .events_after(start, TicketScope::Account(w.bluebird), false, 100)
+        .await
+        .unwrap();
+    assert_eq!(
+        bluebird_only
+            .iter()
+            .map(|e| e.reference)
+            .collect::<Vec<_>>(),
+        vec![bluebird_ticket]
+    );
 
     // Resuming after an event returns exactly the later ones.
-    let resumed = store.events_after(all[0].id, TicketScope::All, true, 100).await.unwrap();
+    let resumed = store
+        .events_after(all[0].id, TicketScope::All, true, 100)
+        .await
+        .unwrap();
     assert_eq!(resumed, all[1..].to_vec());
-    assert_eq!(store.events_after(start, TicketScope::All, true, 1).await.unwrap().len(), 1);
+    assert_eq!(
+        store
+            .events_after(start, TicketScope::All, true, 1)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
 
     // The log is append-only, enforced by the database itself.
     let mut raw = AnyConnection::connect(&db.url).await.unwrap();
-    assert!(raw.execute("UPDATE ticket_events SET kind = 'forged'").await.is_err());
+    assert!(
+        raw.execute("UPDATE ticket_events SET kind = 'forged'")
+            .await
+            .is_err()
+    );
     assert!(raw.execute("DELETE FROM ticket_events").await.is_err());
 }
 
 async fn sessions_find_their_person_until_they_expire(db: &Scratch) {
     let store = &db.store;
     let w = world(store).await;
-    store.create_session(w.luis, "hash-1", T0, T0 + 1_000).await.unwrap();
-    let actor = store.session_actor("hash-1", T0 + 1).await.unwrap().expect("a live session");
-    assert_eq!((actor.user_id, actor.role, actor.account_id), (w.luis, Role::Contact, Some(w.acme)));
+    store
+        .create_session(w.luis, "hash-1", T0, T0 + 1_000)
+        .await
+        .unwrap();
+    let actor = store
+        .session_actor("hash-1", T0 + 1)
+        .await
+        .unwrap()
+        .expect("a live session");
+    assert_eq!(
+        (actor.user_id, actor.role, actor.account_id),
+        (w.luis, Role::Contact, Some(w.acme))
+    );
     assert_eq!(actor.visibility, Visibility::OwnRequests);
-    assert!(store.session_actor("hash-1", T0 + 1_000).await.unwrap().is_none(), "expired");
-    assert!(store.session_actor("other", T0 + 1).await.unwrap().is_none(), "unknown");
+    assert!(
+        store
+            .session_actor("hash-1", T0 + 1_000)
+            .await
+            .unwrap()
+            .is_none(),
+        "expired"
+    );
+    assert!(
+        store
+            .session_actor("other", T0 + 1)
+            .await
+            .unwrap()
+            .is_none(),
+        "unknown"
+    );
 
-    store.create_session(w.sam, "hash-2", T0, T0 + 1_000).await.unwrap();
+    store
+        .create_session(w.sam, "hash-2", T0, T0 + 1_000)
+        .await
+        .unwrap();
     let staff = store.session_actor("hash-2", T0).await.unwrap().unwrap();
     assert_eq!((staff.role, staff.account_id), (Role::Agent, None));
     store.delete_session("hash-2").await.unwrap();
-    assert!(store.session_actor("hash-2", T0).await.unwrap().is_none(), "signed out");
+    assert!(
+        store.session_actor("hash-2", T0).await.unwrap().is_none(),
+        "signed out"
+    );
 }
 
 async fn emails_are_unique_whatever_their_case(db: &Scratch) {
     let store = &db.store;
     let w = world(store).await;
-    let twin = NewUser { account_id: Some(w.acme), email: "  LUIS@Acme.test ", name: "Luis 2", role: Role::Contact, password_hash: None };
-    assert!(matches!(store.create_user(&twin, T0).await, Err(StoreError::Conflict(_))));
-    let staff_with_account = NewUser { account_id: Some(w.acme), email: "x@agency.test", name: "X", role: Role::Agent, password_hash: None };
-    assert!(store.create_user(&staff_with_account, T0).await.is_err(), "staff never belong to a client account");
+    let twin = NewUser {
+        account_id: Some(w.acme),
+        email: "  LUIS@Acme.test ",
+        name: "Luis 2",
+        role: Role::Contact,
+        password_hash: None,
+    };
+    assert!(matches!(
+        store.create_user(&twin, T0).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let staff_with_account = NewUser {
+        account_id: Some(w.acme),
+        email: "x@agency.test",
+        name: "X",
+        role: Role::Agent,
+        password_hash: None,
+    };
+    assert!(
+        store.create_user(&staff_with_account, T0).await.is_err(),
+        "staff never belong to a client account"
+    );
 }
 
 async fn demo_data_is_seeded_once(db: &Scratch) {
@@ -238,19 +476,30 @@ async fn demo_data_is_seeded_once(db: &Scratch) {
     let outcome = seed_demo(store, &clock, 30).await.unwrap();
     assert!(matches!(outcome, SeedOutcome::Seeded { tickets: 30, .. }));
     assert_eq!(store.count_tickets().await.unwrap(), 30);
-    assert_eq!(seed_demo(store, &clock, 30).await.unwrap(), SeedOutcome::AlreadyHasData);
+    assert_eq!(
+        seed_demo(store, &clock, 30).await.unwrap(),
+        SeedOutcome::AlreadyHasData
+    );
     assert_eq!(store.count_tickets().await.unwrap(), 30);
     let people = store.active_people().await.unwrap();
-    assert!(people.first().is_some_and(|p| p.role.is_staff()), "staff are listed first");
+    assert!(
+        people.first().is_some_and(|p| p.role.is_staff()),
+        "staff are listed first"
+    );
     assert!(people.iter().any(|p| p.role == Role::AccountAdmin));
 }
 
 async fn unknown_tickets_are_not_found(db: &Scratch) {
     let store = &db.store;
     let w = world(store).await;
-    assert!(matches!(store.ticket(TicketRef(999_999)).await, Err(StoreError::NotFound)));
     assert!(matches!(
-        store.change_status(TicketRef(999_999), TicketStatus::InProgress, w.sam, T0).await,
+        store.ticket(TicketRef(999_999)).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store
+            .change_status(TicketRef(999_999), TicketStatus::InProgress, w.sam, T0)
+            .await,
         Err(StoreError::NotFound)
     ));
 }

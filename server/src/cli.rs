@@ -1,5 +1,8 @@
 //! Command line and environment: every setting has a flag, an environment variable and a default.
 
+// The doc comments below are the `--help` text people read, not rustdoc: no Markdown in them.
+#![allow(clippy::doc_markdown)]
+
 use std::net::SocketAddr;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -17,7 +20,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 )]
 pub struct Cli {
     /// Where data lives: sqlite://PATH (embedded, the default) or postgres://USER:PASSWORD@HOST/DB
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/frontdoor.db", global = true)]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/frontdoor.db",
+        global = true
+    )]
     pub database_url: String,
 
     /// How logs are written to stderr (filter them with RUST_LOG, e.g. RUST_LOG=debug)

@@ -31,7 +31,11 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     let store = open_store(database_url).await?;
     let clock = Clock::system();
     if args.demo {
-        report_seed(seed(&store, &clock, 200).await.context("seeding demo data")?);
+        report_seed(
+            seed(&store, &clock, 200)
+                .await
+                .context("seeding demo data")?,
+        );
     }
 
     let mut leptos_options = get_configuration(None)
@@ -97,7 +101,9 @@ pub async fn migrate(database_url: &str) -> anyhow::Result<()> {
 
 pub async fn seed_demo(database_url: &str, args: &SeedArgs) -> anyhow::Result<()> {
     let store = open_store(database_url).await?;
-    let outcome = seed(&store, &Clock::system(), args.tickets).await.context("seeding demo data")?;
+    let outcome = seed(&store, &Clock::system(), args.tickets)
+        .await
+        .context("seeding demo data")?;
     store.close().await;
     report_seed(outcome);
     Ok(())
@@ -111,7 +117,9 @@ fn report_seed(outcome: SeedOutcome) {
             "demo data created; every demo person's password is `{DEMO_PASSWORD}` \
              (e.g. dana@acme.example for a client admin, sam@agency.example for an agent)"
         ),
-        SeedOutcome::AlreadyHasData => tracing::info!("the database already has people in it: demo data not added"),
+        SeedOutcome::AlreadyHasData => {
+            tracing::info!("the database already has people in it: demo data not added");
+        }
     }
 }
 
@@ -160,7 +168,13 @@ mod tests {
 
     #[test]
     fn passwords_never_reach_messages() {
-        assert_eq!(redact("postgres://app:s3cret@db:5432/fd"), "postgres://app:***@db:5432/fd");
-        assert_eq!(redact("sqlite://data/frontdoor.db"), "sqlite://data/frontdoor.db");
+        assert_eq!(
+            redact("postgres://app:s3cret@db:5432/fd"),
+            "postgres://app:***@db:5432/fd"
+        );
+        assert_eq!(
+            redact("sqlite://data/frontdoor.db"),
+            "sqlite://data/frontdoor.db"
+        );
     }
 }

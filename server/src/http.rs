@@ -32,7 +32,10 @@ pub fn router(state: AppState) -> Router {
     let personal = Router::new()
         .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
         .route("/events", get(live::event_stream))
-        .route_layer(middleware::from_fn_with_state(state.clone(), auth::resolve_actor));
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::resolve_actor,
+        ));
 
     Router::new()
         .route("/healthz", get(healthz))
@@ -79,7 +82,8 @@ async fn server_fn_status(request: Request, next: Next) -> Response {
     let (mut parts, body) = response.into_parts();
     let bytes = to_bytes(body, ERROR_BODY_LIMIT).await.unwrap_or_default();
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
-        parts.status = StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        parts.status =
+            StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     }
     Response::from_parts(parts, Body::from(bytes))
 }
@@ -126,11 +130,26 @@ mod tests {
 
     #[test]
     fn cross_site_writes_are_recognised() {
-        assert!(is_same_origin(&headers(&[("sec-fetch-site", "same-origin")])));
-        assert!(!is_same_origin(&headers(&[("sec-fetch-site", "cross-site")])));
-        assert!(!is_same_origin(&headers(&[("sec-fetch-site", "same-site")])));
-        assert!(is_same_origin(&headers(&[("origin", "http://portal.test"), ("host", "portal.test")])));
-        assert!(!is_same_origin(&headers(&[("origin", "http://evil.test"), ("host", "portal.test")])));
+        assert!(is_same_origin(&headers(&[(
+            "sec-fetch-site",
+            "same-origin"
+        )])));
+        assert!(!is_same_origin(&headers(&[(
+            "sec-fetch-site",
+            "cross-site"
+        )])));
+        assert!(!is_same_origin(&headers(&[(
+            "sec-fetch-site",
+            "same-site"
+        )])));
+        assert!(is_same_origin(&headers(&[
+            ("origin", "http://portal.test"),
+            ("host", "portal.test")
+        ])));
+        assert!(!is_same_origin(&headers(&[
+            ("origin", "http://evil.test"),
+            ("host", "portal.test")
+        ])));
         assert!(is_same_origin(&headers(&[])));
     }
 }

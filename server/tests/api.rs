@@ -33,18 +33,37 @@ async fn harness() -> Harness {
     let db = scratch_sqlite().await.unwrap();
     let clock = Clock::system();
     seed_demo(&db.store, &clock, 0).await.unwrap();
-    let people = db.store.active_people().await.unwrap().into_iter().map(|p| (p.email, p.user_id)).collect();
+    let people = db
+        .store
+        .active_people()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| (p.email, p.user_id))
+        .collect();
     let (stop, shutdown) = watch::channel(false);
     let events = EventBus::default();
     let state = AppState {
-        leptos_options: leptos::config::get_configuration(None).unwrap().leptos_options,
+        leptos_options: leptos::config::get_configuration(None)
+            .unwrap()
+            .leptos_options,
         store: db.store.clone(),
         events: events.clone(),
         clock,
-        settings: Arc::new(Settings { demo_sign_in: true, secure_cookies: false }),
+        settings: Arc::new(Settings {
+            demo_sign_in: true,
+            secure_cookies: false,
+        }),
         shutdown,
     };
-    Harness { router: server::http::router(state), store: db.store.clone(), events, people, _db: db, _stop: stop }
+    Harness {
+        router: server::http::router(state),
+        store: db.store.clone(),
+        events,
+        people,
+        _db: db,
+        _stop: stop,
+    }
 }
 
 struct Reply {
@@ -69,10 +88,16 @@ impl Harness {
         if let Some(cookie) = cookie {
             request = request.header(header::COOKIE, cookie);
         }
-        let response = self.send(request.body(Body::from(form.to_owned())).unwrap()).await;
+        let response = self
+            .send(request.body(Body::from(form.to_owned())).unwrap())
+            .await;
         let status = response.status();
-        let bytes = axum::body::to_bytes(response.into_body(), 1 << 20).await.unwrap();
-        let body = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::String(String::from_utf8_lossy(&bytes).into()));
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        let body = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::String(
+            String::from_utf8_lossy(&bytes).into(),
+        ));
         Reply { status, body }
     }
 
@@ -86,22 +111,37 @@ impl Harness {
         let response = self.send(request).await;
         assert_eq!(response.status(), StatusCode::OK);
         let set_cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
-        assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"), "{set_cookie}");
+        assert!(
+            set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"),
+            "{set_cookie}"
+        );
         set_cookie.split(';').next().unwrap().to_owned()
     }
 
     async fn file(&self, email: &str, title: &str) -> TicketRef {
         let requester = self.id(email);
         let actor = self.store.active_actor(requester).await.unwrap().unwrap();
-        let ticket = NewTicket { account_id: actor.account_id.unwrap(), requester_id: requester, title, description: "d", channel: "web" };
-        self.store.create_ticket(&ticket, 1).await.unwrap().reference
+        let ticket = NewTicket {
+            account_id: actor.account_id.unwrap(),
+            requester_id: requester,
+            title,
+            description: "d",
+            channel: "web",
+        };
+        self.store
+            .create_ticket(&ticket, 1)
+            .await
+            .unwrap()
+            .reference
     }
 }
 
 #[tokio::test]
 async fn health_is_reported() {
     let h = harness().await;
-    let response = h.send(Request::get("/healthz").body(Body::empty()).unwrap()).await;
+    let response = h
+        .send(Request::get("/healthz").body(Body::empty()).unwrap())
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["x-content-type-options"], "nosniff");
 }
@@ -109,13 +149,29 @@ async fn health_is_reported() {
 #[tokio::test]
 async fn signed_out_people_get_nothing_personal() {
     let h = harness().await;
-    assert_eq!(h.call(None, "list_my_requests", "").await.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(h.call(None, "list_queue", "").await.status, StatusCode::UNAUTHORIZED);
-    assert_eq!(h.call(None, "create_request", "title=t&description=d").await.status, StatusCode::UNAUTHORIZED);
-    let events = h.send(Request::get("/events").body(Body::empty()).unwrap()).await;
+    assert_eq!(
+        h.call(None, "list_my_requests", "").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        h.call(None, "list_queue", "").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        h.call(None, "create_request", "title=t&description=d")
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    let events = h
+        .send(Request::get("/events").body(Body::empty()).unwrap())
+        .await;
     assert_eq!(events.status(), StatusCode::UNAUTHORIZED);
     let session = h.call(None, "current_session", "").await;
-    assert_eq!((session.status, session.body), (StatusCode::OK, serde_json::Value::Null));
+    assert_eq!(
+        (session.status, session.body),
+        (StatusCode::OK, serde_json::Value::Null)
+    );
 }
 
 #[tokio::test]
@@ -123,27 +179,58 @@ async fn malformed_calls_are_answered_with_400_not_500() {
     let h = harness().await;
     let tom = h.sign_in("tom@bluebird.example").await;
     let missing = h.call(Some(&tom), "create_request", "title=only").await;
-    assert_eq!(missing.status, StatusCode::BAD_REQUEST, "{:?}", missing.body);
-    assert!(missing.body.get("BadRequest").is_some(), "{:?}", missing.body);
-    assert_eq!(h.call(Some(&tom), "get_ticket", "reference=banana").await.status, StatusCode::BAD_REQUEST);
-    assert_eq!(h.call(Some(&tom), "demo_sign_in", "user_id=not-a-number").await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        missing.status,
+        StatusCode::BAD_REQUEST,
+        "{:?}",
+        missing.body
+    );
+    assert!(
+        missing.body.get("BadRequest").is_some(),
+        "{:?}",
+        missing.body
+    );
+    assert_eq!(
+        h.call(Some(&tom), "get_ticket", "reference=banana")
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        h.call(Some(&tom), "demo_sign_in", "user_id=not-a-number")
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
+    );
 }
 
 #[tokio::test]
 async fn a_missing_title_is_a_field_error() {
     let h = harness().await;
     let tom = h.sign_in("tom@bluebird.example").await;
-    let reply = h.call(Some(&tom), "create_request", "title=+&description=Help").await;
+    let reply = h
+        .call(Some(&tom), "create_request", "title=+&description=Help")
+        .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(reply.body["Validation"]["field"], "title");
-    assert_eq!(h.store.count_tickets().await.unwrap(), 0, "nothing was filed");
+    assert_eq!(
+        h.store.count_tickets().await.unwrap(),
+        0,
+        "nothing was filed"
+    );
 }
 
 #[tokio::test]
 async fn a_filed_request_is_the_clients_to_see_and_not_the_neighbours() {
     let h = harness().await;
     let tom = h.sign_in("tom@bluebird.example").await;
-    let filed = h.call(Some(&tom), "create_request", "title=Printer+jam&description=Tray+2").await;
+    let filed = h
+        .call(
+            Some(&tom),
+            "create_request",
+            "title=Printer+jam&description=Tray+2",
+        )
+        .await;
     assert_eq!(filed.status, StatusCode::OK);
     let reference = filed.body.as_str().unwrap().to_owned();
     assert!(reference.starts_with("FD-"));
@@ -156,7 +243,12 @@ async fn a_filed_request_is_the_clients_to_see_and_not_the_neighbours() {
     let dana = h.sign_in("dana@acme.example").await;
     let theirs = h.call(Some(&dana), "list_my_requests", "").await;
     assert_eq!(theirs.body["tickets"], serde_json::json!([]));
-    assert_eq!(h.call(Some(&dana), "get_ticket", &format!("reference={reference}")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        h.call(Some(&dana), "get_ticket", &format!("reference={reference}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
 
     // Staff see it on the queue.
     let sam = h.sign_in("sam@agency.example").await;
@@ -173,8 +265,26 @@ async fn own_requests_mode_hides_coworkers_requests_but_not_from_the_account_adm
     let tom = h.sign_in("tom@bluebird.example").await;
     let grace = h.sign_in("grace@bluebird.example").await;
 
-    assert_eq!(h.call(Some(&tom), "get_ticket", &format!("reference={grace_ticket}")).await.status, StatusCode::NOT_FOUND);
-    assert_eq!(h.call(Some(&grace), "get_ticket", &format!("reference={tom_ticket}")).await.status, StatusCode::OK);
+    assert_eq!(
+        h.call(
+            Some(&tom),
+            "get_ticket",
+            &format!("reference={grace_ticket}")
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        h.call(
+            Some(&grace),
+            "get_ticket",
+            &format!("reference={tom_ticket}")
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
     let toms_list = h.call(Some(&tom), "list_my_requests", "").await;
     assert_eq!(toms_list.body["tickets"].as_array().unwrap().len(), 1);
 }
@@ -184,24 +294,51 @@ async fn only_staff_work_the_queue_and_only_along_the_status_machine() {
     let h = harness().await;
     let reference = h.file("tom@bluebird.example", "Wi-Fi").await;
     let tom = h.sign_in("tom@bluebird.example").await;
-    assert_eq!(h.call(Some(&tom), "list_queue", "").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        h.call(Some(&tom), "list_queue", "").await.status,
+        StatusCode::FORBIDDEN
+    );
     let form = format!("reference={reference}&status=in_progress");
-    assert_eq!(h.call(Some(&tom), "change_status", &form).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        h.call(Some(&tom), "change_status", &form).await.status,
+        StatusCode::FORBIDDEN
+    );
 
     let sam = h.sign_in("sam@agency.example").await;
-    assert_eq!(h.call(Some(&sam), "change_status", &form).await.status, StatusCode::OK);
-    let back_to_new = h.call(Some(&sam), "change_status", &format!("reference={reference}&status=new")).await;
+    assert_eq!(
+        h.call(Some(&sam), "change_status", &form).await.status,
+        StatusCode::OK
+    );
+    let back_to_new = h
+        .call(
+            Some(&sam),
+            "change_status",
+            &format!("reference={reference}&status=new"),
+        )
+        .await;
     assert_eq!(back_to_new.status, StatusCode::CONFLICT);
-    assert_eq!(h.store.ticket(reference).await.unwrap().summary.status, TicketStatus::InProgress);
+    assert_eq!(
+        h.store.ticket(reference).await.unwrap().summary.status,
+        TicketStatus::InProgress
+    );
 }
 
 #[tokio::test]
 async fn signing_out_ends_the_session_on_the_server() {
     let h = harness().await;
     let tom = h.sign_in("tom@bluebird.example").await;
-    assert_eq!(h.call(Some(&tom), "list_my_requests", "").await.status, StatusCode::OK);
-    assert_eq!(h.call(Some(&tom), "sign_out", "").await.status, StatusCode::OK);
-    assert_eq!(h.call(Some(&tom), "list_my_requests", "").await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        h.call(Some(&tom), "list_my_requests", "").await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        h.call(Some(&tom), "sign_out", "").await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        h.call(Some(&tom), "list_my_requests", "").await.status,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[tokio::test]
@@ -227,25 +364,46 @@ async fn the_event_stream_carries_only_what_its_reader_may_see() {
     let tom = h.sign_in("tom@bluebird.example").await;
     let cursor = h.store.latest_event_id().await.unwrap();
 
-    let request = Request::get(format!("/events?after={cursor}")).header(header::COOKIE, &tom).body(Body::empty()).unwrap();
+    let request = Request::get(format!("/events?after={cursor}"))
+        .header(header::COOKIE, &tom)
+        .body(Body::empty())
+        .unwrap();
     let response = h.send(request).await;
     assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(response.headers()[header::CONTENT_TYPE], "text/event-stream");
+    assert_eq!(
+        response.headers()[header::CONTENT_TYPE],
+        "text/event-stream"
+    );
     let mut stream = response.into_body().into_data_stream();
 
     // Changes Tom may not see (another company; a coworker in "own" mode), then one he may.
     let sam = h.id("sam@agency.example");
     for reference in [acme_ticket, graces_ticket, toms_ticket] {
-        let event = h.store.change_status(reference, TicketStatus::InProgress, sam, 2).await.unwrap();
+        let event = h
+            .store
+            .change_status(reference, TicketStatus::InProgress, sam, 2)
+            .await
+            .unwrap();
         h.events.publish(event.id);
     }
     let mut received = String::new();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     while !received.contains("event: ticket") {
-        let chunk = tokio::time::timeout_at(deadline, stream.next()).await.expect("an event within the deadline");
+        let chunk = tokio::time::timeout_at(deadline, stream.next())
+            .await
+            .expect("an event within the deadline");
         received.push_str(&String::from_utf8_lossy(&chunk.unwrap().unwrap()));
     }
-    assert!(received.contains(&format!("\"reference\":\"{toms_ticket}\"")), "{received}");
-    assert!(!received.contains(&acme_ticket.to_string()), "another company's event leaked: {received}");
-    assert!(!received.contains(&graces_ticket.to_string()), "a coworker's event leaked: {received}");
+    assert!(
+        received.contains(&format!("\"reference\":\"{toms_ticket}\"")),
+        "{received}"
+    );
+    assert!(
+        !received.contains(&acme_ticket.to_string()),
+        "another company's event leaked: {received}"
+    );
+    assert!(
+        !received.contains(&graces_ticket.to_string()),
+        "a coworker's event leaked: {received}"
+    );
 }

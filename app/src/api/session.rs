@@ -70,7 +70,11 @@ pub async fn demo_sign_in(user_id: i64) -> Result<String, AppError> {
     if !state.settings.demo_sign_in {
         return Err(AppError::Forbidden);
     }
-    let actor = state.store.active_actor(user_id).await?.ok_or(AppError::NotFound)?;
+    let actor = state
+        .store
+        .active_actor(user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     auth::start_session(actor.user_id).await?;
     let home = if actor.is_staff() { "/board" } else { "/" };
     Ok(home.to_owned())

@@ -46,7 +46,10 @@ pub async fn create_request(title: String, description: String) -> Result<Ticket
         description: &request.description,
         channel: "web",
     };
-    let event = state.store.create_ticket(&ticket, state.clock.now_ms()).await?;
+    let event = state
+        .store
+        .create_ticket(&ticket, state.clock.now_ms())
+        .await?;
     state.events.publish(event.id);
     tracing::info!(reference = %event.reference, user = actor.user_id, "request filed");
     Ok(event.reference)
@@ -63,7 +66,10 @@ pub async fn list_my_requests() -> Result<TicketList, AppError> {
         .store
         .list_tickets(actor.ticket_scope(), StatusFilter::Any, MY_REQUESTS_LIMIT)
         .await?;
-    Ok(TicketList { now: state.clock.now_ms(), tickets })
+    Ok(TicketList {
+        now: state.clock.now_ms(),
+        tickets,
+    })
 }
 
 /// The staff queue: every open ticket plus the most recently completed ones.
@@ -75,14 +81,20 @@ pub async fn list_queue() -> Result<TicketList, AppError> {
     let actor = auth::require_permission(Permission::WorkQueue)?;
     let state = app_state();
     let scope = actor.ticket_scope();
-    let mut tickets = state.store.list_tickets(scope, StatusFilter::Open, BOARD_OPEN_LIMIT).await?;
+    let mut tickets = state
+        .store
+        .list_tickets(scope, StatusFilter::Open, BOARD_OPEN_LIMIT)
+        .await?;
     tickets.extend(
         state
             .store
             .list_tickets(scope, StatusFilter::Completed, BOARD_COMPLETED_LIMIT)
             .await?,
     );
-    Ok(TicketList { now: state.clock.now_ms(), tickets })
+    Ok(TicketList {
+        now: state.clock.now_ms(),
+        tickets,
+    })
 }
 
 /// One ticket with its history. Someone who may not see it gets "not found", not "forbidden":
@@ -104,14 +116,21 @@ pub async fn get_ticket(reference: TicketRef) -> Result<TicketView, AppError> {
         .await?;
     Ok(TicketView {
         now: state.clock.now_ms(),
-        detail: TicketDetail { summary: record.summary, description: record.description, timeline },
+        detail: TicketDetail {
+            summary: record.summary,
+            description: record.description,
+            timeline,
+        },
         can_work: actor.can(Permission::WorkQueue),
     })
 }
 
 /// Moves a ticket along the status machine.
 #[server(endpoint = "change_status")]
-pub async fn change_status(reference: TicketRef, status: TicketStatus) -> Result<TicketStatus, AppError> {
+pub async fn change_status(
+    reference: TicketRef,
+    status: TicketStatus,
+) -> Result<TicketStatus, AppError> {
     use crate::backend::{auth, state::app_state};
     use crate::domain::policy::Permission;
 

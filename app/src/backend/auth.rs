@@ -27,7 +27,11 @@ const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 pub struct CurrentActor(pub Option<Actor>);
 
 /// Middleware: looks up the session cookie and records who is asking.
-pub async fn resolve_actor(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+pub async fn resolve_actor(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let actor = match session_token(request.headers()) {
         Some(token) => state
             .store
@@ -78,7 +82,12 @@ pub async fn start_session(user_id: i64) -> Result<(), AppError> {
     let now = state.clock.now_ms();
     state
         .store
-        .create_session(user_id, &hash_token(&token), now, now + SESSION_DAYS * DAY_MS)
+        .create_session(
+            user_id,
+            &hash_token(&token),
+            now,
+            now + SESSION_DAYS * DAY_MS,
+        )
         .await?;
     let cookie = Cookie::build((SESSION_COOKIE, token))
         .path("/")
@@ -94,7 +103,8 @@ pub async fn start_session(user_id: i64) -> Result<(), AppError> {
 /// Ends the current session (if any) and clears its cookie.
 pub async fn end_session() -> Result<(), AppError> {
     let state = app_state();
-    let token = leptos::prelude::use_context::<Parts>().and_then(|parts| session_token(&parts.headers));
+    let token =
+        leptos::prelude::use_context::<Parts>().and_then(|parts| session_token(&parts.headers));
     if let Some(token) = token {
         state.store.delete_session(&hash_token(&token)).await?;
     }
@@ -136,7 +146,10 @@ mod tests {
     #[test]
     fn the_session_token_is_found_among_other_cookies() {
         let mut headers = HeaderMap::new();
-        headers.insert(COOKIE, HeaderValue::from_static("theme=dark; fd_session=abc123; x=y"));
+        headers.insert(
+            COOKIE,
+            HeaderValue::from_static("theme=dark; fd_session=abc123; x=y"),
+        );
         assert_eq!(session_token(&headers).as_deref(), Some("abc123"));
         headers.insert(COOKIE, HeaderValue::from_static("fd_session="));
         assert_eq!(session_token(&headers), None);

@@ -51,7 +51,11 @@ const ACCOUNTS: &[DemoAccount] = &[
         slug: "northwind",
         visibility: Visibility::OwnRequests,
         people: &[
-            ("Ingrid Larsen", "ingrid@northwind.example", Role::AccountAdmin),
+            (
+                "Ingrid Larsen",
+                "ingrid@northwind.example",
+                Role::AccountAdmin,
+            ),
             ("Kenji Watanabe", "kenji@northwind.example", Role::Contact),
             ("Omar Haddad", "omar@northwind.example", Role::Contact),
         ],
@@ -59,27 +63,78 @@ const ACCOUNTS: &[DemoAccount] = &[
 ];
 
 const TITLES: &[(&str, &str)] = &[
-    ("Website contact form stopped sending emails", "Since this morning nobody gets the messages from the contact form on our site. Customers say they submitted it successfully."),
-    ("Add two new staff to the shared mailbox", "Please give Jamie and Ravi access to the info@ mailbox. They start on Monday."),
-    ("Laptop won't connect to office Wi-Fi", "My laptop sees the network but says it cannot connect. My phone works fine on the same network."),
-    ("Update opening hours on the website", "From next week we open at 8:00 instead of 9:00 on weekdays. Please update the footer and the contact page."),
-    ("Invoice PDF shows the wrong VAT number", "The invoices generated this month still show our old VAT number. The new one is in the attachment of my last email."),
-    ("Request: new landing page for spring campaign", "We need a simple landing page with a sign-up form for the spring campaign. Copy and images will follow."),
-    ("Password reset email never arrives", "I tried to reset my password for the booking system three times; nothing arrives, not even in spam."),
-    ("Printer on the 2nd floor prints blank pages", "The big printer upstairs feeds paper but the pages come out blank. We already changed the toner."),
-    ("Booking calendar shows times in the wrong time zone", "Customers abroad see appointment times shifted by one hour since the clocks changed."),
-    ("Set up email signature for the sales team", "Please roll out the new signature design to the five people in sales."),
-    ("Site is slow on mobile", "Several customers mentioned the product pages take ages to load on their phones."),
-    ("Export last quarter's orders to a spreadsheet", "Our accountant needs all orders from July to September with totals and VAT per line."),
-    ("Domain renewal notice: is this legit?", "We received an email saying our domain expires in 3 days and asking for payment. Is this from you?"),
-    ("Broken link in the newsletter footer", "The unsubscribe link in yesterday's newsletter leads to a 404 page."),
-    ("Cannot log in to the CMS after the update", "Since the update last night, the CMS says my account is locked."),
-    ("New employee onboarding: accounts and laptop", "Please prepare an email account, a laptop and access to the file share for our new receptionist."),
+    (
+        "Website contact form stopped sending emails",
+        "Since this morning nobody gets the messages from the contact form on our site. Customers say they submitted it successfully.",
+    ),
+    (
+        "Add two new staff to the shared mailbox",
+        "Please give Jamie and Ravi access to the info@ mailbox. They start on Monday.",
+    ),
+    (
+        "Laptop won't connect to office Wi-Fi",
+        "My laptop sees the network but says it cannot connect. My phone works fine on the same network.",
+    ),
+    (
+        "Update opening hours on the website",
+        "From next week we open at 8:00 instead of 9:00 on weekdays. Please update the footer and the contact page.",
+    ),
+    (
+        "Invoice PDF shows the wrong VAT number",
+        "The invoices generated this month still show our old VAT number. The new one is in the attachment of my last email.",
+    ),
+    (
+        "Request: new landing page for spring campaign",
+        "We need a simple landing page with a sign-up form for the spring campaign. Copy and images will follow.",
+    ),
+    (
+        "Password reset email never arrives",
+        "I tried to reset my password for the booking system three times; nothing arrives, not even in spam.",
+    ),
+    (
+        "Printer on the 2nd floor prints blank pages",
+        "The big printer upstairs feeds paper but the pages come out blank. We already changed the toner.",
+    ),
+    (
+        "Booking calendar shows times in the wrong time zone",
+        "Customers abroad see appointment times shifted by one hour since the clocks changed.",
+    ),
+    (
+        "Set up email signature for the sales team",
+        "Please roll out the new signature design to the five people in sales.",
+    ),
+    (
+        "Site is slow on mobile",
+        "Several customers mentioned the product pages take ages to load on their phones.",
+    ),
+    (
+        "Export last quarter's orders to a spreadsheet",
+        "Our accountant needs all orders from July to September with totals and VAT per line.",
+    ),
+    (
+        "Domain renewal notice: is this legit?",
+        "We received an email saying our domain expires in 3 days and asking for payment. Is this from you?",
+    ),
+    (
+        "Broken link in the newsletter footer",
+        "The unsubscribe link in yesterday's newsletter leads to a 404 page.",
+    ),
+    (
+        "Cannot log in to the CMS after the update",
+        "Since the update last night, the CMS says my account is locked.",
+    ),
+    (
+        "New employee onboarding: accounts and laptop",
+        "Please prepare an email account, a laptop and access to the file share for our new receptionist.",
+    ),
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SeedOutcome {
-    Seeded { people: usize, tickets: usize },
+    Seeded {
+        people: usize,
+        tickets: usize,
+    },
     /// The database already has people in it; nothing was changed.
     AlreadyHasData,
 }
@@ -89,20 +144,36 @@ pub async fn seed_demo(store: &Store, clock: &Clock, tickets: usize) -> StoreRes
     if store.count_users().await? > 0 {
         return Ok(SeedOutcome::AlreadyHasData);
     }
-    let password_hash = hash_password(DEMO_PASSWORD)
-        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let password_hash =
+        hash_password(DEMO_PASSWORD).map_err(|e| StoreError::Corrupt(e.to_string()))?;
     let now = clock.now_ms();
     let mut staff_ids = Vec::new();
     for (name, email, role) in STAFF {
-        let user = NewUser { account_id: None, email, name, role: *role, password_hash: Some(&password_hash) };
+        let user = NewUser {
+            account_id: None,
+            email,
+            name,
+            role: *role,
+            password_hash: Some(&password_hash),
+        };
         staff_ids.push(store.create_user(&user, now).await?);
     }
     let mut requesters = Vec::new();
     for account in ACCOUNTS {
-        let new_account = NewAccount { name: account.name, slug: account.slug, visibility: account.visibility };
+        let new_account = NewAccount {
+            name: account.name,
+            slug: account.slug,
+            visibility: account.visibility,
+        };
         let account_id = store.create_account(&new_account, now).await?;
         for (name, email, role) in account.people {
-            let user = NewUser { account_id: Some(account_id), email, name, role: *role, password_hash: Some(&password_hash) };
+            let user = NewUser {
+                account_id: Some(account_id),
+                email,
+                name,
+                role: *role,
+                password_hash: Some(&password_hash),
+            };
             requesters.push((account_id, store.create_user(&user, now).await?));
         }
     }
@@ -118,7 +189,13 @@ pub async fn seed_demo(store: &Store, clock: &Clock, tickets: usize) -> StoreRes
     for created_at in created {
         let (account_id, requester_id) = requesters[rng.random_range(0..requesters.len())];
         let (title, description) = TITLES[rng.random_range(0..TITLES.len())];
-        let ticket = NewTicket { account_id, requester_id, title, description, channel: "web" };
+        let ticket = NewTicket {
+            account_id,
+            requester_id,
+            title,
+            description,
+            channel: "web",
+        };
         let reference = store.create_ticket(&ticket, created_at).await?.reference;
         let staff_id = staff_ids[rng.random_range(0..staff_ids.len())];
         let age = now - created_at;
@@ -133,8 +210,13 @@ pub async fn seed_demo(store: &Store, clock: &Clock, tickets: usize) -> StoreRes
         let mut at = created_at;
         for status in path {
             at += rng.random_range(0..=(now - at) / 3);
-            store.change_status(reference, *status, staff_id, at).await?;
+            store
+                .change_status(reference, *status, staff_id, at)
+                .await?;
         }
     }
-    Ok(SeedOutcome::Seeded { people: staff_ids.len() + requesters.len(), tickets })
+    Ok(SeedOutcome::Seeded {
+        people: staff_ids.len() + requesters.len(),
+        tickets,
+    })
 }

@@ -5,8 +5,8 @@
 
 mod accounts;
 mod events;
-mod sessions;
 pub mod scratch;
+mod sessions;
 mod tickets;
 
 use std::path::Path;
@@ -63,7 +63,10 @@ impl Store {
         install_default_drivers();
         let (backend, url) = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             (Backend::Postgres, url.to_owned())
-        } else if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+        } else if let Some(path) = url
+            .strip_prefix("sqlite://")
+            .or_else(|| url.strip_prefix("sqlite:"))
+        {
             (Backend::Sqlite, sqlite_url(path)?)
         } else {
             return Err(StoreError::UnsupportedUrl(url.to_owned()));
@@ -99,10 +102,11 @@ impl Store {
 
     /// Brings the schema up to date. Safe to run on every start.
     pub async fn migrate(&self) -> StoreResult<()> {
-        match self.backend {
-            Backend::Sqlite => sqlx::migrate!("../migrations/sqlite").run(&self.pool).await?,
-            Backend::Postgres => sqlx::migrate!("../migrations/postgres").run(&self.pool).await?,
-        }
+        let migrator = match self.backend {
+            Backend::Sqlite => sqlx::migrate!("../migrations/sqlite"),
+            Backend::Postgres => sqlx::migrate!("../migrations/postgres"),
+        };
+        migrator.run(&self.pool).await?;
         Ok(())
     }
 
@@ -125,7 +129,9 @@ impl Store {
     async fn begin_event_write(&self) -> StoreResult<Transaction<'static, Any>> {
         let mut tx = self.pool.begin().await?;
         if self.backend == Backend::Postgres {
-            sqlx::query("SELECT pg_advisory_xact_lock(7402)").execute(&mut *tx).await?;
+            sqlx::query("SELECT pg_advisory_xact_lock(7402)")
+                .execute(&mut *tx)
+                .await?;
         }
         Ok(tx)
     }
@@ -134,13 +140,14 @@ impl Store {
 /// Turns a path into a SQLite URL that creates the file, making its folder first.
 fn sqlite_url(path: &str) -> StoreResult<String> {
     let file = path.split('?').next().unwrap_or(path);
-    if file != ":memory:" {
-        if let Some(parent) = Path::new(file).parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|source| StoreError::CreateDir {
-                path: parent.display().to_string(),
-                source,
-            })?;
-        }
+    let parent = Path::new(file)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty());
+    if let Some(parent) = parent.filter(|_| file != ":memory:") {
+        std::fs::create_dir_all(parent).map_err(|source| StoreError::CreateDir {
+            path: parent.display().to_string(),
+            source,
+        })?;
     }
     Ok(if path.contains("mode=") {
         format!("sqlite://{path}")

@@ -50,7 +50,6 @@ impl Role {
         }
     }
 
-
     /// Agency people, as opposed to people at client companies.
     pub fn is_staff(self) -> bool {
         matches!(self, Role::Agent | Role::Lead | Role::Admin)
@@ -75,7 +74,6 @@ impl Visibility {
             Visibility::Company => "company",
         }
     }
-
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -180,9 +178,8 @@ impl Actor {
         }
         match (self.account_id, self.role, self.visibility) {
             (None, _, _) => TicketScope::Nothing,
-            (Some(account_id), Role::AccountAdmin, _) | (Some(account_id), _, Visibility::Company) => {
-                TicketScope::Account(account_id)
-            }
+            (Some(account_id), Role::AccountAdmin, _)
+            | (Some(account_id), _, Visibility::Company) => TicketScope::Account(account_id),
             (Some(account_id), _, Visibility::OwnRequests) => TicketScope::Requester {
                 account_id,
                 user_id: self.user_id,
@@ -232,14 +229,23 @@ mod tests {
     #[test]
     fn contacts_in_own_mode_see_only_their_requests() {
         let contact = actor(Role::Contact, Some(1), Visibility::OwnRequests);
-        assert!(contact.may_view(TicketOwner { account_id: 1, requester_id: 10 }));
-        assert!(!contact.may_view(TicketOwner { account_id: 1, requester_id: 11 }));
+        assert!(contact.may_view(TicketOwner {
+            account_id: 1,
+            requester_id: 10
+        }));
+        assert!(!contact.may_view(TicketOwner {
+            account_id: 1,
+            requester_id: 11
+        }));
     }
 
     #[test]
     fn account_admins_see_the_whole_company_whatever_the_mode() {
         let admin = actor(Role::AccountAdmin, Some(1), Visibility::OwnRequests);
-        assert!(admin.may_view(TicketOwner { account_id: 1, requester_id: 99 }));
+        assert!(admin.may_view(TicketOwner {
+            account_id: 1,
+            requester_id: 99
+        }));
     }
 
     #[test]

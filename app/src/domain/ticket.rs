@@ -263,7 +263,15 @@ mod tests {
         assert_eq!("FD-1042".parse(), Ok(TicketRef(1042)));
         assert_eq!(" fd-7 ".parse(), Ok(TicketRef(7)));
         assert_eq!("1042".parse(), Ok(TicketRef(1042)));
-        for bad in ["", "FD-", "FD-12a", "FD--3", "FD-0", "XX-12", "FD-99999999999999999999"] {
+        for bad in [
+            "",
+            "FD-",
+            "FD-12a",
+            "FD--3",
+            "FD-0",
+            "XX-12",
+            "FD-99999999999999999999",
+        ] {
             assert!(bad.parse::<TicketRef>().is_err(), "{bad} should be refused");
         }
     }

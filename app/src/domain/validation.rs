@@ -40,7 +40,9 @@ impl NewRequest {
         if title.chars().count() > TITLE_MAX_CHARS {
             return Err(FieldError::new(
                 "title",
-                format!("Keep the title under {TITLE_MAX_CHARS} characters; put details in the description."),
+                format!(
+                    "Keep the title under {TITLE_MAX_CHARS} characters; put details in the description."
+                ),
             ));
         }
         if description.is_empty() {
@@ -78,7 +80,10 @@ mod tests {
 
     #[test]
     fn an_empty_description_is_refused() {
-        assert_eq!(NewRequest::parse("Printer", "\n \t").unwrap_err().field, "description");
+        assert_eq!(
+            NewRequest::parse("Printer", "\n \t").unwrap_err().field,
+            "description"
+        );
     }
 
     #[test]
@@ -91,9 +96,15 @@ mod tests {
     #[test]
     fn overlong_fields_are_refused() {
         let long_title = "x".repeat(TITLE_MAX_CHARS + 1);
-        assert_eq!(NewRequest::parse(&long_title, "d").unwrap_err().field, "title");
+        assert_eq!(
+            NewRequest::parse(&long_title, "d").unwrap_err().field,
+            "title"
+        );
         let long_description = "x".repeat(DESCRIPTION_MAX_CHARS + 1);
-        assert_eq!(NewRequest::parse("t", &long_description).unwrap_err().field, "description");
+        assert_eq!(
+            NewRequest::parse("t", &long_description).unwrap_err().field,
+            "description"
+        );
     }
 
     proptest! {

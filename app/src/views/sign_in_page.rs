@@ -51,8 +51,9 @@ pub fn SignInPage() -> impl IntoView {
 
 #[component]
 fn DemoPeople(people: Vec<Person>, sign_in: ServerAction<DemoSignIn>) -> impl IntoView {
-    let (staff, clients): (Vec<Person>, Vec<Person>) =
-        people.into_iter().partition(|person| person.role.is_staff());
+    let (staff, clients): (Vec<Person>, Vec<Person>) = people
+        .into_iter()
+        .partition(|person| person.role.is_staff());
     view! {
         <p class="lead">"This is a demo. Choose someone to see Frontdoor through their eyes."</p>
         <h2>"Client companies"</h2>

@@ -82,8 +82,10 @@ impl Store {
 
     /// The id of the newest event, 0 when there is none: where a fresh live stream starts.
     pub async fn latest_event_id(&self) -> StoreResult<i64> {
-        Ok(sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM ticket_events")
-            .fetch_one(&self.pool)
-            .await?)
+        Ok(
+            sqlx::query_scalar("SELECT COALESCE(MAX(id), 0) FROM ticket_events")
+                .fetch_one(&self.pool)
+                .await?,
+        )
     }
 }

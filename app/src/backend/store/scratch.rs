@@ -31,7 +31,9 @@ impl Drop for Scratch {
 
 fn unique_name() -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
     format!(
         "fd_scratch_{}_{}_{nanos}",
         std::process::id(),
@@ -45,7 +47,11 @@ pub async fn scratch_sqlite() -> StoreResult<Scratch> {
     let url = format!("sqlite://{}", file.display());
     let store = Store::connect(&url).await?;
     store.migrate().await?;
-    Ok(Scratch { store, url, sqlite_file: Some(file) })
+    Ok(Scratch {
+        store,
+        url,
+        sqlite_file: Some(file),
+    })
 }
 
 /// A migrated, new database in the Postgres cluster that `admin_url` points at (the role needs
@@ -54,12 +60,18 @@ pub async fn scratch_postgres(admin_url: &str) -> StoreResult<Scratch> {
     super::install_default_drivers();
     let name = unique_name();
     let mut admin = AnyConnection::connect(admin_url).await?;
-    admin.execute(format!("CREATE DATABASE {name}").as_str()).await?;
+    admin
+        .execute(format!("CREATE DATABASE {name}").as_str())
+        .await?;
     admin.close().await?;
     let base = admin_url.split('?').next().unwrap_or(admin_url);
     let server = base.rsplit_once('/').map_or(base, |(server, _db)| server);
     let url = format!("{server}/{name}");
     let store = Store::connect(&url).await?;
     store.migrate().await?;
-    Ok(Scratch { store, url, sqlite_file: None })
+    Ok(Scratch {
+        store,
+        url,
+        sqlite_file: None,
+    })
 }

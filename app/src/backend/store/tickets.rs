@@ -38,7 +38,8 @@ const SUMMARY_SELECT: &str = "SELECT t.id, t.title, t.status, a.name AS account_
      FROM tickets t JOIN accounts a ON a.id = t.account_id JOIN users u ON u.id = t.requester_id";
 
 /// Restricts `t` to a scope bound as `$1` (account id) and `$2` (requester id); 0 means any.
-pub(super) const SCOPE_CLAUSE: &str = "($1 = 0 OR t.account_id = $1) AND ($2 = 0 OR t.requester_id = $2)";
+pub(super) const SCOPE_CLAUSE: &str =
+    "($1 = 0 OR t.account_id = $1) AND ($2 = 0 OR t.requester_id = $2)";
 
 /// The two parameters of [`SCOPE_CLAUSE`], or `None` when the scope admits nothing.
 pub(super) fn scope_params(scope: TicketScope) -> Option<(i64, i64)> {
@@ -52,7 +53,6 @@ pub(super) fn scope_params(scope: TicketScope) -> Option<(i64, i64)> {
         TicketScope::Nothing => None,
     }
 }
-
 
 #[derive(FromRow)]
 struct SummaryRow {
@@ -112,7 +112,14 @@ impl Store {
         .bind(now)
         .fetch_one(&mut *tx)
         .await?;
-        let event = Self::append_event(&mut tx, id, Some(ticket.requester_id), TicketChange::Created, now).await?;
+        let event = Self::append_event(
+            &mut tx,
+            id,
+            Some(ticket.requester_id),
+            TicketChange::Created,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         Ok(event)
     }
@@ -151,10 +158,11 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?
             .ok_or(StoreError::NotFound)?;
-        let description: String = sqlx::query_scalar("SELECT description FROM tickets WHERE id = $1")
-            .bind(reference.0)
-            .fetch_one(&self.pool)
-            .await?;
+        let description: String =
+            sqlx::query_scalar("SELECT description FROM tickets WHERE id = $1")
+                .bind(reference.0)
+                .fetch_one(&self.pool)
+                .await?;
         let owner = row.owner();
         Ok(TicketRecord {
             summary: row.into_summary()?,
@@ -236,6 +244,8 @@ impl Store {
     }
 
     pub async fn count_tickets(&self) -> StoreResult<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM tickets").fetch_one(&self.pool).await?)
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM tickets")
+            .fetch_one(&self.pool)
+            .await?)
     }
 }

@@ -19,7 +19,11 @@ pub fn AppHeader(me: Me) -> impl IntoView {
         LinkState::Idle => ("live", ""),
     };
     let home = me.home();
-    let nav_label = if me.is_staff() { "Queue board" } else { "My requests" };
+    let nav_label = if me.is_staff() {
+        "Queue board"
+    } else {
+        "My requests"
+    };
     let who = match &me.account_name {
         Some(account) => format!("{} · {account}", me.name),
         None => format!("{} · {}", me.name, me.role.label()),

@@ -88,7 +88,8 @@ mod stream {
         let on_open = Closure::<dyn FnMut()>::new(move || live.link.set(LinkState::Connected));
         // The browser reconnects by itself and resumes after the last event id it saw.
         let on_error = Closure::<dyn FnMut()>::new(move || live.link.set(LinkState::Reconnecting));
-        let _ = source.add_event_listener_with_callback("ticket", on_ticket.as_ref().unchecked_ref());
+        let _ =
+            source.add_event_listener_with_callback("ticket", on_ticket.as_ref().unchecked_ref());
         source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         // The stream and its handlers live as long as the page.
@@ -105,7 +106,9 @@ pub fn LiveToasts() -> impl IntoView {
     let live = use_live();
     let message = RwSignal::new(None::<String>);
     Effect::new(move |_| {
-        let Some(event) = live.latest.get() else { return };
+        let Some(event) = live.latest.get() else {
+            return;
+        };
         if let TicketChange::StatusChanged { to, .. } = event.change {
             message.set(Some(format!("{} is now {}", event.reference, to.label())));
             set_timeout(move || message.set(None), Duration::from_secs(5));

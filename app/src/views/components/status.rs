@@ -14,7 +14,10 @@ pub fn StatusBadge(status: TicketStatus) -> impl IntoView {
 /// The four steps of a request, with the current one marked: clients see where theirs stands.
 #[component]
 pub fn StatusSteps(status: TicketStatus) -> impl IntoView {
-    let position = TicketStatus::ALL.iter().position(|s| *s == status).unwrap_or(0);
+    let position = TicketStatus::ALL
+        .iter()
+        .position(|s| *s == status)
+        .unwrap_or(0);
     view! {
         <ol class="steps" aria-label="Progress">
             {TicketStatus::ALL
@@ -58,7 +61,13 @@ pub fn StatusActions(reference: TicketRef, status: TicketStatus) -> impl IntoVie
             live.nudge();
         }
     });
-    let error = move || change.value().get().and_then(Result::err).map(|e| e.to_string());
+    let error = move || {
+        change
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|e| e.to_string())
+    };
 
     view! {
         <div class="status-actions">

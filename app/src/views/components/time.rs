@@ -26,7 +26,11 @@ mod tests {
     fn reads_like_speech() {
         let now = 1_000 * DAY;
         assert_eq!(ago(now, now), "just now");
-        assert_eq!(ago(now, now + 5 * MINUTE), "just now", "clock skew is not the future");
+        assert_eq!(
+            ago(now, now + 5 * MINUTE),
+            "just now",
+            "clock skew is not the future"
+        );
         assert_eq!(ago(now, now - 5 * MINUTE), "5 min ago");
         assert_eq!(ago(now, now - 3 * HOUR), "3 h ago");
         assert_eq!(ago(now, now - 30 * HOUR), "yesterday");

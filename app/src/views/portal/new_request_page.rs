@@ -39,8 +39,13 @@ fn NewRequest(me: Me) -> impl IntoView {
 #[component]
 fn RequestForm(create: ServerAction<CreateRequest>) -> impl IntoView {
     let error = move || create.value().get().and_then(Result::err);
-    let field_error = move |field: &'static str| move || error().and_then(|e| e.field_message(field));
-    let form_error = move || error().filter(|e| e.field_message("title").is_none() && e.field_message("description").is_none());
+    let field_error =
+        move |field: &'static str| move || error().and_then(|e| e.field_message(field));
+    let form_error = move || {
+        error().filter(|e| {
+            e.field_message("title").is_none() && e.field_message("description").is_none()
+        })
+    };
     let title_error = field_error("title");
     let description_error = field_error("description");
     let pending = create.pending();

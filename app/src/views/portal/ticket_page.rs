@@ -27,7 +27,12 @@ pub fn TicketPage() -> impl IntoView {
 fn Ticket(me: Me) -> impl IntoView {
     let live = use_live();
     let params = use_params_map();
-    let reference = move || params.read().get("reference").and_then(|r| r.parse::<TicketRef>().ok());
+    let reference = move || {
+        params
+            .read()
+            .get("reference")
+            .and_then(|r| r.parse::<TicketRef>().ok())
+    };
     let ticket = Resource::new(
         move || (reference(), live.revision.get()),
         |(reference, _)| async move {
@@ -37,7 +42,11 @@ fn Ticket(me: Me) -> impl IntoView {
             }
         },
     );
-    let back = if me.is_staff() { ("/board", "← Queue board") } else { ("/", "← My requests") };
+    let back = if me.is_staff() {
+        ("/board", "← Queue board")
+    } else {
+        ("/", "← My requests")
+    };
 
     view! {
         <AppHeader me/>
@@ -66,7 +75,11 @@ fn Ticket(me: Me) -> impl IntoView {
 
 #[component]
 fn TicketDetails(view: TicketView) -> impl IntoView {
-    let TicketView { now, detail, can_work } = view;
+    let TicketView {
+        now,
+        detail,
+        can_work,
+    } = view;
     let summary = detail.summary;
     let reference = summary.reference;
     view! {

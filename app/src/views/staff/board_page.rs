@@ -70,11 +70,20 @@ fn Board(me: Me) -> impl IntoView {
 }
 
 #[component]
-fn Column(status: TicketStatus, tickets: Vec<TicketSummary>, now: i64, opened: i64) -> impl IntoView {
+fn Column(
+    status: TicketStatus,
+    tickets: Vec<TicketSummary>,
+    now: i64,
+    opened: i64,
+) -> impl IntoView {
     let heading_id = format!("column-{}", status.as_str());
     let labelled_by = heading_id.clone();
     let count = tickets.len();
-    let caption = if status == TicketStatus::Completed { " (recent)" } else { "" };
+    let caption = if status == TicketStatus::Completed {
+        " (recent)"
+    } else {
+        ""
+    };
     view! {
         <section class=format!("column column--{}", status.as_str()) aria-labelledby=labelled_by>
             <h2 class="column__head" id=heading_id>

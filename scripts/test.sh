@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Runs every check and test: formatting, clippy (server and wasm), unit and property tests, the
+# store conformance suite on SQLite and on a real PostgreSQL, HTTP tests through the real router,
+# and the Playwright suite in Debian's Chromium against the running `frontdoor` binary.
+# Installs what it needs (idempotently) on a fresh Debian machine.
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+SERVICES=$(mktemp -d /tmp/fd-test.XXXXXX)
+chmod 755 "$SERVICES"   # the postgres user must reach its data folder inside
+SERVER_PID=""
+cleanup() {
+  [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
+  bash scripts/services.sh stop_all "$SERVICES" >/dev/null 2>&1 || true
+  rm -rf "$SERVICES"
+}
+trap cleanup EXIT
+
+# ---------------------------------------------------------------- tools
+ensure_apt curl brotli chromium postgresql python3-aiosmtpd
+ensure_site_tools
+if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
+  say "installing the end2end npm packages"
+  (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+# ---------------------------------------------------------------- static checks
+say "cargo fmt --check"
+cargo fmt --all -- --check
+say "clippy (server: native, with tests)"
+cargo clippy -p app --features ssr --all-targets -- -D warnings
+cargo clippy -p server --all-targets -- -D warnings
+say "clippy (browser: wasm32)"
+cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+# ---------------------------------------------------------------- cargo tests, both backends
+say "starting PostgreSQL for the conformance suite"
+eval "$(bash scripts/services.sh start_pg "$SERVICES")"
+export FRONTDOOR_TEST_POSTGRES_URL=$DATABASE_URL FRONTDOOR_REQUIRE_POSTGRES=1
+unset DATABASE_URL
+say "cargo test (domain, store on SQLite + PostgreSQL, HTTP)"
+cargo test -p app --features ssr 2>&1 | tee "$SERVICES/cargo-app.log"
+cargo test -p server 2>&1 | tee "$SERVICES/cargo-server.log"
+
+# ---------------------------------------------------------------- browser tests
+build_site
+say "building the server"
+cargo build -p server --bin frontdoor
+PORT=$(free_port)
+export FRONTDOOR_URL=http://127.0.0.1:$PORT
+LEPTOS_SITE_ROOT=$SITE "$CARGO_TARGET_DIR/debug/frontdoor" serve --addr "127.0.0.1:$PORT" --demo \
+  --database-url "sqlite://$SERVICES/e2e.db" >"$SERVICES/server.log" 2>&1 &
+SERVER_PID=$!
+wait_http "$FRONTDOOR_URL/healthz" 60 || { cat "$SERVICES/server.log"; exit 1; }
+say "playwright (Chromium: phone and desktop)"
+set +e
+(cd end2end && CI=1 npx playwright test 2>&1) | tee "$SERVICES/playwright.log"
+e2e_status=${PIPESTATUS[0]}
+set -e
+
+# The server must stop cleanly on SIGTERM (graceful shutdown, nothing lost).
+kill -TERM "$SERVER_PID"
+server_status=0; wait "$SERVER_PID" || server_status=$?
+SERVER_PID=""
+grep -q "stopped" "$SERVICES/server.log" || { echo "server did not shut down gracefully:"; tail -20 "$SERVICES/server.log"; server_status=1; }
+
+# ---------------------------------------------------------------- summary
+cargo_passed=$(cat "$SERVICES"/cargo-*.log | awk '/^test result:/ { sum += $4 } END { print sum + 0 }')
+cargo_failed=$(cat "$SERVICES"/cargo-*.log | awk '/^test result:/ { sum += $6 } END { print sum + 0 }')
+e2e_passed=$(grep -Eo '[0-9]+ passed' "$SERVICES/playwright.log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
+e2e_failed=$(grep -Eo '[0-9]+ failed' "$SERVICES/playwright.log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
+read -r wasm_raw wasm_br < <(wasm_sizes)
+echo
+echo "wasm: $wasm_raw bytes raw, $wasm_br bytes brotli"
+echo "cargo test: $cargo_passed passed, $cargo_failed failed"
+echo "end2end (playwright): $e2e_passed passed, $e2e_failed failed"
+[ "$e2e_status" = 0 ] && [ "$server_status" = 0 ]
