@@ -23,8 +23,11 @@ export default defineConfig({
     trace: 'retain-on-failure',
   },
   projects: [
-    // The people we build for first: a client on a phone.
-    { name: 'phone', use: { ...devices['iPhone 13'], browserName: 'chromium' } },
-    { name: 'desktop', use: { ...devices['Desktop Chrome'], viewport: { width: 1440, height: 900 } } },
+    // The people we build for first: a client on a phone (390×844, touch).
+    { name: 'phone', testIgnore: [/journeys\//, /http\.spec/], use: { ...devices['iPhone 13'], browserName: 'chromium' } },
+    // Browser-independent HTTP checks run once, here; screenshots set their own widths in the phone project.
+    { name: 'desktop', testIgnore: [/journeys\//, /screens\.spec/], use: { ...devices['Desktop Chrome'], viewport: { width: 1440, height: 900 } } },
+    // Journeys that involve several people make their own browser contexts (phone and desktop).
+    { name: 'journeys', testMatch: /journeys\/.*\.spec\.ts/ },
   ],
 });

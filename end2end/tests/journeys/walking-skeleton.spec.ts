@@ -1,11 +1,9 @@
 import { test, expect } from '@playwright/test';
-import { desktop, expectSameDocument, liveConnected, markDocument, personOn, phone, screenshotPath } from './helpers';
+import { desktop, expectSameDocument, liveConnected, markDocument, personOn, phone, screenshotPath } from '../helpers';
 
 // The slice across every layer: a client on a phone files a request, staff see it arrive on the
 // live board, move it, and the client's open page follows, all without reloads.
-test('a request travels from a phone to the live board and back', async ({ browser }, testInfo) => {
-  test.skip(testInfo.project.name !== 'phone', 'one run is enough: the test makes its own phone and desktop contexts');
-
+test('a request travels from a phone to the live board and back', async ({ browser }) => {
   const staff = await personOn(browser, desktop, 'Sam Rivera');
   await expect(staff.page).toHaveURL(/\/board$/);
   await liveConnected(staff.page);

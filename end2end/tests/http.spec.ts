@@ -1,0 +1,44 @@
+import { test, expect } from '@playwright/test';
+
+// Real HTTP against the running binary: what a script, a proxy or an attacker sees.
+test.describe('HTTP surface', () => {
+  test('health and security headers', async ({ request }) => {
+    const health = await request.get('/healthz');
+    expect(health.status()).toBe(200);
+    const page = await request.get('/signin');
+    const headers = page.headers();
+    expect(headers['x-content-type-options']).toBe('nosniff');
+    expect(headers['x-frame-options']).toBe('DENY');
+    expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(headers['referrer-policy']).toBe('same-origin');
+  });
+
+  test('malformed calls get a 4xx with a message, never a 500', async ({ request }) => {
+    const cases: Array<[string, string]> = [
+      ['/api/create_request', 'title=only-a-title'],
+      ['/api/demo_sign_in', 'user_id=abc'],
+      ['/api/get_ticket', 'reference=%00%ff'],
+      ['/api/change_status', 'reference=FD-1001&status=teleported'],
+      ['/api/no_such_function', 'x=1'],
+    ];
+    for (const [path, body] of cases) {
+      const response = await request.post(path, { data: body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      expect(response.status(), `${path} ${body}`).toBeGreaterThanOrEqual(400);
+      expect(response.status(), `${path} ${body}`).toBeLessThan(500);
+      expect((await response.text()).length).toBeGreaterThan(0);
+    }
+  });
+
+  test('personal data needs a session', async ({ request }) => {
+    expect((await request.post('/api/list_my_requests')).status()).toBe(401);
+    expect((await request.get('/events')).status()).toBe(401);
+  });
+
+  test('a cross-site form post is refused', async ({ request }) => {
+    const response = await request.post('/api/create_request', {
+      data: 'title=x&description=y',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
+    });
+    expect(response.status()).toBe(403);
+  });
+});

@@ -1,0 +1,128 @@
+import { test, expect, Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { signInAs } from './helpers';
+
+/** No serious or critical accessibility problems (axe-core, WCAG 2.1 AA rules). */
+async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+}
+
+/** Nothing scrolls sideways, and everything tappable is at least 44 px tall. */
+async function expectPhoneFriendly(page: Page) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  const small = await page.evaluate(() =>
+    [...document.querySelectorAll('main a, main button, main input, main textarea, header a, header button, .fab')]
+      .filter((el) => (el as HTMLElement).offsetParent !== null)
+      .map((el) => ({ el, box: el.getBoundingClientRect() }))
+      .filter(({ box }) => box.height < 44)
+      .map(({ el }) => el.outerHTML.slice(0, 80)));
+  expect(small).toEqual([]);
+}
+
+test('signed-out visitors are sent to sign in', async ({ page }) => {
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/signin$/);
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await expectAccessible(page);
+});
+
+test('a client files a request with a clear error first, and keeps what was typed', async ({ page }, testInfo) => {
+  await signInAs(page, 'Luis Romero');
+  await expect(page.getByRole('heading', { name: 'My requests' })).toBeVisible();
+  await expectAccessible(page);
+  if (testInfo.project.name === 'phone') await expectPhoneFriendly(page);
+
+  await page.goto('/requests/new');
+  await page.getByLabel('Title').fill('   ');
+  await page.getByLabel('Description').fill('Line one\nLine two');
+  await page.getByRole('button', { name: 'Send request' }).click();
+  await expect(page.locator('#title-error')).toHaveText('Give your request a short title.');
+  await expect(page.getByLabel('Description')).toHaveValue('Line one\nLine two');
+  await expectAccessible(page);
+  if (testInfo.project.name === 'phone') await expectPhoneFriendly(page);
+
+  // A title alone is not enough either; the title typed stays too.
+  await page.getByLabel('Title').fill('VPN drops every hour');
+  await page.getByLabel('Description').fill('');
+  await page.getByRole('button', { name: 'Send request' }).click();
+  await expect(page.locator('#description-error')).toContainText('Tell us what you need');
+  await expect(page.locator('#title-error')).toBeHidden();
+  await expect(page.getByLabel('Title')).toHaveValue('VPN drops every hour');
+
+  await page.getByLabel('Description').fill('Since Monday, around the hour.');
+  await page.getByRole('button', { name: 'Send request' }).click();
+  await expect(page.getByRole('heading', { name: 'Request received' })).toBeVisible();
+  const reference = (await page.locator('.confirmation .reference').textContent())!.trim();
+
+  // "File another" brings back an empty form.
+  await page.getByRole('button', { name: 'File another request' }).click();
+  await expect(page.getByLabel('Title')).toHaveValue('');
+
+  // The request page shows what was filed, escaped as plain text.
+  await page.goto(`/requests/${reference}`);
+  await expect(page.getByRole('heading', { name: 'VPN drops every hour' })).toBeVisible();
+  await expect(page.locator('.ticket__status .badge')).toHaveText('New');
+  await expect(page.getByText('Luis Romero filed the request')).toBeVisible();
+  await expectAccessible(page);
+});
+
+test('what people type is shown as text, never run as markup', async ({ page }) => {
+  await signInAs(page, 'Mei Chen');
+  await page.goto('/requests/new');
+  let dialogs = 0;
+  page.on('dialog', async (dialog) => { dialogs++; await dialog.dismiss(); });
+  const hostile = '<img src=x onerror="alert(1)"><script>alert(2)</script>';
+  await page.getByLabel('Title').fill(`Markup ${hostile}`);
+  await page.getByLabel('Description').fill(hostile);
+  await page.getByRole('button', { name: 'Send request' }).click();
+  await page.getByRole('link', { name: 'View request' }).click();
+  await expect(page.locator('.ticket__title')).toHaveText(`Markup ${hostile}`);
+  await expect(page.locator('.prose')).toHaveText(hostile);
+  await page.reload(); // the server-rendered page too
+  await expect(page.locator('.prose')).toHaveText(hostile);
+  expect(dialogs).toBe(0);
+  expect(await page.locator('.ticket img').count()).toBe(0);
+});
+
+test('a client cannot open another company\'s request, nor the board', async ({ page }) => {
+  // Grace (Bluebird) files a request; Luis (Acme) tries its address.
+  await signInAs(page, 'Grace Okafor');
+  await page.goto('/requests/new');
+  await page.getByLabel('Title').fill('Bluebird only');
+  await page.getByLabel('Description').fill('Private to Bluebird');
+  await page.getByRole('button', { name: 'Send request' }).click();
+  const reference = (await page.locator('.confirmation .reference').textContent())!.trim();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/signin$/);
+
+  await signInAs(page, 'Luis Romero');
+  await page.goto(`/requests/${reference}`);
+  await expect(page.getByRole('heading', { name: 'Request not found' })).toBeVisible();
+  await expect(page.getByText('Private to Bluebird')).toHaveCount(0);
+  await page.goto('/board');
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole('heading', { name: 'My requests' })).toBeVisible();
+});
+
+test('staff see the board with every status and can open a ticket', async ({ page }) => {
+  await signInAs(page, 'Priya Shah');
+  await expect(page).toHaveURL(/\/board$/);
+  for (const column of ['New', 'In progress', 'Waiting on client', 'Completed']) {
+    await expect(page.getByRole('heading', { name: new RegExp(`^${column}`) })).toBeVisible();
+  }
+  await expectAccessible(page);
+  const first = page.locator('.card').first();
+  const reference = await first.getAttribute('data-ref');
+  await first.locator('.card__link').click();
+  await expect(page).toHaveURL(new RegExp(`/requests/${reference}$`));
+  await expect(page.getByRole('link', { name: '← Queue board' })).toBeVisible();
+});
+
+test('an unknown address gets a helpful 404', async ({ page }) => {
+  const response = await page.goto('/no/such/page');
+  expect(response?.status()).toBe(404);
+  await expect(page.getByRole('heading', { name: "We couldn't find that page" })).toBeVisible();
+});

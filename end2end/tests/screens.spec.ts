@@ -1,0 +1,39 @@
+import { test, expect } from '@playwright/test';
+import { signInAs } from './helpers';
+
+// Screenshots of every screen at 360 px and at desktop width, for people to look at
+// (end2end/screenshots/). Each also checks that the screen shows what it is for.
+const widths = [{ name: '360', viewport: { width: 360, height: 780 } }, { name: 'desktop', viewport: { width: 1440, height: 900 } }];
+
+for (const { name, viewport } of widths) {
+  test(`screens at ${name}`, async ({ page }) => {
+    test.setTimeout(90_000);
+    await page.setViewportSize(viewport);
+    // Full pages on the phone, except the board, whose columns scroll sideways and can be long.
+    const shot = (screen: string, fullPage = name === '360') => page.screenshot({ path: `screenshots/${screen}-${name}.png`, fullPage });
+
+    await page.goto('/signin');
+    await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+    await shot('sign-in');
+
+    await signInAs(page, 'Dana Whitfield');
+    await expect(page.locator('.ticket-row').first()).toBeVisible();
+    await shot('my-requests');
+
+    await page.getByRole('link', { name: 'New request' }).first().click();
+    await page.getByRole('button', { name: 'Send request' }).click();
+    await expect(page.locator('#title-error')).not.toBeEmpty();
+    await shot('new-request-error');
+
+    await page.goto('/');
+    await page.locator('.ticket-row a').first().click();
+    await expect(page.locator('.ticket__title')).toBeVisible();
+    await shot('ticket');
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await expect(page).toHaveURL(/\/signin$/);
+    await signInAs(page, 'Jordan Lee');
+    await expect(page.locator('.card').first()).toBeVisible();
+    await shot('board', false);
+  });
+}
