@@ -56,22 +56,25 @@ ensure_apt() {
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-ensure_site_tools() {
-  ensure_wasm_target
-  ensure_wasm_bindgen
-  ensure_wasm_opt
+# The wasm build gets its own target folder (as with cargo-leptos), so it can run beside the
+# server build instead of waiting for cargo's lock on the shared one.
+WASM_TARGET_DIR=$CARGO_TARGET_DIR/front
+
+# Compiles the browser app (the size-optimised profile).
+build_wasm() {
+  say "building the browser app (wasm)"
+  cargo build -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release --features hydrate \
+    --target-dir "$WASM_TARGET_DIR"
 }
 
-# Builds the browser side into $SITE, as `cargo leptos build --release` would:
-# wasm (size-optimised profile) → wasm-bindgen → wasm-opt -Oz → $SITE/pkg, plus CSS and public/.
-build_site() {
-  say "building the browser app (wasm)"
-  cargo build -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release --features hydrate
-  local wasm=$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/frontend.wasm
+# Lays out $SITE as `cargo leptos build --release` would: wasm-bindgen → wasm-opt -Oz → $SITE/pkg,
+# the stylesheet and public/.
+package_site() {
+  local wasm=$WASM_TARGET_DIR/wasm32-unknown-unknown/wasm-release/frontend.wasm
   local staging=$FRONTDOOR_CACHE/site-staging
   rm -rf "$staging" && mkdir -p "$staging"
   wasm-bindgen --target web --no-typescript --out-name frontdoor --out-dir "$staging" "$wasm"
-  # Skip the slow optimiser when the input has not changed since the last run.
+  # Skip the slow optimiser when its input has not changed since the last run.
   local sum; sum=$(sha256sum "$staging/frontdoor_bg.wasm" | cut -c1-64)
   local cached=$FRONTDOOR_CACHE/wasm-opt-cache/$sum.wasm
   if [ ! -f "$cached" ]; then
@@ -86,6 +89,21 @@ build_site() {
   cp "$cached" "$SITE/pkg/frontdoor.wasm"
   cp "$staging/frontdoor.js" "$SITE/pkg/frontdoor.js"
   cp "$ROOT/style/main.css" "$SITE/pkg/frontdoor.css"
+  # Compressed once, at the best ratio, instead of on every request.
+  for file in "$SITE"/pkg/frontdoor.{wasm,js,css}; do
+    brotli -q 11 -f -k "$file"
+    gzip -9 -f -k "$file"
+  done
+}
+
+# Runs the given command in the background; `wait_all` later fails if any of them failed.
+BACKGROUND=()
+in_background() { "$@" & BACKGROUND+=($!); }
+wait_all() {
+  local failed=0
+  for pid in "${BACKGROUND[@]}"; do wait "$pid" || failed=1; done
+  BACKGROUND=()
+  return $failed
 }
 
 # The wasm sizes, raw and brotli-compressed, as "raw brotli" in bytes.

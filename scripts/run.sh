@@ -4,10 +4,16 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
 ensure_apt curl brotli
-ensure_site_tools
-build_site
+ensure_wasm_target
+ensure_wasm_opt
+# Three independent builds share the two cores: the wasm-bindgen CLI (first run only), the
+# browser app and the server.
+in_background ensure_wasm_bindgen
+in_background build_wasm
 say "building the server (release)"
 cargo build -p server --release --bin frontdoor
+wait_all
+package_site
 
 ADDR=${FRONTDOOR_ADDR:-127.0.0.1:3000}
 cat >&2 <<MSG

@@ -18,13 +18,17 @@ trap cleanup EXIT
 
 # ---------------------------------------------------------------- tools
 ensure_apt curl brotli chromium postgresql python3-aiosmtpd
-ensure_site_tools
+ensure_wasm_target
+ensure_wasm_opt
+in_background ensure_wasm_bindgen
 if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
   say "installing the end2end npm packages"
   (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 # ---------------------------------------------------------------- static checks
+# The browser app builds in its own target folder beside the checks and tests below.
+in_background build_wasm
 say "cargo fmt --check"
 cargo fmt --all -- --check
 say "clippy (server: native, with tests)"
@@ -43,9 +47,10 @@ cargo test -p app --features ssr 2>&1 | tee "$SERVICES/cargo-app.log"
 cargo test -p server 2>&1 | tee "$SERVICES/cargo-server.log"
 
 # ---------------------------------------------------------------- browser tests
-build_site
 say "building the server"
 cargo build -p server --bin frontdoor
+wait_all
+package_site
 PORT=$(free_port)
 export FRONTDOOR_URL=http://127.0.0.1:$PORT
 LEPTOS_SITE_ROOT=$SITE "$CARGO_TARGET_DIR/debug/frontdoor" serve --addr "127.0.0.1:$PORT" --demo \

@@ -49,6 +49,8 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let session = provide_session();
     let live = provide_live();
+    // Effects run only in the browser, once the page is hydrated.
+    Effect::new(|_| browser::mark_hydrated());
     // Live updates start once we know who is signed in, after the data the page was built from.
     Effect::new(move |_| {
         if let Some(Ok(Some(me))) = session.get() {

@@ -6,8 +6,14 @@ export const desktop = { ...devices['Desktop Chrome'], viewport: { width: 1440, 
 /** Signs in on the demo sign-in screen as the person with this name; returns when their home page shows. */
 export async function signInAs(page: Page, name: string) {
   await page.goto('/signin');
+  await hydrated(page);
   await page.getByRole('button', { name: new RegExp(`^${name}`) }).click();
   await expect(page.locator('.app-header')).toContainText(name);
+}
+
+/** Waits until the app has taken over the server-rendered page. */
+export async function hydrated(page: Page) {
+  await page.locator('body[data-hydrated]').waitFor({ state: 'attached' });
 }
 
 /** A fresh browser context (its own cookies) with the given device, signed in as `name`. */

@@ -42,3 +42,10 @@ test.describe('HTTP surface', () => {
     expect(response.status()).toBe(403);
   });
 });
+
+test('the browser app is served compressed', async ({ request }) => {
+  const response = await request.get('/pkg/frontdoor.wasm', { headers: { 'accept-encoding': 'br, gzip' } });
+  expect(response.status()).toBe(200);
+  expect(response.headers()['content-type']).toBe('application/wasm');
+  expect(response.headers()['content-encoding']).toBe('br');
+});

@@ -1,6 +1,6 @@
 import { test, expect, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { signInAs } from './helpers';
+import { hydrated, signInAs } from './helpers';
 
 /** No serious or critical accessibility problems (axe-core, WCAG 2.1 AA rules). */
 async function expectAccessible(page: Page) {
@@ -36,6 +36,7 @@ test('a client files a request with a clear error first, and keeps what was type
   if (testInfo.project.name === 'phone') await expectPhoneFriendly(page);
 
   await page.goto('/requests/new');
+  await hydrated(page);
   await page.getByLabel('Title').fill('   ');
   await page.getByLabel('Description').fill('Line one\nLine two');
   await page.getByRole('button', { name: 'Send request' }).click();
@@ -72,6 +73,7 @@ test('a client files a request with a clear error first, and keeps what was type
 test('what people type is shown as text, never run as markup', async ({ page }) => {
   await signInAs(page, 'Mei Chen');
   await page.goto('/requests/new');
+  await hydrated(page);
   let dialogs = 0;
   page.on('dialog', async (dialog) => { dialogs++; await dialog.dismiss(); });
   const hostile = '<img src=x onerror="alert(1)"><script>alert(2)</script>';
@@ -91,6 +93,7 @@ test('a client cannot open another company\'s request, nor the board', async ({ 
   // Grace (Bluebird) files a request; Luis (Acme) tries its address.
   await signInAs(page, 'Grace Okafor');
   await page.goto('/requests/new');
+  await hydrated(page);
   await page.getByLabel('Title').fill('Bluebird only');
   await page.getByLabel('Description').fill('Private to Bluebird');
   await page.getByRole('button', { name: 'Send request' }).click();

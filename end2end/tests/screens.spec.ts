@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { signInAs } from './helpers';
+import { hydrated, signInAs } from './helpers';
 
 // Screenshots of every screen at 360 px and at desktop width, for people to look at
 // (end2end/screenshots/). Each also checks that the screen shows what it is for.
@@ -28,6 +28,7 @@ for (const { name, viewport } of widths) {
     await page.goto('/');
     await page.locator('.ticket-row a').first().click();
     await expect(page.locator('.ticket__title')).toBeVisible();
+    await hydrated(page);
     await shot('ticket');
 
     await page.getByRole('button', { name: 'Sign out' }).click();

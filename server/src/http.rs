@@ -15,6 +15,8 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
@@ -37,8 +39,22 @@ pub fn router(state: AppState) -> Router {
             auth::resolve_actor,
         ));
 
+    // The app's own assets, compressed at build time (brotli q11 / gzip -9). Their names do not
+    // change between releases, so browsers revalidate them (cheap: Last-Modified) before use.
+    let assets = Router::new()
+        .fallback_service(
+            ServeDir::new(format!("{}/pkg", state.leptos_options.site_root))
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ));
+
     Router::new()
         .route("/healthz", get(healthz))
+        .nest("/pkg", assets)
         .merge(personal)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(server_fn_status))
@@ -59,6 +75,9 @@ pub fn router(state: AppState) -> Router {
             HeaderName::from_static("x-frame-options"),
             HeaderValue::from_static("DENY"),
         ))
+        // Pages and API answers on the fly (assets come precompressed); the default predicate
+        // leaves event streams alone so events are not held back.
+        .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

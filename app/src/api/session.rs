@@ -77,10 +77,15 @@ pub async fn demo_sign_in(user_id: i64) -> Result<String, AppError> {
         .ok_or(AppError::NotFound)?;
     auth::start_session(actor.user_id).await?;
     let home = if actor.is_staff() { "/board" } else { "/" };
+    auth::redirect_plain_form_post(home);
     Ok(home.to_owned())
 }
 
 #[server(endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    crate::backend::auth::end_session().await
+    use crate::backend::auth;
+
+    auth::end_session().await?;
+    auth::redirect_plain_form_post("/signin");
+    Ok(())
 }

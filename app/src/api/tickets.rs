@@ -52,6 +52,7 @@ pub async fn create_request(title: String, description: String) -> Result<Ticket
         .await?;
     state.events.publish(event.id);
     tracing::info!(reference = %event.reference, user = actor.user_id, "request filed");
+    auth::redirect_plain_form_post(&format!("/requests/{}", event.reference));
     Ok(event.reference)
 }
 

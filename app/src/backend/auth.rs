@@ -114,6 +114,21 @@ pub async fn end_session() -> Result<(), AppError> {
     Ok(())
 }
 
+/// Sends a browser without JavaScript (a plain form post) on to `path`. The hydrated app handles
+/// the answer itself, so it gets none.
+pub fn redirect_plain_form_post(path: &str) {
+    let accepts_html = leptos::prelude::use_context::<Parts>().is_some_and(|parts| {
+        parts
+            .headers
+            .get(axum::http::header::ACCEPT)
+            .and_then(|accept| accept.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"))
+    });
+    if accepts_html {
+        leptos_axum::redirect(path);
+    }
+}
+
 fn set_cookie(cookie: &Cookie<'_>) {
     if let (Some(response), Ok(value)) = (
         leptos::prelude::use_context::<leptos_axum::ResponseOptions>(),

@@ -1,6 +1,7 @@
 //! Small building blocks shared by pages.
 
 pub mod feedback;
+pub mod form;
 pub mod header;
 pub mod live;
 pub mod not_found;

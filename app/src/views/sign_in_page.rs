@@ -2,13 +2,35 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::browser::load_page;
-use super::components::feedback::{ErrorPanel, ListSkeleton};
+use leptos_router::components::Redirect;
+
+use super::components::feedback::{ErrorPanel, ListSkeleton, PageLoading};
+use super::session::use_session;
 use crate::api::session::{DemoSignIn, demo_people};
 use crate::domain::people::Person;
 
 /// Sign-in. For now the demo sign-in: pick a seeded person. Real credentials come next.
+/// Someone already signed in goes straight to their start page.
 #[component]
 pub fn SignInPage() -> impl IntoView {
+    let session = use_session();
+    view! {
+        <Title text="Sign in · Frontdoor"/>
+        <Suspense fallback=PageLoading>
+            {move || {
+                session
+                    .get()
+                    .map(|result| match result {
+                        Ok(Some(me)) => view! { <Redirect path=me.home()/> }.into_any(),
+                        _ => view! { <SignInChoices/> }.into_any(),
+                    })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn SignInChoices() -> impl IntoView {
     let people = Resource::new(|| (), |()| demo_people());
     let sign_in = ServerAction::<DemoSignIn>::new();
     Effect::new(move |_| {
@@ -19,7 +41,6 @@ pub fn SignInPage() -> impl IntoView {
     let error = move || sign_in.value().get().and_then(Result::err);
 
     view! {
-        <Title text="Sign in · Frontdoor"/>
         <main class="page page--narrow sign-in">
             <div class="brand brand--large">
                 <span class="brand__mark" aria-hidden="true">"FD"</span>

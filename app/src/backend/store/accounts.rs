@@ -112,6 +112,17 @@ impl Store {
         row.map(ActorRow::into_actor).transpose()
     }
 
+    /// The stored password hash of a person, if they have a password.
+    pub async fn password_hash(&self, user_id: i64) -> StoreResult<Option<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+                .bind(user_id)
+                .fetch_optional(&self.pool)
+                .await?
+                .flatten(),
+        )
+    }
+
     pub async fn account_name(&self, account_id: i64) -> StoreResult<String> {
         sqlx::query_scalar("SELECT name FROM accounts WHERE id = $1")
             .bind(account_id)

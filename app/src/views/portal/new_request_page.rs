@@ -5,6 +5,7 @@ use crate::api::session::Me;
 use crate::api::tickets::CreateRequest;
 use crate::domain::ticket::TicketRef;
 use crate::domain::validation::{DESCRIPTION_MAX_CHARS, TITLE_MAX_CHARS};
+use crate::views::components::form::TextField;
 use crate::views::components::header::AppHeader;
 use crate::views::session::{Audience, Gate};
 
@@ -55,33 +56,21 @@ fn RequestForm(create: ServerAction<CreateRequest>) -> impl IntoView {
         <h1>"New request"</h1>
         <p class="lead">"Tell us what you need. We'll reply here and by email."</p>
         <ActionForm action=create attr:class="form" attr:novalidate=true>
-            <div class="field">
-                <label for="title">"Title"</label>
-                <input
-                    id="title"
-                    name="title"
-                    type="text"
-                    maxlength=TITLE_MAX_CHARS
-                    autocomplete="off"
-                    placeholder="e.g. Contact form stopped sending emails"
-                    aria-invalid=move || title_error().is_some().to_string()
-                    aria-describedby="title-error"
-                />
-                <p id="title-error" class="field-error" role="alert">{title_error}</p>
-            </div>
-            <div class="field">
-                <label for="description">"Description"</label>
-                <textarea
-                    id="description"
-                    name="description"
-                    rows="6"
-                    maxlength=DESCRIPTION_MAX_CHARS
-                    placeholder="What happened, what you expected, and anything we should know."
-                    aria-invalid=move || description_error().is_some().to_string()
-                    aria-describedby="description-error"
-                ></textarea>
-                <p id="description-error" class="field-error" role="alert">{description_error}</p>
-            </div>
+            <TextField
+                name="title"
+                label="Title"
+                placeholder="e.g. Contact form stopped sending emails"
+                max_chars=TITLE_MAX_CHARS
+                error=Signal::derive(title_error)
+            />
+            <TextField
+                name="description"
+                label="Description"
+                placeholder="What happened, what you expected, and anything we should know."
+                max_chars=DESCRIPTION_MAX_CHARS
+                multiline=true
+                error=Signal::derive(description_error)
+            />
             <Show when=move || form_error().is_some()>
                 <p class="form-error" role="alert">
                     {move || form_error().map(|e| e.to_string())}
