@@ -56,21 +56,16 @@ ensure_apt() {
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# The wasm build gets its own target folder (as with cargo-leptos), so it can run beside the
-# server build instead of waiting for cargo's lock on the shared one.
-WASM_TARGET_DIR=$CARGO_TARGET_DIR/front
-
 # Compiles the browser app (the size-optimised profile).
 build_wasm() {
   say "building the browser app (wasm)"
-  cargo build -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release --features hydrate \
-    --target-dir "$WASM_TARGET_DIR"
+  cargo build -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release --features hydrate
 }
 
 # Lays out $SITE as `cargo leptos build --release` would: wasm-bindgen → wasm-opt -Oz → $SITE/pkg,
 # the stylesheet and public/.
 package_site() {
-  local wasm=$WASM_TARGET_DIR/wasm32-unknown-unknown/wasm-release/frontend.wasm
+  local wasm=$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/frontend.wasm
   local staging=$FRONTDOOR_CACHE/site-staging
   rm -rf "$staging" && mkdir -p "$staging"
   wasm-bindgen --target web --no-typescript --out-name frontdoor --out-dir "$staging" "$wasm"

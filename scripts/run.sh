@@ -6,10 +6,10 @@ cd "$ROOT"
 ensure_apt curl brotli
 ensure_wasm_target
 ensure_wasm_opt
-# Three independent builds share the two cores: the wasm-bindgen CLI (first run only), the
-# browser app and the server.
+# The wasm-bindgen CLI (first run only) builds in its own folder beside ours. The browser app and
+# the server share one target folder, and with it the host build of their proc macros.
 in_background ensure_wasm_bindgen
-in_background build_wasm
+build_wasm
 say "building the server (release)"
 cargo build -p server --release --bin frontdoor
 wait_all

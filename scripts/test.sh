@@ -27,8 +27,6 @@ if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json
 fi
 
 # ---------------------------------------------------------------- static checks
-# The browser app builds in its own target folder beside the checks and tests below.
-in_background build_wasm
 say "cargo fmt --check"
 cargo fmt --all -- --check
 say "clippy (server: native, with tests)"
@@ -47,6 +45,7 @@ cargo test -p app --features ssr 2>&1 | tee "$SERVICES/cargo-app.log"
 cargo test -p server 2>&1 | tee "$SERVICES/cargo-server.log"
 
 # ---------------------------------------------------------------- browser tests
+build_wasm
 say "building the server"
 cargo build -p server --bin frontdoor
 wait_all

@@ -8,5 +8,6 @@ mod respond;
 pub mod seed;
 pub mod state;
 pub mod store;
+pub mod throttle;
 
 pub use state::{AppState, Settings};

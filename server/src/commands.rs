@@ -8,6 +8,7 @@ use app::backend::live::EventBus;
 use app::backend::password::hash_password;
 use app::backend::seed::{DEMO_PASSWORD, SeedOutcome, seed_demo as seed};
 use app::backend::store::{NewUser, Store};
+use app::backend::throttle::Throttle;
 use app::backend::{AppState, Settings};
 use app::domain::policy::Role;
 use leptos::config::get_configuration;
@@ -54,13 +55,15 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
             demo_sign_in: args.demo,
             secure_cookies: args.secure_cookies,
         }),
+        sign_in_throttle: Arc::new(Throttle::sign_in()),
         shutdown,
     };
     let listener = TcpListener::bind(args.addr)
         .await
         .with_context(|| format!("listening on {}", args.addr))?;
     tracing::info!(addr = %args.addr, demo = args.demo, "Frontdoor is serving at http://{}", args.addr);
-    axum::serve(listener, http::router(state))
+    let app = http::router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(async move {
             shutdown_signal().await;
             tracing::info!("shutting down: finishing requests in flight");

@@ -11,6 +11,7 @@ use app::backend::live::EventBus;
 use app::backend::seed::seed_demo;
 use app::backend::store::scratch::{Scratch, scratch_sqlite};
 use app::backend::store::{NewTicket, Store};
+use app::backend::throttle::Throttle;
 use app::backend::{AppState, Settings};
 use app::domain::ticket::{TicketRef, TicketStatus};
 use axum::Router;
@@ -54,6 +55,7 @@ async fn harness() -> Harness {
             demo_sign_in: true,
             secure_cookies: false,
         }),
+        sign_in_throttle: Arc::new(Throttle::sign_in()),
         shutdown,
     };
     Harness {
@@ -405,5 +407,99 @@ async fn the_event_stream_carries_only_what_its_reader_may_see() {
     assert!(
         !received.contains(&graces_ticket.to_string()),
         "a coworker's event leaked: {received}"
+    );
+}
+
+fn session_cookie(response: &axum::response::Response) -> Option<String> {
+    response
+        .headers()
+        .get(header::SET_COOKIE)
+        .and_then(|value| value.to_str().ok())
+        .map(|value| value.split(';').next().unwrap_or_default().to_owned())
+}
+
+async fn password_sign_in(
+    h: &Harness,
+    cookie: Option<&str>,
+    email: &str,
+    password: &str,
+) -> axum::response::Response {
+    let mut request = Request::post("/api/sign_in")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    let body = format!(
+        "email={}&password={}",
+        email.replace('@', "%40"),
+        password.replace(' ', "+")
+    );
+    h.send(request.body(Body::from(body)).unwrap()).await
+}
+
+#[tokio::test]
+async fn password_sign_in_works_and_says_the_same_for_unknown_people() {
+    let h = harness().await;
+    let response = password_sign_in(&h, None, "Tom@Bluebird.example", "frontdoor-demo").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let cookie = session_cookie(&response).expect("a session cookie");
+    assert_eq!(
+        h.call(Some(&cookie), "list_my_requests", "").await.status,
+        StatusCode::OK
+    );
+
+    let wrong = password_sign_in(&h, None, "tom@bluebird.example", "not-the-password").await;
+    let unknown = password_sign_in(&h, None, "nobody@bluebird.example", "not-the-password").await;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(unknown.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(session_cookie(&wrong).is_none() && session_cookie(&unknown).is_none());
+    let body = |r: axum::response::Response| async move {
+        axum::body::to_bytes(r.into_body(), 4096).await.unwrap()
+    };
+    assert_eq!(
+        body(wrong).await,
+        body(unknown).await,
+        "no hint of who has an account"
+    );
+}
+
+#[tokio::test]
+async fn password_guessing_is_throttled_even_for_the_right_password() {
+    let h = harness().await;
+    for _ in 0..5 {
+        let attempt = password_sign_in(&h, None, "grace@bluebird.example", "guess").await;
+        assert_eq!(attempt.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let throttled = password_sign_in(&h, None, "grace@bluebird.example", "frontdoor-demo").await;
+    assert_eq!(throttled.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(session_cookie(&throttled).is_none());
+    // Another person is not locked out by it.
+    let other = password_sign_in(&h, None, "tom@bluebird.example", "frontdoor-demo").await;
+    assert_eq!(other.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn signing_in_replaces_any_session_the_browser_had() {
+    let h = harness().await;
+    let planted = h.sign_in("tom@bluebird.example").await;
+    let response = password_sign_in(
+        &h,
+        Some(&planted),
+        "grace@bluebird.example",
+        "frontdoor-demo",
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let fresh = session_cookie(&response).unwrap();
+    assert_ne!(fresh, planted);
+    assert_eq!(
+        h.call(Some(&planted), "list_my_requests", "").await.status,
+        StatusCode::UNAUTHORIZED,
+        "the old session id is dead"
+    );
+    assert_eq!(
+        h.call(Some(&fresh), "list_my_requests", "").await.status,
+        StatusCode::OK
     );
 }

@@ -24,7 +24,7 @@ impl Me {
 
     /// Where this person lands after signing in.
     pub fn home(&self) -> &'static str {
-        if self.is_staff() { "/board" } else { "/" }
+        self.role.home()
     }
 }
 
@@ -47,6 +47,42 @@ pub async fn current_session() -> Result<Option<Me>, AppError> {
         account_name,
         live_cursor,
     }))
+}
+
+/// Signs in with email and password. Returns the path to go to.
+///
+/// A wrong password and an unknown address get the same answer, after the same work, so the
+/// form does not tell who has an account.
+#[server(endpoint = "sign_in")]
+pub async fn sign_in(email: String, password: String) -> Result<String, AppError> {
+    use crate::backend::{auth, password::verify_password_or_decoy, state::app_state};
+    use crate::domain::validation::FieldError;
+
+    let state = app_state();
+    let email = email.trim().to_lowercase();
+    if email.is_empty() {
+        return Err(FieldError::new("email", "Enter the email address you use here.").into());
+    }
+    state
+        .sign_in_throttle
+        .attempt(&email, auth::client_address())?;
+    let credentials = state.store.password_credentials(&email).await?;
+    let stored_hash = credentials.as_ref().and_then(|(_, hash)| hash.as_deref());
+    let matches = verify_password_or_decoy(&password, stored_hash);
+    let Some((user_id, _)) = credentials.filter(|_| matches) else {
+        tracing::info!(target: "security", email = %email, "failed sign-in");
+        return Err(FieldError::new("password", "That email and password don't match.").into());
+    };
+    let actor = state
+        .store
+        .active_actor(user_id)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    auth::start_session(user_id).await?;
+    tracing::info!(target: "security", user = user_id, "signed in with a password");
+    let home = actor.role.home();
+    auth::redirect_plain_form_post(home);
+    Ok(home.to_owned())
 }
 
 /// The people offered on the demo sign-in screen; empty unless demo sign-in is on.
@@ -76,7 +112,7 @@ pub async fn demo_sign_in(user_id: i64) -> Result<String, AppError> {
         .await?
         .ok_or(AppError::NotFound)?;
     auth::start_session(actor.user_id).await?;
-    let home = if actor.is_staff() { "/board" } else { "/" };
+    let home = actor.role.home();
     auth::redirect_plain_form_post(home);
     Ok(home.to_owned())
 }

@@ -3,7 +3,9 @@
 //! The session is resolved once per request by [`resolve_actor`] (an axum middleware) and read by
 //! server functions, REST routes and the event stream alike.
 
-use axum::extract::{Request, State};
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
@@ -75,9 +77,25 @@ pub fn require_permission(permission: Permission) -> Result<Actor, AppError> {
     }
 }
 
+/// The address a request came from, when the server knows it.
+pub fn client_address() -> Option<IpAddr> {
+    leptos::prelude::use_context::<Parts>().and_then(|parts| {
+        parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|info| info.0.ip())
+    })
+}
+
 /// Starts a session for `user_id` and sets its cookie on the server function's response.
+/// Any session this browser had is ended first: a session id never survives a sign-in (no fixation).
 pub async fn start_session(user_id: i64) -> Result<(), AppError> {
     let state = app_state();
+    if let Some(previous) =
+        leptos::prelude::use_context::<Parts>().and_then(|parts| session_token(&parts.headers))
+    {
+        state.store.delete_session(&hash_token(&previous)).await?;
+    }
     let token = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
     let now = state.clock.now_ms();
     state

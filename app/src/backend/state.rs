@@ -9,6 +9,7 @@ use tokio::sync::watch;
 use super::clock::Clock;
 use super::live::EventBus;
 use super::store::Store;
+use super::throttle::Throttle;
 
 /// Settings the host decides at start-up.
 #[derive(Debug, Clone)]
@@ -26,6 +27,8 @@ pub struct AppState {
     pub events: EventBus,
     pub clock: Clock,
     pub settings: Arc<Settings>,
+    /// Limits password guessing.
+    pub sign_in_throttle: Arc<Throttle>,
     /// Flips to `true` when the server starts shutting down, so that endless streams end.
     pub shutdown: watch::Receiver<bool>,
 }

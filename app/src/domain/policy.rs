@@ -54,6 +54,11 @@ impl Role {
     pub fn is_staff(self) -> bool {
         matches!(self, Role::Agent | Role::Lead | Role::Admin)
     }
+
+    /// Where people in this role start: the queue board for staff, their requests for clients.
+    pub fn home(self) -> &'static str {
+        if self.is_staff() { "/board" } else { "/" }
+    }
 }
 
 /// Which requests a client account's contacts may see, chosen by the account admin.

@@ -1,15 +1,18 @@
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 use super::browser::load_page;
 use leptos_router::components::Redirect;
 
 use super::components::feedback::{ErrorPanel, ListSkeleton, PageLoading};
+use super::components::form::TextField;
 use super::session::use_session;
-use crate::api::session::{DemoSignIn, demo_people};
+use crate::api::session::{DemoSignIn, SignIn, demo_people};
 use crate::domain::people::Person;
+use crate::error::AppError;
 
-/// Sign-in. For now the demo sign-in: pick a seeded person. Real credentials come next.
+/// Sign-in with email and password; in demo mode, also "pick a person".
 /// Someone already signed in goes straight to their start page.
 #[component]
 pub fn SignInPage() -> impl IntoView {
@@ -32,14 +35,6 @@ pub fn SignInPage() -> impl IntoView {
 #[component]
 fn SignInChoices() -> impl IntoView {
     let people = Resource::new(|| (), |()| demo_people());
-    let sign_in = ServerAction::<DemoSignIn>::new();
-    Effect::new(move |_| {
-        if let Some(Ok(home)) = sign_in.value().get() {
-            load_page(&home);
-        }
-    });
-    let error = move || sign_in.value().get().and_then(Result::err);
-
     view! {
         <main class="page page--narrow sign-in">
             <div class="brand brand--large">
@@ -47,21 +42,14 @@ fn SignInChoices() -> impl IntoView {
                 <span class="brand__name">"Frontdoor"</span>
             </div>
             <h1>"Sign in"</h1>
-            <Show when=move || error().is_some()>
-                <p class="form-error" role="alert">{move || error().map(|e| e.to_string())}</p>
-            </Show>
+            <PasswordSignIn/>
             <Suspense fallback=|| view! { <ListSkeleton rows=3/> }>
                 {move || {
                     people
                         .get()
                         .map(|result| match result {
-                            Ok(people) if people.is_empty() => {
-                                view! {
-                                    <p class="lead">"Sign-in is not set up on this server yet. Ask your administrator."</p>
-                                }
-                                    .into_any()
-                            }
-                            Ok(people) => view! { <DemoPeople people sign_in/> }.into_any(),
+                            Ok(people) if people.is_empty() => ().into_any(),
+                            Ok(people) => view! { <DemoPeople people/> }.into_any(),
                             Err(error) => view! { <ErrorPanel error/> }.into_any(),
                         })
                 }}
@@ -70,13 +58,79 @@ fn SignInChoices() -> impl IntoView {
     }
 }
 
+/// After a successful sign-in, a full page load of the person's start page.
+fn go_home_after<A>(action: ServerAction<A>)
+where
+    A: ServerFn<Output = String, Error = AppError>
+        + serde::de::DeserializeOwned
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+{
+    Effect::new(move |_| {
+        if let Some(Ok(home)) = action.value().get() {
+            load_page(&home);
+        }
+    });
+}
+
 #[component]
-fn DemoPeople(people: Vec<Person>, sign_in: ServerAction<DemoSignIn>) -> impl IntoView {
+fn PasswordSignIn() -> impl IntoView {
+    let sign_in = ServerAction::<SignIn>::new();
+    go_home_after(sign_in);
+    let error = move || sign_in.value().get().and_then(Result::err);
+    let field_error =
+        move |field: &'static str| move || error().and_then(|e| e.field_message(field));
+    let form_error = move || {
+        error()
+            .filter(|e| e.field_message("email").is_none() && e.field_message("password").is_none())
+    };
+    let pending = sign_in.pending();
+    view! {
+        <ActionForm action=sign_in attr:class="form" attr:novalidate=true>
+            <TextField
+                name="email"
+                label="Email"
+                input_type="email"
+                autocomplete="username"
+                placeholder="you@company.com"
+                max_chars=320
+                error=Signal::derive(field_error("email"))
+            />
+            <TextField
+                name="password"
+                label="Password"
+                input_type="password"
+                autocomplete="current-password"
+                placeholder=""
+                max_chars=1024
+                error=Signal::derive(field_error("password"))
+            />
+            <Show when=move || form_error().is_some()>
+                <p class="form-error" role="alert">{move || form_error().map(|e| e.to_string())}</p>
+            </Show>
+            <button type="submit" class="button button--primary button--block" disabled=pending>
+                {move || if pending.get() { "Signing in…" } else { "Sign in" }}
+            </button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn DemoPeople(people: Vec<Person>) -> impl IntoView {
+    let sign_in = ServerAction::<DemoSignIn>::new();
+    go_home_after(sign_in);
+    let error = move || sign_in.value().get().and_then(Result::err);
     let (staff, clients): (Vec<Person>, Vec<Person>) = people
         .into_iter()
         .partition(|person| person.role.is_staff());
     view! {
-        <p class="lead">"This is a demo. Choose someone to see Frontdoor through their eyes."</p>
+        <h2 class="sign-in__demo">"Or try the demo as…"</h2>
+        <p class="lead">"Choose someone to see Frontdoor through their eyes."</p>
+        <Show when=move || error().is_some()>
+            <p class="form-error" role="alert">{move || error().map(|e| e.to_string())}</p>
+        </Show>
         <h2>"Client companies"</h2>
         <PersonList people=clients sign_in/>
         <h2>"Agency staff"</h2>

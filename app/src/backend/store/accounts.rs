@@ -112,6 +112,19 @@ impl Store {
         row.map(ActorRow::into_actor).transpose()
     }
 
+    /// The id and password hash (if any) of the active person with this email.
+    pub async fn password_credentials(
+        &self,
+        email: &str,
+    ) -> StoreResult<Option<(i64, Option<String>)>> {
+        Ok(
+            sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1 AND active = 1")
+                .bind(email.trim().to_lowercase())
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
     /// The stored password hash of a person, if they have a password.
     pub async fn password_hash(&self, user_id: i64) -> StoreResult<Option<String>> {
         Ok(

@@ -14,6 +14,12 @@ pub fn TextField(
     /// A text area for longer text.
     #[prop(optional)]
     multiline: bool,
+    /// The input's type (`text`, `email`, `password`, …).
+    #[prop(default = "text")]
+    input_type: &'static str,
+    /// What the browser may fill in (`username`, `current-password`, …).
+    #[prop(default = "off")]
+    autocomplete: &'static str,
     #[prop(into)] error: Signal<Option<String>>,
 ) -> impl IntoView {
     let error_id = format!("{name}-error");
@@ -36,9 +42,9 @@ pub fn TextField(
             <input
                 id=name
                 name=name
-                type="text"
+                type=input_type
                 maxlength=max_chars
-                autocomplete="off"
+                autocomplete=autocomplete
                 placeholder=placeholder
                 aria-invalid=invalid
                 aria-describedby=error_id.clone()
