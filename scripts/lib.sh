@@ -91,16 +91,6 @@ package_site() {
   done
 }
 
-# Runs the given command in the background; `wait_all` later fails if any of them failed.
-BACKGROUND=()
-in_background() { "$@" & BACKGROUND+=($!); }
-wait_all() {
-  local failed=0
-  for pid in "${BACKGROUND[@]}"; do wait "$pid" || failed=1; done
-  BACKGROUND=()
-  return $failed
-}
-
 # The wasm sizes, raw and brotli-compressed, as "raw brotli" in bytes.
 wasm_sizes() {
   local wasm=$SITE/pkg/frontdoor.wasm

@@ -6,13 +6,11 @@ cd "$ROOT"
 ensure_apt curl brotli
 ensure_wasm_target
 ensure_wasm_opt
-# The wasm-bindgen CLI (first run only) builds in its own folder beside ours. The browser app and
-# the server share one target folder, and with it the host build of their proc macros.
-in_background ensure_wasm_bindgen
+# One build at a time: on two cores, overlapping builds measured slower (docs/benchmarks.md).
+ensure_wasm_bindgen
 build_wasm
 say "building the server (release)"
 cargo build -p server --release --bin frontdoor
-wait_all
 package_site
 
 ADDR=${FRONTDOOR_ADDR:-127.0.0.1:3000}

@@ -20,7 +20,7 @@ trap cleanup EXIT
 ensure_apt curl brotli chromium postgresql python3-aiosmtpd
 ensure_wasm_target
 ensure_wasm_opt
-in_background ensure_wasm_bindgen
+ensure_wasm_bindgen
 if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
   say "installing the end2end npm packages"
   (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
@@ -48,7 +48,6 @@ cargo test -p server 2>&1 | tee "$SERVICES/cargo-server.log"
 build_wasm
 say "building the server"
 cargo build -p server --bin frontdoor
-wait_all
 package_site
 PORT=$(free_port)
 export FRONTDOOR_URL=http://127.0.0.1:$PORT
