@@ -6,7 +6,7 @@ use super::browser::load_page;
 use leptos_router::components::Redirect;
 
 use super::components::feedback::{ErrorPanel, ListSkeleton, PageLoading};
-use super::components::form::TextField;
+use super::components::form::{FormErrors, FormMessage, TextField};
 use super::session::use_session;
 use crate::api::session::{DemoSignIn, SignIn, demo_people};
 use crate::domain::people::Person;
@@ -79,13 +79,7 @@ where
 fn PasswordSignIn() -> impl IntoView {
     let sign_in = ServerAction::<SignIn>::new();
     go_home_after(sign_in);
-    let error = move || sign_in.value().get().and_then(Result::err);
-    let field_error =
-        move |field: &'static str| move || error().and_then(|e| e.field_message(field));
-    let form_error = move || {
-        error()
-            .filter(|e| e.field_message("email").is_none() && e.field_message("password").is_none())
-    };
+    let errors = FormErrors::of(sign_in, &["email", "password"]);
     let pending = sign_in.pending();
     view! {
         <ActionForm action=sign_in attr:class="form" attr:novalidate=true>
@@ -96,7 +90,7 @@ fn PasswordSignIn() -> impl IntoView {
                 autocomplete="username"
                 placeholder="you@company.com"
                 max_chars=320
-                error=Signal::derive(field_error("email"))
+                error=errors.field("email")
             />
             <TextField
                 name="password"
@@ -105,11 +99,9 @@ fn PasswordSignIn() -> impl IntoView {
                 autocomplete="current-password"
                 placeholder=""
                 max_chars=1024
-                error=Signal::derive(field_error("password"))
+                error=errors.field("password")
             />
-            <Show when=move || form_error().is_some()>
-                <p class="form-error" role="alert">{move || form_error().map(|e| e.to_string())}</p>
-            </Show>
+            <FormMessage message=errors.general()/>
             <button type="submit" class="button button--primary button--block" disabled=pending>
                 {move || if pending.get() { "Signing in…" } else { "Sign in" }}
             </button>
@@ -121,16 +113,14 @@ fn PasswordSignIn() -> impl IntoView {
 fn DemoPeople(people: Vec<Person>) -> impl IntoView {
     let sign_in = ServerAction::<DemoSignIn>::new();
     go_home_after(sign_in);
-    let error = move || sign_in.value().get().and_then(Result::err);
+    let errors = FormErrors::of(sign_in, &[]);
     let (staff, clients): (Vec<Person>, Vec<Person>) = people
         .into_iter()
         .partition(|person| person.role.is_staff());
     view! {
         <h2 class="sign-in__demo">"Or try the demo as…"</h2>
         <p class="lead">"Choose someone to see Frontdoor through their eyes."</p>
-        <Show when=move || error().is_some()>
-            <p class="form-error" role="alert">{move || error().map(|e| e.to_string())}</p>
-        </Show>
+        <FormMessage message=errors.general()/>
         <h2>"Client companies"</h2>
         <PersonList people=clients sign_in/>
         <h2>"Agency staff"</h2>

@@ -1,6 +1,10 @@
 //! Form controls that carry their own label and error message, wired for screen readers.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use serde::de::DeserializeOwned;
+
+use crate::error::AppError;
 
 /// A labelled text input (or text area) whose error shows under it. The control is not
 /// controlled by a signal: what people type stays until they change it, whatever the server says.
@@ -58,5 +62,58 @@ pub fn TextField(
             {control}
             <p id=error_id class="field-error" role="alert">{move || error.get()}</p>
         </div>
+    }
+}
+
+/// The error of a form's server action, split by field: a message under each control, and the
+/// rest (offline, throttled, …) above the submit button.
+#[derive(Clone, Copy)]
+pub struct FormErrors {
+    error: Signal<Option<AppError>>,
+    fields: &'static [&'static str],
+}
+
+impl FormErrors {
+    pub fn of<A>(action: ServerAction<A>, fields: &'static [&'static str]) -> Self
+    where
+        A: ServerFn<Error = AppError> + DeserializeOwned + Clone + Send + Sync + 'static,
+        A::Output: Clone + Send + Sync + 'static,
+    {
+        FormErrors {
+            error: Signal::derive(move || action.value().get().and_then(Result::err)),
+            fields,
+        }
+    }
+
+    /// The message for one field's control.
+    pub fn field(self, name: &'static str) -> Signal<Option<String>> {
+        Signal::derive(move || self.error.get().and_then(|e| e.field_message(name)))
+    }
+
+    /// An error about none of the form's fields.
+    pub fn general(self) -> Signal<Option<String>> {
+        Signal::derive(move || {
+            self.error
+                .get()
+                .filter(|e| {
+                    self.fields
+                        .iter()
+                        .all(|field| e.field_message(field).is_none())
+                })
+                .map(|e| e.to_string())
+        })
+    }
+}
+
+/// A form-wide message (from [`FormErrors::general`]), with an optional reassurance after it.
+#[component]
+pub fn FormMessage(
+    message: Signal<Option<String>>,
+    #[prop(optional)] note: &'static str,
+) -> impl IntoView {
+    view! {
+        <Show when=move || message.get().is_some()>
+            <p class="form-error" role="alert">{move || message.get()} {note}</p>
+        </Show>
     }
 }

@@ -5,7 +5,7 @@ use crate::api::session::Me;
 use crate::api::tickets::CreateRequest;
 use crate::domain::ticket::TicketRef;
 use crate::domain::validation::{DESCRIPTION_MAX_CHARS, TITLE_MAX_CHARS};
-use crate::views::components::form::TextField;
+use crate::views::components::form::{FormErrors, FormMessage, TextField};
 use crate::views::components::header::AppHeader;
 use crate::views::session::{Audience, Gate};
 
@@ -39,16 +39,7 @@ fn NewRequest(me: Me) -> impl IntoView {
 /// The form. It is never cleared by a failed submit: what was typed stays.
 #[component]
 fn RequestForm(create: ServerAction<CreateRequest>) -> impl IntoView {
-    let error = move || create.value().get().and_then(Result::err);
-    let field_error =
-        move |field: &'static str| move || error().and_then(|e| e.field_message(field));
-    let form_error = move || {
-        error().filter(|e| {
-            e.field_message("title").is_none() && e.field_message("description").is_none()
-        })
-    };
-    let title_error = field_error("title");
-    let description_error = field_error("description");
+    let errors = FormErrors::of(create, &["title", "description"]);
     let pending = create.pending();
 
     view! {
@@ -61,7 +52,7 @@ fn RequestForm(create: ServerAction<CreateRequest>) -> impl IntoView {
                 label="Title"
                 placeholder="e.g. Contact form stopped sending emails"
                 max_chars=TITLE_MAX_CHARS
-                error=Signal::derive(title_error)
+                error=errors.field("title")
             />
             <TextField
                 name="description"
@@ -69,14 +60,9 @@ fn RequestForm(create: ServerAction<CreateRequest>) -> impl IntoView {
                 placeholder="What happened, what you expected, and anything we should know."
                 max_chars=DESCRIPTION_MAX_CHARS
                 multiline=true
-                error=Signal::derive(description_error)
+                error=errors.field("description")
             />
-            <Show when=move || form_error().is_some()>
-                <p class="form-error" role="alert">
-                    {move || form_error().map(|e| e.to_string())}
-                    " Your text is still here."
-                </p>
-            </Show>
+            <FormMessage message=errors.general() note=" Your text is still here."/>
             <button type="submit" class="button button--primary button--block" disabled=pending>
                 {move || if pending.get() { "Sending…" } else { "Send request" }}
             </button>
