@@ -1,0 +1,126 @@
+//! The isolation matrix: every server function the app registers × every kind of person ×
+//! a ticket of their own company and one of another. No answer may carry another company's data.
+//!
+//! The list of functions comes from the running app, so a new server function fails this test
+//! until it is given its arguments below (and with them, its place in the matrix).
+
+mod support;
+
+use std::collections::BTreeMap;
+
+use app::domain::ticket::TicketRef;
+use axum::http::StatusCode;
+use support::{Harness, harness_with, password_sign_in, session_cookie};
+
+/// Words that only Acme's data contains.
+const ACME_SECRETS: [&str; 3] = ["ACME-SECRET-TITLE", "Acme Logistics", "Luis Romero"];
+
+/// The form each server function is called with; `{acme}` / `{own}` become ticket references.
+fn arguments() -> BTreeMap<&'static str, &'static str> {
+    BTreeMap::from([
+        ("change_status", "reference={acme}&status=in_progress"),
+        (
+            "create_request",
+            "title=Isolation+probe&description=Just+checking",
+        ),
+        ("current_session", ""),
+        ("demo_people", ""),
+        ("demo_sign_in", "user_id=1"),
+        ("get_ticket", "reference={acme}"),
+        ("list_my_requests", ""),
+        ("list_queue", ""),
+        (
+            "sign_in",
+            "email=luis%40acme.example&password=wrong-on-purpose",
+        ),
+        // Last for each person: it ends their session.
+        ("sign_out", ""),
+    ])
+}
+
+fn registered_functions() -> Vec<String> {
+    let mut names: Vec<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _method)| path.trim_start_matches("/api/").to_owned())
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+#[tokio::test]
+async fn every_server_function_is_in_the_matrix() {
+    let known = arguments();
+    let registered = registered_functions();
+    assert!(
+        registered.iter().any(|name| name == "get_ticket"),
+        "the app's functions are listed: {registered:?}"
+    );
+    let missing: Vec<String> = registered
+        .into_iter()
+        .filter(|name| !known.contains_key(name.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "add these server functions to the isolation matrix: {missing:?}"
+    );
+}
+
+async fn sign_in(h: &Harness, email: &str) -> String {
+    let response = password_sign_in(h, None, email, "frontdoor-demo").await;
+    assert_eq!(response.status(), StatusCode::OK, "{email} signs in");
+    session_cookie(&response).unwrap()
+}
+
+#[tokio::test]
+async fn no_answer_carries_another_companys_data() {
+    // Production settings: no demo sign-in, which would list everyone by design.
+    let h = harness_with(false).await;
+    let acme = h.file("luis@acme.example", "ACME-SECRET-TITLE").await;
+    let own = h.file("tom@bluebird.example", "Bluebird's own").await;
+    let fill = |form: &str, reference: TicketRef| {
+        form.replace("{acme}", &reference.to_string())
+            .replace("{own}", &own.to_string())
+    };
+
+    let people = [
+        None,
+        Some("tom@bluebird.example"),
+        Some("grace@bluebird.example"),
+        Some("kenji@northwind.example"),
+    ];
+    let mut calls = 0;
+    for person in people {
+        let cookie = match person {
+            Some(email) => Some(sign_in(&h, email).await),
+            None => None,
+        };
+        // sign_out ends the session, so it goes last.
+        let mut functions: Vec<_> = arguments().into_iter().collect();
+        functions.sort_by_key(|(name, _)| *name == "sign_out");
+        for (function, form) in functions {
+            let reply = h.call(cookie.as_deref(), function, &fill(form, acme)).await;
+            calls += 1;
+            let body = reply.body.to_string();
+            for secret in ACME_SECRETS {
+                assert!(
+                    !body.contains(secret),
+                    "{function} as {person:?} answered {} with Acme's data: {body}",
+                    reply.status
+                );
+            }
+            assert!(
+                reply.status != StatusCode::INTERNAL_SERVER_ERROR,
+                "{function} as {person:?}: {body}"
+            );
+        }
+    }
+    assert_eq!(calls, people.len() * arguments().len());
+
+    // And nothing any of them did changed Acme's ticket.
+    let record = h.store.ticket(acme).await.unwrap();
+    assert_eq!(
+        record.summary.status,
+        app::domain::ticket::TicketStatus::New
+    );
+    assert_eq!(h.store.timeline(acme, true).await.unwrap().len(), 1);
+}

@@ -1,0 +1,171 @@
+//! A Frontdoor app on a scratch SQLite database with the demo people, driven through the real
+//! router the binary serves. Shared by the HTTP test files.
+
+#![allow(dead_code)] // each test file uses its own part of this
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use app::backend::clock::Clock;
+use app::backend::live::EventBus;
+use app::backend::seed::seed_demo;
+use app::backend::store::scratch::{Scratch, scratch_sqlite};
+use app::backend::store::{NewTicket, Store};
+use app::backend::throttle::Throttle;
+use app::backend::{AppState, Settings};
+use app::domain::ticket::TicketRef;
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use tokio::sync::watch;
+use tower::ServiceExt;
+
+pub struct Harness {
+    pub router: Router,
+    pub store: Store,
+    pub events: EventBus,
+    pub people: HashMap<String, i64>,
+    _db: Scratch,
+    _stop: watch::Sender<bool>,
+}
+
+/// The demo agency, with demo sign-in on.
+pub async fn harness() -> Harness {
+    harness_with(true).await
+}
+
+pub async fn harness_with(demo_sign_in: bool) -> Harness {
+    let db = scratch_sqlite().await.unwrap();
+    let clock = Clock::system();
+    seed_demo(&db.store, &clock, 0).await.unwrap();
+    let people = db
+        .store
+        .active_people()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| (p.email, p.user_id))
+        .collect();
+    let (stop, shutdown) = watch::channel(false);
+    let events = EventBus::default();
+    let state = AppState {
+        leptos_options: leptos::config::get_configuration(None)
+            .unwrap()
+            .leptos_options,
+        store: db.store.clone(),
+        events: events.clone(),
+        clock,
+        settings: Arc::new(Settings {
+            demo_sign_in,
+            secure_cookies: false,
+        }),
+        sign_in_throttle: Arc::new(Throttle::sign_in()),
+        shutdown,
+    };
+    Harness {
+        router: server::http::router(state),
+        store: db.store.clone(),
+        events,
+        people,
+        _db: db,
+        _stop: stop,
+    }
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub body: serde_json::Value,
+}
+
+impl Harness {
+    pub fn id(&self, email: &str) -> i64 {
+        self.people[email]
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> axum::response::Response {
+        self.router.clone().oneshot(request).await.unwrap()
+    }
+
+    /// Calls a server function the way the browser does (a form-encoded POST).
+    pub async fn call(&self, cookie: Option<&str>, function: &str, form: &str) -> Reply {
+        let mut request = Request::post(format!("/api/{function}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json");
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        let response = self
+            .send(request.body(Body::from(form.to_owned())).unwrap())
+            .await;
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        let body = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::String(
+            String::from_utf8_lossy(&bytes).into(),
+        ));
+        Reply { status, body }
+    }
+
+    /// Signs in as a demo person; returns the cookie to send.
+    pub async fn sign_in(&self, email: &str) -> String {
+        let request = Request::post("/api/demo_sign_in")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::ACCEPT, "application/json")
+            .body(Body::from(format!("user_id={}", self.id(email))))
+            .unwrap();
+        let response = self.send(request).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let set_cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
+        assert!(
+            set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Lax"),
+            "{set_cookie}"
+        );
+        set_cookie.split(';').next().unwrap().to_owned()
+    }
+
+    pub async fn file(&self, email: &str, title: &str) -> TicketRef {
+        let requester = self.id(email);
+        let actor = self.store.active_actor(requester).await.unwrap().unwrap();
+        let ticket = NewTicket {
+            account_id: actor.account_id.unwrap(),
+            requester_id: requester,
+            title,
+            description: "d",
+            channel: "web",
+        };
+        self.store
+            .create_ticket(&ticket, 1)
+            .await
+            .unwrap()
+            .reference
+    }
+}
+
+pub fn session_cookie(response: &axum::response::Response) -> Option<String> {
+    response
+        .headers()
+        .get(header::SET_COOKIE)
+        .and_then(|value| value.to_str().ok())
+        .map(|value| value.split(';').next().unwrap_or_default().to_owned())
+}
+
+pub async fn password_sign_in(
+    h: &Harness,
+    cookie: Option<&str>,
+    email: &str,
+    password: &str,
+) -> axum::response::Response {
+    let mut request = Request::post("/api/sign_in")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::ACCEPT, "application/json");
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    let body = format!(
+        "email={}&password={}",
+        email.replace('@', "%40"),
+        password.replace(' ', "+")
+    );
+    h.send(request.body(Body::from(body)).unwrap()).await
+}
