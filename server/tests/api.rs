@@ -349,3 +349,22 @@ async fn signing_in_replaces_any_session_the_browser_had() {
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn staff_sign_ins_last_a_working_day_and_clients_a_month() {
+    let h = harness().await;
+    for (email, max_age) in [
+        ("sam@agency.example", 12 * 3600),
+        ("tom@bluebird.example", 30 * 24 * 3600),
+    ] {
+        let response = password_sign_in(&h, None, email, "frontdoor-demo").await;
+        let set_cookie = response.headers()[header::SET_COOKIE]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            set_cookie.contains(&format!("Max-Age={max_age}")),
+            "{email}: {set_cookie}"
+        );
+    }
+}

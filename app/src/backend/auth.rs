@@ -21,8 +21,6 @@ use crate::domain::policy::{Actor, Permission};
 use crate::error::AppError;
 
 pub const SESSION_COOKIE: &str = "fd_session";
-const SESSION_DAYS: i64 = 30;
-const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// The person a request runs for, if signed in. Put into request extensions by [`resolve_actor`].
 #[derive(Debug, Clone)]
@@ -87,9 +85,11 @@ pub fn client_address() -> Option<IpAddr> {
     })
 }
 
-/// Starts a session for `user_id` and sets its cookie on the server function's response.
-/// Any session this browser had is ended first: a session id never survives a sign-in (no fixation).
-pub async fn start_session(user_id: i64) -> Result<(), AppError> {
+/// Starts a session for `actor`, as long as their role allows, and sets its cookie on the server
+/// function's response. Any session this browser had is ended first: a session id never survives
+/// a sign-in (no fixation).
+pub async fn start_session(actor: &Actor) -> Result<(), AppError> {
+    let lifetime_secs = actor.role.session_lifetime_secs();
     let state = app_state();
     if let Some(previous) =
         leptos::prelude::use_context::<Parts>().and_then(|parts| session_token(&parts.headers))
@@ -101,10 +101,10 @@ pub async fn start_session(user_id: i64) -> Result<(), AppError> {
     state
         .store
         .create_session(
-            user_id,
+            actor.user_id,
             &hash_token(&token),
             now,
-            now + SESSION_DAYS * DAY_MS,
+            now + lifetime_secs * 1000,
         )
         .await?;
     let cookie = Cookie::build((SESSION_COOKIE, token))
@@ -112,7 +112,7 @@ pub async fn start_session(user_id: i64) -> Result<(), AppError> {
         .http_only(true)
         .same_site(SameSite::Lax)
         .secure(state.settings.secure_cookies)
-        .max_age(cookie::time::Duration::days(SESSION_DAYS))
+        .max_age(cookie::time::Duration::seconds(lifetime_secs))
         .build();
     set_cookie(&cookie);
     Ok(())

@@ -55,6 +55,17 @@ impl Role {
         matches!(self, Role::Agent | Role::Lead | Role::Admin)
     }
 
+    /// How long a sign-in lasts. Clients stay signed in on their phone for a month; staff, who
+    /// see every company's data, sign in again each working day.
+    pub fn session_lifetime_secs(self) -> i64 {
+        const HOUR: i64 = 60 * 60;
+        if self.is_staff() {
+            12 * HOUR
+        } else {
+            30 * 24 * HOUR
+        }
+    }
+
     /// Where people in this role start: the queue board for staff, their requests for clients.
     pub fn home(self) -> &'static str {
         if self.is_staff() { "/board" } else { "/" }
@@ -214,6 +225,18 @@ mod tests {
 
     fn any_role() -> impl Strategy<Value = Role> {
         prop::sample::select(Role::ALL.to_vec())
+    }
+
+    #[test]
+    fn staff_sessions_are_shorter_than_clients() {
+        for role in Role::ALL {
+            let expected = if role.is_staff() {
+                12 * 3600
+            } else {
+                30 * 24 * 3600
+            };
+            assert_eq!(role.session_lifetime_secs(), expected, "{role:?}");
+        }
     }
 
     #[test]
