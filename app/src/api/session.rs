@@ -78,11 +78,9 @@ pub async fn sign_in(email: String, password: String) -> Result<String, AppError
         .active_actor(user_id)
         .await?
         .ok_or(AppError::Unauthorized)?;
-    auth::start_session(&actor).await?;
+    let home = auth::sign_in_as(&actor).await?;
     tracing::info!(target: "security", user = user_id, "signed in with a password");
-    let home = actor.role.home();
-    auth::redirect_plain_form_post(home);
-    Ok(home.to_owned())
+    Ok(home)
 }
 
 /// The people offered on the demo sign-in screen; empty unless demo sign-in is on.
@@ -111,10 +109,7 @@ pub async fn demo_sign_in(user_id: i64) -> Result<String, AppError> {
         .active_actor(user_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    auth::start_session(&actor).await?;
-    let home = actor.role.home();
-    auth::redirect_plain_form_post(home);
-    Ok(home.to_owned())
+    auth::sign_in_as(&actor).await
 }
 
 #[server(endpoint = "sign_out")]

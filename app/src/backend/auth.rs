@@ -88,7 +88,7 @@ pub fn client_address() -> Option<IpAddr> {
 /// Starts a session for `actor`, as long as their role allows, and sets its cookie on the server
 /// function's response. Any session this browser had is ended first: a session id never survives
 /// a sign-in (no fixation).
-pub async fn start_session(actor: &Actor) -> Result<(), AppError> {
+async fn start_session(actor: &Actor) -> Result<(), AppError> {
     let lifetime_secs = actor.role.session_lifetime_secs();
     let state = app_state();
     if let Some(previous) =
@@ -116,6 +116,15 @@ pub async fn start_session(actor: &Actor) -> Result<(), AppError> {
         .build();
     set_cookie(&cookie);
     Ok(())
+}
+
+/// Finishes a successful sign-in: a new session, and the person's start page, which is
+/// returned to the app and (for a plain form post) redirected to.
+pub async fn sign_in_as(actor: &Actor) -> Result<String, AppError> {
+    start_session(actor).await?;
+    let home = actor.role.home();
+    redirect_plain_form_post(home);
+    Ok(home.to_owned())
 }
 
 /// Ends the current session (if any) and clears its cookie.

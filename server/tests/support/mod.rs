@@ -86,17 +86,26 @@ impl Harness {
         self.router.clone().oneshot(request).await.unwrap()
     }
 
-    /// Calls a server function the way the browser does (a form-encoded POST).
-    pub async fn call(&self, cookie: Option<&str>, function: &str, form: &str) -> Reply {
+    /// Posts to a server function the way the hydrated app does (form-encoded, JSON answer).
+    pub async fn post(
+        &self,
+        cookie: Option<&str>,
+        function: &str,
+        form: &str,
+    ) -> axum::response::Response {
         let mut request = Request::post(format!("/api/{function}"))
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .header(header::ACCEPT, "application/json");
         if let Some(cookie) = cookie {
             request = request.header(header::COOKIE, cookie);
         }
-        let response = self
-            .send(request.body(Body::from(form.to_owned())).unwrap())
-            .await;
+        self.send(request.body(Body::from(form.to_owned())).unwrap())
+            .await
+    }
+
+    /// Calls a server function and reads its answer.
+    pub async fn call(&self, cookie: Option<&str>, function: &str, form: &str) -> Reply {
+        let response = self.post(cookie, function, form).await;
         let status = response.status();
         let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
             .await
@@ -109,12 +118,8 @@ impl Harness {
 
     /// Signs in as a demo person; returns the cookie to send.
     pub async fn sign_in(&self, email: &str) -> String {
-        let request = Request::post("/api/demo_sign_in")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(header::ACCEPT, "application/json")
-            .body(Body::from(format!("user_id={}", self.id(email))))
-            .unwrap();
-        let response = self.send(request).await;
+        let form = format!("user_id={}", self.id(email));
+        let response = self.post(None, "demo_sign_in", &form).await;
         assert_eq!(response.status(), StatusCode::OK);
         let set_cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
         assert!(
@@ -156,16 +161,10 @@ pub async fn password_sign_in(
     email: &str,
     password: &str,
 ) -> axum::response::Response {
-    let mut request = Request::post("/api/sign_in")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::ACCEPT, "application/json");
-    if let Some(cookie) = cookie {
-        request = request.header(header::COOKIE, cookie);
-    }
-    let body = format!(
+    let form = format!(
         "email={}&password={}",
         email.replace('@', "%40"),
         password.replace(' ', "+")
     );
-    h.send(request.body(Body::from(body)).unwrap()).await
+    h.post(cookie, "sign_in", &form).await
 }

@@ -33,9 +33,11 @@ pub enum StatusFilter {
     Completed,
 }
 
-const SUMMARY_SELECT: &str = "SELECT t.id, t.title, t.status, a.name AS account_name, \
-     u.name AS requester_name, t.created_at, t.updated_at, t.account_id, t.requester_id \
-     FROM tickets t JOIN accounts a ON a.id = t.account_id JOIN users u ON u.id = t.requester_id";
+/// The columns of a [`SummaryRow`], read from [`SUMMARY_FROM`].
+const SUMMARY_COLUMNS: &str = "t.id, t.title, t.status, a.name AS account_name, \
+     u.name AS requester_name, t.created_at, t.updated_at, t.account_id, t.requester_id";
+const SUMMARY_FROM: &str =
+    "FROM tickets t JOIN accounts a ON a.id = t.account_id JOIN users u ON u.id = t.requester_id";
 
 /// Restricts `t` to a scope bound as `$1` (account id) and `$2` (requester id); 0 means any.
 pub(super) const SCOPE_CLAUSE: &str =
@@ -86,6 +88,13 @@ impl SummaryRow {
             updated_at: self.updated_at,
         })
     }
+}
+
+#[derive(FromRow)]
+struct DetailRow {
+    #[sqlx(flatten)]
+    summary: SummaryRow,
+    description: String,
 }
 
 #[derive(FromRow)]
@@ -140,7 +149,7 @@ impl Store {
             StatusFilter::Completed => " AND t.status = 'completed'",
         };
         let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
-            "{SUMMARY_SELECT} WHERE {SCOPE_CLAUSE}{status_clause} \
+            "SELECT {SUMMARY_COLUMNS} {SUMMARY_FROM} WHERE {SCOPE_CLAUSE}{status_clause} \
              ORDER BY t.updated_at DESC, t.id DESC LIMIT $3"
         ))
         .bind(account_id)
@@ -153,20 +162,17 @@ impl Store {
 
     /// One ticket, whoever owns it: the caller checks the owner against the policy.
     pub async fn ticket(&self, reference: TicketRef) -> StoreResult<TicketRecord> {
-        let row: SummaryRow = sqlx::query_as(&format!("{SUMMARY_SELECT} WHERE t.id = $1"))
-            .bind(reference.0)
-            .fetch_optional(&self.pool)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let description: String =
-            sqlx::query_scalar("SELECT description FROM tickets WHERE id = $1")
-                .bind(reference.0)
-                .fetch_one(&self.pool)
-                .await?;
-        let owner = row.owner();
+        let row: DetailRow = sqlx::query_as(&format!(
+            "SELECT {SUMMARY_COLUMNS}, t.description {SUMMARY_FROM} WHERE t.id = $1"
+        ))
+        .bind(reference.0)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let owner = row.summary.owner();
         Ok(TicketRecord {
-            summary: row.into_summary()?,
-            description,
+            summary: row.summary.into_summary()?,
+            description: row.description,
             owner,
         })
     }
