@@ -36,11 +36,14 @@ say "clippy (browser: wasm32)"
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 # ---------------------------------------------------------------- cargo tests, both backends
-say "starting PostgreSQL for the conformance suite"
+say "starting PostgreSQL for the conformance suite, and an SMTP server that keeps what it receives"
 eval "$(bash scripts/services.sh start_pg "$SERVICES")"
 export FRONTDOOR_TEST_POSTGRES_URL=$DATABASE_URL FRONTDOOR_REQUIRE_POSTGRES=1
 unset DATABASE_URL
-say "cargo test (domain, store on SQLite + PostgreSQL, HTTP)"
+eval "$(bash scripts/services.sh start_smtp_sink "$SERVICES")"
+export FRONTDOOR_TEST_SMTP_URL=smtp://$SMTP_HOST:$SMTP_PORT FRONTDOOR_TEST_SMTP_MAILDIR=$SMTP_CAPTURE_MAILDIR
+export FRONTDOOR_REQUIRE_SMTP=1 SMTP_CAPTURE_MAILDIR
+say "cargo test (domain, store on SQLite + PostgreSQL, HTTP, mail over SMTP)"
 cargo test -p app --features ssr 2>&1 | tee "$SERVICES/cargo-app.log"
 cargo test -p server 2>&1 | tee "$SERVICES/cargo-server.log"
 
@@ -52,7 +55,8 @@ package_site
 PORT=$(free_port)
 export FRONTDOOR_URL=http://127.0.0.1:$PORT
 LEPTOS_SITE_ROOT=$SITE "$CARGO_TARGET_DIR/debug/frontdoor" serve --addr "127.0.0.1:$PORT" --demo \
-  --database-url "sqlite://$SERVICES/e2e.db" >"$SERVICES/server.log" 2>&1 &
+  --database-url "sqlite://$SERVICES/e2e.db" --smtp-url "$FRONTDOOR_TEST_SMTP_URL" \
+  --mail-from "Frontdoor <support@agency.example>" >"$SERVICES/server.log" 2>&1 &
 SERVER_PID=$!
 wait_http "$FRONTDOOR_URL/healthz" 60 || { cat "$SERVICES/server.log"; exit 1; }
 say "playwright (Chromium: phone and desktop)"

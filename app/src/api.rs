@@ -1,5 +1,8 @@
 //! Server functions: the browser's API. Each one is thin: who is asking → may they →
 //! store → announce the change.
 
+pub mod audit;
 pub mod session;
+pub mod sign_in_links;
+pub mod team;
 pub mod tickets;

@@ -1,11 +1,14 @@
 //! Everything that only runs on the server: storage, sessions, the live event bus, demo data.
 
+pub mod audit;
 pub mod auth;
 pub mod clock;
 pub mod live;
+pub mod mail;
 pub mod password;
 mod respond;
 pub mod seed;
+pub mod sign_in_mail;
 pub mod state;
 pub mod store;
 pub mod throttle;

@@ -1,6 +1,8 @@
 //! Pure rules of the product: no I/O, no framework. Compiled for the server and the browser.
 
+pub mod audit;
 pub mod people;
 pub mod policy;
+pub mod sign_in;
 pub mod ticket;
 pub mod validation;

@@ -1,25 +1,32 @@
 //! Pages and components. Mobile first; every list has loading, empty and error states.
 
+pub mod account_page;
 pub mod browser;
 pub mod components;
 pub mod portal;
 pub mod session;
+pub mod sign_in_link_page;
 pub mod sign_in_page;
 pub mod staff;
+pub mod team_page;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
+use self::account_page::AccountPage;
 use self::components::live::{LiveToasts, provide_live};
 use self::components::not_found::NotFoundPage;
 use self::portal::{
     home_page::HomePage, new_request_page::NewRequestPage, ticket_page::TicketPage,
 };
 use self::session::provide_session;
+use self::sign_in_link_page::SignInLinkPage;
 use self::sign_in_page::SignInPage;
+use self::staff::audit_page::AuditLogPage;
 use self::staff::board_page::BoardPage;
+use self::team_page::TeamPage;
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -66,7 +73,11 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async/>
                 <Route path=path!("/requests/new") view=NewRequestPage ssr=SsrMode::Async/>
                 <Route path=path!("/requests/:reference") view=TicketPage ssr=SsrMode::Async/>
+                <Route path=path!("/signin/link") view=SignInLinkPage ssr=SsrMode::Async/>
                 <Route path=path!("/board") view=BoardPage ssr=SsrMode::Async/>
+                <Route path=path!("/team") view=TeamPage ssr=SsrMode::Async/>
+                <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/audit") view=AuditLogPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
         <LiveToasts/>

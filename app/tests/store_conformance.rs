@@ -7,8 +7,14 @@
 use app::backend::clock::Clock;
 use app::backend::seed::{SeedOutcome, seed_demo};
 use app::backend::store::scratch::{Scratch, scratch_postgres, scratch_sqlite};
-use app::backend::store::{NewAccount, NewTicket, NewUser, StatusFilter, Store, StoreError};
-use app::domain::policy::{Role, TicketScope, Visibility};
+use app::backend::store::{
+    NewAccount, NewAuditEntry, NewLink, NewTicket, NewUser, SessionOrigin, StatusFilter, Store,
+    StoreError,
+};
+use app::domain::audit::{AuditAction, AuditFilter};
+use app::domain::people::MemberStatus;
+use app::domain::policy::{Role, Team, TicketScope, Visibility};
+use app::domain::sign_in::LinkPurpose;
 use app::domain::ticket::{TicketChange, TicketRef, TicketStatus};
 use sqlx::{AnyConnection, Connection, Executor};
 
@@ -53,6 +59,12 @@ conformance!(
     status_changes_follow_the_machine_and_are_recorded,
     events_are_read_back_in_order_within_scope,
     sessions_find_their_person_until_they_expire,
+    idle_sessions_end_and_used_ones_stay,
+    sessions_are_listed_and_ended_per_person,
+    links_work_once,
+    mail_is_claimed_by_one_sender_and_retried,
+    the_audit_log_is_append_only_and_filterable,
+    teams_list_their_members_with_status,
     emails_are_unique_whatever_their_case,
     demo_data_is_seeded_once,
     unknown_tickets_are_not_found,
@@ -399,15 +411,20 @@ async fn events_are_read_back_in_order_within_scope(db: &Scratch) {
 async fn sessions_find_their_person_until_they_expire(db: &Scratch) {
     let store = &db.store;
     let w = world(store).await;
+    let origin = SessionOrigin {
+        user_agent: "Phone".into(),
+        ip: "10.0.0.1".into(),
+    };
     store
-        .create_session(w.luis, "hash-1", T0, T0 + 1_000)
+        .create_session(w.luis, "hash-1", &origin, T0, T0 + 1_000)
         .await
         .unwrap();
-    let actor = store
-        .session_actor("hash-1", T0 + 1)
+    let session = store
+        .live_session("hash-1", T0 + 1)
         .await
         .unwrap()
         .expect("a live session");
+    let actor = session.actor;
     assert_eq!(
         (actor.user_id, actor.role, actor.account_id),
         (w.luis, Role::Contact, Some(w.acme))
@@ -415,31 +432,356 @@ async fn sessions_find_their_person_until_they_expire(db: &Scratch) {
     assert_eq!(actor.visibility, Visibility::OwnRequests);
     assert!(
         store
-            .session_actor("hash-1", T0 + 1_000)
+            .live_session("hash-1", T0 + 1_000)
             .await
             .unwrap()
             .is_none(),
         "expired"
     );
     assert!(
-        store
-            .session_actor("other", T0 + 1)
-            .await
-            .unwrap()
-            .is_none(),
+        store.live_session("other", T0 + 1).await.unwrap().is_none(),
         "unknown"
     );
 
     store
-        .create_session(w.sam, "hash-2", T0, T0 + 1_000)
+        .create_session(w.sam, "hash-2", &origin, T0, T0 + 1_000)
         .await
         .unwrap();
-    let staff = store.session_actor("hash-2", T0).await.unwrap().unwrap();
+    let staff = store
+        .live_session("hash-2", T0)
+        .await
+        .unwrap()
+        .unwrap()
+        .actor;
     assert_eq!((staff.role, staff.account_id), (Role::Agent, None));
     store.delete_session("hash-2").await.unwrap();
     assert!(
-        store.session_actor("hash-2", T0).await.unwrap().is_none(),
+        store.live_session("hash-2", T0).await.unwrap().is_none(),
         "signed out"
+    );
+}
+
+async fn idle_sessions_end_and_used_ones_stay(db: &Scratch) {
+    let store = &db.store;
+    let w = world(store).await;
+    let day = 24 * 3600 * 1000;
+    let origin = SessionOrigin::default();
+    store
+        .create_session(w.sam, "staff", &origin, T0, T0 + day)
+        .await
+        .unwrap();
+    // Used every hour, a staff session lasts the working day.
+    for hour in 1..=6 {
+        assert!(
+            store
+                .live_session("staff", T0 + hour * 3_600_000)
+                .await
+                .unwrap()
+                .is_some()
+        );
+    }
+    // Left alone for three hours, it ends.
+    assert!(
+        store
+            .live_session("staff", T0 + 9 * 3_600_000 + 1)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .live_session("staff", T0 + 6 * 3_600_000)
+            .await
+            .unwrap()
+            .is_none(),
+        "deleted, not only hidden"
+    );
+    // A client's phone keeps its session over a quiet week.
+    store
+        .create_session(w.luis, "phone", &origin, T0, T0 + 30 * day)
+        .await
+        .unwrap();
+    assert!(
+        store
+            .live_session("phone", T0 + 7 * day)
+            .await
+            .unwrap()
+            .is_some()
+    );
+}
+
+async fn sessions_are_listed_and_ended_per_person(db: &Scratch) {
+    let store = &db.store;
+    let w = world(store).await;
+    let origin = SessionOrigin {
+        user_agent: "Laptop".into(),
+        ip: "10.0.0.2".into(),
+    };
+    for hash in ["a", "b", "c"] {
+        store
+            .create_session(w.luis, hash, &origin, T0, T0 + 10_000)
+            .await
+            .unwrap();
+    }
+    store
+        .create_session(w.dana, "d", &origin, T0, T0 + 10_000)
+        .await
+        .unwrap();
+    let luis = store.sessions_of(w.luis, T0).await.unwrap();
+    assert_eq!(luis.len(), 3);
+    assert!(
+        luis.iter()
+            .all(|s| s.user_agent == "Laptop" && s.ip == "10.0.0.2")
+    );
+    let dana_session = store.live_session("d", T0).await.unwrap().unwrap().id;
+    assert!(
+        !store.delete_session_of(w.luis, dana_session).await.unwrap(),
+        "not Luis's to end"
+    );
+    assert!(store.delete_session_of(w.luis, luis[0].id).await.unwrap());
+    let keep = store.live_session("b", T0).await.unwrap().unwrap().id;
+    assert_eq!(
+        store.delete_sessions_of(w.luis, Some(keep)).await.unwrap(),
+        1
+    );
+    assert_eq!(store.sessions_of(w.luis, T0).await.unwrap().len(), 1);
+    assert!(store.session_exists(keep, T0).await.unwrap());
+    store.set_user_active(w.luis, false).await.unwrap();
+    assert!(
+        !store.session_exists(keep, T0).await.unwrap(),
+        "a deactivated person's sessions are dead"
+    );
+    assert!(
+        store.live_session("d", T0).await.unwrap().is_some(),
+        "Dana is untouched"
+    );
+}
+
+async fn links_work_once(db: &Scratch) {
+    let store = &db.store;
+    let w = world(store).await;
+    let link = NewLink {
+        token_hash: "link-1",
+        purpose: LinkPurpose::MagicLink,
+        user_id: w.luis,
+        browser_hash: Some("browser"),
+    };
+    store.create_link(&link, T0).await.unwrap();
+    let stored = store.link("link-1").await.unwrap().expect("stored");
+    assert_eq!(stored.user_id, w.luis);
+    assert_eq!(
+        stored.record.expires_at,
+        T0 + LinkPurpose::MagicLink.lifetime_ms()
+    );
+    assert_eq!(stored.record.browser_hash.as_deref(), Some("browser"));
+    assert!(store.use_link("link-1", T0 + 1).await.unwrap());
+    assert!(
+        !store.use_link("link-1", T0 + 2).await.unwrap(),
+        "single use"
+    );
+    assert_eq!(
+        store.link("link-1").await.unwrap().unwrap().record.used_at,
+        Some(T0 + 1)
+    );
+
+    store
+        .create_link(
+            &NewLink {
+                token_hash: "link-2",
+                ..link.clone()
+            },
+            T0,
+        )
+        .await
+        .unwrap();
+    assert!(
+        !store
+            .use_link("link-2", T0 + LinkPurpose::MagicLink.lifetime_ms())
+            .await
+            .unwrap(),
+        "expired"
+    );
+    store
+        .create_link(
+            &NewLink {
+                token_hash: "link-3",
+                ..link
+            },
+            T0,
+        )
+        .await
+        .unwrap();
+    store.set_user_active(w.luis, false).await.unwrap();
+    assert!(
+        store.link("link-3").await.unwrap().is_none(),
+        "a deactivated person's links are dead"
+    );
+}
+
+async fn mail_is_claimed_by_one_sender_and_retried(db: &Scratch) {
+    let store = &db.store;
+    let first = store
+        .enqueue_mail("a@x.test", "One", "Body one", T0)
+        .await
+        .unwrap();
+    store
+        .enqueue_mail("b@x.test", "Two", "Body two", T0 + 1)
+        .await
+        .unwrap();
+    let claimed = store
+        .claim_due_mail(T0 + 5, 1_000)
+        .await
+        .unwrap()
+        .expect("due mail");
+    assert_eq!((claimed.id, claimed.attempts), (first, 1));
+    let second = store
+        .claim_due_mail(T0 + 5, 1_000)
+        .await
+        .unwrap()
+        .expect("the next one");
+    assert_eq!(second.subject, "Two");
+    assert!(
+        store.claim_due_mail(T0 + 5, 1_000).await.unwrap().is_none(),
+        "both are claimed"
+    );
+    store.mark_mail_sent(first, T0 + 6).await.unwrap();
+    store
+        .mark_mail_failed(second.id, "connection refused", T0 + 60_000)
+        .await
+        .unwrap();
+    assert!(
+        store
+            .claim_due_mail(T0 + 59_999, 1_000)
+            .await
+            .unwrap()
+            .is_none(),
+        "waits for its retry"
+    );
+    let retried = store
+        .claim_due_mail(T0 + 60_000, 1_000)
+        .await
+        .unwrap()
+        .expect("retried");
+    assert_eq!((retried.id, retried.attempts), (second.id, 2));
+    // A sender that died holding a claim: the lease runs out and someone else takes it.
+    let again = store
+        .claim_due_mail(T0 + 61_000, 1_000)
+        .await
+        .unwrap()
+        .expect("lease expired");
+    assert_eq!((again.id, again.attempts), (second.id, 3));
+    assert_eq!(store.mail_to("a@x.test").await.unwrap().len(), 1);
+}
+
+async fn the_audit_log_is_append_only_and_filterable(db: &Scratch) {
+    let store = &db.store;
+    let w = world(store).await;
+    for (action, account) in [
+        (AuditAction::SignedIn, Some(w.acme)),
+        (AuditAction::Invited, Some(w.acme)),
+        (AuditAction::SignedIn, Some(w.bluebird)),
+        (AuditAction::RoleChanged, None),
+    ] {
+        let entry = NewAuditEntry {
+            actor_id: Some(w.dana),
+            account_id: account,
+            action,
+            subject: format!("user:{}", w.luis),
+            detail: serde_json::json!({ "before": "contact" }),
+            ip: "10.0.0.9".into(),
+        };
+        store.append_audit(&entry, T0).await.unwrap();
+    }
+    let all = store
+        .audit_entries(&AuditFilter::default(), 10)
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 4);
+    assert_eq!(all[0].action, "role_changed", "newest first");
+    assert_eq!(all[0].actor_name.as_deref(), Some("Dana"));
+    let acme_sign_ins = AuditFilter {
+        action: Some(AuditAction::SignedIn),
+        account_id: Some(w.acme),
+        before: None,
+    };
+    let found = store.audit_entries(&acme_sign_ins, 10).await.unwrap();
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].account_name.as_deref(), Some("Acme"));
+    let older = AuditFilter {
+        before: Some(all[1].id),
+        ..AuditFilter::default()
+    };
+    assert_eq!(store.audit_entries(&older, 10).await.unwrap().len(), 2);
+
+    let mut raw = AnyConnection::connect(&db.url).await.unwrap();
+    assert!(
+        raw.execute("UPDATE audit_log SET action = 'forged'")
+            .await
+            .is_err()
+    );
+    assert!(raw.execute("DELETE FROM audit_log").await.is_err());
+}
+
+async fn teams_list_their_members_with_status(db: &Scratch) {
+    let store = &db.store;
+    let w = world(store).await;
+    store
+        .create_session(w.luis, "s", &SessionOrigin::default(), T0, T0 + 1)
+        .await
+        .unwrap();
+    store.set_user_active(w.dana, false).await.unwrap();
+    let acme = store.team_members(Team::Account(w.acme)).await.unwrap();
+    let status = |id: i64| acme.iter().find(|m| m.user_id == id).map(|m| m.status);
+    assert_eq!(status(w.luis), Some(MemberStatus::Active), "has signed in");
+    assert_eq!(status(w.dana), Some(MemberStatus::Deactivated));
+    assert_eq!(acme.len(), 2, "only Acme's people");
+    let staff = store.team_members(Team::Staff).await.unwrap();
+    assert_eq!(
+        staff.iter().map(|m| m.user_id).collect::<Vec<_>>(),
+        vec![w.sam]
+    );
+    assert_eq!(
+        staff[0].status,
+        MemberStatus::Active,
+        "added without an invitation"
+    );
+    let invitation = NewLink {
+        token_hash: "invite",
+        purpose: LinkPurpose::Invitation,
+        user_id: w.sam,
+        browser_hash: None,
+    };
+    store.create_link(&invitation, T0).await.unwrap();
+    let staff = store.team_members(Team::Staff).await.unwrap();
+    assert_eq!(
+        staff[0].status,
+        MemberStatus::Invited,
+        "invited, never signed in"
+    );
+    store
+        .set_user_role(w.luis, Role::AccountAdmin)
+        .await
+        .unwrap();
+    let (member, _) = store.member(w.luis).await.unwrap().unwrap();
+    assert_eq!(member.role, Role::AccountAdmin);
+    assert!(matches!(
+        store.set_user_role(999_999, Role::Contact).await,
+        Err(StoreError::NotFound)
+    ));
+    store
+        .set_visibility(w.acme, Visibility::Company)
+        .await
+        .unwrap();
+    assert_eq!(store.visibility(w.acme).await.unwrap(), Visibility::Company);
+    assert_eq!(
+        store
+            .live_session("s", T0)
+            .await
+            .unwrap()
+            .unwrap()
+            .actor
+            .visibility,
+        Visibility::Company
     );
 }
 

@@ -41,3 +41,24 @@ export async function expectSameDocument(page: Page) {
 export function screenshotPath(name: string) {
   return `screenshots/${name}.png`;
 }
+
+/**
+ * The newest one-time link mailed to `address`, read from the real SMTP server's mailbox
+ * (scripts/test.sh starts it and passes its Maildir).
+ */
+export async function mailedLink(address: string): Promise<string> {
+  const maildir = process.env.SMTP_CAPTURE_MAILDIR;
+  if (!maildir) throw new Error('SMTP_CAPTURE_MAILDIR is not set: run the tests through scripts/test.sh');
+  const fs = await import('node:fs');
+  let link: string | undefined;
+  await expect.poll(() => {
+    const dir = `${maildir}/new`;
+    const mails = fs.existsSync(dir) ? fs.readdirSync(dir).map((file) => fs.readFileSync(`${dir}/${file}`, 'utf8')) : [];
+    const mail = mails.filter((text) => text.includes(`To: ${address}`)).pop();
+    // Quoted-printable: join soft line breaks, decode "=3D".
+    const body = mail?.replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+    link = body?.match(/https?:\/\/\S+\/signin\/link\?token=[\w-]+/)?.[0];
+    return link;
+  }, { timeout: 10_000, message: `a mail with a link to ${address}` }).toBeTruthy();
+  return link!;
+}

@@ -133,11 +133,11 @@ test('an unknown address gets a helpful 404', async ({ page }) => {
 test('people sign in with email and password; a wrong password keeps the email typed', async ({ page }) => {
   await page.goto('/signin');
   await hydrated(page);
-  await page.getByLabel('Email').fill('kenji@northwind.example');
+  await page.getByRole('textbox', { name: 'Email' }).fill('kenji@northwind.example');
   await page.getByLabel('Password').fill('wrong password');
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.locator('#password-error')).toHaveText("That email and password don't match.");
-  await expect(page.getByLabel('Email')).toHaveValue('kenji@northwind.example');
+  await expect(page.getByRole('textbox', { name: 'Email' })).toHaveValue('kenji@northwind.example');
 
   await page.getByLabel('Password').fill('frontdoor-demo');
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();

@@ -31,10 +31,25 @@ for (const { name, viewport } of widths) {
     await hydrated(page);
     await shot('ticket');
 
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.goto('/team');
+    await expect(page.getByRole('heading', { name: 'Acme Logistics team' })).toBeVisible();
+    await shot('team');
+
+    await page.goto('/account');
+    await expect(page.locator('.session').first()).toBeVisible();
+    await shot('account');
+
+    await page.locator('.app-header').getByRole('button', { name: 'Sign out' }).click();
     await expect(page).toHaveURL(/\/signin$/);
     await signInAs(page, 'Jordan Lee');
     await expect(page.locator('.card').first()).toBeVisible();
     await shot('board', false);
+
+    await page.locator('.app-header').getByRole('button', { name: 'Sign out' }).click();
+    await expect(page).toHaveURL(/\/signin$/);
+    await signInAs(page, 'Alex Morgan');
+    await page.goto('/admin/audit');
+    await expect(page.locator('.audit-entry').first()).toBeVisible();
+    await shot('audit-log');
   });
 }

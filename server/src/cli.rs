@@ -72,9 +72,28 @@ pub struct ServeArgs {
     #[arg(long, env = "FRONTDOOR_DEMO")]
     pub demo: bool,
 
-    /// Mark session cookies Secure; turn on whenever the portal is served over HTTPS
+    /// Mark session cookies Secure (and name them __Host-…); turn on whenever the portal is served over HTTPS
     #[arg(long, env = "FRONTDOOR_SECURE_COOKIES")]
     pub secure_cookies: bool,
+
+    /// The address people open the portal at, e.g. https://support.agency.example; links in mail
+    /// start with it. Defaults to http://ADDR
+    #[arg(long, env = "FRONTDOOR_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// The SMTP server mail goes out through: smtp://HOST:PORT (plain, a local relay),
+    /// smtps://USER:PASSWORD@HOST (TLS) or smtp://USER:PASSWORD@HOST:587?tls=required (STARTTLS).
+    /// Without one, mail waits in the outbox (in demo mode it is written to the log)
+    #[arg(long, env = "FRONTDOOR_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+
+    /// The sender of Frontdoor's mail
+    #[arg(
+        long,
+        env = "FRONTDOOR_MAIL_FROM",
+        default_value = "Frontdoor <frontdoor@localhost>"
+    )]
+    pub mail_from: String,
 }
 
 #[derive(Debug, Args)]

@@ -1,14 +1,11 @@
 //! What each subcommand does.
 
-use std::sync::Arc;
-
 use anyhow::{Context, bail};
 use app::backend::clock::Clock;
-use app::backend::live::EventBus;
+use app::backend::mail::Mailer;
 use app::backend::password::hash_password;
 use app::backend::seed::{DEMO_PASSWORD, SeedOutcome, seed_demo as seed};
 use app::backend::store::{NewUser, Store};
-use app::backend::throttle::Throttle;
 use app::backend::{AppState, Settings};
 use app::domain::policy::Role;
 use leptos::config::get_configuration;
@@ -45,18 +42,28 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     leptos_options.site_root = args.site_root.as_str().into();
     leptos_options.site_addr = args.addr;
 
+    let mailer = Mailer::new(args.smtp_url.as_deref(), &args.mail_from, args.demo)
+        .context("setting up outgoing mail")?;
+    let public_url = args
+        .public_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", args.addr));
     let (stop, shutdown) = watch::channel(false);
-    let state = AppState {
+    let state = AppState::new(
         leptos_options,
-        store: store.clone(),
-        events: EventBus::default(),
+        store.clone(),
         clock,
-        settings: Arc::new(Settings {
+        Settings {
             demo_sign_in: args.demo,
             secure_cookies: args.secure_cookies,
-        }),
-        sign_in_throttle: Arc::new(Throttle::sign_in()),
-        shutdown,
+            public_url: public_url.trim_end_matches('/').to_owned(),
+        },
+        mailer,
+        shutdown.clone(),
+    );
+    let outbox = {
+        let (mailer, store, clock) = (state.mailer.clone(), store.clone(), state.clock.clone());
+        tokio::spawn(async move { mailer.run(store, clock, shutdown).await })
     };
     let listener = TcpListener::bind(args.addr)
         .await
@@ -72,6 +79,8 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
         })
         .await
         .context("serving")?;
+    // Mail being sent finishes; what is still queued goes out after the next start.
+    let _ = outbox.await;
     store.close().await;
     tracing::info!("stopped");
     Ok(())

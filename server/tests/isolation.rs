@@ -15,10 +15,13 @@ use support::{Harness, harness_with, password_sign_in, session_cookie};
 /// Words that only Acme's data contains.
 const ACME_SECRETS: [&str; 3] = ["ACME-SECRET-TITLE", "Acme Logistics", "Luis Romero"];
 
-/// The form each server function is called with; `{acme}` / `{own}` become ticket references.
+/// The form each server function is called with; `{acme}` / `{own}` become ticket references,
+/// `{acme_account}` Acme's account id and `{luis}` the id of one of Acme's contacts.
 fn arguments() -> BTreeMap<&'static str, &'static str> {
     BTreeMap::from([
+        ("audit_log", "account_id={acme_account}"),
         ("change_status", "reference={acme}&status=in_progress"),
+        ("create_account", "name=Probe+Company"),
         (
             "create_request",
             "title=Isolation+probe&description=Just+checking",
@@ -26,16 +29,38 @@ fn arguments() -> BTreeMap<&'static str, &'static str> {
         ("current_session", ""),
         ("demo_people", ""),
         ("demo_sign_in", "user_id=1"),
+        ("end_other_session", "session_id=1"),
         ("get_ticket", "reference={acme}"),
+        (
+            "invite_member",
+            "name=Probe&email=probe%40acme.example&account_id={acme_account}",
+        ),
         ("list_my_requests", ""),
         ("list_queue", ""),
+        ("my_sessions", ""),
+        ("redeem_sign_in_link", "token=guessed"),
+        (
+            "request_link",
+            "email=luis%40acme.example&purpose=magic_link",
+        ),
+        ("set_member_active", "user_id={luis}&active=false"),
+        ("set_member_role", "user_id={luis}&role=account_admin"),
+        ("set_visibility", "visibility=own&account_id={acme_account}"),
         (
             "sign_in",
             "email=luis%40acme.example&password=wrong-on-purpose",
         ),
-        // Last for each person: it ends their session.
+        ("sign_in_link", "token=guessed"),
+        ("team", "account_id={acme_account}"),
+        // Last for each person: they end their session.
         ("sign_out", ""),
+        ("sign_out_everywhere", ""),
     ])
+}
+
+/// Functions that end the caller's session, so they run after all others.
+fn ends_session(function: &str) -> bool {
+    function.starts_with("sign_out")
 }
 
 fn registered_functions() -> Vec<String> {
@@ -77,9 +102,21 @@ async fn no_answer_carries_another_companys_data() {
     let h = harness_with(false).await;
     let acme = h.file("luis@acme.example", "ACME-SECRET-TITLE").await;
     let own = h.file("tom@bluebird.example", "Bluebird's own").await;
+    let luis = h.id("luis@acme.example");
+    let acme_account = h
+        .store
+        .member(luis)
+        .await
+        .unwrap()
+        .unwrap()
+        .0
+        .account_id
+        .unwrap();
     let fill = |form: &str, reference: TicketRef| {
         form.replace("{acme}", &reference.to_string())
             .replace("{own}", &own.to_string())
+            .replace("{acme_account}", &acme_account.to_string())
+            .replace("{luis}", &luis.to_string())
     };
 
     let people = [
@@ -94,9 +131,8 @@ async fn no_answer_carries_another_companys_data() {
             Some(email) => Some(sign_in(&h, email).await),
             None => None,
         };
-        // sign_out ends the session, so it goes last.
         let mut functions: Vec<_> = arguments().into_iter().collect();
-        functions.sort_by_key(|(name, _)| *name == "sign_out");
+        functions.sort_by_key(|(name, _)| ends_session(name));
         for (function, form) in functions {
             let reply = h.call(cookie.as_deref(), function, &fill(form, acme)).await;
             calls += 1;
@@ -123,4 +159,21 @@ async fn no_answer_carries_another_companys_data() {
         app::domain::ticket::TicketStatus::New
     );
     assert_eq!(h.store.timeline(acme, true).await.unwrap().len(), 1);
+    // Nor Acme's team: Luis is still an active contact, the company still shares requests.
+    let (member, listed) = h.store.member(luis).await.unwrap().unwrap();
+    assert_eq!(member.role, app::domain::policy::Role::Contact);
+    assert_eq!(listed.status, app::domain::people::MemberStatus::Active);
+    assert_eq!(
+        h.store.visibility(acme_account).await.unwrap(),
+        app::domain::policy::Visibility::Company
+    );
+    assert!(
+        h.store
+            .team_members(app::domain::policy::Team::Account(acme_account))
+            .await
+            .unwrap()
+            .iter()
+            .all(|m| m.email != "probe@acme.example"),
+        "nobody was invited into Acme"
+    );
 }

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::people::Person;
+use crate::domain::people::{Person, SessionInfo};
 use crate::domain::policy::Role;
 use crate::error::AppError;
 
@@ -55,7 +55,9 @@ pub async fn current_session() -> Result<Option<Me>, AppError> {
 /// form does not tell who has an account.
 #[server(endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: String) -> Result<String, AppError> {
+    use crate::backend::audit::{Audit, user_subject};
     use crate::backend::{auth, password::verify_password_or_decoy, state::app_state};
+    use crate::domain::audit::AuditAction;
     use crate::domain::validation::FieldError;
 
     let state = app_state();
@@ -69,8 +71,13 @@ pub async fn sign_in(email: String, password: String) -> Result<String, AppError
     let credentials = state.store.password_credentials(&email).await?;
     let stored_hash = credentials.as_ref().and_then(|(_, hash)| hash.as_deref());
     let matches = verify_password_or_decoy(&password, stored_hash);
-    let Some((user_id, _)) = credentials.filter(|_| matches) else {
+    let known_user = credentials.as_ref().map(|(user_id, _)| *user_id);
+    let Some(user_id) = known_user.filter(|_| matches) else {
         tracing::info!(target: "security", email = %email, "failed sign-in");
+        let subject = known_user.map_or_else(|| format!("email:{email}"), user_subject);
+        Audit::new(AuditAction::SignInFailed, subject)
+            .record(&state)
+            .await?;
         return Err(FieldError::new("password", "That email and password don't match.").into());
     };
     let actor = state
@@ -78,9 +85,7 @@ pub async fn sign_in(email: String, password: String) -> Result<String, AppError
         .active_actor(user_id)
         .await?
         .ok_or(AppError::Unauthorized)?;
-    let home = auth::sign_in_as(&actor).await?;
-    tracing::info!(target: "security", user = user_id, "signed in with a password");
-    Ok(home)
+    auth::sign_in_as(&actor, "password").await
 }
 
 /// The people offered on the demo sign-in screen; empty unless demo sign-in is on.
@@ -109,14 +114,91 @@ pub async fn demo_sign_in(user_id: i64) -> Result<String, AppError> {
         .active_actor(user_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    auth::sign_in_as(&actor).await
+    auth::sign_in_as(&actor, "demo").await
 }
 
 #[server(endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
-    use crate::backend::auth;
+    use crate::backend::audit::{Audit, user_subject};
+    use crate::backend::{auth, state::app_state};
+    use crate::domain::audit::AuditAction;
 
+    if let Some(actor) = auth::current_actor() {
+        Audit::new(AuditAction::SignedOut, user_subject(actor.user_id))
+            .record(&app_state())
+            .await?;
+    }
     auth::end_session().await?;
+    app_state().events.sessions_ended();
+    auth::redirect_plain_form_post("/signin");
+    Ok(())
+}
+
+/// The signed-in person's sessions, and which one is this browser's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionList {
+    pub now: i64,
+    pub current: i64,
+    pub sessions: Vec<SessionInfo>,
+}
+
+#[server(endpoint = "my_sessions")]
+pub async fn my_sessions() -> Result<SessionList, AppError> {
+    use crate::backend::{auth, state::app_state};
+
+    let session = auth::current_session().ok_or(AppError::Unauthorized)?;
+    let state = app_state();
+    let now = state.clock.now_ms();
+    Ok(SessionList {
+        now,
+        current: session.id,
+        sessions: state.store.sessions_of(session.actor.user_id, now).await?,
+    })
+}
+
+/// Ends one of the signed-in person's other sessions (a lost phone, a shared computer).
+#[server(endpoint = "end_other_session")]
+pub async fn end_other_session(session_id: i64) -> Result<(), AppError> {
+    use crate::backend::audit::Audit;
+    use crate::backend::{auth, state::app_state};
+    use crate::domain::audit::AuditAction;
+
+    let actor = auth::require_actor()?;
+    let state = app_state();
+    if !state
+        .store
+        .delete_session_of(actor.user_id, session_id)
+        .await?
+    {
+        return Err(AppError::NotFound);
+    }
+    state.events.sessions_ended();
+    Audit::new(AuditAction::SessionRevoked, format!("session:{session_id}"))
+        .account(actor.account_id)
+        .record(&state)
+        .await
+}
+
+/// Ends every session of the signed-in person, this one included.
+#[server(endpoint = "sign_out_everywhere")]
+pub async fn sign_out_everywhere() -> Result<(), AppError> {
+    use crate::backend::audit::{Audit, user_subject};
+    use crate::backend::{auth, state::app_state};
+    use crate::domain::audit::AuditAction;
+
+    let actor = auth::require_actor()?;
+    let state = app_state();
+    let ended = state.store.delete_sessions_of(actor.user_id, None).await?;
+    Audit::new(
+        AuditAction::SignedOutEverywhere,
+        user_subject(actor.user_id),
+    )
+    .account(actor.account_id)
+    .detail(serde_json::json!({ "sessions": ended }))
+    .record(&state)
+    .await?;
+    auth::end_session().await?;
+    state.events.sessions_ended();
     auth::redirect_plain_form_post("/signin");
     Ok(())
 }

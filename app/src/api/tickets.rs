@@ -32,8 +32,8 @@ pub struct TicketView {
 /// Files a request for the signed-in client's company. Returns its reference.
 #[server(endpoint = "create_request")]
 pub async fn create_request(title: String, description: String) -> Result<TicketRef, AppError> {
-    use crate::backend::{auth, state::app_state, store::NewTicket};
-    use crate::domain::{policy::Permission, validation::NewRequest};
+    use crate::backend::{audit::Audit, auth, state::app_state, store::NewTicket};
+    use crate::domain::{audit::AuditAction, policy::Permission, validation::NewRequest};
 
     let actor = auth::require_permission(Permission::FileRequest)?;
     let request = NewRequest::parse(&title, &description)?;
@@ -51,6 +51,13 @@ pub async fn create_request(title: String, description: String) -> Result<Ticket
         .create_ticket(&ticket, state.clock.now_ms())
         .await?;
     state.events.publish(event.id);
+    Audit::new(
+        AuditAction::RequestFiled,
+        format!("ticket:{}", event.reference),
+    )
+    .account(Some(account_id))
+    .record(&state)
+    .await?;
     tracing::info!(reference = %event.reference, user = actor.user_id, "request filed");
     auth::redirect_plain_form_post(&format!("/requests/{}", event.reference));
     Ok(event.reference)
@@ -132,7 +139,8 @@ pub async fn change_status(
     reference: TicketRef,
     status: TicketStatus,
 ) -> Result<TicketStatus, AppError> {
-    use crate::backend::{auth, state::app_state};
+    use crate::backend::{audit::Audit, auth, state::app_state};
+    use crate::domain::audit::AuditAction;
     use crate::domain::policy::Permission;
 
     let actor = auth::require_permission(Permission::WorkQueue)?;
@@ -142,6 +150,10 @@ pub async fn change_status(
         .change_status(reference, status, actor.user_id, state.clock.now_ms())
         .await?;
     state.events.publish(event.id);
+    Audit::new(AuditAction::StatusChanged, format!("ticket:{reference}"))
+        .detail(serde_json::json!({ "after": status.as_str() }))
+        .record(&state)
+        .await?;
     tracing::info!(%reference, status = status.as_str(), user = actor.user_id, "status changed");
     Ok(status)
 }

@@ -6,7 +6,7 @@
 use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::header::{COOKIE, SET_COOKIE, USER_AGENT};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
@@ -16,15 +16,30 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use cookie::{Cookie, SameSite};
 use sha2::{Digest, Sha256};
 
+use super::audit::{Audit, user_subject};
 use super::state::{AppState, app_state};
+use super::store::{LiveSession, SessionOrigin};
+use crate::domain::audit::AuditAction;
 use crate::domain::policy::{Actor, Permission};
 use crate::error::AppError;
 
-pub const SESSION_COOKIE: &str = "fd_session";
+/// The session cookie's name. Over TLS it carries the `__Host-` prefix, which browsers only
+/// accept from a secure origin, for the whole host, without a `Domain`: no sibling subdomain can
+/// set or shadow it.
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-fd_session"
+    } else {
+        "fd_session"
+    }
+}
 
-/// The person a request runs for, if signed in. Put into request extensions by [`resolve_actor`].
+/// Marks the browser that asked for a sign-in link, so the link only works there.
+const LINK_BROWSER_COOKIE: &str = "fd_link_browser";
+
+/// The session a request runs in, if signed in. Put into request extensions by [`resolve_actor`].
 #[derive(Debug, Clone)]
-pub struct CurrentActor(pub Option<Actor>);
+pub struct CurrentSession(pub Option<LiveSession>);
 
 /// Middleware: looks up the session cookie and records who is asking.
 pub async fn resolve_actor(
@@ -32,10 +47,11 @@ pub async fn resolve_actor(
     mut request: Request,
     next: Next,
 ) -> Response {
-    let actor = match session_token(request.headers()) {
+    let cookie_name = session_cookie_name(state.settings.secure_cookies);
+    let session = match cookie_value(request.headers(), cookie_name) {
         Some(token) => state
             .store
-            .session_actor(&hash_token(&token), state.clock.now_ms())
+            .live_session(&hash_token(&token), state.clock.now_ms())
             .await
             .unwrap_or_else(|error| {
                 tracing::error!(%error, "could not look up a session");
@@ -43,21 +59,31 @@ pub async fn resolve_actor(
             }),
         None => None,
     };
-    request.extensions_mut().insert(CurrentActor(actor));
+    request.extensions_mut().insert(CurrentSession(session));
     next.run(request).await
 }
 
-/// The signed-in person, from request parts prepared by [`resolve_actor`].
-pub fn actor_from_parts(parts: &Parts) -> Option<Actor> {
+/// The session a request runs in, from request parts prepared by [`resolve_actor`].
+pub fn session_from_parts(parts: &Parts) -> Option<LiveSession> {
     parts
         .extensions
-        .get::<CurrentActor>()
+        .get::<CurrentSession>()
         .and_then(|current| current.0.clone())
+}
+
+/// The person a request runs for, from request parts prepared by [`resolve_actor`].
+pub fn actor_from_parts(parts: &Parts) -> Option<Actor> {
+    session_from_parts(parts).map(|session| session.actor)
+}
+
+/// The current session inside a server function, if signed in.
+pub fn current_session() -> Option<LiveSession> {
+    leptos::prelude::use_context::<Parts>().and_then(|parts| session_from_parts(&parts))
 }
 
 /// The signed-in person inside a server function, if any.
 pub fn current_actor() -> Option<Actor> {
-    leptos::prelude::use_context::<Parts>().and_then(|parts| actor_from_parts(&parts))
+    current_session().map(|session| session.actor)
 }
 
 /// The signed-in person inside a server function, or `Unauthorized`.
@@ -85,43 +111,120 @@ pub fn client_address() -> Option<IpAddr> {
     })
 }
 
+/// A header of the request a server function runs for.
+fn request_header(name: impl axum::http::header::AsHeaderName) -> Option<String> {
+    leptos::prelude::use_context::<Parts>().and_then(|parts| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned)
+    })
+}
+
+/// A cookie of the request a server function runs for.
+fn request_cookie(name: &str) -> Option<String> {
+    leptos::prelude::use_context::<Parts>().and_then(|parts| cookie_value(&parts.headers, name))
+}
+
+/// The session token this browser sent, if any.
+fn current_token() -> Option<String> {
+    request_cookie(session_cookie_name(app_state().settings.secure_cookies))
+}
+
 /// Starts a session for `actor`, as long as their role allows, and sets its cookie on the server
 /// function's response. Any session this browser had is ended first: a session id never survives
 /// a sign-in (no fixation).
 async fn start_session(actor: &Actor) -> Result<(), AppError> {
     let lifetime_secs = actor.role.session_lifetime_secs();
     let state = app_state();
-    if let Some(previous) =
-        leptos::prelude::use_context::<Parts>().and_then(|parts| session_token(&parts.headers))
-    {
+    if let Some(previous) = current_token() {
         state.store.delete_session(&hash_token(&previous)).await?;
     }
-    let token = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
+    let token = new_token();
     let now = state.clock.now_ms();
+    let origin = SessionOrigin {
+        user_agent: request_header(USER_AGENT)
+            .unwrap_or_default()
+            .chars()
+            .take(300)
+            .collect(),
+        ip: client_address()
+            .map(|ip| ip.to_string())
+            .unwrap_or_default(),
+    };
     state
         .store
         .create_session(
             actor.user_id,
             &hash_token(&token),
+            &origin,
             now,
             now + lifetime_secs * 1000,
         )
         .await?;
-    let cookie = Cookie::build((SESSION_COOKIE, token))
-        .path("/")
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .secure(state.settings.secure_cookies)
-        .max_age(cookie::time::Duration::seconds(lifetime_secs))
-        .build();
-    set_cookie(&cookie);
+    let secure = state.settings.secure_cookies;
+    set_cookie(&private_cookie(
+        session_cookie_name(secure),
+        token,
+        secure,
+        lifetime_secs,
+    ));
     Ok(())
 }
 
-/// Finishes a successful sign-in: a new session, and the person's start page, which is
-/// returned to the app and (for a plain form post) redirected to.
-pub async fn sign_in_as(actor: &Actor) -> Result<String, AppError> {
+/// An `HttpOnly`, `SameSite=Lax` cookie for the whole site.
+fn private_cookie(
+    name: &'static str,
+    value: String,
+    secure: bool,
+    max_age_secs: i64,
+) -> Cookie<'static> {
+    Cookie::build((name, value))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+        .max_age(cookie::time::Duration::seconds(max_age_secs))
+        .build()
+}
+
+/// A fresh random token (256 bits), URL-safe.
+pub fn new_token() -> String {
+    URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>())
+}
+
+/// Gives this browser a mark (a cookie lasting as long as a sign-in link) and returns its hash,
+/// to be stored with the link.
+pub fn mark_link_browser(lifetime_ms: i64) -> String {
+    let secure = app_state().settings.secure_cookies;
+    let mark = request_cookie(LINK_BROWSER_COOKIE).unwrap_or_else(new_token);
+    let hash = hash_token(&mark);
+    set_cookie(&private_cookie(
+        LINK_BROWSER_COOKIE,
+        mark,
+        secure,
+        lifetime_ms / 1000,
+    ));
+    hash
+}
+
+/// The hash of this browser's link mark, if it has one.
+pub fn link_browser_hash() -> Option<String> {
+    request_cookie(LINK_BROWSER_COOKIE).map(|mark| hash_token(&mark))
+}
+
+/// Finishes a successful sign-in (by `method`: `password`, `magic_link`, …): a new session,
+/// an audit entry, and the person's start page, which is returned to the app and (for a plain
+/// form post) redirected to.
+pub async fn sign_in_as(actor: &Actor, method: &str) -> Result<String, AppError> {
     start_session(actor).await?;
+    Audit::new(AuditAction::SignedIn, user_subject(actor.user_id))
+        .by(actor.user_id)
+        .account(actor.account_id)
+        .detail(serde_json::json!({ "method": method }))
+        .record(&app_state())
+        .await?;
     let home = actor.role.home();
     redirect_plain_form_post(home);
     Ok(home.to_owned())
@@ -130,12 +233,11 @@ pub async fn sign_in_as(actor: &Actor) -> Result<String, AppError> {
 /// Ends the current session (if any) and clears its cookie.
 pub async fn end_session() -> Result<(), AppError> {
     let state = app_state();
-    let token =
-        leptos::prelude::use_context::<Parts>().and_then(|parts| session_token(&parts.headers));
-    if let Some(token) = token {
+    if let Some(token) = current_token() {
         state.store.delete_session(&hash_token(&token)).await?;
     }
-    let mut cookie = Cookie::build((SESSION_COOKIE, "")).path("/").build();
+    let secure = state.settings.secure_cookies;
+    let mut cookie = private_cookie(session_cookie_name(secure), String::new(), secure, 0);
     cookie.make_removal();
     set_cookie(&cookie);
     Ok(())
@@ -165,19 +267,20 @@ fn set_cookie(cookie: &Cookie<'_>) {
     }
 }
 
-fn session_token(headers: &HeaderMap) -> Option<String> {
+fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(Cookie::split_parse)
         .filter_map(Result::ok)
-        .find(|cookie| cookie.name() == SESSION_COOKIE)
+        .find(|cookie| cookie.name() == name)
         .map(|cookie| cookie.value().to_owned())
         .filter(|token| !token.is_empty())
 }
 
-fn hash_token(token: &str) -> String {
+/// What is stored of a secret token: its SHA-256 (tokens are random, so no salt is needed).
+pub fn hash_token(token: &str) -> String {
     URL_SAFE_NO_PAD.encode(Sha256::digest(token.as_bytes()))
 }
 
@@ -192,9 +295,18 @@ mod tests {
             COOKIE,
             HeaderValue::from_static("theme=dark; fd_session=abc123; x=y"),
         );
-        assert_eq!(session_token(&headers).as_deref(), Some("abc123"));
+        assert_eq!(
+            cookie_value(&headers, "fd_session").as_deref(),
+            Some("abc123")
+        );
         headers.insert(COOKIE, HeaderValue::from_static("fd_session="));
-        assert_eq!(session_token(&headers), None);
+        assert_eq!(cookie_value(&headers, "fd_session"), None);
+    }
+
+    #[test]
+    fn over_tls_the_session_cookie_is_host_only() {
+        assert_eq!(session_cookie_name(true), "__Host-fd_session");
+        assert_eq!(session_cookie_name(false), "fd_session");
     }
 
     #[test]

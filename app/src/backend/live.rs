@@ -16,7 +16,7 @@ use futures::Stream;
 use serde::Deserialize;
 use tokio::sync::broadcast;
 
-use super::auth::actor_from_parts;
+use super::auth::session_from_parts;
 use super::state::AppState;
 use crate::domain::policy::Permission;
 use crate::error::AppError;
@@ -27,12 +27,16 @@ const BATCH: i64 = 200;
 #[derive(Clone, Debug)]
 pub struct EventBus {
     written: broadcast::Sender<i64>,
+    /// Rings when sessions were ended (sign-out everywhere, revocation, deactivation), so that
+    /// streams check whether theirs is one of them.
+    sessions_ended: broadcast::Sender<()>,
 }
 
 impl Default for EventBus {
     fn default() -> Self {
         EventBus {
             written: broadcast::channel(1024).0,
+            sessions_ended: broadcast::channel(16).0,
         }
     }
 }
@@ -46,6 +50,11 @@ impl EventBus {
 
     pub fn subscribe(&self) -> broadcast::Receiver<i64> {
         self.written.subscribe()
+    }
+
+    /// Announces that some sessions no longer exist.
+    pub fn sessions_ended(&self) {
+        let _ = self.sessions_ended.send(());
     }
 }
 
@@ -61,7 +70,8 @@ pub async fn event_stream(
     parts: Parts,
     Query(query): Query<StreamQuery>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
-    let actor = actor_from_parts(&parts).ok_or(AppError::Unauthorized)?;
+    let session = session_from_parts(&parts).ok_or(AppError::Unauthorized)?;
+    let actor = session.actor;
     let scope = actor.ticket_scope();
     let include_internal = actor.can(Permission::SeeInternalNotes);
     let mut after = match resume_from(&parts.headers).or(query.after) {
@@ -69,8 +79,10 @@ pub async fn event_stream(
         None => state.store.latest_event_id().await?,
     };
     let mut written = state.events.subscribe();
+    let mut sessions_ended = state.events.sessions_ended.subscribe();
     let mut shutdown = state.shutdown.clone();
     let store = state.store.clone();
+    let clock = state.clock.clone();
 
     let stream = async_stream::stream! {
         let mut newest_announced = after;
@@ -93,15 +105,24 @@ pub async fn event_stream(
                 }
                 Err(error) => tracing::warn!(%error, "live stream could not read events"),
             }
-            tokio::select! {
+            let check_session = tokio::select! {
                 announced = written.recv() => match announced {
-                    Ok(id) => newest_announced = newest_announced.max(id),
-                    Err(broadcast::error::RecvError::Lagged(_)) => {}
+                    Ok(id) => {
+                        newest_announced = newest_announced.max(id);
+                        false
+                    }
+                    Err(broadcast::error::RecvError::Lagged(_)) => false,
                     Err(broadcast::error::RecvError::Closed) => break,
                 },
+                _ = sessions_ended.recv() => true,
                 _ = shutdown.changed() => break,
-                // A slow safety net: events written by another instance without a wake-up.
-                () = tokio::time::sleep(Duration::from_secs(15)) => {}
+                // A slow safety net: events written, or sessions ended, by another instance
+                // without a wake-up.
+                () = tokio::time::sleep(Duration::from_secs(15)) => true,
+            };
+            // A stream lives no longer than its session: a signed-out browser hears nothing more.
+            if check_session && !matches!(store.session_exists(session.id, clock.now_ms()).await, Ok(true)) {
+                break;
             }
         }
     };

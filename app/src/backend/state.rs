@@ -8,6 +8,7 @@ use tokio::sync::watch;
 
 use super::clock::Clock;
 use super::live::EventBus;
+use super::mail::Mailer;
 use super::store::Store;
 use super::throttle::Throttle;
 
@@ -18,6 +19,8 @@ pub struct Settings {
     pub demo_sign_in: bool,
     /// Mark cookies `Secure` (the portal is served over TLS).
     pub secure_cookies: bool,
+    /// Where people reach the portal, without a trailing slash; links in mail start with it.
+    pub public_url: String,
 }
 
 #[derive(Clone, FromRef)]
@@ -28,9 +31,38 @@ pub struct AppState {
     pub clock: Clock,
     pub settings: Arc<Settings>,
     /// Limits password guessing.
+    #[from_ref(skip)]
     pub sign_in_throttle: Arc<Throttle>,
+    /// Limits mail sent on request of someone not signed in (sign-in links, resets).
+    #[from_ref(skip)]
+    pub mail_throttle: Arc<Throttle>,
+    pub mailer: Arc<Mailer>,
     /// Flips to `true` when the server starts shutting down, so that endless streams end.
     pub shutdown: watch::Receiver<bool>,
+}
+
+impl AppState {
+    /// The state of a freshly started app: an empty event bus and fresh throttles.
+    pub fn new(
+        leptos_options: LeptosOptions,
+        store: Store,
+        clock: Clock,
+        settings: Settings,
+        mailer: Mailer,
+        shutdown: watch::Receiver<bool>,
+    ) -> AppState {
+        AppState {
+            leptos_options,
+            store,
+            events: EventBus::default(),
+            clock,
+            settings: Arc::new(settings),
+            sign_in_throttle: Arc::new(Throttle::sign_in()),
+            mail_throttle: Arc::new(Throttle::sign_in()),
+            mailer: Arc::new(mailer),
+            shutdown,
+        }
+    }
 }
 
 /// The shared state inside a server function (provided by the router).

@@ -4,7 +4,10 @@
 //! integer times and flags) and run through sqlx's `Any` driver; only the migrations differ.
 
 mod accounts;
+mod audit;
 mod events;
+mod links;
+mod outbox;
 pub mod scratch;
 mod sessions;
 mod tickets;
@@ -18,6 +21,10 @@ use sqlx::{Any, AnyPool, Executor, Transaction};
 use crate::domain::ticket::TransitionError;
 
 pub use accounts::{NewAccount, NewUser};
+pub use audit::NewAuditEntry;
+pub use links::{NewLink, StoredLink};
+pub use outbox::OutgoingMail;
+pub use sessions::{LiveSession, SessionOrigin};
 pub use tickets::{NewTicket, StatusFilter, TicketRecord};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -66,6 +66,17 @@ impl Role {
         }
     }
 
+    /// How long a session may go unused before it ends. A phone that files a request a week
+    /// keeps its sign-in; a staff laptop left open over lunch does not.
+    pub fn session_idle_secs(self) -> i64 {
+        const HOUR: i64 = 60 * 60;
+        if self.is_staff() {
+            2 * HOUR
+        } else {
+            14 * 24 * HOUR
+        }
+    }
+
     /// Where people in this role start: the queue board for staff, their requests for clients.
     pub fn home(self) -> &'static str {
         if self.is_staff() { "/board" } else { "/" }
@@ -78,6 +89,7 @@ impl Role {
 pub enum Visibility {
     /// Each contact sees the requests they filed.
     #[default]
+    #[serde(rename = "own")]
     OwnRequests,
     /// Every contact sees every request of the company.
     Company,
@@ -139,6 +151,81 @@ pub enum Permission {
     WorkQueue,
     /// Read notes the agency keeps from clients.
     SeeInternalNotes,
+    /// Browse the audit log.
+    ReadAuditLog,
+    /// Add client companies.
+    ManageAccounts,
+}
+
+/// A group of people managed together: one client company's contacts, or the agency's staff.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Team {
+    Account(i64),
+    Staff,
+}
+
+/// The roles of people at client companies, the default first.
+pub const CLIENT_ROLES: &[Role] = &[Role::Contact, Role::AccountAdmin];
+/// The roles of agency staff, the default first.
+pub const STAFF_ROLES: &[Role] = &[Role::Agent, Role::Lead, Role::Admin];
+
+impl Team {
+    /// The roles people in this team can have.
+    pub fn roles(self) -> &'static [Role] {
+        match self {
+            Team::Account(_) => CLIENT_ROLES,
+            Team::Staff => STAFF_ROLES,
+        }
+    }
+
+    /// The role someone newly invited gets.
+    pub fn default_role(self) -> Role {
+        self.roles()[0]
+    }
+
+    /// The client account people of this team belong to.
+    pub fn account_id(self) -> Option<i64> {
+        match self {
+            Team::Account(id) => Some(id),
+            Team::Staff => None,
+        }
+    }
+}
+
+/// Someone whose membership may be changed, as far as access is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Member {
+    pub user_id: i64,
+    pub role: Role,
+    pub account_id: Option<i64>,
+}
+
+impl Member {
+    pub fn team(self) -> Team {
+        match self.account_id {
+            Some(id) => Team::Account(id),
+            None => Team::Staff,
+        }
+    }
+}
+
+/// A change to someone's membership.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MemberChange {
+    Deactivate,
+    Reactivate,
+    SetRole(Role),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum TeamRuleError {
+    /// Not in a team this person manages: answered like a missing person.
+    #[error("not found")]
+    NotYourTeam,
+    #[error("You can't deactivate yourself or change your own role. Ask another admin.")]
+    OwnMembership,
+    #[error("That role is not available in this team.")]
+    RoleNotInTeam,
 }
 
 /// Who owns a ticket, as far as access is concerned.
@@ -184,6 +271,47 @@ impl Actor {
         match permission {
             Permission::FileRequest => !self.is_staff() && self.account_id.is_some(),
             Permission::WorkQueue | Permission::SeeInternalNotes => self.is_staff(),
+            Permission::ReadAuditLog | Permission::ManageAccounts => self.role == Role::Admin,
+        }
+    }
+
+    /// The team this person manages by default: their company's for an account admin, the
+    /// agency's for an admin.
+    pub fn managed_team(&self) -> Option<Team> {
+        match (self.role, self.account_id) {
+            (Role::AccountAdmin, Some(account_id)) => Some(Team::Account(account_id)),
+            (Role::Admin, _) => Some(Team::Staff),
+            _ => None,
+        }
+    }
+
+    /// Account admins manage their own company's team; agency admins manage every team.
+    pub fn may_manage(&self, team: Team) -> bool {
+        match (self.role, self.account_id) {
+            (Role::Admin, _) => true,
+            (Role::AccountAdmin, Some(own)) => team == Team::Account(own),
+            _ => false,
+        }
+    }
+
+    /// Whether this person may make `change` to `member`. Nobody changes their own membership,
+    /// so every team keeps at least the admin who is acting.
+    pub fn check_member_change(
+        &self,
+        member: Member,
+        change: MemberChange,
+    ) -> Result<(), TeamRuleError> {
+        if !self.may_manage(member.team()) {
+            return Err(TeamRuleError::NotYourTeam);
+        }
+        if member.user_id == self.user_id {
+            return Err(TeamRuleError::OwnMembership);
+        }
+        match change {
+            MemberChange::SetRole(role) if !member.team().roles().contains(&role) => {
+                Err(TeamRuleError::RoleNotInTeam)
+            }
+            _ => Ok(()),
         }
     }
 
@@ -237,6 +365,81 @@ mod tests {
             };
             assert_eq!(role.session_lifetime_secs(), expected, "{role:?}");
         }
+    }
+
+    #[test]
+    fn idle_sessions_end_sooner_for_staff() {
+        assert!(Role::Agent.session_idle_secs() < Role::Contact.session_idle_secs());
+        for role in Role::ALL {
+            assert!(role.session_idle_secs() <= role.session_lifetime_secs());
+        }
+    }
+
+    #[test]
+    fn account_admins_manage_their_own_company_only() {
+        let dana = actor(Role::AccountAdmin, Some(1), Visibility::OwnRequests);
+        let colleague = Member {
+            user_id: 11,
+            role: Role::Contact,
+            account_id: Some(1),
+        };
+        let stranger = Member {
+            user_id: 12,
+            role: Role::Contact,
+            account_id: Some(2),
+        };
+        let agent = Member {
+            user_id: 13,
+            role: Role::Agent,
+            account_id: None,
+        };
+        assert_eq!(dana.managed_team(), Some(Team::Account(1)));
+        assert_eq!(
+            dana.check_member_change(colleague, MemberChange::SetRole(Role::AccountAdmin)),
+            Ok(())
+        );
+        assert_eq!(
+            dana.check_member_change(colleague, MemberChange::SetRole(Role::Admin)),
+            Err(TeamRuleError::RoleNotInTeam)
+        );
+        assert_eq!(
+            dana.check_member_change(stranger, MemberChange::Deactivate),
+            Err(TeamRuleError::NotYourTeam)
+        );
+        assert_eq!(
+            dana.check_member_change(agent, MemberChange::Deactivate),
+            Err(TeamRuleError::NotYourTeam)
+        );
+        let herself = Member {
+            user_id: dana.user_id,
+            role: Role::AccountAdmin,
+            account_id: Some(1),
+        };
+        assert_eq!(
+            dana.check_member_change(herself, MemberChange::Deactivate),
+            Err(TeamRuleError::OwnMembership)
+        );
+    }
+
+    #[test]
+    fn only_agency_admins_manage_staff_and_read_the_audit_log() {
+        let admin = actor(Role::Admin, None, Visibility::default());
+        let lead = actor(Role::Lead, None, Visibility::default());
+        let agent = Member {
+            user_id: 13,
+            role: Role::Agent,
+            account_id: None,
+        };
+        assert_eq!(
+            admin.check_member_change(agent, MemberChange::SetRole(Role::Lead)),
+            Ok(())
+        );
+        assert_eq!(
+            lead.check_member_change(agent, MemberChange::Deactivate),
+            Err(TeamRuleError::NotYourTeam)
+        );
+        assert!(admin.can(Permission::ReadAuditLog) && !lead.can(Permission::ReadAuditLog));
+        assert_eq!(lead.managed_team(), None);
     }
 
     #[test]
@@ -320,6 +523,17 @@ mod tests {
             prop_assume!(person.can(Permission::FileRequest));
             let own = TicketOwner { account_id: account, requester_id: person.user_id };
             prop_assert!(person.may_view(own));
+        }
+
+        #[test]
+        fn contacts_never_manage_anyone(
+            visibility in any_visibility(),
+            target_role in any_role(),
+            target_account in proptest::option::of(1i64..5),
+        ) {
+            let contact = actor(Role::Contact, Some(1), visibility);
+            let target = Member { user_id: 99, role: target_role, account_id: target_account };
+            prop_assert_eq!(contact.check_member_change(target, MemberChange::Deactivate), Err(TeamRuleError::NotYourTeam));
         }
 
         #[test]

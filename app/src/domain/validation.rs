@@ -62,7 +62,7 @@ impl NewRequest {
 }
 
 /// Collapses runs of whitespace (including pasted newlines) into single spaces.
-fn single_line(text: &str) -> String {
+pub fn single_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

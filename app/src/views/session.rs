@@ -6,6 +6,7 @@ use leptos_router::components::Redirect;
 
 use super::components::feedback::{ErrorPanel, PageLoading};
 use crate::api::session::{Me, current_session};
+use crate::domain::policy::Role;
 use crate::error::AppError;
 
 pub type SessionResource = Resource<Result<Option<Me>, AppError>>;
@@ -32,6 +33,10 @@ pub enum Audience {
     Staff,
     /// Anyone signed in.
     SignedIn,
+    /// People who manage a team: account admins and agency admins.
+    TeamAdmins,
+    /// Agency admins.
+    Admins,
 }
 
 impl Audience {
@@ -40,6 +45,8 @@ impl Audience {
             Audience::Client => !me.is_staff(),
             Audience::Staff => me.is_staff(),
             Audience::SignedIn => true,
+            Audience::TeamAdmins => matches!(me.role, Role::AccountAdmin | Role::Admin),
+            Audience::Admins => me.role == Role::Admin,
         }
     }
 }

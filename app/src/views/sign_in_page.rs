@@ -9,7 +9,9 @@ use super::components::feedback::{ErrorPanel, ListSkeleton, PageLoading};
 use super::components::form::{FormErrors, FormMessage, TextField};
 use super::session::use_session;
 use crate::api::session::{DemoSignIn, SignIn, demo_people};
+use crate::api::sign_in_links::RequestLink;
 use crate::domain::people::Person;
+use crate::domain::sign_in::LinkPurpose;
 use crate::error::AppError;
 
 /// Sign-in with email and password; in demo mode, also "pick a person".
@@ -43,6 +45,14 @@ fn SignInChoices() -> impl IntoView {
             </div>
             <h1>"Sign in"</h1>
             <PasswordSignIn/>
+            <details class="disclosure">
+                <summary>"Email me a sign-in link instead"</summary>
+                <EmailLinkForm purpose=LinkPurpose::MagicLink button="Email me a link"/>
+            </details>
+            <details class="disclosure">
+                <summary>"Forgot your password?"</summary>
+                <EmailLinkForm purpose=LinkPurpose::PasswordReset button="Email me a reset link"/>
+            </details>
             <Suspense fallback=|| view! { <ListSkeleton rows=3/> }>
                 {move || {
                     people
@@ -55,6 +65,42 @@ fn SignInChoices() -> impl IntoView {
                 }}
             </Suspense>
         </main>
+    }
+}
+
+/// Asks for a sign-in or password-reset link by email. The answer is the same whether or not the
+/// address is registered; the typed address stays in the field.
+#[component]
+pub fn EmailLinkForm(purpose: LinkPurpose, button: &'static str) -> impl IntoView {
+    let request = ServerAction::<RequestLink>::new();
+    let errors = FormErrors::of(request, &["email"]);
+    let pending = request.pending();
+    let sent = move || request.value().get().and_then(Result::ok);
+    let field = match purpose {
+        LinkPurpose::PasswordReset => "reset-email",
+        _ => "link-email",
+    };
+    view! {
+        <ActionForm action=request attr:class="form form--compact" attr:novalidate=true>
+            <input type="hidden" name="purpose" value=purpose.as_str()/>
+            <TextField
+                name="email"
+                id=field
+                label="Email"
+                input_type="email"
+                autocomplete="username"
+                placeholder="you@company.com"
+                max_chars=320
+                error=errors.field("email")
+            />
+            <FormMessage message=errors.general()/>
+            <Show when=move || sent().is_some()>
+                <p class="form-note" role="status">{sent}</p>
+            </Show>
+            <button type="submit" class="button button--block" disabled=pending>
+                {move || if pending.get() { "Sending…" } else { button }}
+            </button>
+        </ActionForm>
     }
 }
 

@@ -1,3 +1,4 @@
-//! The agency's side: the live queue board.
+//! The agency's side: the live queue board and the audit log.
 
+pub mod audit_page;
 pub mod board_page;

@@ -4,14 +4,13 @@
 #![allow(dead_code)] // each test file uses its own part of this
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use app::backend::clock::Clock;
 use app::backend::live::EventBus;
+use app::backend::mail::Mailer;
 use app::backend::seed::seed_demo;
 use app::backend::store::scratch::{Scratch, scratch_sqlite};
 use app::backend::store::{NewTicket, Store};
-use app::backend::throttle::Throttle;
 use app::backend::{AppState, Settings};
 use app::domain::ticket::TicketRef;
 use axum::Router;
@@ -22,6 +21,9 @@ use tower::ServiceExt;
 
 pub struct Harness {
     pub router: Router,
+    pub state: AppState,
+    /// Stands still unless advanced, so expiry is tested without waiting.
+    pub clock: Clock,
     pub store: Store,
     pub events: EventBus,
     pub people: HashMap<String, i64>,
@@ -35,8 +37,17 @@ pub async fn harness() -> Harness {
 }
 
 pub async fn harness_with(demo_sign_in: bool) -> Harness {
+    harness_from(Settings {
+        demo_sign_in,
+        secure_cookies: false,
+        public_url: "http://frontdoor.test".to_owned(),
+    })
+    .await
+}
+
+pub async fn harness_from(settings: Settings) -> Harness {
     let db = scratch_sqlite().await.unwrap();
-    let clock = Clock::system();
+    let clock = Clock::manual(Clock::system().now_ms());
     seed_demo(&db.store, &clock, 0).await.unwrap();
     let people = db
         .store
@@ -47,25 +58,28 @@ pub async fn harness_with(demo_sign_in: bool) -> Harness {
         .map(|p| (p.email, p.user_id))
         .collect();
     let (stop, shutdown) = watch::channel(false);
-    let events = EventBus::default();
-    let state = AppState {
-        leptos_options: leptos::config::get_configuration(None)
+    let smtp_url = std::env::var("FRONTDOOR_TEST_SMTP_URL").ok();
+    let state = AppState::new(
+        leptos::config::get_configuration(None)
             .unwrap()
             .leptos_options,
-        store: db.store.clone(),
-        events: events.clone(),
-        clock,
-        settings: Arc::new(Settings {
-            demo_sign_in,
-            secure_cookies: false,
-        }),
-        sign_in_throttle: Arc::new(Throttle::sign_in()),
+        db.store.clone(),
+        clock.clone(),
+        settings,
+        Mailer::new(
+            smtp_url.as_deref(),
+            "Frontdoor <support@agency.example>",
+            false,
+        )
+        .unwrap(),
         shutdown,
-    };
+    );
     Harness {
-        router: server::http::router(state),
+        router: server::http::router(state.clone()),
         store: db.store.clone(),
-        events,
+        events: state.events.clone(),
+        state,
+        clock,
         people,
         _db: db,
         _stop: stop,
@@ -147,12 +161,41 @@ impl Harness {
     }
 }
 
+/// The session cookie a response sets, as a `Cookie` header value.
 pub fn session_cookie(response: &axum::response::Response) -> Option<String> {
+    set_cookie(response, "fd_session")
+}
+
+/// The cookie named `name` (or `__Host-name`) a response sets, as `name=value`.
+pub fn set_cookie(response: &axum::response::Response, name: &str) -> Option<String> {
     response
         .headers()
-        .get(header::SET_COOKIE)
-        .and_then(|value| value.to_str().ok())
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
         .map(|value| value.split(';').next().unwrap_or_default().to_owned())
+        .find(|pair| {
+            let cookie_name = pair.split('=').next().unwrap_or_default();
+            cookie_name == name || cookie_name == format!("__Host-{name}")
+        })
+}
+
+/// The one-time link in the newest mail to `email`, as its token.
+pub async fn token_mailed_to(h: &Harness, email: &str) -> String {
+    let mail = h.store.mail_to(email).await.unwrap();
+    let body = &mail.first().expect("a mail was queued").body_text;
+    link_token(body).expect("the mail carries a link")
+}
+
+/// The token of the first `/signin/link?token=` link in a text.
+pub fn link_token(text: &str) -> Option<String> {
+    let start = text.find("/signin/link?token=")? + "/signin/link?token=".len();
+    Some(
+        text[start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect(),
+    )
 }
 
 pub async fn password_sign_in(

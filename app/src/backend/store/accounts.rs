@@ -3,8 +3,8 @@
 use sqlx::FromRow;
 
 use super::{Store, StoreError, StoreResult, is_unique_violation, parse_stored};
-use crate::domain::people::Person;
-use crate::domain::policy::{Actor, Role, Visibility};
+use crate::domain::people::{AccountSummary, MemberStatus, Person, TeamMember};
+use crate::domain::policy::{Actor, Member, Role, Team, Visibility};
 
 #[derive(Debug, Clone)]
 pub struct NewAccount<'a> {
@@ -46,6 +46,47 @@ impl ActorRow {
 /// Columns of an [`ActorRow`], for queries that join `users u` with `accounts a`.
 pub(super) const ACTOR_COLUMNS: &str =
     "u.id, u.name, u.role, u.account_id, COALESCE(a.visibility, 'own') AS visibility";
+
+#[derive(FromRow)]
+struct MemberRow {
+    id: i64,
+    name: String,
+    email: String,
+    role: String,
+    account_id: Option<i64>,
+    active: i64,
+    last_sign_in_at: Option<i64>,
+    invitations: i64,
+}
+
+impl MemberRow {
+    fn into_member(self) -> StoreResult<(Member, TeamMember)> {
+        let role = parse_stored(&self.role, "role")?;
+        let status = match (self.active, self.last_sign_in_at, self.invitations) {
+            (0, _, _) => MemberStatus::Deactivated,
+            (_, None, 1..) => MemberStatus::Invited,
+            _ => MemberStatus::Active,
+        };
+        Ok((
+            Member {
+                user_id: self.id,
+                role,
+                account_id: self.account_id,
+            },
+            TeamMember {
+                user_id: self.id,
+                name: self.name,
+                email: self.email,
+                role,
+                status,
+                last_sign_in_at: self.last_sign_in_at,
+            },
+        ))
+    }
+}
+
+const MEMBER_COLUMNS: &str = "id, name, email, role, account_id, active, last_sign_in_at, \
+     (SELECT COUNT(*) FROM sign_in_links l WHERE l.user_id = users.id AND l.purpose = 'invitation') AS invitations";
 
 #[derive(FromRow)]
 struct PersonRow {
@@ -165,6 +206,101 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// Everyone in a team, active first, then by name.
+    pub async fn team_members(&self, team: Team) -> StoreResult<Vec<TeamMember>> {
+        let rows: Vec<MemberRow> = sqlx::query_as(&format!(
+            "SELECT {MEMBER_COLUMNS} FROM users \
+             WHERE (($1 = 0 AND account_id IS NULL) OR account_id = $1) \
+             ORDER BY active DESC, name, id"
+        ))
+        .bind(team.account_id().unwrap_or(0))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|row| row.into_member().map(|(_, member)| member))
+            .collect()
+    }
+
+    /// Anyone by id, active or not, with what access decisions need.
+    pub async fn member(&self, user_id: i64) -> StoreResult<Option<(Member, TeamMember)>> {
+        let row: Option<MemberRow> =
+            sqlx::query_as(&format!("SELECT {MEMBER_COLUMNS} FROM users WHERE id = $1"))
+                .bind(user_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(MemberRow::into_member).transpose()
+    }
+
+    /// The active person with this email, if any.
+    pub async fn active_member_by_email(&self, email: &str) -> StoreResult<Option<TeamMember>> {
+        let row: Option<MemberRow> = sqlx::query_as(&format!(
+            "SELECT {MEMBER_COLUMNS} FROM users WHERE email = $1 AND active = 1"
+        ))
+        .bind(email.trim().to_lowercase())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| row.into_member().map(|(_, member)| member))
+            .transpose()
+    }
+
+    pub async fn set_user_active(&self, user_id: i64, active: bool) -> StoreResult<()> {
+        let sql = "UPDATE users SET active = $2 WHERE id = $1";
+        self.update_user(sql, user_id, i64::from(active)).await
+    }
+
+    pub async fn set_user_role(&self, user_id: i64, role: Role) -> StoreResult<()> {
+        let sql = "UPDATE users SET role = $2 WHERE id = $1";
+        self.update_user(sql, user_id, role.as_str().to_owned())
+            .await
+    }
+
+    pub async fn set_password_hash(&self, user_id: i64, hash: String) -> StoreResult<()> {
+        let sql = "UPDATE users SET password_hash = $2 WHERE id = $1";
+        self.update_user(sql, user_id, hash).await
+    }
+
+    /// Runs `sql` (setting `$2` on the user with id `$1`); `NotFound` if there is no such user.
+    async fn update_user<T>(&self, sql: &'static str, user_id: i64, value: T) -> StoreResult<()>
+    where
+        T: 'static + Send + for<'q> sqlx::Encode<'q, sqlx::Any> + sqlx::Type<sqlx::Any>,
+    {
+        let result = sqlx::query(sql)
+            .bind(user_id)
+            .bind(value)
+            .execute(&self.pool)
+            .await?;
+        if result.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    pub async fn visibility(&self, account_id: i64) -> StoreResult<Visibility> {
+        let stored: String = sqlx::query_scalar("SELECT visibility FROM accounts WHERE id = $1")
+            .bind(account_id)
+            .fetch_optional(&self.pool)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        parse_stored(&stored, "visibility")
+    }
+
+    pub async fn set_visibility(&self, account_id: i64, visibility: Visibility) -> StoreResult<()> {
+        sqlx::query("UPDATE accounts SET visibility = $2 WHERE id = $1")
+            .bind(account_id)
+            .bind(visibility.as_str())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn accounts(&self) -> StoreResult<Vec<AccountSummary>> {
+        Ok(
+            sqlx::query_as("SELECT id, name FROM accounts ORDER BY name, id")
+                .fetch_all(&self.pool)
+                .await?,
+        )
     }
 
     pub async fn count_users(&self) -> StoreResult<i64> {

@@ -10,8 +10,11 @@ use crate::error::AppError;
 /// controlled by a signal: what people type stays until they change it, whatever the server says.
 #[component]
 pub fn TextField(
-    /// The form field name, also the element id.
+    /// The form field name, also the element id unless `id` is given.
     name: &'static str,
+    /// The element id, when one page has two forms with the same field.
+    #[prop(optional)]
+    id: Option<&'static str>,
     label: &'static str,
     placeholder: &'static str,
     max_chars: usize,
@@ -26,12 +29,13 @@ pub fn TextField(
     autocomplete: &'static str,
     #[prop(into)] error: Signal<Option<String>>,
 ) -> impl IntoView {
-    let error_id = format!("{name}-error");
+    let id = id.unwrap_or(name);
+    let error_id = format!("{id}-error");
     let invalid = move || error.get().is_some().to_string();
     let control = if multiline {
         view! {
             <textarea
-                id=name
+                id=id
                 name=name
                 rows="6"
                 maxlength=max_chars
@@ -44,7 +48,7 @@ pub fn TextField(
     } else {
         view! {
             <input
-                id=name
+                id=id
                 name=name
                 type=input_type
                 maxlength=max_chars
@@ -58,7 +62,7 @@ pub fn TextField(
     };
     view! {
         <div class="field">
-            <label for=name>{label}</label>
+            <label for=id>{label}</label>
             {control}
             <p id=error_id class="field-error" role="alert">{move || error.get()}</p>
         </div>

@@ -1,7 +1,10 @@
 use leptos::prelude::*;
 
 use super::live::{LinkState, use_live};
+use leptos_router::hooks::use_location;
+
 use crate::api::session::{Me, SignOut};
+use crate::domain::policy::Role;
 use crate::views::browser::load_page;
 
 #[component]
@@ -29,6 +32,16 @@ pub fn AppHeader(me: Me) -> impl IntoView {
         None => format!("{} · {}", me.name, me.role.label()),
     };
 
+    let mut links = vec![(home, nav_label)];
+    if matches!(me.role, Role::AccountAdmin | Role::Admin) {
+        links.push(("/team", "Team"));
+    }
+    if me.role == Role::Admin {
+        links.push(("/admin/audit", "Audit log"));
+    }
+    links.push(("/account", "Account"));
+    let location = use_location();
+
     view! {
         <header class="app-header">
             <a class="brand" href=home aria-label=format!("Frontdoor, {nav_label}")>
@@ -45,5 +58,14 @@ pub fn AppHeader(me: Me) -> impl IntoView {
                 </ActionForm>
             </div>
         </header>
+        <nav class="app-nav" aria-label="Main">
+            {links
+                .into_iter()
+                .map(|(href, label)| {
+                    let current = move || (location.pathname.get() == href).then_some("page");
+                    view! { <a href=href aria-current=current>{label}</a> }
+                })
+                .collect_view()}
+        </nav>
     }
 }

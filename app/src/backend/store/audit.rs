@@ -1,0 +1,59 @@
+//! The audit log: append-only (the database refuses updates and deletes).
+
+use super::{Store, StoreResult};
+use crate::domain::audit::{AuditAction, AuditEntry, AuditFilter};
+
+/// One thing that happened, about to be recorded.
+#[derive(Debug, Clone)]
+pub struct NewAuditEntry {
+    pub actor_id: Option<i64>,
+    /// The client account it concerns, if any.
+    pub account_id: Option<i64>,
+    pub action: AuditAction,
+    /// What it was done to, e.g. `user:12`, `account:3`, `session:40`.
+    pub subject: String,
+    /// Before/after and other facts, as JSON.
+    pub detail: serde_json::Value,
+    pub ip: String,
+}
+
+impl Store {
+    pub async fn append_audit(&self, entry: &NewAuditEntry, now: i64) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO audit_log (actor_id, account_id, action, subject, detail, ip, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(entry.actor_id)
+        .bind(entry.account_id)
+        .bind(entry.action.as_str())
+        .bind(&entry.subject)
+        .bind(entry.detail.to_string())
+        .bind(&entry.ip)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// The newest entries matching `filter`, at most `limit`.
+    pub async fn audit_entries(
+        &self,
+        filter: &AuditFilter,
+        limit: i64,
+    ) -> StoreResult<Vec<AuditEntry>> {
+        Ok(sqlx::query_as(
+            "SELECT l.id, l.created_at, u.name AS actor_name, a.name AS account_name, \
+                    l.action, l.subject, l.detail, l.ip \
+             FROM audit_log l LEFT JOIN users u ON u.id = l.actor_id \
+             LEFT JOIN accounts a ON a.id = l.account_id \
+             WHERE ($1 = '' OR l.action = $1) AND ($2 = 0 OR l.account_id = $2) AND ($3 = 0 OR l.id < $3) \
+             ORDER BY l.id DESC LIMIT $4",
+        )
+        .bind(filter.action.map(AuditAction::as_str).unwrap_or_default())
+        .bind(filter.account_id.unwrap_or(0))
+        .bind(filter.before.unwrap_or(0))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}
