@@ -6,3 +6,4 @@ pub mod session;
 pub mod sign_in_links;
 pub mod team;
 pub mod tickets;
+pub mod two_step;

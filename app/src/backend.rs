@@ -12,5 +12,6 @@ pub mod sign_in_mail;
 pub mod state;
 pub mod store;
 pub mod throttle;
+pub mod two_step;
 
 pub use state::{AppState, Settings};

@@ -5,4 +5,5 @@ pub mod people;
 pub mod policy;
 pub mod sign_in;
 pub mod ticket;
+pub mod two_step;
 pub mod validation;

@@ -23,6 +23,8 @@ pub enum AppError {
     BadRequest(String),
     #[error("Too many attempts. Please wait a moment and try again.")]
     RateLimited,
+    #[error("Your agency requires two-step sign-in. Set it up on your Account page first.")]
+    TwoStepSetupNeeded,
     #[error("We couldn't reach the server. Check your connection and try again.")]
     Unreachable,
     #[error("Something went wrong on our side. Please try again.")]
@@ -35,7 +37,7 @@ impl AppError {
         match self {
             AppError::NotFound => 404,
             AppError::Unauthorized => 401,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::TwoStepSetupNeeded => 403,
             AppError::Conflict(_) => 409,
             AppError::Validation(_) => 422,
             AppError::BadRequest(_) => 400,

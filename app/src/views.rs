@@ -9,6 +9,7 @@ pub mod sign_in_link_page;
 pub mod sign_in_page;
 pub mod staff;
 pub mod team_page;
+pub mod two_step_page;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, provide_meta_context};
@@ -27,6 +28,7 @@ use self::sign_in_page::SignInPage;
 use self::staff::audit_page::AuditLogPage;
 use self::staff::board_page::BoardPage;
 use self::team_page::TeamPage;
+use self::two_step_page::TwoStepPage;
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -74,6 +76,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/requests/new") view=NewRequestPage ssr=SsrMode::Async/>
                 <Route path=path!("/requests/:reference") view=TicketPage ssr=SsrMode::Async/>
                 <Route path=path!("/signin/link") view=SignInLinkPage ssr=SsrMode::Async/>
+                <Route path=path!("/signin/two-step") view=TwoStepPage ssr=SsrMode::Async/>
                 <Route path=path!("/board") view=BoardPage ssr=SsrMode::Async/>
                 <Route path=path!("/team") view=TeamPage ssr=SsrMode::Async/>
                 <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>

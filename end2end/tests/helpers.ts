@@ -43,22 +43,39 @@ export function screenshotPath(name: string) {
 }
 
 /**
- * The newest one-time link mailed to `address`, read from the real SMTP server's mailbox
- * (scripts/test.sh starts it and passes its Maildir).
+ * The newest one-time link mailed to `address` (other than `previous`), read from the real SMTP
+ * server's mailbox (scripts/test.sh starts it and passes its Maildir).
  */
-export async function mailedLink(address: string): Promise<string> {
+export async function mailedLink(address: string, previous?: string): Promise<string> {
   const maildir = process.env.SMTP_CAPTURE_MAILDIR;
   if (!maildir) throw new Error('SMTP_CAPTURE_MAILDIR is not set: run the tests through scripts/test.sh');
   const fs = await import('node:fs');
   let link: string | undefined;
   await expect.poll(() => {
     const dir = `${maildir}/new`;
-    const mails = fs.existsSync(dir) ? fs.readdirSync(dir).map((file) => fs.readFileSync(`${dir}/${file}`, 'utf8')) : [];
+    const mails = fs.existsSync(dir) ? fs.readdirSync(dir).sort().map((file) => fs.readFileSync(`${dir}/${file}`, 'utf8')) : [];
     const mail = mails.filter((text) => text.includes(`To: ${address}`)).pop();
     // Quoted-printable: join soft line breaks, decode "=3D".
     const body = mail?.replace(/=\r?\n/g, '').replace(/=3D/g, '=');
     link = body?.match(/https?:\/\/\S+\/signin\/link\?token=[\w-]+/)?.[0];
-    return link;
+    return link !== previous ? link : undefined;
   }, { timeout: 10_000, message: `a mail with a link to ${address}` }).toBeTruthy();
   return link!;
+}
+
+/**
+ * An authenticator app, written independently of the server's (RFC 6238 with Node's HMAC): the
+ * 6-digit code for a base32 key at `atMs`.
+ */
+export async function authenticatorCode(base32Key: string, atMs = Date.now()): Promise<string> {
+  const { createHmac } = await import('node:crypto');
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  const bits = base32Key.replace(/[\s=]/g, '').toUpperCase().split('')
+    .map((c) => alphabet.indexOf(c).toString(2).padStart(5, '0')).join('');
+  const key = Buffer.from(bits.match(/.{8}/g)!.map((byte) => parseInt(byte, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(atMs / 30_000)));
+  const mac = createHmac('sha1', key).update(counter).digest();
+  const offset = mac[mac.length - 1] & 0xf;
+  return ((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).toString().padStart(6, '0');
 }

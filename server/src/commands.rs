@@ -8,6 +8,7 @@ use app::backend::seed::{DEMO_PASSWORD, SeedOutcome, seed_demo as seed};
 use app::backend::store::{NewUser, Store};
 use app::backend::{AppState, Settings};
 use app::domain::policy::Role;
+use app::domain::sign_in::{check_new_password, parse_email};
 use leptos::config::get_configuration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -139,8 +140,11 @@ pub async fn create_admin(database_url: &str, args: &CreateAdminArgs) -> anyhow:
     if args.password.chars().count() < MIN_PASSWORD_CHARS {
         bail!("the password must have at least {MIN_PASSWORD_CHARS} characters");
     }
-    if !args.email.contains('@') {
-        bail!("`{}` is not an email address", args.email);
+    if let Err(problem) = check_new_password(&args.password, &args.email) {
+        bail!("{}", problem.message);
+    }
+    if let Err(problem) = parse_email("email", &args.email) {
+        bail!("`{}`: {}", args.email, problem.message);
     }
     let store = open_store(database_url).await?;
     let password_hash = hash_password(&args.password)?;

@@ -807,3 +807,233 @@ async fn agency_admins_add_a_company_and_invite_its_admin() {
         "no agency roles for a company"
     );
 }
+
+/// An authenticator app of our own (totp-rs used directly): the code for `key` at `now_ms`.
+fn code_for(key: &str, now_ms: i64) -> String {
+    let bytes = totp_rs::Secret::Encoded(key.replace(' ', ""))
+        .to_bytes()
+        .unwrap();
+    let app = totp_rs::TOTP::new(
+        totp_rs::Algorithm::SHA1,
+        6,
+        1,
+        30,
+        bytes,
+        None,
+        String::new(),
+    )
+    .unwrap();
+    app.generate((now_ms / 1000) as u64)
+}
+
+/// Sets up two-step sign-in for the person with `cookie`; returns their key.
+async fn enrol(h: &Harness, cookie: &str) -> String {
+    let setup = h.call(Some(cookie), "start_two_step_setup", "").await;
+    assert_eq!(setup.status, StatusCode::OK, "{}", setup.body);
+    assert!(
+        setup.body["qr_code"]
+            .as_str()
+            .unwrap()
+            .starts_with("data:image/svg+xml;base64,")
+    );
+    let key = setup.body["key"].as_str().unwrap().to_owned();
+    let code = code_for(&key, h.clock.now_ms());
+    let confirmed = h
+        .call(
+            Some(cookie),
+            "confirm_two_step_setup",
+            &format!("code={code}"),
+        )
+        .await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+    key
+}
+
+#[tokio::test]
+async fn staff_with_two_step_sign_in_need_a_fresh_code_after_the_password() {
+    let h = harness_with(false).await;
+    let sam = signed_in(&h, "sam@agency.example").await;
+    let status = h.call(Some(&sam), "two_step_status", "").await.body;
+    assert_eq!(status["enabled"], false);
+    let started = h.call(Some(&sam), "start_two_step_setup", "").await;
+    assert_eq!(started.status, StatusCode::OK);
+    let refused = h
+        .call(Some(&sam), "confirm_two_step_setup", "code=000000")
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let key = enrol(&h, &sam).await;
+    assert_eq!(
+        h.call(Some(&sam), "two_step_status", "").await.body["enabled"],
+        true
+    );
+
+    // The password alone no longer signs in: it leads to the code page.
+    let first_step = password_sign_in(&h, None, "sam@agency.example", PASSWORD).await;
+    assert_eq!(first_step.status(), StatusCode::OK);
+    assert!(session_cookie(&first_step).is_none(), "no session yet");
+    let challenge = set_cookie(&first_step, "fd_two_step").expect("the code step is pending");
+    let body = axum::body::to_bytes(first_step.into_body(), 1 << 16)
+        .await
+        .unwrap();
+    assert_eq!(&body[..], br#""/signin/two-step""#);
+
+    let bad = h
+        .call(Some(&challenge), "verify_two_step", "code=000000")
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // The code that confirmed the setup was used already: it does not work twice.
+    let replay = code_for(&key, h.clock.now_ms());
+    let replayed = h
+        .call(
+            Some(&challenge),
+            "verify_two_step",
+            &format!("code={replay}"),
+        )
+        .await;
+    assert_eq!(replayed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    h.clock.advance(30_000);
+    let fresh = code_for(&key, h.clock.now_ms());
+    let response = h
+        .post(
+            Some(&challenge),
+            "verify_two_step",
+            &format!("code={fresh}"),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let session = session_cookie(&response).expect("signed in");
+    assert_eq!(whoami(&h, &session).await["name"], "Sam Rivera");
+    let again = h
+        .call(
+            Some(&challenge),
+            "verify_two_step",
+            &format!("code={fresh}"),
+        )
+        .await;
+    assert_eq!(
+        again.status,
+        StatusCode::CONFLICT,
+        "that sign-in is finished"
+    );
+
+    // A sign-in link is a first step too.
+    let (mark, _) = ask_for_link(&h, "sam@agency.example", LinkPurpose::MagicLink).await;
+    let token = token_mailed_to(&h, "sam@agency.example").await;
+    let by_link = h
+        .call(
+            Some(&mark),
+            "redeem_sign_in_link",
+            &format!("token={token}"),
+        )
+        .await;
+    assert_eq!(by_link.body, "/signin/two-step");
+
+    // Turning it off takes a current code.
+    assert_eq!(
+        h.call(Some(&session), "disable_two_step", "code=000000")
+            .await
+            .status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    h.clock.advance(30_000);
+    let off = h
+        .call(
+            Some(&session),
+            "disable_two_step",
+            &format!("code={}", code_for(&key, h.clock.now_ms())),
+        )
+        .await;
+    assert_eq!(off.status, StatusCode::OK, "{}", off.body);
+    let plain = password_sign_in(&h, None, "sam@agency.example", PASSWORD).await;
+    assert!(session_cookie(&plain).is_some());
+}
+
+#[tokio::test]
+async fn wrong_codes_end_the_sign_in_after_five_tries() {
+    let h = harness_with(false).await;
+    let sam = signed_in(&h, "sam@agency.example").await;
+    let key = enrol(&h, &sam).await;
+    let first_step = password_sign_in(&h, None, "sam@agency.example", PASSWORD).await;
+    let challenge = set_cookie(&first_step, "fd_two_step").unwrap();
+    for _ in 0..5 {
+        let reply = h
+            .call(Some(&challenge), "verify_two_step", "code=000000")
+            .await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    h.clock.advance(30_000);
+    let right = code_for(&key, h.clock.now_ms());
+    let reply = h
+        .call(
+            Some(&challenge),
+            "verify_two_step",
+            &format!("code={right}"),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CONFLICT);
+    assert!(
+        reply.body.to_string().contains("sign in again"),
+        "{}",
+        reply.body
+    );
+}
+
+#[tokio::test]
+async fn an_admin_can_require_two_step_sign_in_of_all_staff() {
+    let h = harness_with(false).await;
+    let alex = signed_in(&h, "alex@agency.example").await;
+    let sam = signed_in(&h, "sam@agency.example").await;
+    assert_eq!(
+        h.call(Some(&sam), "set_two_step_required", "required=true")
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let dana = signed_in(&h, "dana@acme.example").await;
+    assert_eq!(
+        h.call(Some(&dana), "two_step_status", "").await.status,
+        StatusCode::FORBIDDEN,
+        "staff only"
+    );
+
+    let required = h
+        .call(Some(&alex), "set_two_step_required", "required=true")
+        .await;
+    assert_eq!(required.status, StatusCode::OK, "{}", required.body);
+    // Priya has not set it up: until she does, she can do nothing else.
+    let priya = signed_in(&h, "priya@agency.example").await;
+    assert_eq!(whoami(&h, &priya).await["two_step_setup_needed"], true);
+    let queue = h.call(Some(&priya), "list_queue", "").await;
+    assert_eq!(queue.status, StatusCode::FORBIDDEN);
+    assert!(
+        queue.body.to_string().contains("TwoStepSetupNeeded"),
+        "{}",
+        queue.body
+    );
+    let stream = h
+        .send(
+            Request::get("/events")
+                .header(header::COOKIE, &priya)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(stream.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        h.call(Some(&priya), "my_sessions", "").await.status,
+        StatusCode::OK
+    );
+    let key = enrol(&h, &priya).await;
+    assert_eq!(
+        h.call(Some(&priya), "list_queue", "").await.status,
+        StatusCode::OK
+    );
+    h.clock.advance(30_000);
+    let code = code_for(&key, h.clock.now_ms());
+    let off = h
+        .call(Some(&priya), "disable_two_step", &format!("code={code}"))
+        .await;
+    assert_eq!(off.status, StatusCode::CONFLICT, "required: it stays on");
+    // Clients are never asked.
+    assert_eq!(whoami(&h, &dana).await["two_step_setup_needed"], false);
+}

@@ -28,7 +28,9 @@ fn arguments() -> BTreeMap<&'static str, &'static str> {
         ),
         ("current_session", ""),
         ("demo_people", ""),
+        ("confirm_two_step_setup", "code=123456"),
         ("demo_sign_in", "user_id=1"),
+        ("disable_two_step", "code=123456"),
         ("end_other_session", "session_id=1"),
         ("get_ticket", "reference={acme}"),
         (
@@ -45,13 +47,17 @@ fn arguments() -> BTreeMap<&'static str, &'static str> {
         ),
         ("set_member_active", "user_id={luis}&active=false"),
         ("set_member_role", "user_id={luis}&role=account_admin"),
+        ("set_two_step_required", "required=true"),
         ("set_visibility", "visibility=own&account_id={acme_account}"),
         (
             "sign_in",
             "email=luis%40acme.example&password=wrong-on-purpose",
         ),
         ("sign_in_link", "token=guessed"),
+        ("start_two_step_setup", ""),
         ("team", "account_id={acme_account}"),
+        ("two_step_status", ""),
+        ("verify_two_step", "code=123456"),
         // Last for each person: they end their session.
         ("sign_out", ""),
         ("sign_out_everywhere", ""),
@@ -90,6 +96,11 @@ async fn every_server_function_is_in_the_matrix() {
     );
 }
 
+async fn account_of(h: &Harness, user_id: i64) -> i64 {
+    let (member, _) = h.store.member(user_id).await.unwrap().unwrap();
+    member.account_id.expect("a client")
+}
+
 async fn sign_in(h: &Harness, email: &str) -> String {
     let response = password_sign_in(h, None, email, "frontdoor-demo").await;
     assert_eq!(response.status(), StatusCode::OK, "{email} signs in");
@@ -103,15 +114,7 @@ async fn no_answer_carries_another_companys_data() {
     let acme = h.file("luis@acme.example", "ACME-SECRET-TITLE").await;
     let own = h.file("tom@bluebird.example", "Bluebird's own").await;
     let luis = h.id("luis@acme.example");
-    let acme_account = h
-        .store
-        .member(luis)
-        .await
-        .unwrap()
-        .unwrap()
-        .0
-        .account_id
-        .unwrap();
+    let acme_account = account_of(&h, luis).await;
     let fill = |form: &str, reference: TicketRef| {
         form.replace("{acme}", &reference.to_string())
             .replace("{own}", &own.to_string())
@@ -176,4 +179,79 @@ async fn no_answer_carries_another_companys_data() {
             .all(|m| m.email != "probe@acme.example"),
         "nobody was invited into Acme"
     );
+}
+
+/// Every page the app serves, rendered for each kind of person with Acme's ticket in its
+/// address: no page carries Acme's data to anyone outside Acme. New pages are covered as soon
+/// as they are routed.
+#[tokio::test]
+async fn no_page_carries_another_companys_data() {
+    let h = harness_with(false).await;
+    let acme = h.file("luis@acme.example", "ACME-SECRET-TITLE").await;
+    let luis = h.id("luis@acme.example");
+    let acme_account = account_of(&h, luis).await;
+    let pages: Vec<String> = leptos_axum::generate_route_list(app::App)
+        .iter()
+        .map(|route| {
+            route
+                .path()
+                .replace(":reference", &acme.to_string())
+                .replace("{reference}", &acme.to_string())
+        })
+        .collect();
+    assert!(
+        pages.iter().any(|p| p == &format!("/requests/{acme}")),
+        "{pages:?}"
+    );
+    let extra = [
+        format!("/team?account={acme_account}"),
+        format!("/admin/audit?account={acme_account}"),
+    ];
+
+    for person in [
+        None,
+        Some("tom@bluebird.example"),
+        Some("grace@bluebird.example"),
+        Some("kenji@northwind.example"),
+    ] {
+        let cookie = match person {
+            Some(email) => Some(sign_in(&h, email).await),
+            None => None,
+        };
+        for page in pages.iter().chain(extra.iter()) {
+            let mut request = axum::http::Request::get(page.as_str());
+            if let Some(cookie) = &cookie {
+                request = request.header(axum::http::header::COOKIE, cookie);
+            }
+            let response = h
+                .send(request.body(axum::body::Body::empty()).unwrap())
+                .await;
+            let status = response.status();
+            let body = axum::body::to_bytes(response.into_body(), 4 << 20)
+                .await
+                .unwrap();
+            let html = String::from_utf8_lossy(&body);
+            assert!(status.as_u16() < 500, "{page} as {person:?}: {status}");
+            for secret in ACME_SECRETS {
+                assert!(
+                    !html.contains(secret),
+                    "{page} as {person:?} shows Acme's data ({secret})"
+                );
+            }
+        }
+    }
+    // The control: the same page does show it to Acme's own people, so the checks above can fail.
+    let luis_cookie = sign_in(&h, "luis@acme.example").await;
+    let own = h
+        .send(
+            axum::http::Request::get(format!("/requests/{acme}"))
+                .header(axum::http::header::COOKIE, luis_cookie)
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    let body = axum::body::to_bytes(own.into_body(), 4 << 20)
+        .await
+        .unwrap();
+    assert!(String::from_utf8_lossy(&body).contains("ACME-SECRET-TITLE"));
 }

@@ -15,6 +15,8 @@ pub struct Me {
     pub account_name: Option<String>,
     /// The newest event at the time this was read: live updates start after it.
     pub live_cursor: i64,
+    /// Staff who must set up two-step sign-in before anything else.
+    pub two_step_setup_needed: bool,
 }
 
 impl Me {
@@ -32,9 +34,10 @@ impl Me {
 pub async fn current_session() -> Result<Option<Me>, AppError> {
     use crate::backend::{auth, state::app_state};
 
-    let Some(actor) = auth::current_actor() else {
+    let Some(session) = auth::current_session() else {
         return Ok(None);
     };
+    let actor = session.actor;
     let state = app_state();
     let live_cursor = state.store.latest_event_id().await?;
     let account_name = match actor.account_id {
@@ -46,6 +49,7 @@ pub async fn current_session() -> Result<Option<Me>, AppError> {
         role: actor.role,
         account_name,
         live_cursor,
+        two_step_setup_needed: session.two_step_missing,
     }))
 }
 
@@ -163,7 +167,7 @@ pub async fn end_other_session(session_id: i64) -> Result<(), AppError> {
     use crate::backend::{auth, state::app_state};
     use crate::domain::audit::AuditAction;
 
-    let actor = auth::require_actor()?;
+    let actor = auth::require_signed_in()?;
     let state = app_state();
     if !state
         .store
@@ -186,7 +190,7 @@ pub async fn sign_out_everywhere() -> Result<(), AppError> {
     use crate::backend::{auth, state::app_state};
     use crate::domain::audit::AuditAction;
 
-    let actor = auth::require_actor()?;
+    let actor = auth::require_signed_in()?;
     let state = app_state();
     let ended = state.store.delete_sessions_of(actor.user_id, None).await?;
     Audit::new(

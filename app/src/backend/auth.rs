@@ -19,8 +19,10 @@ use sha2::{Digest, Sha256};
 use super::audit::{Audit, user_subject};
 use super::state::{AppState, app_state};
 use super::store::{LiveSession, SessionOrigin};
+use super::two_step::matching_step;
 use crate::domain::audit::AuditAction;
 use crate::domain::policy::{Actor, Permission};
+use crate::domain::two_step::{CHALLENGE_LIFETIME_MS, MAX_CODE_ATTEMPTS, parse_code, wrong_code};
 use crate::error::AppError;
 
 /// The session cookie's name. Over TLS it carries the `__Host-` prefix, which browsers only
@@ -86,9 +88,30 @@ pub fn current_actor() -> Option<Actor> {
     current_session().map(|session| session.actor)
 }
 
-/// The signed-in person inside a server function, or `Unauthorized`.
+/// The signed-in person inside a server function, or `Unauthorized`; staff who still have to set
+/// up a required two-step sign-in get `TwoStepSetupNeeded`.
 pub fn require_actor() -> Result<Actor, AppError> {
+    let session = current_session().ok_or(AppError::Unauthorized)?;
+    if session.two_step_missing {
+        return Err(AppError::TwoStepSetupNeeded);
+    }
+    Ok(session.actor)
+}
+
+/// The signed-in person, even one who still has to set up two-step sign-in: for their own
+/// sessions and security settings.
+pub fn require_signed_in() -> Result<Actor, AppError> {
     current_actor().ok_or(AppError::Unauthorized)
+}
+
+/// A signed-in agency staff member (two-step sign-in is theirs to set up).
+pub fn require_staff_member() -> Result<Actor, AppError> {
+    let actor = require_signed_in()?;
+    if actor.is_staff() {
+        Ok(actor)
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 /// The signed-in person, who must hold `permission`.
@@ -214,10 +237,103 @@ pub fn link_browser_hash() -> Option<String> {
     request_cookie(LINK_BROWSER_COOKIE).map(|mark| hash_token(&mark))
 }
 
-/// Finishes a successful sign-in (by `method`: `password`, `magic_link`, …): a new session,
-/// an audit entry, and the person's start page, which is returned to the app and (for a plain
-/// form post) redirected to.
+/// Marks a browser whose sign-in waits for its two-step code.
+const TWO_STEP_COOKIE: &str = "fd_two_step";
+/// Where the code is asked for.
+pub const TWO_STEP_PAGE: &str = "/signin/two-step";
+
+/// Finishes the first step of a sign-in (by `method`: `password`, `magic_link`, …). Someone with
+/// two-step sign-in goes on to the code page; everyone else gets a session. Returns the path to
+/// go to, which a plain form post is also redirected to.
 pub async fn sign_in_as(actor: &Actor, method: &str) -> Result<String, AppError> {
+    let state = app_state();
+    if state.store.two_step_key(actor.user_id).await?.is_none() {
+        return complete_sign_in(actor, method).await;
+    }
+    let token = new_token();
+    let now = state.clock.now_ms();
+    state
+        .store
+        .create_two_step_challenge(
+            &hash_token(&token),
+            actor.user_id,
+            method,
+            now,
+            now + CHALLENGE_LIFETIME_MS,
+        )
+        .await?;
+    let secure = state.settings.secure_cookies;
+    set_cookie(&private_cookie(
+        TWO_STEP_COOKIE,
+        token,
+        secure,
+        CHALLENGE_LIFETIME_MS / 1000,
+    ));
+    redirect_plain_form_post(TWO_STEP_PAGE);
+    Ok(TWO_STEP_PAGE.to_owned())
+}
+
+/// The second step: with the right code for the sign-in this browser started, its session.
+pub async fn finish_two_step_sign_in(code: &str) -> Result<String, AppError> {
+    let state = app_state();
+    let expired =
+        || AppError::Conflict("This sign-in has expired. Please sign in again.".to_owned());
+    let token = request_cookie(TWO_STEP_COOKIE).ok_or_else(expired)?;
+    let token_hash = hash_token(&token);
+    let challenge = state
+        .store
+        .attempt_two_step_challenge(&token_hash, state.clock.now_ms())
+        .await?
+        .ok_or_else(expired)?;
+    if challenge.attempts > MAX_CODE_ATTEMPTS {
+        state.store.delete_two_step_challenge(&token_hash).await?;
+        return Err(AppError::Conflict(
+            "Too many wrong codes. Please sign in again.".to_owned(),
+        ));
+    }
+    if let Err(error) = check_two_step_code(challenge.user_id, code).await {
+        Audit::new(AuditAction::SignInFailed, user_subject(challenge.user_id))
+            .detail(serde_json::json!({ "step": "two_step" }))
+            .record(&state)
+            .await?;
+        return Err(error);
+    }
+    state.store.delete_two_step_challenge(&token_hash).await?;
+    let mut cleared = private_cookie(
+        TWO_STEP_COOKIE,
+        String::new(),
+        state.settings.secure_cookies,
+        0,
+    );
+    cleared.make_removal();
+    set_cookie(&cleared);
+    let actor = state
+        .store
+        .active_actor(challenge.user_id)
+        .await?
+        .ok_or_else(expired)?;
+    complete_sign_in(&actor, &format!("{}+two_step", challenge.method)).await
+}
+
+/// Checks a code from `user_id`'s authenticator app; each code works once.
+pub async fn check_two_step_code(user_id: i64, code: &str) -> Result<(), AppError> {
+    let state = app_state();
+    let code = parse_code(code)?;
+    let (key, last_used) = state
+        .store
+        .two_step_key(user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let step =
+        matching_step(&key, &code, state.clock.now_ms(), last_used).ok_or_else(wrong_code)?;
+    if !state.store.use_two_step_step(user_id, step).await? {
+        return Err(wrong_code().into());
+    }
+    Ok(())
+}
+
+/// A new session, an audit entry, and the person's start page.
+async fn complete_sign_in(actor: &Actor, method: &str) -> Result<String, AppError> {
     start_session(actor).await?;
     Audit::new(AuditAction::SignedIn, user_subject(actor.user_id))
         .by(actor.user_id)

@@ -71,6 +71,9 @@ pub async fn event_stream(
     Query(query): Query<StreamQuery>,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, AppError> {
     let session = session_from_parts(&parts).ok_or(AppError::Unauthorized)?;
+    if session.two_step_missing {
+        return Err(AppError::TwoStepSetupNeeded);
+    }
     let actor = session.actor;
     let scope = actor.ticket_scope();
     let include_internal = actor.can(Permission::SeeInternalNotes);

@@ -11,6 +11,7 @@ mod outbox;
 pub mod scratch;
 mod sessions;
 mod tickets;
+mod two_step;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -26,6 +27,7 @@ pub use links::{NewLink, StoredLink};
 pub use outbox::OutgoingMail;
 pub use sessions::{LiveSession, SessionOrigin};
 pub use tickets::{NewTicket, StatusFilter, TicketRecord};
+pub use two_step::TwoStepChallenge;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

@@ -23,12 +23,15 @@ pub enum AuditAction {
     RoleChanged,
     VisibilityChanged,
     AccountCreated,
+    TwoStepEnabled,
+    TwoStepDisabled,
+    TwoStepRequirementChanged,
     RequestFiled,
     StatusChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 16] = [
+    pub const ALL: [AuditAction; 19] = [
         AuditAction::SignedIn,
         AuditAction::SignInFailed,
         AuditAction::SignedOut,
@@ -43,6 +46,9 @@ impl AuditAction {
         AuditAction::RoleChanged,
         AuditAction::VisibilityChanged,
         AuditAction::AccountCreated,
+        AuditAction::TwoStepEnabled,
+        AuditAction::TwoStepDisabled,
+        AuditAction::TwoStepRequirementChanged,
         AuditAction::RequestFiled,
         AuditAction::StatusChanged,
     ];
@@ -63,6 +69,9 @@ impl AuditAction {
             AuditAction::RoleChanged => "role_changed",
             AuditAction::VisibilityChanged => "visibility_changed",
             AuditAction::AccountCreated => "account_created",
+            AuditAction::TwoStepEnabled => "two_step_enabled",
+            AuditAction::TwoStepDisabled => "two_step_disabled",
+            AuditAction::TwoStepRequirementChanged => "two_step_requirement_changed",
             AuditAction::RequestFiled => "request_filed",
             AuditAction::StatusChanged => "status_changed",
         }
@@ -84,6 +93,9 @@ impl AuditAction {
             AuditAction::RoleChanged => "Role changed",
             AuditAction::VisibilityChanged => "Visibility changed",
             AuditAction::AccountCreated => "Company added",
+            AuditAction::TwoStepEnabled => "Two-step sign-in on",
+            AuditAction::TwoStepDisabled => "Two-step sign-in off",
+            AuditAction::TwoStepRequirementChanged => "Two-step requirement changed",
             AuditAction::RequestFiled => "Request filed",
             AuditAction::StatusChanged => "Status changed",
         }

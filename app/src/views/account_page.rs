@@ -5,14 +5,19 @@ use leptos_meta::Title;
 
 use super::browser::load_page;
 use super::components::feedback::{ErrorPanel, ListSkeleton};
-use super::components::form::{FormErrors, FormMessage};
+use super::components::form::{CodeField, FormErrors, FormMessage};
 use super::components::header::AppHeader;
 use super::components::time::ago;
 use super::session::{Audience, Gate};
 use super::sign_in_page::EmailLinkForm;
 use crate::api::session::{EndOtherSession, Me, SignOutEverywhere, my_sessions};
+use crate::api::two_step::{
+    ConfirmTwoStepSetup, DisableTwoStep, SetTwoStepRequired, StartTwoStepSetup,
+    load_two_step_status,
+};
 use crate::domain::people::SessionInfo;
 use crate::domain::sign_in::LinkPurpose;
+use crate::domain::two_step::{TwoStepSetup, TwoStepStatus};
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -26,6 +31,10 @@ pub fn AccountPage() -> impl IntoView {
 
 #[component]
 fn AccountScreen(me: Me) -> impl IntoView {
+    let two_step = me.is_staff().then(|| {
+        let setup_needed = me.two_step_setup_needed;
+        view! { <TwoStepSection setup_needed/> }
+    });
     let end_one = ServerAction::<EndOtherSession>::new();
     let sessions = Resource::new(move || end_one.version().get(), |_| my_sessions());
     let errors = FormErrors::of(end_one, &[]);
@@ -33,6 +42,7 @@ fn AccountScreen(me: Me) -> impl IntoView {
         <AppHeader me/>
         <main class="page page--narrow">
             <h1>"Your account"</h1>
+            {two_step}
             <section aria-labelledby="sessions-heading">
                 <h2 id="sessions-heading">"Where you're signed in"</h2>
                 <FormMessage message=errors.general()/>
@@ -148,6 +158,162 @@ fn SignOutEverywhereButton() -> impl IntoView {
                 </button>
             </div>
         </Show>
+    }
+}
+
+/// The actions of the two-step section; its state is read again after each.
+#[derive(Clone, Copy)]
+struct TwoStepActions {
+    start: ServerAction<StartTwoStepSetup>,
+    confirm: ServerAction<ConfirmTwoStepSetup>,
+    disable: ServerAction<DisableTwoStep>,
+    require: ServerAction<SetTwoStepRequired>,
+}
+
+/// Staff: turn two-step sign-in on or off; agency admins also require it of all staff.
+#[component]
+fn TwoStepSection(setup_needed: bool) -> impl IntoView {
+    let actions = TwoStepActions {
+        start: ServerAction::new(),
+        confirm: ServerAction::new(),
+        disable: ServerAction::new(),
+        require: ServerAction::new(),
+    };
+    let status = Resource::new(
+        move || {
+            (
+                actions.confirm.version().get(),
+                actions.disable.version().get(),
+                actions.require.version().get(),
+            )
+        },
+        |_| load_two_step_status(),
+    );
+    // Someone sent here to set it up goes on to their work once it is on.
+    Effect::new(move |_| {
+        if setup_needed && matches!(actions.confirm.value().get(), Some(Ok(()))) {
+            load_page("/board");
+        }
+    });
+    view! {
+        <section class="panel" id="two-step" aria-labelledby="two-step-heading">
+            <h2 id="two-step-heading">"Two-step sign-in"</h2>
+            <Show when=move || setup_needed>
+                <p class="form-error" role="alert">
+                    "Your agency requires two-step sign-in. Set it up to continue."
+                </p>
+            </Show>
+            <Transition fallback=|| view! { <ListSkeleton rows=1/> }>
+                {move || {
+                    status
+                        .get()
+                        .map(|result| match result {
+                            Ok(status) => view! { <TwoStepControls status actions/> }.into_any(),
+                            Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                        })
+                }}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn TwoStepControls(status: TwoStepStatus, actions: TwoStepActions) -> impl IntoView {
+    let main = if status.enabled {
+        view! { <TwoStepOn required=status.required disable=actions.disable/> }.into_any()
+    } else {
+        view! { <TwoStepOff actions/> }.into_any()
+    };
+    let requirement = status.may_require.then(|| {
+        let required = status.required;
+        view! {
+            <ActionForm action=actions.require attr:class="form form--compact">
+                <input type="hidden" name="required" value=(!required).to_string()/>
+                <p class="field-hint">
+                    {if required {
+                        "Every staff member must use two-step sign-in."
+                    } else {
+                        "Staff may choose whether to use two-step sign-in."
+                    }}
+                </p>
+                <button type="submit" class="button" disabled=actions.require.pending()>
+                    {if required { "Stop requiring it for staff" } else { "Require it for all staff" }}
+                </button>
+            </ActionForm>
+        }
+    });
+    view! {
+        {main}
+        {requirement}
+    }
+}
+
+#[component]
+fn TwoStepOn(required: bool, disable: ServerAction<DisableTwoStep>) -> impl IntoView {
+    let errors = FormErrors::of(disable, &["code"]);
+    view! {
+        <p>
+            <span class="badge badge--member-active">"On"</span>
+            " After your password or sign-in link, Frontdoor asks for a code from your app."
+        </p>
+        {if required {
+            view! { <p class="field-hint">"Your agency requires it, so it stays on."</p> }.into_any()
+        } else {
+            view! {
+                <ActionForm action=disable attr:class="form form--compact" attr:novalidate=true>
+                    <CodeField id="disable-code" label="Code from your app, to turn it off" error=errors.field("code")/>
+                    <FormMessage message=errors.general()/>
+                    <button type="submit" class="button button--danger-quiet" disabled=disable.pending()>
+                        "Turn off"
+                    </button>
+                </ActionForm>
+            }
+                .into_any()
+        }}
+    }
+}
+
+#[component]
+fn TwoStepOff(actions: TwoStepActions) -> impl IntoView {
+    let setup = move || actions.start.value().get().and_then(Result::ok);
+    let start_errors = FormErrors::of(actions.start, &[]);
+    view! {
+        <p>"Off. With it on, a stolen password alone cannot open the queue."</p>
+        <FormMessage message=start_errors.general()/>
+        <Show
+            when=move || setup().is_some()
+            fallback=move || view! {
+                <button
+                    type="button"
+                    class="button button--primary"
+                    disabled=actions.start.pending()
+                    on:click=move |_| { actions.start.dispatch(StartTwoStepSetup {}); }
+                >
+                    "Set up two-step sign-in"
+                </button>
+            }
+        >
+            {move || setup().map(|setup| view! { <TwoStepEnrol setup confirm=actions.confirm/> })}
+        </Show>
+    }
+}
+
+/// The QR code (or key) for the app, and the first code to prove it works.
+#[component]
+fn TwoStepEnrol(setup: TwoStepSetup, confirm: ServerAction<ConfirmTwoStepSetup>) -> impl IntoView {
+    let errors = FormErrors::of(confirm, &["code"]);
+    view! {
+        <ol class="steps-list">
+            <li>"Scan this code with an authenticator app (1Password, Google Authenticator, Authy…)."</li>
+            <li>"Type the 6-digit code the app shows."</li>
+        </ol>
+        <img class="qr-code" src=setup.qr_code alt="QR code to add Frontdoor to your authenticator app" width="220" height="220"/>
+        <p class="field-hint">"Can't scan? Enter this key in the app: " <code class="key">{setup.key}</code></p>
+        <ActionForm action=confirm attr:class="form form--compact" attr:novalidate=true>
+            <CodeField id="setup-code" label="Code from your app" error=errors.field("code")/>
+            <FormMessage message=errors.general()/>
+            <button type="submit" class="button button--primary" disabled=confirm.pending()>"Turn on"</button>
+        </ActionForm>
     }
 }
 

@@ -65,6 +65,10 @@ where
                 session
                     .get()
                     .map(|result| match result {
+                        // Staff who must set up two-step sign-in can only do that.
+                        Ok(Some(me)) if me.two_step_setup_needed && audience != Audience::SignedIn => {
+                            view! { <Redirect path="/account"/> }.into_any()
+                        }
                         Ok(Some(me)) if audience.admits(&me) => children(me).into_any(),
                         Ok(Some(me)) => view! { <Redirect path=me.home()/> }.into_any(),
                         Ok(None) => view! { <Redirect path="/signin"/> }.into_any(),

@@ -23,12 +23,17 @@ pub struct SessionOrigin {
 pub struct LiveSession {
     pub id: i64,
     pub actor: Actor,
+    /// Staff whose agency requires two-step sign-in and who have not set it up yet: they may
+    /// only do that (and manage their sessions) until they have.
+    pub two_step_missing: bool,
 }
 
 #[derive(FromRow)]
 struct SessionRow {
     session_id: i64,
     last_seen_at: i64,
+    has_two_step: i64,
+    two_step_required: i64,
     #[sqlx(flatten)]
     actor: ActorRow,
 }
@@ -78,7 +83,11 @@ impl Store {
         now: i64,
     ) -> StoreResult<Option<LiveSession>> {
         let row: Option<SessionRow> = sqlx::query_as(&format!(
-            "SELECT s.id AS session_id, s.last_seen_at, {ACTOR_COLUMNS} FROM sessions s \
+            "SELECT s.id AS session_id, s.last_seen_at, \
+                    CASE WHEN u.totp_secret IS NULL THEN 0 ELSE 1 END AS has_two_step, \
+                    (SELECT COUNT(*) FROM settings \
+                     WHERE key = 'staff_two_step_required' AND value = '1') AS two_step_required, \
+                    {ACTOR_COLUMNS} FROM sessions s \
              JOIN users u ON u.id = s.user_id LEFT JOIN accounts a ON a.id = u.account_id \
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active = 1"
         ))
@@ -101,6 +110,9 @@ impl Store {
         }
         Ok(Some(LiveSession {
             id: row.session_id,
+            two_step_missing: actor.is_staff()
+                && row.two_step_required > 0
+                && row.has_two_step == 0,
             actor,
         }))
     }

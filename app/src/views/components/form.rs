@@ -27,6 +27,9 @@ pub fn TextField(
     /// What the browser may fill in (`username`, `current-password`, …).
     #[prop(default = "off")]
     autocomplete: &'static str,
+    /// Which on-screen keyboard phones show (`numeric` for codes).
+    #[prop(default = "text")]
+    input_mode: &'static str,
     #[prop(into)] error: Signal<Option<String>>,
 ) -> impl IntoView {
     let id = id.unwrap_or(name);
@@ -53,6 +56,7 @@ pub fn TextField(
                 type=input_type
                 maxlength=max_chars
                 autocomplete=autocomplete
+                inputmode=input_mode
                 placeholder=placeholder
                 aria-invalid=invalid
                 aria-describedby=error_id.clone()
@@ -66,6 +70,28 @@ pub fn TextField(
             {control}
             <p id=error_id class="field-error" role="alert">{move || error.get()}</p>
         </div>
+    }
+}
+
+/// A field for a 6-digit code from an authenticator app: numeric keyboard on phones, and the
+/// browser may fill it from the app (`one-time-code`). The form field is named `code`.
+#[component]
+pub fn CodeField(
+    id: &'static str,
+    label: &'static str,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    view! {
+        <TextField
+            name="code"
+            id=id
+            label=label
+            input_mode="numeric"
+            autocomplete="one-time-code"
+            placeholder="123 456"
+            max_chars=12
+            error=error
+        />
     }
 }
 
