@@ -4,10 +4,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::browser::load_page;
 use super::components::feedback::{ErrorPanel, PageLoading};
 use super::components::form::{FormErrors, FormMessage, TextField};
-use super::sign_in_page::EmailLinkForm;
+use super::sign_in_page::{EmailLinkForm, SignInFrame, go_home_after};
 use crate::api::sign_in_links::{LinkInfo, RedeemSignInLink, sign_in_link};
 use crate::domain::sign_in::{LinkPurpose, PASSWORD_MIN_CHARS};
 
@@ -18,11 +17,7 @@ pub fn SignInLinkPage() -> impl IntoView {
     let info = Resource::new(token, sign_in_link);
     view! {
         <Title text="Sign in · Frontdoor"/>
-        <main class="page page--narrow sign-in">
-            <div class="brand brand--large">
-                <span class="brand__mark" aria-hidden="true">"FD"</span>
-                <span class="brand__name">"Frontdoor"</span>
-            </div>
+        <SignInFrame>
             <Suspense fallback=PageLoading>
                 {move || {
                     info.get()
@@ -43,7 +38,7 @@ pub fn SignInLinkPage() -> impl IntoView {
                         })
                 }}
             </Suspense>
-        </main>
+        </SignInFrame>
     }
 }
 
@@ -53,11 +48,7 @@ fn UseLink(token: String, purpose: LinkPurpose, name: String) -> impl IntoView {
     let redeem = ServerAction::<RedeemSignInLink>::new();
     let errors = FormErrors::of(redeem, &["password"]);
     let pending = redeem.pending();
-    Effect::new(move |_| {
-        if let Some(Ok(home)) = redeem.value().get() {
-            load_page(&home);
-        }
-    });
+    go_home_after(redeem);
     let (heading, lead, button) = match purpose {
         LinkPurpose::Invitation => (
             format!("Welcome, {name}"),

@@ -38,11 +38,7 @@ pub fn SignInPage() -> impl IntoView {
 fn SignInChoices() -> impl IntoView {
     let people = Resource::new(|| (), |()| demo_people());
     view! {
-        <main class="page page--narrow sign-in">
-            <div class="brand brand--large">
-                <span class="brand__mark" aria-hidden="true">"FD"</span>
-                <span class="brand__name">"Frontdoor"</span>
-            </div>
+        <SignInFrame>
             <h1>"Sign in"</h1>
             <PasswordSignIn/>
             <details class="disclosure">
@@ -64,7 +60,7 @@ fn SignInChoices() -> impl IntoView {
                         })
                 }}
             </Suspense>
-        </main>
+        </SignInFrame>
     }
 }
 
@@ -104,8 +100,22 @@ pub fn EmailLinkForm(purpose: LinkPurpose, button: &'static str) -> impl IntoVie
     }
 }
 
-/// After a successful sign-in, a full page load of the person's start page.
-fn go_home_after<A>(action: ServerAction<A>)
+/// The frame of the signed-out pages: the brand, then the page's content.
+#[component]
+pub fn SignInFrame(children: Children) -> impl IntoView {
+    view! {
+        <main class="page page--narrow sign-in">
+            <div class="brand brand--large">
+                <span class="brand__mark" aria-hidden="true">"FD"</span>
+                <span class="brand__name">"Frontdoor"</span>
+            </div>
+            {children()}
+        </main>
+    }
+}
+
+/// After a successful sign-in (or its next step), a full page load of the path it answered.
+pub fn go_home_after<A>(action: ServerAction<A>)
 where
     A: ServerFn<Output = String, Error = AppError>
         + serde::de::DeserializeOwned

@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::browser::load_page;
 use super::components::form::{CodeField, FormErrors, FormMessage};
+use super::sign_in_page::{SignInFrame, go_home_after};
 use crate::api::two_step::VerifyTwoStep;
 
 #[component]
@@ -12,18 +12,10 @@ pub fn TwoStepPage() -> impl IntoView {
     let verify = ServerAction::<VerifyTwoStep>::new();
     let errors = FormErrors::of(verify, &["code"]);
     let pending = verify.pending();
-    Effect::new(move |_| {
-        if let Some(Ok(home)) = verify.value().get() {
-            load_page(&home);
-        }
-    });
+    go_home_after(verify);
     view! {
         <Title text="Two-step sign-in · Frontdoor"/>
-        <main class="page page--narrow sign-in">
-            <div class="brand brand--large">
-                <span class="brand__mark" aria-hidden="true">"FD"</span>
-                <span class="brand__name">"Frontdoor"</span>
-            </div>
+        <SignInFrame>
             <h1>"Enter your code"</h1>
             <p class="lead">"Open your authenticator app and type the 6-digit code it shows for Frontdoor."</p>
             <ActionForm action=verify attr:class="form" attr:novalidate=true>
@@ -34,6 +26,6 @@ pub fn TwoStepPage() -> impl IntoView {
                 </button>
             </ActionForm>
             <p><a href="/signin">"Start again"</a></p>
-        </main>
+        </SignInFrame>
     }
 }
