@@ -5,6 +5,7 @@ pub mod auth;
 pub mod clock;
 pub mod live;
 pub mod mail;
+pub mod markdown;
 pub mod password;
 mod respond;
 pub mod seed;

@@ -41,6 +41,7 @@ fn arguments() -> BTreeMap<&'static str, &'static str> {
         ("list_queue", ""),
         ("my_sessions", ""),
         ("redeem_sign_in_link", "token=guessed"),
+        ("reply", "reference={acme}&body=Probe&internal=true"),
         (
             "request_link",
             "email=luis%40acme.example&purpose=magic_link",

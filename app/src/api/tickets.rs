@@ -118,10 +118,16 @@ pub async fn get_ticket(reference: TicketRef) -> Result<TicketView, AppError> {
     if !actor.may_view(record.owner) {
         return Err(AppError::NotFound);
     }
-    let timeline = state
+    let mut timeline = state
         .store
         .timeline(reference, actor.can(Permission::SeeInternalNotes))
         .await?;
+    for entry in &mut timeline {
+        entry.html = entry
+            .change
+            .body()
+            .map(crate::backend::markdown::to_safe_html);
+    }
     Ok(TicketView {
         now: state.clock.now_ms(),
         detail: TicketDetail {
@@ -131,6 +137,46 @@ pub async fn get_ticket(reference: TicketRef) -> Result<TicketView, AppError> {
         },
         can_work: actor.can(Permission::WorkQueue),
     })
+}
+
+/// Adds a public reply (anyone who may see the request) or an internal note (staff) to its
+/// conversation. A client's reply may move the request back in progress.
+#[server(endpoint = "reply")]
+pub async fn reply(
+    reference: TicketRef,
+    body: String,
+    internal: Option<bool>,
+) -> Result<(), AppError> {
+    use crate::backend::{auth, state::app_state, store::NewMessage};
+    use crate::domain::policy::Permission;
+    use crate::domain::validation::parse_message;
+
+    let actor = auth::require_actor()?;
+    let internal = internal.unwrap_or(false);
+    let state = app_state();
+    let record = state.store.ticket(reference).await?;
+    if !actor.may_view(record.owner) {
+        return Err(AppError::NotFound);
+    }
+    if internal && !actor.can(Permission::SeeInternalNotes) {
+        return Err(AppError::Forbidden);
+    }
+    let body = parse_message(&body)?;
+    let message = NewMessage {
+        author_id: actor.user_id,
+        by_client: !actor.is_staff(),
+        body: &body,
+        internal,
+    };
+    let events = state
+        .store
+        .add_message(reference, &message, state.clock.now_ms())
+        .await?;
+    for event in &events {
+        state.events.publish(event.id);
+    }
+    tracing::info!(%reference, internal, user = actor.user_id, "message added");
+    Ok(())
 }
 
 /// Moves a ticket along the status machine.

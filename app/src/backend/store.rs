@@ -26,7 +26,7 @@ pub use audit::NewAuditEntry;
 pub use links::{NewLink, StoredLink};
 pub use outbox::OutgoingMail;
 pub use sessions::{LiveSession, SessionOrigin};
-pub use tickets::{NewTicket, StatusFilter, TicketRecord};
+pub use tickets::{NewMessage, NewTicket, StatusFilter, TicketRecord};
 pub use two_step::TwoStepChallenge;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

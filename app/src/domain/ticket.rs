@@ -178,8 +178,12 @@ pub struct TicketSummary {
 pub struct TimelineEntry {
     pub id: i64,
     pub actor_name: Option<String>,
+    /// Whether the author is agency staff (their messages are shown as the agency's).
+    pub by_staff: bool,
     pub change: TicketChange,
     pub at: i64,
+    /// A message's body as sanitized HTML, rendered on the server from its markdown.
+    pub html: Option<String>,
 }
 
 /// What happened to a ticket. Stored in the append-only event log.
@@ -191,6 +195,14 @@ pub enum TicketChange {
         from: TicketStatus,
         to: TicketStatus,
     },
+    /// A public message in the conversation (markdown).
+    Replied {
+        body: String,
+    },
+    /// A note the agency keeps from the client (markdown). Never leaves staff eyes.
+    NoteAdded {
+        body: String,
+    },
 }
 
 impl TicketChange {
@@ -199,7 +211,56 @@ impl TicketChange {
         match self {
             TicketChange::Created => "created",
             TicketChange::StatusChanged { .. } => "status_changed",
+            TicketChange::Replied { .. } => "replied",
+            TicketChange::NoteAdded { .. } => "note_added",
         }
+    }
+
+    /// Only staff may ever see it.
+    pub fn is_internal(&self) -> bool {
+        matches!(self, TicketChange::NoteAdded { .. })
+    }
+
+    /// The markdown body of a message.
+    pub fn body(&self) -> Option<&str> {
+        match self {
+            TicketChange::Replied { body } | TicketChange::NoteAdded { body } => Some(body),
+            _ => None,
+        }
+    }
+}
+
+/// A client may reply to a completed request for this long; it reopens.
+pub const REOPEN_WINDOW_MS: i64 = 14 * 24 * 60 * 60 * 1000;
+
+/// A reply that the status rules refuse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum ReplyRefused {
+    #[error("This request was completed more than 14 days ago. Please file a new request.")]
+    ClosedLongAgo,
+}
+
+/// What a new public reply does to a request's status: a client's answer while we wait on them,
+/// or to a request completed in the last 14 days, puts it back in progress; the agency's first
+/// reply to a new request starts it.
+pub fn status_after_reply(
+    current: TicketStatus,
+    by_client: bool,
+    resolved_at: Option<i64>,
+    now: i64,
+) -> Result<Option<TicketStatus>, ReplyRefused> {
+    use TicketStatus::{Completed, InProgress, New, WaitingOnClient};
+    match (current, by_client) {
+        (WaitingOnClient, true) | (New, false) => Ok(Some(InProgress)),
+        (Completed, true) => {
+            let recent = resolved_at.is_none_or(|at| now - at <= REOPEN_WINDOW_MS);
+            if recent {
+                Ok(Some(InProgress))
+            } else {
+                Err(ReplyRefused::ClosedLongAgo)
+            }
+        }
+        _ => Ok(None),
     }
 }
 
@@ -226,6 +287,49 @@ mod tests {
 
     fn any_status() -> impl Strategy<Value = TicketStatus> {
         prop::sample::select(TicketStatus::ALL.to_vec())
+    }
+
+    #[test]
+    fn a_client_answer_puts_a_waiting_request_back_in_progress() {
+        use TicketStatus::*;
+        assert_eq!(
+            status_after_reply(WaitingOnClient, true, None, 0),
+            Ok(Some(InProgress))
+        );
+        assert_eq!(status_after_reply(InProgress, true, None, 0), Ok(None));
+        assert_eq!(
+            status_after_reply(New, true, None, 0),
+            Ok(None),
+            "adding information"
+        );
+        assert_eq!(
+            status_after_reply(New, false, None, 0),
+            Ok(Some(InProgress)),
+            "the agency starts it"
+        );
+        assert_eq!(
+            status_after_reply(WaitingOnClient, false, None, 0),
+            Ok(None)
+        );
+    }
+
+    #[test]
+    fn a_completed_request_reopens_within_14_days_only() {
+        use TicketStatus::*;
+        let done = 1_000;
+        assert_eq!(
+            status_after_reply(Completed, true, Some(done), done + REOPEN_WINDOW_MS),
+            Ok(Some(InProgress))
+        );
+        assert_eq!(
+            status_after_reply(Completed, true, Some(done), done + REOPEN_WINDOW_MS + 1),
+            Err(ReplyRefused::ClosedLongAgo)
+        );
+        assert_eq!(
+            status_after_reply(Completed, false, Some(done), done),
+            Ok(None),
+            "staff may add a word"
+        );
     }
 
     #[test]
@@ -277,6 +381,18 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn replies_only_ever_move_a_request_along_the_machine(
+            current in any_status(),
+            by_client in any::<bool>(),
+            resolved in proptest::option::of(0i64..10_000_000_000),
+            now in 0i64..10_000_000_000,
+        ) {
+            if let Ok(Some(next)) = status_after_reply(current, by_client, resolved, now) {
+                prop_assert!(current.can_move_to(next));
+            }
+        }
+
         #[test]
         fn nothing_ever_moves_back_to_new(from in any_status()) {
             prop_assert!(!from.can_move_to(TicketStatus::New));

@@ -61,6 +61,21 @@ impl NewRequest {
     }
 }
 
+/// A message someone writes in a request's conversation, trimmed and checked.
+pub fn parse_message(body: &str) -> Result<String, FieldError> {
+    let body = body.trim();
+    if body.is_empty() {
+        return Err(FieldError::new("body", "Write a message first."));
+    }
+    if body.chars().count() > DESCRIPTION_MAX_CHARS {
+        return Err(FieldError::new(
+            "body",
+            format!("The message is too long (over {DESCRIPTION_MAX_CHARS} characters)."),
+        ));
+    }
+    Ok(body.to_owned())
+}
+
 /// Collapses runs of whitespace (including pasted newlines) into single spaces.
 pub fn single_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")

@@ -38,12 +38,13 @@ impl Store {
             .map_err(|e| StoreError::Corrupt(format!("unserializable event: {e}")))?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO ticket_events (ticket_id, actor_id, kind, data, internal, created_at) \
-             VALUES ($1, $2, $3, $4, 0, $5) RETURNING id",
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(ticket_id)
         .bind(actor_id)
         .bind(change.kind())
         .bind(&data)
+        .bind(i64::from(change.is_internal()))
         .bind(now)
         .fetch_one(&mut **tx)
         .await?;

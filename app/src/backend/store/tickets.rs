@@ -6,6 +6,7 @@ use super::{Store, StoreError, StoreResult, parse_stored};
 use crate::domain::policy::{TicketOwner, TicketScope};
 use crate::domain::ticket::{
     LiveEvent, TicketChange, TicketRef, TicketStatus, TicketSummary, TimelineEntry,
+    status_after_reply,
 };
 
 #[derive(Debug, Clone)]
@@ -101,8 +102,20 @@ struct DetailRow {
 struct TimelineRow {
     id: i64,
     actor_name: Option<String>,
+    actor_is_staff: i64,
     data: String,
     created_at: i64,
+}
+
+/// A message to add to a request's conversation.
+#[derive(Debug, Clone)]
+pub struct NewMessage<'a> {
+    pub author_id: i64,
+    /// The author is a client (their answers move the request along; see `status_after_reply`).
+    pub by_client: bool,
+    pub body: &'a str,
+    /// An internal note: staff only, and it changes nothing the client can see.
+    pub internal: bool,
 }
 
 impl Store {
@@ -184,7 +197,8 @@ impl Store {
         include_internal: bool,
     ) -> StoreResult<Vec<TimelineEntry>> {
         let rows: Vec<TimelineRow> = sqlx::query_as(
-            "SELECT e.id, u.name AS actor_name, e.data, e.created_at \
+            "SELECT e.id, u.name AS actor_name, \
+                    CASE WHEN u.account_id IS NULL THEN 1 ELSE 0 END AS actor_is_staff, e.data, e.created_at \
              FROM ticket_events e LEFT JOIN users u ON u.id = e.actor_id \
              WHERE e.ticket_id = $1 AND (e.internal = 0 OR $2 = 1) ORDER BY e.id",
         )
@@ -197,9 +211,11 @@ impl Store {
                 Ok(TimelineEntry {
                     id: row.id,
                     actor_name: row.actor_name,
+                    by_staff: row.actor_is_staff == 1,
                     change: serde_json::from_str(&row.data)
                         .map_err(|e| StoreError::Corrupt(format!("event {}: {e}", row.id)))?,
                     at: row.created_at,
+                    html: None,
                 })
             })
             .collect()
@@ -247,6 +263,67 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(event)
+    }
+
+    /// Adds a message to a request's conversation, moving the request along as the reply rules
+    /// say (in the same transaction). Returns the events written, the message first.
+    pub async fn add_message(
+        &self,
+        reference: TicketRef,
+        message: &NewMessage<'_>,
+        now: i64,
+    ) -> StoreResult<Vec<LiveEvent>> {
+        let mut tx = self.begin_event_write().await?;
+        let (current, resolved_at): (String, Option<i64>) =
+            sqlx::query_as("SELECT status, resolved_at FROM tickets WHERE id = $1")
+                .bind(reference.0)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+        let from: TicketStatus = parse_stored(&current, "status")?;
+        let body = message.body.to_owned();
+        let (change, next) = if message.internal {
+            (TicketChange::NoteAdded { body }, None)
+        } else {
+            let next = status_after_reply(from, message.by_client, resolved_at, now)
+                .map_err(|refused| StoreError::Conflict(refused.to_string()))?;
+            (TicketChange::Replied { body }, next)
+        };
+        let mut events = vec![
+            Self::append_event(&mut tx, reference.0, Some(message.author_id), change, now).await?,
+        ];
+        if !message.internal {
+            // Notes leave no trace a client could see, not even "updated just now".
+            sqlx::query(
+                "UPDATE tickets SET updated_at = $2, \
+                 first_response_at = CASE WHEN $3 = 1 AND first_response_at IS NULL THEN $2 ELSE first_response_at END \
+                 WHERE id = $1",
+            )
+            .bind(reference.0)
+            .bind(now)
+            .bind(i64::from(!message.by_client))
+            .execute(&mut *tx)
+            .await?;
+        }
+        if let Some(to) = next {
+            sqlx::query("UPDATE tickets SET status = $2, resolved_at = NULL WHERE id = $1")
+                .bind(reference.0)
+                .bind(to.as_str())
+                .execute(&mut *tx)
+                .await?;
+            events.push(
+                Self::append_event(
+                    &mut tx,
+                    reference.0,
+                    Some(message.author_id),
+                    TicketChange::StatusChanged { from, to },
+                    now,
+                )
+                .await?,
+            );
+        }
+        tx.commit().await?;
+        Ok(events)
     }
 
     pub async fn count_tickets(&self) -> StoreResult<i64> {

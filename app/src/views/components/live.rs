@@ -109,10 +109,16 @@ pub fn LiveToasts() -> impl IntoView {
         let Some(event) = live.latest.get() else {
             return;
         };
-        if let TicketChange::StatusChanged { to, .. } = event.change {
-            message.set(Some(format!("{} is now {}", event.reference, to.label())));
-            set_timeout(move || message.set(None), Duration::from_secs(5));
-        }
+        let text = match event.change {
+            TicketChange::StatusChanged { to, .. } => {
+                format!("{} is now {}", event.reference, to.label())
+            }
+            TicketChange::Replied { .. } => format!("New message on {}", event.reference),
+            TicketChange::NoteAdded { .. } => format!("New internal note on {}", event.reference),
+            TicketChange::Created => return,
+        };
+        message.set(Some(text));
+        set_timeout(move || message.set(None), Duration::from_secs(5));
     });
     view! {
         <div class="toast-region" role="status" aria-live="polite">

@@ -3,10 +3,12 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::session::Me;
-use crate::api::tickets::{TicketView, get_ticket};
+use crate::api::tickets::{Reply, TicketView, get_ticket};
 use crate::domain::ticket::{TicketChange, TicketRef, TimelineEntry};
+use crate::domain::validation::DESCRIPTION_MAX_CHARS;
 use crate::error::AppError;
 use crate::views::components::feedback::{ErrorPanel, PageLoading};
+use crate::views::components::form::{FormErrors, FormMessage, TextField};
 use crate::views::components::header::AppHeader;
 use crate::views::components::live::use_live;
 use crate::views::components::status::{StatusActions, StatusBadge, StatusSteps};
@@ -104,32 +106,117 @@ fn TicketDetails(view: TicketView) -> impl IntoView {
                 <h2 class="visually-hidden">"Description"</h2>
                 <p class="prose">{detail.description}</p>
             </section>
-            <section class="timeline">
-                <h2>"History"</h2>
+            <section class="timeline" aria-labelledby="conversation-heading">
+                <h2 id="conversation-heading">"Conversation"</h2>
                 <ol>
                     {detail
                         .timeline
                         .into_iter()
-                        .rev()
                         .map(|entry| view! { <TimelineItem entry now/> })
                         .collect_view()}
                 </ol>
             </section>
+            <ReplyForm reference staff=can_work/>
         </article>
+    }
+}
+
+/// Writing to the conversation. Staff can choose an internal note instead of a reply. What was
+/// typed stays if sending fails, and clears once it is sent.
+#[component]
+fn ReplyForm(reference: TicketRef, staff: bool) -> impl IntoView {
+    let send = ServerAction::<Reply>::new();
+    let errors = FormErrors::of(send, &["body"]);
+    let pending = send.pending();
+    let internal = RwSignal::new(false);
+    // A fresh, empty form after each message that went through (and only then).
+    let sent = RwSignal::new(0_u32);
+    Effect::new(move |_| {
+        if matches!(send.value().get(), Some(Ok(()))) {
+            sent.update(|count| *count += 1);
+            internal.set(false);
+        }
+    });
+    view! {
+        <section class="reply" aria-label="Reply">
+            {move || {
+                sent.track();
+                view! {
+                    <ActionForm action=send attr:class="form form--compact" attr:novalidate=true>
+                        <input type="hidden" name="reference" value=reference.to_string()/>
+                        <TextField
+                            name="body"
+                            label=if staff { "Message" } else { "Add a reply" }
+                            placeholder="Write here. Markdown works: **bold**, lists, links."
+                            max_chars=DESCRIPTION_MAX_CHARS
+                            multiline=true
+                            error=errors.field("body")
+                        />
+                        {staff.then(|| view! {
+                            <label class="check">
+                                <input
+                                    type="checkbox"
+                                    name="internal"
+                                    value="true"
+                                    on:change=move |event| internal.set(event_target_checked(&event))
+                                />
+                                "Internal note (only the agency sees it)"
+                            </label>
+                        })}
+                        <FormMessage message=errors.general() note="What you wrote is still here."/>
+                        <button type="submit" class="button button--primary" disabled=pending>
+                            {move || match (pending.get(), internal.get()) {
+                                (true, _) => "Sending…",
+                                (false, true) => "Add internal note",
+                                (false, false) => "Send reply",
+                            }}
+                        </button>
+                    </ActionForm>
+                }
+            }}
+        </section>
     }
 }
 
 #[component]
 fn TimelineItem(entry: TimelineEntry, now: i64) -> impl IntoView {
     let who = entry.actor_name.unwrap_or_else(|| "Frontdoor".to_owned());
+    let when = ago(now, entry.at);
     let what = match entry.change {
         TicketChange::Created => format!("{who} filed the request"),
         TicketChange::StatusChanged { to, .. } => format!("{who} moved it to {}", to.label()),
+        TicketChange::Replied { .. } | TicketChange::NoteAdded { .. } => {
+            let class = match (entry.change.is_internal(), entry.by_staff) {
+                (true, _) => "message message--note",
+                (false, true) => "message message--agency",
+                (false, false) => "message message--client",
+            };
+            let label = if entry.change.is_internal() {
+                " · internal note"
+            } else {
+                ""
+            };
+            // Rendered from markdown and sanitized on the server (backend::markdown).
+            let html = entry.html.unwrap_or_default();
+            return view! {
+                <li class=class>
+                    <p class="message__meta">
+                        <span class="message__author">{who}</span>
+                        {label}
+                        " · "
+                        {when}
+                    </p>
+                    <div class="message__body prose-html" inner_html=html></div>
+                </li>
+            }
+            .into_any();
+        }
     };
     view! {
         <li class="timeline__item">
             <span class="timeline__what">{what}</span>
-            <span class="timeline__when">{ago(now, entry.at)}</span>
+            <span class="timeline__when">{when}</span>
         </li>
     }
+    .into_any()
 }

@@ -1,0 +1,50 @@
+import { test, expect } from '@playwright/test';
+import { desktop, expectSameDocument, hydrated, liveConnected, markDocument, personOn, phone, screenshotPath } from '../helpers';
+
+// A client and an agent talk on a request. The agent's internal note never reaches the client;
+// the reply does, live, and moves the request along.
+test('replies reach the client live; internal notes never do', async ({ browser }) => {
+  const client = await personOn(browser, phone, 'Mei Chen');
+  await client.page.goto('/requests/new');
+  await hydrated(client.page);
+  const title = `VPN drops every hour ${Date.now()}`;
+  await client.page.getByLabel('Title').fill(title);
+  await client.page.getByLabel('Description').fill('Since Monday the VPN disconnects every hour.');
+  await client.page.getByRole('button', { name: 'Send request' }).tap();
+  const reference = (await client.page.locator('.confirmation .reference').textContent())!.trim();
+  await client.page.getByRole('link', { name: 'View request' }).tap();
+  await expect(client.page.getByRole('heading', { name: title })).toBeVisible();
+  await liveConnected(client.page);
+  await markDocument(client.page);
+
+  const agent = await personOn(browser, desktop, 'Jordan Lee');
+  await agent.page.goto(`/requests/${reference}`);
+  await hydrated(agent.page);
+  const message = agent.page.getByLabel('Message');
+  await message.fill('Their firewall vendor had an outage: check before replying.');
+  await agent.page.getByLabel('Internal note (only the agency sees it)').check();
+  await agent.page.getByRole('button', { name: 'Add internal note' }).click();
+  await expect(agent.page.locator('.message--note')).toContainText('firewall vendor');
+  await expect(message).toHaveValue('');
+
+  await message.fill('Thanks Mei, we are on it. **Could you** tell us your office?');
+  await agent.page.getByRole('button', { name: 'Send reply' }).click();
+  await expect(agent.page.locator('.message--agency')).toContainText('Could you');
+
+  // The client's open page follows without a reload: the reply and the new status, no note.
+  await expect(client.page.locator('.message--agency strong')).toHaveText('Could you');
+  await expect(client.page.locator('.ticket__status .badge')).toHaveText('In progress');
+  await expect(client.page.getByText('firewall vendor')).toHaveCount(0);
+  await expect(client.page.locator('.message--note')).toHaveCount(0);
+  await expectSameDocument(client.page);
+
+  await client.page.getByLabel('Add a reply').fill('Berlin office, second floor.');
+  await client.page.getByRole('button', { name: 'Send reply' }).tap();
+  await expect(client.page.locator('.message--client')).toContainText('Berlin office');
+  await expect(client.page.getByLabel('Add a reply')).toHaveValue('');
+  await client.page.screenshot({ path: screenshotPath('phone-conversation'), fullPage: true });
+  await expect(agent.page.locator('.message--client')).toContainText('Berlin office');
+
+  await client.context.close();
+  await agent.context.close();
+});
