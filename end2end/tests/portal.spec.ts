@@ -1,6 +1,6 @@
 import { test, expect, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { hydrated, signInAs } from './helpers';
+import { expectSameDocument, hydrated, markDocument, signInAs } from './helpers';
 
 /** No serious or critical accessibility problems (axe-core, WCAG 2.1 AA rules). */
 async function expectAccessible(page: Page) {
@@ -143,4 +143,20 @@ test('people sign in with email and password; a wrong password keeps the email t
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'My requests' })).toBeVisible();
   await expect(page.locator('.app-header')).toContainText('Kenji Watanabe');
+});
+
+test('my requests switch lists without a page load, and the address says which', async ({ page }) => {
+  await signInAs(page, 'Dana Whitfield');
+  await markDocument(page);
+  const tabs = page.getByRole('navigation', { name: 'Which requests' });
+  await expect(tabs.getByRole('link', { name: 'All open' })).toHaveAttribute('aria-current', 'page');
+  await tabs.getByRole('link', { name: 'Closed (30 days)' }).click();
+  await expect(page).toHaveURL(/\?filter=closed$/);
+  await expect(tabs.getByRole('link', { name: 'Closed (30 days)' })).toHaveAttribute('aria-current', 'page');
+  await expect(page.locator('.ticket-row .badge').first()).toHaveText('Completed');
+  await tabs.getByRole('link', { name: 'Waiting on me' }).click();
+  await expect(page).toHaveURL(/\?filter=waiting$/);
+  await page.goBack();
+  await expect(page).toHaveURL(/\?filter=closed$/);
+  await expectSameDocument(page);
 });

@@ -368,3 +368,60 @@ async fn staff_sign_ins_last_a_working_day_and_clients_a_month() {
         );
     }
 }
+
+#[tokio::test]
+async fn my_requests_switch_between_open_waiting_and_recently_closed() {
+    let h = harness().await;
+    let sam = h.sign_in("sam@agency.example").await;
+    let tom = h.sign_in("tom@bluebird.example").await;
+    h.file("tom@bluebird.example", "Open one").await;
+    let waiting = h.file("tom@bluebird.example", "Waiting one").await;
+    let closed = h.file("tom@bluebird.example", "Closed one").await;
+    let set = |reference, status: &str| format!("reference={reference}&status={status}");
+    h.call(
+        Some(&sam),
+        "change_status",
+        &set(waiting, "waiting_on_client"),
+    )
+    .await;
+    h.call(Some(&sam), "change_status", &set(closed, "completed"))
+        .await;
+
+    let titles = |filter: &'static str| {
+        let (h, tom) = (&h, tom.clone());
+        async move {
+            let list = h.call(Some(&tom), "list_my_requests", filter).await;
+            assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+            list.body["tickets"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t["title"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    let default = titles("").await;
+    assert!(
+        default.contains(&"Open one".to_owned()) && default.contains(&"Waiting one".to_owned())
+    );
+    assert!(
+        !default.contains(&"Closed one".to_owned()),
+        "the default list is the open requests"
+    );
+    assert_eq!(titles("filter=waiting").await, ["Waiting one"]);
+    assert!(
+        titles("filter=closed")
+            .await
+            .contains(&"Closed one".to_owned())
+    );
+    h.clock.advance(31 * 24 * 3600 * 1000);
+    let tom = h.sign_in("tom@bluebird.example").await;
+    let later = h
+        .call(Some(&tom), "list_my_requests", "filter=closed")
+        .await
+        .body;
+    assert!(
+        !later.to_string().contains("Closed one"),
+        "only the last 30 days"
+    );
+}

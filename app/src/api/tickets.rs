@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::domain::ticket::{TicketDetail, TicketRef, TicketStatus, TicketSummary};
+use crate::domain::ticket::{RequestFilter, TicketDetail, TicketRef, TicketStatus, TicketSummary};
 use crate::error::AppError;
 
 /// How many requests a client's list shows.
@@ -63,21 +63,25 @@ pub async fn create_request(title: String, description: String) -> Result<Ticket
     Ok(event.reference)
 }
 
-/// The requests the signed-in client may see, newest activity first.
+/// The requests the signed-in client may see in one of their lists, newest activity first.
 #[server(endpoint = "list_my_requests")]
-pub async fn list_my_requests() -> Result<TicketList, AppError> {
+pub async fn list_my_requests(filter: Option<RequestFilter>) -> Result<TicketList, AppError> {
     use crate::backend::{auth, state::app_state, store::StatusFilter};
+    use crate::domain::ticket::RECENTLY_CLOSED_MS;
 
     let actor = auth::require_actor()?;
     let state = app_state();
+    let now = state.clock.now_ms();
+    let status = match filter.unwrap_or_default() {
+        RequestFilter::Open => StatusFilter::Open,
+        RequestFilter::Waiting => StatusFilter::Waiting,
+        RequestFilter::Closed => StatusFilter::CompletedSince(now - RECENTLY_CLOSED_MS),
+    };
     let tickets = state
         .store
-        .list_tickets(actor.ticket_scope(), StatusFilter::Any, MY_REQUESTS_LIMIT)
+        .list_tickets(actor.ticket_scope(), status, MY_REQUESTS_LIMIT)
         .await?;
-    Ok(TicketList {
-        now: state.clock.now_ms(),
-        tickets,
-    })
+    Ok(TicketList { now, tickets })
 }
 
 /// The staff queue: every open ticket plus the most recently completed ones.

@@ -230,6 +230,55 @@ impl TicketChange {
     }
 }
 
+/// The lists a client can switch between on "My requests".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestFilter {
+    /// Everything not completed.
+    #[default]
+    Open,
+    /// Requests where the agency waits for the client's answer.
+    Waiting,
+    /// Completed in the last 30 days.
+    Closed,
+}
+
+/// How far back "Closed" looks.
+pub const RECENTLY_CLOSED_MS: i64 = 30 * 24 * 60 * 60 * 1000;
+
+impl RequestFilter {
+    pub const ALL: [RequestFilter; 3] = [
+        RequestFilter::Open,
+        RequestFilter::Waiting,
+        RequestFilter::Closed,
+    ];
+
+    /// The name in the address bar (`/?filter=waiting`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RequestFilter::Open => "open",
+            RequestFilter::Waiting => "waiting",
+            RequestFilter::Closed => "closed",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            RequestFilter::Open => "All open",
+            RequestFilter::Waiting => "Waiting on me",
+            RequestFilter::Closed => "Closed (30 days)",
+        }
+    }
+
+    /// Reads the address bar's value; anything unknown is the default list.
+    pub fn from_query(value: Option<&str>) -> RequestFilter {
+        RequestFilter::ALL
+            .into_iter()
+            .find(|filter| Some(filter.as_str()) == value)
+            .unwrap_or_default()
+    }
+}
+
 /// A client may reply to a completed request for this long; it reopens.
 pub const REOPEN_WINDOW_MS: i64 = 14 * 24 * 60 * 60 * 1000;
 
@@ -287,6 +336,18 @@ mod tests {
 
     fn any_status() -> impl Strategy<Value = TicketStatus> {
         prop::sample::select(TicketStatus::ALL.to_vec())
+    }
+
+    #[test]
+    fn request_filters_read_from_the_address_bar() {
+        for filter in RequestFilter::ALL {
+            assert_eq!(RequestFilter::from_query(Some(filter.as_str())), filter);
+        }
+        assert_eq!(RequestFilter::from_query(None), RequestFilter::Open);
+        assert_eq!(
+            RequestFilter::from_query(Some("bogus")),
+            RequestFilter::Open
+        );
     }
 
     #[test]

@@ -38,7 +38,7 @@ test('an account admin invites a colleague who joins by magic link and sees what
   await expect(colleague.getByRole('heading', { name: 'My requests' })).toBeVisible();
   await expect(colleague.locator('.app-header')).toContainText('Ravi Patel');
   // Own-requests mode: the company's other requests are not hers to see.
-  await expect(colleague.getByRole('heading', { name: 'No requests yet' })).toBeVisible();
+  await expect(colleague.getByRole('heading', { name: 'No open requests' })).toBeVisible();
 
   // 3. The admin lets everyone see the company's requests; the colleague now sees them.
   await everyone.check();

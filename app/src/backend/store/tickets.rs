@@ -31,7 +31,11 @@ pub struct TicketRecord {
 pub enum StatusFilter {
     Any,
     Open,
+    /// Waiting on the client.
+    Waiting,
     Completed,
+    /// Completed at or after this time.
+    CompletedSince(i64),
 }
 
 /// The columns of a [`SummaryRow`], read from [`SUMMARY_FROM`].
@@ -157,9 +161,14 @@ impl Store {
             return Ok(Vec::new());
         };
         let status_clause = match filter {
-            StatusFilter::Any => "",
-            StatusFilter::Open => " AND t.status <> 'completed'",
-            StatusFilter::Completed => " AND t.status = 'completed'",
+            StatusFilter::Any => String::new(),
+            StatusFilter::Open => " AND t.status <> 'completed'".to_owned(),
+            StatusFilter::Waiting => " AND t.status = 'waiting_on_client'".to_owned(),
+            StatusFilter::Completed => " AND t.status = 'completed'".to_owned(),
+            // An integer we produced, so formatting it into the query is safe.
+            StatusFilter::CompletedSince(since) => {
+                format!(" AND t.status = 'completed' AND t.resolved_at >= {since}")
+            }
         };
         let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
             "SELECT {SUMMARY_COLUMNS} {SUMMARY_FROM} WHERE {SCOPE_CLAUSE}{status_clause} \
