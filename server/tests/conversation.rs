@@ -257,3 +257,32 @@ fn urlencode(text: &str) -> String {
         })
         .collect()
 }
+
+#[tokio::test]
+async fn clients_mark_their_own_requests_resolved() {
+    let h = harness().await;
+    let luis = h.sign_in("luis@acme.example").await;
+    let mei = h.sign_in("mei@acme.example").await;
+    let tom = h.sign_in("tom@bluebird.example").await;
+    let reference = h.file("luis@acme.example", "Fixed itself").await;
+    let form = format!("reference={reference}");
+    // Mei sees Acme's requests (company mode) but this one is Luis's.
+    assert_eq!(
+        h.call(Some(&mei), "mark_resolved", &form).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        h.call(Some(&tom), "mark_resolved", &form).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let page = h.call(Some(&luis), "get_ticket", &form).await.body;
+    assert_eq!(page["can_mark_resolved"], true);
+    let done = h.call(Some(&luis), "mark_resolved", &form).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    assert_eq!(
+        h.store.ticket(reference).await.unwrap().summary.status,
+        TicketStatus::Completed
+    );
+    let again = h.call(Some(&luis), "mark_resolved", &form).await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "already completed");
+}

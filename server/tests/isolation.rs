@@ -39,6 +39,7 @@ fn arguments() -> BTreeMap<&'static str, &'static str> {
         ),
         ("list_my_requests", ""),
         ("list_queue", ""),
+        ("mark_resolved", "reference={acme}"),
         ("my_sessions", ""),
         ("redeem_sign_in_link", "token=guessed"),
         ("reply", "reference={acme}&body=Probe&internal=true"),

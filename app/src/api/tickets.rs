@@ -27,6 +27,8 @@ pub struct TicketView {
     pub detail: TicketDetail,
     /// The viewer may change this ticket's status.
     pub can_work: bool,
+    /// The viewer (a client) may mark it resolved.
+    pub can_mark_resolved: bool,
 }
 
 /// Files a request for the signed-in client's company. Returns its reference.
@@ -140,6 +142,7 @@ pub async fn get_ticket(reference: TicketRef) -> Result<TicketView, AppError> {
             timeline,
         },
         can_work: actor.can(Permission::WorkQueue),
+        can_mark_resolved: actor.may_mark_resolved(record.owner),
     })
 }
 
@@ -181,6 +184,38 @@ pub async fn reply(
     }
     tracing::info!(%reference, internal, user = actor.user_id, "message added");
     Ok(())
+}
+
+/// A client marks their request resolved (it can be reopened by a reply within 14 days).
+#[server(endpoint = "mark_resolved")]
+pub async fn mark_resolved(reference: TicketRef) -> Result<(), AppError> {
+    use crate::backend::{audit::Audit, auth, state::app_state};
+    use crate::domain::audit::AuditAction;
+
+    let actor = auth::require_actor()?;
+    let state = app_state();
+    let record = state.store.ticket(reference).await?;
+    if !actor.may_view(record.owner) {
+        return Err(AppError::NotFound);
+    }
+    if !actor.may_mark_resolved(record.owner) {
+        return Err(AppError::Forbidden);
+    }
+    let event = state
+        .store
+        .change_status(
+            reference,
+            TicketStatus::Completed,
+            actor.user_id,
+            state.clock.now_ms(),
+        )
+        .await?;
+    state.events.publish(event.id);
+    Audit::new(AuditAction::StatusChanged, format!("ticket:{reference}"))
+        .account(Some(record.owner.account_id))
+        .detail(serde_json::json!({ "after": "completed", "by": "client" }))
+        .record(&state)
+        .await
 }
 
 /// Moves a ticket along the status machine.

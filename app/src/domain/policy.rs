@@ -334,6 +334,14 @@ impl Actor {
     pub fn may_view(&self, owner: TicketOwner) -> bool {
         self.ticket_scope().contains(owner)
     }
+
+    /// Whether this client may mark a request resolved: their own, or (account admins) any of
+    /// their company's. Staff complete requests on the board instead.
+    pub fn may_mark_resolved(&self, owner: TicketOwner) -> bool {
+        !self.is_staff()
+            && self.may_view(owner)
+            && (owner.requester_id == self.user_id || self.role == Role::AccountAdmin)
+    }
 }
 
 #[cfg(test)]
@@ -486,6 +494,30 @@ mod tests {
         assert!(agent.can(Permission::WorkQueue) && !agent.can(Permission::FileRequest));
         assert!(contact.can(Permission::FileRequest) && !contact.can(Permission::WorkQueue));
         assert!(!contact.can(Permission::SeeInternalNotes));
+    }
+
+    #[test]
+    fn clients_mark_their_own_requests_resolved_and_admins_their_companys() {
+        let mine = TicketOwner {
+            account_id: 1,
+            requester_id: 10,
+        };
+        let colleagues = TicketOwner {
+            account_id: 1,
+            requester_id: 11,
+        };
+        let contact = actor(Role::Contact, Some(1), Visibility::Company);
+        assert!(contact.may_mark_resolved(mine));
+        assert!(
+            !contact.may_mark_resolved(colleagues),
+            "sees it, but it is not theirs"
+        );
+        assert!(
+            actor(Role::AccountAdmin, Some(1), Visibility::OwnRequests)
+                .may_mark_resolved(colleagues)
+        );
+        assert!(!actor(Role::Agent, None, Visibility::default()).may_mark_resolved(mine));
+        assert!(!actor(Role::AccountAdmin, Some(2), Visibility::Company).may_mark_resolved(mine));
     }
 
     #[test]

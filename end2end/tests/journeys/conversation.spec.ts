@@ -45,6 +45,12 @@ test('replies reach the client live; internal notes never do', async ({ browser 
   await client.page.screenshot({ path: screenshotPath('phone-conversation'), fullPage: true });
   await expect(agent.page.locator('.message--client')).toContainText('Berlin office');
 
+  // Fixed: the client closes it herself, after a confirmation.
+  await client.page.getByRole('button', { name: 'Mark as resolved' }).tap();
+  await client.page.getByRole('button', { name: "Yes, it's resolved" }).tap();
+  await expect(client.page.locator('.ticket__status .badge')).toHaveText('Completed');
+  await expect(client.page.getByRole('button', { name: 'Mark as resolved' })).toHaveCount(0);
+
   await client.context.close();
   await agent.context.close();
 });

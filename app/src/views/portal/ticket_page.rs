@@ -3,7 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::session::Me;
-use crate::api::tickets::{Reply, TicketView, get_ticket};
+use crate::api::tickets::{MarkResolved as MarkResolvedAction, Reply, TicketView, get_ticket};
 use crate::domain::ticket::{TicketChange, TicketRef, TimelineEntry};
 use crate::domain::validation::DESCRIPTION_MAX_CHARS;
 use crate::error::AppError;
@@ -81,6 +81,7 @@ fn TicketDetails(view: TicketView) -> impl IntoView {
         now,
         detail,
         can_work,
+        can_mark_resolved,
     } = view;
     let summary = detail.summary;
     let reference = summary.reference;
@@ -102,6 +103,7 @@ fn TicketDetails(view: TicketView) -> impl IntoView {
             </p>
             <StatusSteps status=summary.status/>
             {can_work.then(|| view! { <StatusActions reference status=summary.status/> })}
+            {(can_mark_resolved && summary.status.is_open()).then(|| view! { <MarkResolved reference/> })}
             <section class="ticket__body">
                 <h2 class="visually-hidden">"Description"</h2>
                 <p class="prose">{detail.description}</p>
@@ -118,6 +120,43 @@ fn TicketDetails(view: TicketView) -> impl IntoView {
             </section>
             <ReplyForm reference staff=can_work/>
         </article>
+    }
+}
+
+/// A client closes their own request, after a confirmation.
+#[component]
+fn MarkResolved(reference: TicketRef) -> impl IntoView {
+    let resolve = ServerAction::<MarkResolvedAction>::new();
+    let errors = FormErrors::of(resolve, &[]);
+    let confirming = RwSignal::new(false);
+    view! {
+        <FormMessage message=errors.general()/>
+        <Show
+            when=move || confirming.get()
+            fallback=move || view! {
+                <button type="button" class="button button--small" on:click=move |_| confirming.set(true)>
+                    "Mark as resolved"
+                </button>
+            }
+        >
+            <div class="confirm confirm--calm" role="alertdialog" aria-label="Confirm resolved">
+                <p>"Close this request? If something is still wrong, reply within 14 days to reopen it."</p>
+                <button
+                    type="button"
+                    class="button button--primary"
+                    disabled=resolve.pending()
+                    on:click=move |_| {
+                        confirming.set(false);
+                        resolve.dispatch(MarkResolvedAction { reference });
+                    }
+                >
+                    "Yes, it's resolved"
+                </button>
+                <button type="button" class="button button--quiet" on:click=move |_| confirming.set(false)>
+                    "Not yet"
+                </button>
+            </div>
+        </Show>
     }
 }
 
