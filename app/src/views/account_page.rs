@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::browser::load_page;
+use super::components::confirm::ConfirmPanel;
 use super::components::feedback::{ErrorPanel, ListSkeleton};
 use super::components::form::{CodeField, FormErrors, FormMessage};
 use super::components::header::AppHeader;
@@ -138,26 +139,21 @@ fn SignOutEverywhereButton() -> impl IntoView {
     });
     view! {
         <FormMessage message=errors.general()/>
-        <Show
-            when=move || confirming.get()
-            fallback=move || view! {
-                <button type="button" class="button button--block" on:click=move |_| confirming.set(true)>
-                    "Sign out everywhere"
-                </button>
-            }
-        >
-            <div class="confirm" role="alertdialog" aria-label="Confirm sign out everywhere">
-                <p>"Sign out on every device, this one included?"</p>
-                <ActionForm action>
-                    <button type="submit" class="button button--danger" disabled=action.pending()>
-                        "Sign out everywhere"
-                    </button>
-                </ActionForm>
-                <button type="button" class="button button--quiet" on:click=move |_| confirming.set(false)>
-                    "Cancel"
-                </button>
-            </div>
+        <Show when=move || !confirming.get()>
+            <button type="button" class="button button--block" on:click=move |_| confirming.set(true)>
+                "Sign out everywhere"
+            </button>
         </Show>
+        <ConfirmPanel
+            open=confirming
+            label="Confirm sign out everywhere"
+            question="Sign out on every device, this one included?"
+            confirm="Sign out everywhere"
+            pending=action.pending()
+            on_confirm=move |()| {
+                action.dispatch(SignOutEverywhere {});
+            }
+        />
     }
 }
 

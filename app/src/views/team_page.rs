@@ -6,6 +6,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::browser::load_page;
+use super::components::confirm::ConfirmPanel;
 use super::components::feedback::{ErrorPanel, ListSkeleton};
 use super::components::form::{FormErrors, FormMessage, TextField};
 use super::components::header::AppHeader;
@@ -388,23 +389,14 @@ fn MemberControls(
                     .into_any()
             }}
         </div>
-        <Show when=move || confirming.get()>
-            <div class="confirm" role="alertdialog" aria-label="Confirm deactivation">
-                <p>{question.clone()}</p>
-                <button
-                    type="button"
-                    class="button button--danger"
-                    on:click=move |_| {
-                        confirming.set(false);
-                        actions.set_active.dispatch(SetMemberActive { user_id, active: false });
-                    }
-                >
-                    "Deactivate"
-                </button>
-                <button type="button" class="button button--quiet" on:click=move |_| confirming.set(false)>
-                    "Cancel"
-                </button>
-            </div>
-        </Show>
+        <ConfirmPanel
+            open=confirming
+            label="Confirm deactivation"
+            question=question
+            confirm="Deactivate"
+            on_confirm=move |()| {
+                actions.set_active.dispatch(SetMemberActive { user_id, active: false });
+            }
+        />
     }
 }

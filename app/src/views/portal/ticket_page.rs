@@ -7,6 +7,7 @@ use crate::api::tickets::{MarkResolved as MarkResolvedAction, Reply, TicketView,
 use crate::domain::ticket::{TicketChange, TicketRef, TimelineEntry};
 use crate::domain::validation::DESCRIPTION_MAX_CHARS;
 use crate::error::AppError;
+use crate::views::components::confirm::ConfirmPanel;
 use crate::views::components::feedback::{ErrorPanel, PageLoading};
 use crate::views::components::form::{FormErrors, FormMessage, TextField};
 use crate::views::components::header::AppHeader;
@@ -131,32 +132,24 @@ fn MarkResolved(reference: TicketRef) -> impl IntoView {
     let confirming = RwSignal::new(false);
     view! {
         <FormMessage message=errors.general()/>
-        <Show
-            when=move || confirming.get()
-            fallback=move || view! {
-                <button type="button" class="button button--small" on:click=move |_| confirming.set(true)>
-                    "Mark as resolved"
-                </button>
-            }
-        >
-            <div class="confirm confirm--calm" role="alertdialog" aria-label="Confirm resolved">
-                <p>"Close this request? If something is still wrong, reply within 14 days to reopen it."</p>
-                <button
-                    type="button"
-                    class="button button--primary"
-                    disabled=resolve.pending()
-                    on:click=move |_| {
-                        confirming.set(false);
-                        resolve.dispatch(MarkResolvedAction { reference });
-                    }
-                >
-                    "Yes, it's resolved"
-                </button>
-                <button type="button" class="button button--quiet" on:click=move |_| confirming.set(false)>
-                    "Not yet"
-                </button>
-            </div>
+        <Show when=move || !confirming.get()>
+            <button type="button" class="button button--small" on:click=move |_| confirming.set(true)>
+                "Mark as resolved"
+            </button>
         </Show>
+        <ConfirmPanel
+            open=confirming
+            label="Confirm resolved"
+            question="Close this request? If something is still wrong, reply within 14 days to reopen it."
+            confirm="Yes, it's resolved"
+            confirm_class="button button--primary"
+            cancel="Not yet"
+            calm=true
+            pending=resolve.pending()
+            on_confirm=move |()| {
+                resolve.dispatch(MarkResolvedAction { reference });
+            }
+        />
     }
 }
 
