@@ -1,9 +1,12 @@
 //! Server functions: the browser's API. Each one is thin: who is asking → may they →
 //! store → announce the change.
 
+pub mod attachments;
 pub mod audit;
+pub mod desk;
 pub mod session;
 pub mod sign_in_links;
 pub mod team;
+pub mod ticket_work;
 pub mod tickets;
 pub mod two_step;

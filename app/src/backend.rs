@@ -1,5 +1,6 @@
 //! Everything that only runs on the server: storage, sessions, the live event bus, demo data.
 
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod clock;

@@ -1,8 +1,12 @@
 //! Pure rules of the product: no I/O, no framework. Compiled for the server and the browser.
 
+pub mod attachment;
 pub mod audit;
+pub mod canned;
+pub mod listing;
 pub mod people;
 pub mod policy;
+pub mod search;
 pub mod sign_in;
 pub mod ticket;
 pub mod two_step;

@@ -20,13 +20,15 @@ use self::account_page::AccountPage;
 use self::components::live::{LiveToasts, provide_live};
 use self::components::not_found::NotFoundPage;
 use self::portal::{
-    home_page::HomePage, new_request_page::NewRequestPage, ticket_page::TicketPage,
+    home_page::HomePage, new_request_page::NewRequestPage, talk_page::TalkPage,
+    ticket_page::TicketPage,
 };
 use self::session::provide_session;
 use self::sign_in_link_page::SignInLinkPage;
 use self::sign_in_page::SignInPage;
 use self::staff::audit_page::AuditLogPage;
 use self::staff::board_page::BoardPage;
+use self::staff::desk_page::DeskPage;
 use self::team_page::TeamPage;
 use self::two_step_page::TwoStepPage;
 
@@ -81,6 +83,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/team") view=TeamPage ssr=SsrMode::Async/>
                 <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/audit") view=AuditLogPage ssr=SsrMode::Async/>
+                <Route path=path!("/talk") view=TalkPage ssr=SsrMode::Async/>
+                <Route path=path!("/desk") view=DeskPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
         <LiveToasts/>

@@ -8,10 +8,11 @@ use app::backend::clock::Clock;
 use app::backend::seed::{SeedOutcome, seed_demo};
 use app::backend::store::scratch::{Scratch, scratch_postgres, scratch_sqlite};
 use app::backend::store::{
-    NewAccount, NewAuditEntry, NewLink, NewTicket, NewUser, SessionOrigin, StatusFilter, Store,
-    StoreError,
+    NewAccount, NewAttachment, NewAuditEntry, NewLink, NewMessage, NewTicket, NewUser,
+    SessionOrigin, StatusFilter, Store, StoreError, TicketQuery,
 };
 use app::domain::audit::{AuditAction, AuditFilter};
+use app::domain::listing::{AssigneeFilter, QueueFilter};
 use app::domain::people::MemberStatus;
 use app::domain::policy::{Role, Team, TicketScope, Visibility};
 use app::domain::sign_in::LinkPurpose;
@@ -68,6 +69,12 @@ conformance!(
     emails_are_unique_whatever_their_case,
     demo_data_is_seeded_once,
     unknown_tickets_are_not_found,
+    search_ranks_matches_within_scope_and_keeps_notes_internal,
+    search_counts_a_merged_duplicate_for_its_survivor,
+    pages_are_cut_by_position_not_offset,
+    staff_filters_narrow_the_queue,
+    facts_edits_check_the_version,
+    attachments_are_claimed_once_by_their_uploader,
 );
 
 /// An agency with two client companies: Acme (two contacts) and Bluebird (one).
@@ -144,13 +151,7 @@ async fn file(
     title: &str,
     at: i64,
 ) -> TicketRef {
-    let ticket = NewTicket {
-        account_id,
-        requester_id,
-        title,
-        description: "details",
-        channel: "web",
-    };
+    let ticket = NewTicket::from_portal(account_id, requester_id, title, "details");
     store.create_ticket(&ticket, at).await.unwrap().reference
 }
 
@@ -166,13 +167,7 @@ async fn references_start_at_1001_and_creation_is_recorded(db: &Scratch) {
     let w = world(store).await;
     let first = store
         .create_ticket(
-            &NewTicket {
-                account_id: w.acme,
-                requester_id: w.luis,
-                title: "Printer",
-                description: "Blank pages",
-                channel: "web",
-            },
+            &NewTicket::from_portal(w.acme, w.luis, "Printer", "Blank pages"),
             T0,
         )
         .await
@@ -843,5 +838,335 @@ async fn unknown_tickets_are_not_found(db: &Scratch) {
             .change_status(TicketRef(999_999), TicketStatus::InProgress, w.sam, T0)
             .await,
         Err(StoreError::NotFound)
+    ));
+}
+
+async fn say(
+    store: &Store,
+    reference: TicketRef,
+    author_id: i64,
+    body: &str,
+    internal: bool,
+    at: i64,
+) {
+    let message = NewMessage {
+        author_id,
+        by_client: !internal,
+        body,
+        internal,
+        attachments: &[],
+    };
+    store.add_message(reference, &message, at).await.unwrap();
+}
+
+async fn search_ranks_matches_within_scope_and_keeps_notes_internal(db: &Scratch) {
+    let store = &db.store;
+    let w = world(store).await;
+    let invoice = file(store, w.acme, w.luis, "Invoice copy for May", T0).await;
+    let mention = file(store, w.acme, w.luis, "Printer jammed", T0 + 1).await;
+    let other = file(store, w.bluebird, w.grace, "Invoice question", T0 + 2).await;
+    say(
+        store,
+        mention,
+        w.luis,
+        "Also the invoice address changed",
+        false,
+        T0 + 3,
+    )
+    .await;
+    say(
+        store,
+        mention,
+        w.sam,
+        "walrus: client owes two invoices",
+        true,
+        T0 + 4,
+    )
+    .await;
+
+    let hits = store
+        .search(TicketScope::Account(w.acme), false, "invoices", 10)
+        .await
+        .unwrap();
+    let found: Vec<TicketRef> = hits.iter().map(|h| h.ticket.reference).collect();
+    assert_eq!(
+        found,
+        [invoice, mention],
+        "a title match ranks first; other companies never show"
+    );
+    assert!(
+        hits[0]
+            .snippet
+            .iter()
+            .any(|p| p.matched && p.text.to_lowercase().starts_with("invoice"))
+    );
+    assert!(!found.contains(&other));
+
+    assert!(
+        store
+            .search(TicketScope::Account(w.acme), false, "walrus", 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let staff = store
+        .search(TicketScope::All, true, "walrus", 10)
+        .await
+        .unwrap();
+    assert_eq!(staff.len(), 1);
+    assert_eq!(staff[0].ticket.reference, mention);
+    assert!(
+        staff[0]
+            .snippet
+            .iter()
+            .any(|p| p.matched && p.text.eq_ignore_ascii_case("walrus"))
+    );
+
+    // Prefixes match; engine syntax is only ever words.
+    assert_eq!(
+        store
+            .search(TicketScope::All, false, "print", 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert!(
+        store
+            .search(TicketScope::All, false, "\" OR * NEAR(", 10)
+            .await
+            .unwrap()
+            .len()
+            <= 3
+    );
+    assert!(
+        store
+            .search(TicketScope::All, false, "   ", 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let own = TicketScope::Requester {
+        account_id: w.acme,
+        user_id: w.dana,
+    };
+    assert!(
+        store
+            .search(own, false, "invoice", 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+async fn search_counts_a_merged_duplicate_for_its_survivor(db: &Scratch) {
+    let store = &db.store;
+    let w = world(store).await;
+    let survivor = file(store, w.acme, w.luis, "Site slow", T0).await;
+    let duplicate = file(store, w.acme, w.luis, "Homepage timeout", T0 + 1).await;
+    store
+        .merge(duplicate, survivor, w.sam, T0 + 2)
+        .await
+        .unwrap();
+    let hits = store
+        .search(TicketScope::All, false, "timeout", 10)
+        .await
+        .unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].ticket.reference, survivor);
+    let timeline = store.timeline(survivor, false).await.unwrap();
+    assert!(timeline.iter().any(|e| e.from_ticket == Some(duplicate)));
+    assert!(matches!(
+        store.merge(duplicate, survivor, w.sam, T0 + 3).await,
+        Err(StoreError::Conflict(_))
+    ));
+}
+
+async fn pages_are_cut_by_position_not_offset(db: &Scratch) {
+    let store = &db.store;
+    let w = world(store).await;
+    for n in 0..7 {
+        file(store, w.acme, w.luis, &format!("Request {n}"), T0 + n).await;
+    }
+    // Two tickets updated in the same millisecond still page apart, by id.
+    file(store, w.acme, w.luis, "Twin", T0 + 6).await;
+    let query = |after| TicketQuery {
+        scope: TicketScope::Account(w.acme),
+        after,
+        limit: 3,
+        ..TicketQuery::default()
+    };
+    let mut seen = Vec::new();
+    let mut after = None;
+    let mut pages = 0;
+    loop {
+        let page = store.list_page(&query(after)).await.unwrap();
+        pages += 1;
+        if pages == 2 {
+            // Filed between pages: lands on top, shifts nothing.
+            file(store, w.acme, w.luis, "Late", T0 + 100).await;
+        }
+        seen.extend(page.tickets.iter().map(|t| t.title.clone()));
+        match page.next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(pages, 3);
+    assert_eq!(
+        seen,
+        [
+            "Twin",
+            "Request 6",
+            "Request 5",
+            "Request 4",
+            "Request 3",
+            "Request 2",
+            "Request 1",
+            "Request 0"
+        ]
+    );
+}
+
+async fn staff_filters_narrow_the_queue(db: &Scratch) {
+    let store = &db.store;
+    let w = world(store).await;
+    let mine = file(store, w.acme, w.luis, "Mine", T0).await;
+    let theirs = file(store, w.bluebird, w.grace, "Theirs", T0 + 1).await;
+    let mut facts = store.ticket(mine).await.unwrap().facts;
+    facts.assignee_id = Some(w.sam);
+    facts.priority = app::domain::ticket::Priority::High;
+    facts.tags = vec!["DNS".into()];
+    store
+        .update_facts(mine, &facts, w.sam, T0 + 2)
+        .await
+        .unwrap();
+    let list = |filter: QueueFilter| {
+        let query = TicketQuery {
+            scope: TicketScope::All,
+            filter,
+            viewer_id: w.sam,
+            ..TicketQuery::default()
+        };
+        async move {
+            store
+                .list_page(&query)
+                .await
+                .unwrap()
+                .tickets
+                .into_iter()
+                .map(|t| t.reference)
+                .collect::<Vec<_>>()
+        }
+    };
+    let by = |f: fn(&mut QueueFilter)| {
+        let mut filter = QueueFilter::default();
+        f(&mut filter);
+        filter
+    };
+    assert_eq!(
+        list(by(|f| f.assignee = Some(AssigneeFilter::Me))).await,
+        [mine]
+    );
+    assert_eq!(
+        list(by(|f| f.assignee = Some(AssigneeFilter::Unassigned))).await,
+        [theirs]
+    );
+    assert_eq!(list(by(|f| f.tag = Some("dns".into()))).await, [mine]);
+    assert_eq!(
+        list(by(
+            |f| f.priority = Some(app::domain::ticket::Priority::Normal)
+        ))
+        .await,
+        [theirs]
+    );
+    assert_eq!(
+        list(by(|f| f.status = Some(TicketStatus::New))).await.len(),
+        2
+    );
+    let bluebird_only = QueueFilter {
+        account_id: Some(w.bluebird),
+        ..QueueFilter::default()
+    };
+    assert_eq!(list(bluebird_only).await, [theirs]);
+}
+
+async fn facts_edits_check_the_version(db: &Scratch) {
+    let store = &db.store;
+    let w = world(store).await;
+    let reference = file(store, w.acme, w.luis, "Logo", T0).await;
+    let read = store.ticket(reference).await.unwrap().facts;
+    let mut first = read.clone();
+    first.priority = app::domain::ticket::Priority::Critical;
+    let (event, version) = store
+        .update_facts(reference, &first, w.sam, T0 + 1)
+        .await
+        .unwrap();
+    assert!(event.is_some());
+    assert_eq!(version, read.version + 1);
+    let mut stale = read.clone();
+    stale.priority = app::domain::ticket::Priority::Low;
+    assert!(matches!(
+        store.update_facts(reference, &stale, w.sam, T0 + 2).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(
+        store.ticket(reference).await.unwrap().summary.priority,
+        app::domain::ticket::Priority::Critical
+    );
+    // Nothing to change is no event and no new version.
+    let current = store.ticket(reference).await.unwrap().facts;
+    let (none, same) = store
+        .update_facts(reference, &current, w.sam, T0 + 3)
+        .await
+        .unwrap();
+    assert!(none.is_none());
+    assert_eq!(same, current.version);
+    // Clients cannot be assigned.
+    let mut client = current.clone();
+    client.assignee_id = Some(w.luis);
+    assert!(matches!(
+        store.update_facts(reference, &client, w.sam, T0 + 4).await,
+        Err(StoreError::Conflict(_))
+    ));
+}
+
+async fn attachments_are_claimed_once_by_their_uploader(db: &Scratch) {
+    let store = &db.store;
+    let w = world(store).await;
+    let upload = |by| NewAttachment {
+        uploaded_by: by,
+        filename: "a.png",
+        content_type: "image/png",
+        is_image: true,
+        sha256: "00",
+        content: b"\x89PNG bytes",
+    };
+    let file_id = store.add_attachment(&upload(w.luis), T0).await.unwrap();
+    let theirs = NewTicket {
+        attachments: &[file_id],
+        filed_by: w.grace,
+        ..NewTicket::from_portal(w.bluebird, w.grace, "T", "D")
+    };
+    assert!(matches!(
+        store.create_ticket(&theirs, T0).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let mine = NewTicket {
+        attachments: &[file_id],
+        ..NewTicket::from_portal(w.acme, w.luis, "T", "D")
+    };
+    let reference = store.create_ticket(&mine, T0).await.unwrap().reference;
+    let stored = store.attachment(file_id).await.unwrap();
+    assert_eq!(stored.ticket_id, Some(reference.0));
+    assert_eq!(stored.content, b"\x89PNG bytes");
+    assert_eq!(store.attachments(reference, false).await.unwrap().len(), 1);
+    let again = NewTicket {
+        attachments: &[file_id],
+        ..NewTicket::from_portal(w.acme, w.luis, "T2", "D")
+    };
+    assert!(matches!(
+        store.create_ticket(&again, T0).await,
+        Err(StoreError::Conflict(_))
     ));
 }

@@ -1,4 +1,5 @@
 import { Browser, BrowserContext, Page, devices, expect } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 
 export const phone = { ...devices['iPhone 13'] };
 export const desktop = { ...devices['Desktop Chrome'], viewport: { width: 1440, height: 900 } };
@@ -78,4 +79,28 @@ export async function authenticatorCode(base32Key: string, atMs = Date.now()): P
   const mac = createHmac('sha1', key).update(counter).digest();
   const offset = mac[mac.length - 1] & 0xf;
   return ((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).toString().padStart(6, '0');
+}
+
+/** No serious or critical accessibility problems (axe-core, WCAG 2.1 AA rules). */
+export async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+}
+
+/**
+ * Nothing scrolls sideways, and everything tappable is at least 44 px tall. A control inside a
+ * label counts the label (a radio's whole choice card is its target); a visually hidden control
+ * is reached through its label.
+ */
+export async function expectPhoneFriendly(page: Page) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  const small = await page.evaluate(() =>
+    [...document.querySelectorAll('main a, main button, main input, main textarea, header a, header button, .fab')]
+      .filter((el) => (el as HTMLElement).offsetParent !== null && !el.classList.contains('visually-hidden'))
+      .map((el) => ({ el, box: (el.closest('label') ?? el).getBoundingClientRect() }))
+      .filter(({ box }) => box.height < 44)
+      .map(({ el }) => el.outerHTML.slice(0, 80)));
+  expect(small).toEqual([]);
 }

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { hydrated, signInAs } from './helpers';
+import { expectAccessible, hydrated, signInAs } from './helpers';
 
 // Screenshots of every screen at 360 px and at desktop width, for people to look at
 // (end2end/screenshots/). Each also checks that the screen shows what it is for.
@@ -44,6 +44,24 @@ for (const { name, viewport } of widths) {
     await signInAs(page, 'Jordan Lee');
     await expect(page.locator('.card').first()).toBeVisible();
     await shot('board', false);
+
+    await page.goto('/board?priority=high');
+    await hydrated(page);
+    await page.getByText('Filters · 1 on').click();
+    await expect(page.getByRole('form', { name: 'Filters' })).toBeVisible();
+    await shot('board-filtered', false);
+    await expectAccessible(page);
+
+    await page.locator('.card a').first().click();
+    await expect(page.getByRole('form', { name: 'Triage' })).toBeVisible();
+    await shot('ticket-staff');
+    await expectAccessible(page);
+
+    await page.goto('/desk');
+    await expect(page.getByRole('heading', { name: 'Categories' })).toBeVisible();
+    await expect(page.locator('.settings-item').first()).toBeVisible();
+    await shot('desk');
+    await expectAccessible(page);
 
     await page.locator('.app-header').getByRole('button', { name: 'Sign out' }).click();
     await expect(page).toHaveURL(/\/signin$/);

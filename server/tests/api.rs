@@ -108,7 +108,8 @@ async fn a_filed_request_is_the_clients_to_see_and_not_the_neighbours() {
         )
         .await;
     assert_eq!(filed.status, StatusCode::OK);
-    let reference = filed.body.as_str().unwrap().to_owned();
+    let reference = filed.body["reference"].as_str().unwrap().to_owned();
+    assert_eq!(filed.body["first_response"], "within 1 business day");
     assert!(reference.starts_with("FD-"));
 
     let mine = h.call(Some(&tom), "list_my_requests", "").await;

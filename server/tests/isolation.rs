@@ -19,6 +19,7 @@ const ACME_SECRETS: [&str; 3] = ["ACME-SECRET-TITLE", "Acme Logistics", "Luis Ro
 /// `{acme_account}` Acme's account id and `{luis}` the id of one of Acme's contacts.
 fn arguments() -> BTreeMap<&'static str, &'static str> {
     BTreeMap::from([
+        ("add_task", "reference={acme}&title=Probe"),
         ("audit_log", "account_id={acme_account}"),
         ("change_status", "reference={acme}&status=in_progress"),
         ("create_account", "name=Probe+Company"),
@@ -26,7 +27,11 @@ fn arguments() -> BTreeMap<&'static str, &'static str> {
             "create_request",
             "title=Isolation+probe&description=Just+checking",
         ),
+        ("complete_task", "task=1"),
         ("current_session", ""),
+        ("delete_canned_reply", "id=1"),
+        ("delete_view", "id=1"),
+        ("desk_options", ""),
         ("demo_people", ""),
         ("confirm_two_step_setup", "code=123456"),
         ("demo_sign_in", "user_id=1"),
@@ -37,12 +42,23 @@ fn arguments() -> BTreeMap<&'static str, &'static str> {
             "invite_member",
             "name=Probe&email=probe%40acme.example&account_id={acme_account}",
         ),
+        ("list_categories", ""),
         ("list_my_requests", ""),
         ("list_queue", ""),
         ("mark_resolved", "reference={acme}"),
+        ("merge_requests", "duplicate={own}&survivor={acme}"),
         ("my_sessions", ""),
         ("redeem_sign_in_link", "token=guessed"),
         ("reply", "reference={acme}&body=Probe&internal=true"),
+        (
+            "request_callback",
+            "reference={acme}&phone=%2B1+555+010+7788",
+        ),
+        ("retire_category", "id=1"),
+        ("save_canned_reply", "id=0&title=Probe&body=Probe"),
+        ("save_category", "id=1&name=Probe&description=Probe"),
+        ("save_view", "name=Probe&query=status%3Dnew"),
+        ("search_requests", "query=ACME-SECRET-TITLE"),
         (
             "request_link",
             "email=luis%40acme.example&purpose=magic_link",
@@ -58,7 +74,13 @@ fn arguments() -> BTreeMap<&'static str, &'static str> {
         ("sign_in_link", "token=guessed"),
         ("start_two_step_setup", ""),
         ("team", "account_id={acme_account}"),
+        ("tick_checklist_item", "task=1&index=0&done=true"),
         ("two_step_status", ""),
+        (
+            "update_ticket",
+            "reference={acme}&version=1&priority=critical&assignee=1",
+        ),
+        ("upload_attachment", ""),
         ("verify_two_step", "code=123456"),
         // Last for each person: they end their session.
         ("sign_out", ""),

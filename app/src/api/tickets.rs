@@ -3,11 +3,14 @@
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::listing::{Cursor, SearchHit};
 use crate::domain::ticket::{RequestFilter, TicketDetail, TicketRef, TicketStatus, TicketSummary};
 use crate::error::AppError;
 
-/// How many requests a client's list shows.
-pub const MY_REQUESTS_LIMIT: i64 = 100;
+/// How many requests one page of a client's list shows.
+pub const MY_REQUESTS_PAGE: i64 = 25;
+/// How many tickets a search shows.
+pub const SEARCH_LIMIT: usize = 20;
 /// How many open tickets the board shows at most.
 pub const BOARD_OPEN_LIMIT: i64 = 500;
 /// How many recently completed tickets the board keeps in view.
@@ -19,6 +22,16 @@ pub const BOARD_COMPLETED_LIMIT: i64 = 20;
 pub struct TicketList {
     pub now: i64,
     pub tickets: Vec<TicketSummary>,
+    /// Where the next page starts, when there is one.
+    pub next: Option<Cursor>,
+}
+
+/// What the confirmation after filing shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FiledRequest {
+    pub reference: TicketRef,
+    /// "within 1 business day"
+    pub first_response: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,24 +42,61 @@ pub struct TicketView {
     pub can_work: bool,
     /// The viewer (a client) may mark it resolved.
     pub can_mark_resolved: bool,
+    /// The viewer's own user id (to tell their messages apart).
+    pub viewer_id: i64,
 }
 
-/// Files a request for the signed-in client's company. Returns its reference.
+/// Files a request: a client for their own company, or staff on behalf of a contact
+/// (`requester`). Only title and description are required; `category` is a category id, or empty
+/// for "Not sure". Returns the reference and the first-response promise.
 #[server(endpoint = "create_request")]
-pub async fn create_request(title: String, description: String) -> Result<TicketRef, AppError> {
+pub async fn create_request(
+    title: String,
+    description: String,
+    category: Option<String>,
+    attachments: Option<Vec<i64>>,
+    requester: Option<i64>,
+    follows: Option<TicketRef>,
+) -> Result<FiledRequest, AppError> {
     use crate::backend::{audit::Audit, auth, state::app_state, store::NewTicket};
-    use crate::domain::{audit::AuditAction, policy::Permission, validation::NewRequest};
+    use crate::domain::attachment::MAX_ATTACHMENTS;
+    use crate::domain::audit::AuditAction;
+    use crate::domain::ticket::Priority;
+    use crate::domain::validation::{FieldError, NewRequest};
 
-    let actor = auth::require_permission(Permission::FileRequest)?;
-    let request = NewRequest::parse(&title, &description)?;
-    let account_id = actor.account_id.ok_or(AppError::Forbidden)?;
+    let actor = auth::require_actor()?;
     let state = app_state();
+    let (account_id, requester_id, channel) = requester_of(&actor, requester).await?;
+    let request = NewRequest::parse(&title, &description)?;
+    let category_id = category_of(category.as_deref()).await?;
+    let attachments = attachments.unwrap_or_default();
+    if attachments.len() > MAX_ATTACHMENTS {
+        return Err(FieldError::new(
+            "attachments",
+            format!("Attach at most {MAX_ATTACHMENTS} files."),
+        )
+        .into());
+    }
+    if let Some(earlier) = follows {
+        let record = state.store.ticket(earlier).await?;
+        if !actor.may_view(record.owner) {
+            return Err(AppError::NotFound);
+        }
+    }
+    let priority = Priority::default();
     let ticket = NewTicket {
-        account_id,
-        requester_id: actor.user_id,
-        title: &request.title,
-        description: &request.description,
-        channel: "web",
+        channel,
+        category_id,
+        priority,
+        follows,
+        attachments: &attachments,
+        filed_by: actor.user_id,
+        ..NewTicket::from_portal(
+            account_id,
+            requester_id,
+            &request.title,
+            &request.description,
+        )
     };
     let event = state
         .store
@@ -58,17 +108,85 @@ pub async fn create_request(title: String, description: String) -> Result<Ticket
         format!("ticket:{}", event.reference),
     )
     .account(Some(account_id))
+    .detail(serde_json::json!({ "channel": channel.as_str() }))
     .record(&state)
     .await?;
-    tracing::info!(reference = %event.reference, user = actor.user_id, "request filed");
+    tracing::info!(reference = %event.reference, user = actor.user_id, channel = channel.as_str(), "request filed");
     auth::redirect_plain_form_post(&format!("/requests/{}", event.reference));
-    Ok(event.reference)
+    Ok(FiledRequest {
+        reference: event.reference,
+        first_response: priority.first_response_promise(),
+    })
 }
 
-/// The requests the signed-in client may see in one of their lists, newest activity first.
+/// Whose request it is: a client's own (through the portal), or, for staff, the contact they
+/// file for (by phone or in a meeting). Returns the account, the requester and the channel.
+#[cfg(feature = "ssr")]
+async fn requester_of(
+    actor: &crate::domain::policy::Actor,
+    requester: Option<i64>,
+) -> Result<(i64, i64, crate::domain::ticket::Channel), AppError> {
+    use crate::backend::state::app_state;
+    use crate::domain::policy::Permission;
+    use crate::domain::ticket::Channel;
+    use crate::domain::validation::FieldError;
+
+    let choose = || FieldError::new("requester", "Choose the contact this request is for.");
+    match (actor.is_staff(), requester) {
+        (false, None) if actor.can(Permission::FileRequest) => Ok((
+            actor.account_id.ok_or(AppError::Forbidden)?,
+            actor.user_id,
+            Channel::Web,
+        )),
+        (true, Some(contact_id)) => {
+            let contact = app_state()
+                .store
+                .active_actor(contact_id)
+                .await?
+                .filter(|person| !person.is_staff())
+                .ok_or_else(choose)?;
+            Ok((
+                contact.account_id.ok_or(AppError::Forbidden)?,
+                contact.user_id,
+                Channel::Staff,
+            ))
+        }
+        (true, None) => Err(choose().into()),
+        (false, _) => Err(AppError::Forbidden),
+    }
+}
+
+/// A category picked on the form: an active category's id, or empty for "Not sure".
+#[cfg(feature = "ssr")]
+async fn category_of(value: Option<&str>) -> Result<Option<i64>, AppError> {
+    use crate::backend::state::app_state;
+    use crate::domain::validation::FieldError;
+
+    let Some(raw) = value.map(str::trim).filter(|c| !c.is_empty()) else {
+        return Ok(None);
+    };
+    let known = app_state().store.categories().await?;
+    raw.parse::<i64>()
+        .ok()
+        .filter(|id| known.iter().any(|c| c.id == *id))
+        .map(Some)
+        .ok_or_else(|| {
+            FieldError::new("category", "Choose one of the categories, or “Not sure”.").into()
+        })
+}
+
+/// The requests the signed-in client may see in one of their lists, newest activity first, one
+/// page at a time.
 #[server(endpoint = "list_my_requests")]
-pub async fn list_my_requests(filter: Option<RequestFilter>) -> Result<TicketList, AppError> {
-    use crate::backend::{auth, state::app_state, store::StatusFilter};
+pub async fn list_my_requests(
+    filter: Option<RequestFilter>,
+    after: Option<Cursor>,
+) -> Result<TicketList, AppError> {
+    use crate::backend::{
+        auth,
+        state::app_state,
+        store::{StatusFilter, TicketQuery},
+    };
     use crate::domain::ticket::RECENTLY_CLOSED_MS;
 
     let actor = auth::require_actor()?;
@@ -79,35 +197,80 @@ pub async fn list_my_requests(filter: Option<RequestFilter>) -> Result<TicketLis
         RequestFilter::Waiting => StatusFilter::Waiting,
         RequestFilter::Closed => StatusFilter::CompletedSince(now - RECENTLY_CLOSED_MS),
     };
-    let tickets = state
+    let page = state
         .store
-        .list_tickets(actor.ticket_scope(), status, MY_REQUESTS_LIMIT)
+        .list_page(&TicketQuery {
+            scope: actor.ticket_scope(),
+            status,
+            viewer_id: actor.user_id,
+            after,
+            limit: MY_REQUESTS_PAGE,
+            ..TicketQuery::default()
+        })
         .await?;
-    Ok(TicketList { now, tickets })
+    Ok(TicketList {
+        now,
+        tickets: page.tickets,
+        next: page.next,
+    })
 }
 
-/// The staff queue: every open ticket plus the most recently completed ones.
+/// Full-text search over the requests the signed-in person may see: titles, descriptions and
+/// public replies, and for staff internal notes too. Best matches first, with a snippet.
+#[server(endpoint = "search_requests")]
+pub async fn search_requests(query: String) -> Result<Vec<SearchHit>, AppError> {
+    use crate::backend::{auth, state::app_state};
+    use crate::domain::policy::Permission;
+
+    let actor = auth::require_actor()?;
+    if query.chars().count() > 200 {
+        return Err(AppError::BadRequest("The search is too long.".into()));
+    }
+    let state = app_state();
+    Ok(state
+        .store
+        .search(
+            actor.ticket_scope(),
+            actor.can(Permission::SeeInternalNotes),
+            &query,
+            SEARCH_LIMIT,
+        )
+        .await?)
+}
+
+/// The staff queue: every open ticket plus the most recently completed ones, narrowed by the
+/// staff filters (an address-bar query, see `QueueFilter`).
 #[server(endpoint = "list_queue")]
-pub async fn list_queue() -> Result<TicketList, AppError> {
-    use crate::backend::{auth, state::app_state, store::StatusFilter};
+pub async fn list_queue(filter: Option<String>) -> Result<TicketList, AppError> {
+    use crate::backend::{
+        auth,
+        state::app_state,
+        store::{StatusFilter, TicketQuery},
+    };
+    use crate::domain::listing::QueueFilter;
     use crate::domain::policy::Permission;
 
     let actor = auth::require_permission(Permission::WorkQueue)?;
     let state = app_state();
-    let scope = actor.ticket_scope();
-    let mut tickets = state
-        .store
-        .list_tickets(scope, StatusFilter::Open, BOARD_OPEN_LIMIT)
-        .await?;
-    tickets.extend(
-        state
-            .store
-            .list_tickets(scope, StatusFilter::Completed, BOARD_COMPLETED_LIMIT)
-            .await?,
-    );
+    let query = TicketQuery {
+        scope: actor.ticket_scope(),
+        filter: QueueFilter::from_query(filter.as_deref().unwrap_or_default()),
+        viewer_id: actor.user_id,
+        status: StatusFilter::Open,
+        limit: BOARD_OPEN_LIMIT,
+        after: None,
+    };
+    let mut tickets = state.store.list_page(&query).await?.tickets;
+    let completed = TicketQuery {
+        status: StatusFilter::Completed,
+        limit: BOARD_COMPLETED_LIMIT,
+        ..query
+    };
+    tickets.extend(state.store.list_page(&completed).await?.tickets);
     Ok(TicketList {
         now: state.clock.now_ms(),
         tickets,
+        next: None,
     })
 }
 
@@ -115,8 +278,9 @@ pub async fn list_queue() -> Result<TicketList, AppError> {
 /// the answer does not reveal that the reference exists.
 #[server(endpoint = "get_ticket")]
 pub async fn get_ticket(reference: TicketRef) -> Result<TicketView, AppError> {
-    use crate::backend::{auth, state::app_state};
+    use crate::backend::{auth, markdown::to_safe_html, state::app_state};
     use crate::domain::policy::Permission;
+    use crate::domain::ticket::TicketChange;
 
     let actor = auth::require_actor()?;
     let state = app_state();
@@ -124,25 +288,46 @@ pub async fn get_ticket(reference: TicketRef) -> Result<TicketView, AppError> {
     if !actor.may_view(record.owner) {
         return Err(AppError::NotFound);
     }
-    let mut timeline = state
-        .store
-        .timeline(reference, actor.can(Permission::SeeInternalNotes))
-        .await?;
+    let staff_view = actor.can(Permission::SeeInternalNotes);
+    let mut timeline = state.store.timeline(reference, staff_view).await?;
     for entry in &mut timeline {
-        entry.html = entry
-            .change
-            .body()
-            .map(crate::backend::markdown::to_safe_html);
+        entry.html = match (&entry.change, entry.from_ticket) {
+            // A merged duplicate's request itself reads as its opening message.
+            (TicketChange::Created, Some(duplicate)) => {
+                let merged = state.store.ticket(duplicate).await?;
+                Some(to_safe_html(&format!(
+                    "**{}**\n\n{}",
+                    merged.summary.title, merged.description
+                )))
+            }
+            (change, _) => change.body().map(to_safe_html),
+        };
     }
+    let mut facts = record.facts;
+    if !staff_view {
+        // Tags are the agency's own words.
+        facts.tags.clear();
+    }
+    let tasks = if staff_view {
+        state.store.tasks(reference).await?
+    } else {
+        Vec::new()
+    };
     Ok(TicketView {
         now: state.clock.now_ms(),
         detail: TicketDetail {
             summary: record.summary,
             description: record.description,
+            facts,
             timeline,
+            attachments: state.store.attachments(reference, staff_view).await?,
+            merged_into: record.merged_into,
+            follows: record.follows,
+            tasks,
         },
         can_work: actor.can(Permission::WorkQueue),
         can_mark_resolved: actor.may_mark_resolved(record.owner),
+        viewer_id: actor.user_id,
     })
 }
 
@@ -153,6 +338,7 @@ pub async fn reply(
     reference: TicketRef,
     body: String,
     internal: Option<bool>,
+    attachments: Option<Vec<i64>>,
 ) -> Result<(), AppError> {
     use crate::backend::{auth, state::app_state, store::NewMessage};
     use crate::domain::policy::Permission;
@@ -169,11 +355,18 @@ pub async fn reply(
         return Err(AppError::Forbidden);
     }
     let body = parse_message(&body)?;
+    let attachments = attachments.unwrap_or_default();
+    if attachments.len() > crate::domain::attachment::MAX_ATTACHMENTS {
+        return Err(AppError::BadRequest(
+            "Too many files on one message.".into(),
+        ));
+    }
     let message = NewMessage {
         author_id: actor.user_id,
         by_client: !actor.is_staff(),
         body: &body,
         internal,
+        attachments: &attachments,
     };
     let events = state
         .store

@@ -6,8 +6,25 @@ use rand::{RngExt, SeedableRng};
 use super::clock::Clock;
 use super::password::hash_password;
 use super::store::{NewAccount, NewTicket, NewUser, Store, StoreError, StoreResult};
+use crate::domain::canned::CannedReply;
 use crate::domain::policy::{Role, Visibility};
-use crate::domain::ticket::TicketStatus;
+use crate::domain::ticket::{Priority, TicketStatus};
+
+/// Canned replies an agency would keep, with placeholders.
+const CANNED_REPLIES: &[(&str, &str)] = &[
+    (
+        "Thanks, we're on it",
+        "Hi {contact.first_name},\n\nthanks for reporting this. We're looking into {ticket.reference} now and will update you here as soon as we know more.\n\n{agent.name}",
+    ),
+    (
+        "Need more details",
+        "Hi {contact.first_name},\n\nto get this fixed quickly, could you tell us:\n\n- which page or device it happens on\n- what you expected to happen\n- a screenshot, if you can\n\nThanks!\n{agent.name}",
+    ),
+    (
+        "Fixed, please check",
+        "Hi {contact.first_name},\n\nwe've fixed this. Could you check on your side and let us know? If all is well, you can mark {ticket.reference} as resolved.\n\n{agent.name}",
+    ),
+];
 
 /// The password of every demo person, printed by `seed-demo` and the README.
 pub const DEMO_PASSWORD: &str = "frontdoor-demo";
@@ -62,70 +79,87 @@ const ACCOUNTS: &[DemoAccount] = &[
     },
 ];
 
-const TITLES: &[(&str, &str)] = &[
+/// Demo requests: title, description, and the category a client would pick.
+const TITLES: &[(&str, &str, &str)] = &[
     (
         "Website contact form stopped sending emails",
         "Since this morning nobody gets the messages from the contact form on our site. Customers say they submitted it successfully.",
+        "Something is broken",
     ),
     (
         "Add two new staff to the shared mailbox",
         "Please give Jamie and Ravi access to the info@ mailbox. They start on Monday.",
+        "Email and domains",
     ),
     (
         "Laptop won't connect to office Wi-Fi",
         "My laptop sees the network but says it cannot connect. My phone works fine on the same network.",
+        "Something is broken",
     ),
     (
         "Update opening hours on the website",
         "From next week we open at 8:00 instead of 9:00 on weekdays. Please update the footer and the contact page.",
+        "Change request",
     ),
     (
         "Invoice PDF shows the wrong VAT number",
         "The invoices generated this month still show our old VAT number. The new one is in the attachment of my last email.",
+        "Billing",
     ),
     (
         "Request: new landing page for spring campaign",
         "We need a simple landing page with a sign-up form for the spring campaign. Copy and images will follow.",
+        "Change request",
     ),
     (
         "Password reset email never arrives",
         "I tried to reset my password for the booking system three times; nothing arrives, not even in spam.",
+        "Access and accounts",
     ),
     (
         "Printer on the 2nd floor prints blank pages",
         "The big printer upstairs feeds paper but the pages come out blank. We already changed the toner.",
+        "Something is broken",
     ),
     (
         "Booking calendar shows times in the wrong time zone",
         "Customers abroad see appointment times shifted by one hour since the clocks changed.",
+        "Something is broken",
     ),
     (
         "Set up email signature for the sales team",
         "Please roll out the new signature design to the five people in sales.",
+        "Email and domains",
     ),
     (
         "Site is slow on mobile",
         "Several customers mentioned the product pages take ages to load on their phones.",
+        "Something is broken",
     ),
     (
         "Export last quarter's orders to a spreadsheet",
         "Our accountant needs all orders from July to September with totals and VAT per line.",
+        "Question or advice",
     ),
     (
         "Domain renewal notice: is this legit?",
         "We received an email saying our domain expires in 3 days and asking for payment. Is this from you?",
+        "Question or advice",
     ),
     (
         "Broken link in the newsletter footer",
         "The unsubscribe link in yesterday's newsletter leads to a 404 page.",
+        "Something is broken",
     ),
     (
         "Cannot log in to the CMS after the update",
         "Since the update last night, the CMS says my account is locked.",
+        "Access and accounts",
     ),
     (
         "New employee onboarding: accounts and laptop",
         "Please prepare an email account, a laptop and access to the file share for our new receptionist.",
+        "Access and accounts",
     ),
 ];
 
@@ -178,6 +212,16 @@ pub async fn seed_demo(store: &Store, clock: &Clock, tickets: usize) -> StoreRes
         }
     }
 
+    for (title, body) in CANNED_REPLIES {
+        let reply = CannedReply {
+            id: 0,
+            title: (*title).to_owned(),
+            body: (*body).to_owned(),
+        };
+        store.save_canned_reply(&reply, now).await?;
+    }
+    let categories = store.categories().await?;
+
     let mut rng = StdRng::seed_from_u64(1042);
     let mut created = Vec::with_capacity(tickets);
     let span_ms: i64 = 60 * 24 * 60 * 60 * 1000;
@@ -188,13 +232,17 @@ pub async fn seed_demo(store: &Store, clock: &Clock, tickets: usize) -> StoreRes
     created.sort_unstable();
     for created_at in created {
         let (account_id, requester_id) = requesters[rng.random_range(0..requesters.len())];
-        let (title, description) = TITLES[rng.random_range(0..TITLES.len())];
+        let (title, description, category) = TITLES[rng.random_range(0..TITLES.len())];
+        let priority = match rng.random_range(0..20) {
+            0 => Priority::Critical,
+            1..4 => Priority::High,
+            4..7 => Priority::Low,
+            _ => Priority::Normal,
+        };
         let ticket = NewTicket {
-            account_id,
-            requester_id,
-            title,
-            description,
-            channel: "web",
+            category_id: categories.iter().find(|c| c.name == category).map(|c| c.id),
+            priority,
+            ..NewTicket::from_portal(account_id, requester_id, title, description)
         };
         let reference = store.create_ticket(&ticket, created_at).await?.reference;
         let staff_id = staff_ids[rng.random_range(0..staff_ids.len())];
@@ -208,6 +256,12 @@ pub async fn seed_demo(store: &Store, clock: &Clock, tickets: usize) -> StoreRes
             _ => &[TicketStatus::InProgress, TicketStatus::Completed],
         };
         let mut at = created_at;
+        if !path.is_empty() {
+            // Whoever started it is on it.
+            let mut facts = store.ticket(reference).await?.facts;
+            facts.assignee_id = Some(staff_id);
+            store.update_facts(reference, &facts, staff_id, at).await?;
+        }
         for status in path {
             at += rng.random_range(0..=(now - at) / 3);
             store

@@ -3,13 +3,39 @@
 //! Queries are written once in the SQL both engines accept (`$1` placeholders, `RETURNING`,
 //! integer times and flags) and run through sqlx's `Any` driver; only the migrations differ.
 
+/// Runs `body` in the transaction `begin` opens, with the transaction bound to `tx`: commits
+/// when the body succeeds; when it fails, rolls back and waits for that. A dropped transaction
+/// only schedules its rollback, and on SQLite the pooled connection was seen to keep the write
+/// lock meanwhile, so every refused write must end here. `?` and `return` leave the body.
+macro_rules! in_transaction {
+    ($begin:expr, |$tx:ident| $body:block) => {{
+        let mut transaction = $begin.await?;
+        let $tx = &mut transaction;
+        let result: StoreResult<_> = async { $body }.await;
+        match result {
+            Ok(value) => {
+                transaction.commit().await?;
+                Ok(value)
+            }
+            Err(error) => {
+                transaction.rollback().await?;
+                Err(error)
+            }
+        }
+    }};
+}
+
 mod accounts;
+mod attachments;
 mod audit;
 mod events;
+mod library;
 mod links;
+mod listing;
 mod outbox;
 pub mod scratch;
 mod sessions;
+mod ticket_work;
 mod tickets;
 mod two_step;
 
@@ -22,10 +48,13 @@ use sqlx::{Any, AnyPool, Executor, Transaction};
 use crate::domain::ticket::TransitionError;
 
 pub use accounts::{NewAccount, NewUser};
+pub use attachments::{NewAttachment, StoredAttachment};
 pub use audit::NewAuditEntry;
 pub use links::{NewLink, StoredLink};
+pub use listing::TicketQuery;
 pub use outbox::OutgoingMail;
 pub use sessions::{LiveSession, SessionOrigin};
+pub use ticket_work::NewTask;
 pub use tickets::{NewMessage, NewTicket, StatusFilter, TicketRecord};
 pub use two_step::TwoStepChallenge;
 

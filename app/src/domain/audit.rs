@@ -28,10 +28,12 @@ pub enum AuditAction {
     TwoStepRequirementChanged,
     RequestFiled,
     StatusChanged,
+    RequestsMerged,
+    DeskConfigured,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 19] = [
+    pub const ALL: [AuditAction; 21] = [
         AuditAction::SignedIn,
         AuditAction::SignInFailed,
         AuditAction::SignedOut,
@@ -51,6 +53,8 @@ impl AuditAction {
         AuditAction::TwoStepRequirementChanged,
         AuditAction::RequestFiled,
         AuditAction::StatusChanged,
+        AuditAction::RequestsMerged,
+        AuditAction::DeskConfigured,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -74,6 +78,8 @@ impl AuditAction {
             AuditAction::TwoStepRequirementChanged => "two_step_requirement_changed",
             AuditAction::RequestFiled => "request_filed",
             AuditAction::StatusChanged => "status_changed",
+            AuditAction::RequestsMerged => "requests_merged",
+            AuditAction::DeskConfigured => "desk_configured",
         }
     }
 
@@ -98,6 +104,8 @@ impl AuditAction {
             AuditAction::TwoStepRequirementChanged => "Two-step requirement changed",
             AuditAction::RequestFiled => "Request filed",
             AuditAction::StatusChanged => "Status changed",
+            AuditAction::RequestsMerged => "Requests merged",
+            AuditAction::DeskConfigured => "Desk settings changed",
         }
     }
 }

@@ -155,6 +155,8 @@ pub enum Permission {
     ReadAuditLog,
     /// Add client companies.
     ManageAccounts,
+    /// Edit the desk's categories and canned replies.
+    ConfigureDesk,
 }
 
 /// A group of people managed together: one client company's contacts, or the agency's staff.
@@ -272,6 +274,7 @@ impl Actor {
             Permission::FileRequest => !self.is_staff() && self.account_id.is_some(),
             Permission::WorkQueue | Permission::SeeInternalNotes => self.is_staff(),
             Permission::ReadAuditLog | Permission::ManageAccounts => self.role == Role::Admin,
+            Permission::ConfigureDesk => matches!(self.role, Role::Admin | Role::Lead),
         }
     }
 
@@ -342,6 +345,33 @@ impl Actor {
             && self.may_view(owner)
             && (owner.requester_id == self.user_id || self.role == Role::AccountAdmin)
     }
+}
+
+/// Why two requests cannot be merged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum MergeRefused {
+    #[error("These requests belong to different companies and cannot be merged.")]
+    DifferentAccounts,
+    #[error(
+        "These requests were filed by different people who cannot see each other's requests, so merging would show one the other's messages."
+    )]
+    PrivateToEachRequester,
+}
+
+/// Whether `duplicate` may be merged into `survivor`: the merged conversation is shown to both
+/// requesters, so each must already be allowed to see the other's request.
+pub fn check_merge(
+    duplicate: TicketOwner,
+    survivor: TicketOwner,
+    visibility: Visibility,
+) -> Result<(), MergeRefused> {
+    if duplicate.account_id != survivor.account_id {
+        return Err(MergeRefused::DifferentAccounts);
+    }
+    if duplicate.requester_id != survivor.requester_id && visibility != Visibility::Company {
+        return Err(MergeRefused::PrivateToEachRequester);
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -525,6 +555,42 @@ mod tests {
         let orphan = actor(Role::Contact, None, Visibility::Company);
         assert_eq!(orphan.ticket_scope(), TicketScope::Nothing);
         assert!(!orphan.can(Permission::FileRequest));
+    }
+
+    #[test]
+    fn merges_never_show_a_requester_someone_else_s_private_request() {
+        let owner = |account_id, requester_id| TicketOwner {
+            account_id,
+            requester_id,
+        };
+        assert_eq!(
+            check_merge(owner(1, 10), owner(2, 10), Visibility::Company),
+            Err(MergeRefused::DifferentAccounts)
+        );
+        assert_eq!(
+            check_merge(owner(1, 10), owner(1, 11), Visibility::OwnRequests),
+            Err(MergeRefused::PrivateToEachRequester)
+        );
+        assert_eq!(
+            check_merge(owner(1, 10), owner(1, 11), Visibility::Company),
+            Ok(())
+        );
+        assert_eq!(
+            check_merge(owner(1, 10), owner(1, 10), Visibility::OwnRequests),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn leads_and_admins_configure_the_desk() {
+        for role in Role::ALL {
+            let account = if role.is_staff() { None } else { Some(1) };
+            let person = actor(role, account, Visibility::Company);
+            assert_eq!(
+                person.can(Permission::ConfigureDesk),
+                matches!(role, Role::Admin | Role::Lead)
+            );
+        }
     }
 
     proptest! {

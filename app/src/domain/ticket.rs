@@ -160,17 +160,202 @@ impl TryFrom<String> for TicketRef {
     }
 }
 
+/// How urgent a request is. The definitions are shown to staff, simplified to clients.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    Critical,
+    High,
+    #[default]
+    Normal,
+    Low,
+}
+
+impl Priority {
+    /// Most urgent first.
+    pub const ALL: [Priority; 4] = [
+        Priority::Critical,
+        Priority::High,
+        Priority::Normal,
+        Priority::Low,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Priority::Critical => "critical",
+            Priority::High => "high",
+            Priority::Normal => "normal",
+            Priority::Low => "low",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Priority::Critical => "Critical",
+            Priority::High => "High",
+            Priority::Normal => "Normal",
+            Priority::Low => "Low",
+        }
+    }
+
+    /// What the priority means, as staff read it.
+    pub fn definition(self) -> &'static str {
+        match self {
+            Priority::Critical => "Site down or revenue at risk",
+            Priority::High => "A major feature is broken",
+            Priority::Normal => "Standard request",
+            Priority::Low => "Cosmetic or nice to have",
+        }
+    }
+
+    /// The first-response target in business hours, promised on the confirmation.
+    pub fn first_response_hours(self) -> u32 {
+        match self {
+            Priority::Critical => 1,
+            Priority::High => 4,
+            Priority::Normal => 8,
+            Priority::Low => 16,
+        }
+    }
+
+    /// "within 1 business day", as a client reads the promise.
+    pub fn first_response_promise(self) -> String {
+        match self.first_response_hours() {
+            1 => "within 1 business hour".to_owned(),
+            hours if hours % 8 == 0 && hours > 8 => format!("within {} business days", hours / 8),
+            8 => "within 1 business day".to_owned(),
+            hours => format!("within {hours} business hours"),
+        }
+    }
+}
+
+impl FromStr for Priority {
+    type Err = UnknownName;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Priority::ALL
+            .into_iter()
+            .find(|p| p.as_str() == s)
+            .ok_or_else(|| UnknownName(s.to_owned()))
+    }
+}
+
+/// How a request reached us. Every channel files the same structure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    #[default]
+    Web,
+    Email,
+    Chat,
+    Api,
+    /// Filed by staff for a contact (phone call, meeting).
+    Staff,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 5] = [
+        Channel::Web,
+        Channel::Email,
+        Channel::Chat,
+        Channel::Api,
+        Channel::Staff,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Web => "web",
+            Channel::Email => "email",
+            Channel::Chat => "chat",
+            Channel::Api => "api",
+            Channel::Staff => "staff",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Channel::Web => "Portal",
+            Channel::Email => "Email",
+            Channel::Chat => "Chat",
+            Channel::Api => "API",
+            Channel::Staff => "Filed by staff",
+        }
+    }
+}
+
+impl FromStr for Channel {
+    type Err = UnknownName;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Channel::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| UnknownName(s.to_owned()))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown name `{0}`")]
+pub struct UnknownName(pub String);
+
+/// A category (service line) clients choose when filing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Category {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    pub examples: String,
+}
+
+impl Category {
+    /// The category as a picker choice.
+    pub fn choice(&self) -> crate::domain::listing::Choice {
+        crate::domain::listing::Choice {
+            id: self.id,
+            name: self.name.clone(),
+        }
+    }
+}
+
 /// One line in a list of requests (the client's "My requests" and the staff board).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TicketSummary {
     pub reference: TicketRef,
     pub title: String,
     pub status: TicketStatus,
+    pub priority: Priority,
+    pub channel: Channel,
+    pub category: Option<String>,
     pub account_name: String,
     pub requester_name: String,
+    pub assignee_name: Option<String>,
+    /// The client asked for a person to call them back, and nobody has answered since.
+    pub callback_requested: bool,
     /// Milliseconds since the Unix epoch, UTC.
     pub created_at: i64,
     pub updated_at: i64,
+}
+
+/// What staff set on a ticket, as the page shows it and an edit sends it back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TicketFacts {
+    pub priority: Priority,
+    pub category_id: Option<i64>,
+    pub assignee_id: Option<i64>,
+    pub team_id: Option<i64>,
+    pub tags: Vec<String>,
+    /// Bumped by every edit; an edit made from an older copy is refused.
+    pub version: i64,
+}
+
+/// One field a staff edit changed, for the ticket's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub from: Option<String>,
+    pub to: Option<String>,
 }
 
 /// One entry of a ticket's history as people may see it.
@@ -184,6 +369,8 @@ pub struct TimelineEntry {
     pub at: i64,
     /// A message's body as sanitized HTML, rendered on the server from its markdown.
     pub html: Option<String>,
+    /// Set when the entry comes from a duplicate merged into this request.
+    pub from_ticket: Option<TicketRef>,
 }
 
 /// What happened to a ticket. Stored in the append-only event log.
@@ -203,6 +390,31 @@ pub enum TicketChange {
     NoteAdded {
         body: String,
     },
+    /// Staff changed priority, category, assignee, team or tags.
+    FieldsChanged {
+        changes: Vec<FieldChange>,
+    },
+    /// This request was a duplicate; its conversation continues on `survivor`.
+    MergedInto {
+        survivor: TicketRef,
+    },
+    /// A duplicate was merged into this request.
+    Merged {
+        duplicate: TicketRef,
+    },
+    /// The client asked a person to call them.
+    CallbackRequested {
+        phone: String,
+    },
+    /// Work was handed off into an internal task.
+    TaskAdded {
+        title: String,
+    },
+    /// A task was finished; `all_done` when it was the last open one.
+    TaskDone {
+        title: String,
+        all_done: bool,
+    },
 }
 
 impl TicketChange {
@@ -213,12 +425,26 @@ impl TicketChange {
             TicketChange::StatusChanged { .. } => "status_changed",
             TicketChange::Replied { .. } => "replied",
             TicketChange::NoteAdded { .. } => "note_added",
+            TicketChange::FieldsChanged { .. } => "fields_changed",
+            TicketChange::MergedInto { .. } => "merged_into",
+            TicketChange::Merged { .. } => "merged",
+            TicketChange::CallbackRequested { .. } => "callback_requested",
+            TicketChange::TaskAdded { .. } => "task_added",
+            TicketChange::TaskDone { .. } => "task_done",
         }
     }
 
-    /// Only staff may ever see it.
+    /// Only staff may ever see it: notes, triage fields (tags are internal words), merges into a
+    /// request (the survivor may be another contact's) and internal tasks.
     pub fn is_internal(&self) -> bool {
-        matches!(self, TicketChange::NoteAdded { .. })
+        matches!(
+            self,
+            TicketChange::NoteAdded { .. }
+                | TicketChange::FieldsChanged { .. }
+                | TicketChange::Merged { .. }
+                | TicketChange::TaskAdded { .. }
+                | TicketChange::TaskDone { .. }
+        )
     }
 
     /// The markdown body of a message.
@@ -318,7 +544,45 @@ pub fn status_after_reply(
 pub struct TicketDetail {
     pub summary: TicketSummary,
     pub description: String,
+    pub facts: TicketFacts,
     pub timeline: Vec<TimelineEntry>,
+    pub attachments: Vec<AttachmentInfo>,
+    /// The request this one was merged into.
+    pub merged_into: Option<TicketRef>,
+    /// The earlier request this one follows up.
+    pub follows: Option<TicketRef>,
+    /// Internal tasks (empty for clients).
+    pub tasks: Vec<Task>,
+}
+
+/// A file attached to a request or one of its messages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentInfo {
+    pub id: i64,
+    pub filename: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    /// A real raster image, safe to preview inline.
+    pub is_image: bool,
+    /// The message it came with; `None` for files filed with the request.
+    pub event_id: Option<i64>,
+}
+
+/// Internal work a ticket was handed off into.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Task {
+    pub id: i64,
+    pub title: String,
+    pub assignee_name: Option<String>,
+    pub due_at: Option<i64>,
+    pub checklist: Vec<ChecklistItem>,
+    pub done_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChecklistItem {
+    pub text: String,
+    pub done: bool,
 }
 
 /// An event as it travels to browsers over the live stream.

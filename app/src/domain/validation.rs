@@ -76,6 +76,84 @@ pub fn parse_message(body: &str) -> Result<String, FieldError> {
     Ok(body.to_owned())
 }
 
+/// A phone number as people type it (`+49 30 1234567`, `(555) 010-7788`): digits with the usual
+/// separators, 6 to 20 digits. Returned trimmed.
+pub fn parse_phone(raw: &str) -> Result<String, FieldError> {
+    let phone = single_line(raw);
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    let allowed = phone
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '(' | ')' | '.' | '/'));
+    if !allowed || !(6..=20).contains(&digits) {
+        return Err(FieldError::new(
+            "phone",
+            "Enter a phone number we can call, e.g. +1 555 010 7788.",
+        ));
+    }
+    Ok(phone)
+}
+
+/// A calendar date `YYYY-MM-DD` as milliseconds at its start (UTC).
+pub fn parse_date(raw: &str) -> Result<i64, FieldError> {
+    let bad = || FieldError::new("due", "Enter a date like 2026-12-01.");
+    let mut parts = raw.trim().splitn(3, '-');
+    let mut next = |len: usize| -> Result<i64, FieldError> {
+        parts
+            .next()
+            .filter(|p| p.len() == len && p.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|p| p.parse().ok())
+            .ok_or_else(bad)
+    };
+    let (year, month, day) = (next(4)?, next(2)?, next(2)?);
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let month_days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    if !(1..=12).contains(&month) || day < 1 || day > month_days[(month - 1) as usize] {
+        return Err(bad());
+    }
+    // Days from the civil date (Howard Hinnant's algorithm).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let year_of_era = y - era * 400;
+    let shifted_month = (month + 9) % 12;
+    let day_of_year = (153 * shifted_month + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    let days = era * 146_097 + day_of_era - 719_468;
+    Ok(days * 86_400_000)
+}
+
+/// The calendar date (UTC) of a time, as `YYYY-MM-DD`: the inverse of [`parse_date`].
+pub fn format_date(ms: i64) -> String {
+    // Civil date from days (Howard Hinnant's algorithm).
+    let days = ms.div_euclid(86_400_000) + 719_468;
+    let era = days.div_euclid(146_097);
+    let day_of_era = days - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let shifted_month = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
+    let month = if shifted_month < 10 {
+        shifted_month + 3
+    } else {
+        shifted_month - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
 /// Collapses runs of whitespace (including pasted newlines) into single spaces.
 pub fn single_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -85,6 +163,40 @@ pub fn single_line(text: &str) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn dates_are_read_as_utc_midnight() {
+        assert_eq!(parse_date("1970-01-01"), Ok(0));
+        assert_eq!(parse_date("2026-12-01"), Ok(1_796_083_200_000));
+        assert_eq!(parse_date("2024-02-29"), Ok(1_709_164_800_000));
+        for bad in [
+            "2025-02-29",
+            "2026-13-01",
+            "2026-1-01",
+            "tomorrow",
+            "",
+            "2026-00-10",
+        ] {
+            assert!(parse_date(bad).is_err(), "{bad}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn dates_round_trip(days in 0i64..200_000) {
+            let ms = days * 86_400_000;
+            prop_assert_eq!(parse_date(&format_date(ms)), Ok(ms));
+        }
+    }
+
+    #[test]
+    fn phone_numbers_as_people_type_them() {
+        assert_eq!(parse_phone(" +49 30 1234567 "), Ok("+49 30 1234567".into()));
+        assert!(parse_phone("(555) 010-7788").is_ok());
+        assert!(parse_phone("call me").is_err());
+        assert!(parse_phone("12").is_err());
+        assert!(parse_phone("<script>1234567</script>").is_err());
+    }
 
     #[test]
     fn an_empty_title_is_refused_with_a_message_for_people() {

@@ -1,5 +1,6 @@
 //! Small building blocks shared by pages.
 
+pub mod attachments;
 pub mod confirm;
 pub mod feedback;
 pub mod form;

@@ -2,4 +2,5 @@
 
 pub mod home_page;
 pub mod new_request_page;
+pub mod talk_page;
 pub mod ticket_page;

@@ -37,6 +37,8 @@ pub enum Audience {
     TeamAdmins,
     /// Agency admins.
     Admins,
+    /// Who configures the desk: agency leads and admins.
+    DeskConfigurers,
 }
 
 impl Audience {
@@ -47,6 +49,7 @@ impl Audience {
             Audience::SignedIn => true,
             Audience::TeamAdmins => matches!(me.role, Role::AccountAdmin | Role::Admin),
             Audience::Admins => me.role == Role::Admin,
+            Audience::DeskConfigurers => matches!(me.role, Role::Lead | Role::Admin),
         }
     }
 }

@@ -2,3 +2,5 @@
 
 pub mod audit_page;
 pub mod board_page;
+pub mod desk_page;
+pub mod ticket_tools;

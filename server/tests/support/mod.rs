@@ -119,15 +119,39 @@ impl Harness {
 
     /// Calls a server function and reads its answer.
     pub async fn call(&self, cookie: Option<&str>, function: &str, form: &str) -> Reply {
-        let response = self.post(cookie, function, form).await;
-        let status = response.status();
-        let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
-            .await
-            .unwrap();
-        let body = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::String(
-            String::from_utf8_lossy(&bytes).into(),
-        ));
-        Reply { status, body }
+        read_reply(self.post(cookie, function, form).await).await
+    }
+
+    /// Uploads one file the way the browser's file picker does (multipart, field `file`).
+    pub async fn upload(&self, cookie: Option<&str>, filename: &str, content: &[u8]) -> Reply {
+        let boundary = "frontdoor-test-boundary";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\n\
+             Content-Type: text/html\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(content);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let mut request = Request::post("/api/upload_attachment")
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .header(header::ACCEPT, "application/json");
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        let request = request.body(Body::from(body)).unwrap();
+        read_reply(self.send(request).await).await
+    }
+
+    /// GETs a path with a session cookie; returns the response.
+    pub async fn get(&self, cookie: Option<&str>, path: &str) -> axum::response::Response {
+        let mut request = Request::get(path);
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        self.send(request.body(Body::empty()).unwrap()).await
     }
 
     /// Signs in as a demo person; returns the cookie to send.
@@ -146,19 +170,25 @@ impl Harness {
     pub async fn file(&self, email: &str, title: &str) -> TicketRef {
         let requester = self.id(email);
         let actor = self.store.active_actor(requester).await.unwrap().unwrap();
-        let ticket = NewTicket {
-            account_id: actor.account_id.unwrap(),
-            requester_id: requester,
-            title,
-            description: "d",
-            channel: "web",
-        };
+        let ticket = NewTicket::from_portal(actor.account_id.unwrap(), requester, title, "d");
         self.store
             .create_ticket(&ticket, 1)
             .await
             .unwrap()
             .reference
     }
+}
+
+/// A server function's answer: JSON when it is JSON, else the text.
+async fn read_reply(response: axum::response::Response) -> Reply {
+    let status = response.status();
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    let body = serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::String(
+        String::from_utf8_lossy(&bytes).into(),
+    ));
+    Reply { status, body }
 }
 
 /// The session cookie a response sets, as a `Cookie` header value.

@@ -47,8 +47,8 @@ impl Store {
         now: i64,
         expires_at: i64,
     ) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query(
+        in_transaction!(self.pool.begin(), |tx| {
+            sqlx::query(
             "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at, user_agent, ip) \
              VALUES ($1, $2, $3, $4, $3, $5, $6)",
         )
@@ -58,21 +58,21 @@ impl Store {
         .bind(expires_at)
         .bind(&origin.user_agent)
         .bind(&origin.ip)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
-        sqlx::query("UPDATE users SET last_sign_in_at = $2 WHERE id = $1")
-            .bind(user_id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        // Expired sessions of this person are of no use to anyone.
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND expires_at <= $2")
-            .bind(user_id)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
+            sqlx::query("UPDATE users SET last_sign_in_at = $2 WHERE id = $1")
+                .bind(user_id)
+                .bind(now)
+                .execute(&mut **tx)
+                .await?;
+            // Expired sessions of this person are of no use to anyone.
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND expires_at <= $2")
+                .bind(user_id)
+                .bind(now)
+                .execute(&mut **tx)
+                .await?;
+            Ok(())
+        })
     }
 
     /// The session behind a token, if it is neither expired, idle for too long, nor of a

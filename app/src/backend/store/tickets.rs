@@ -2,11 +2,12 @@
 
 use sqlx::FromRow;
 
+use super::listing::TicketQuery;
 use super::{Store, StoreError, StoreResult, parse_stored};
 use crate::domain::policy::{TicketOwner, TicketScope};
 use crate::domain::ticket::{
-    LiveEvent, TicketChange, TicketRef, TicketStatus, TicketSummary, TimelineEntry,
-    status_after_reply,
+    Channel, LiveEvent, Priority, TicketChange, TicketFacts, TicketRef, TicketStatus,
+    TicketSummary, TimelineEntry, status_after_reply,
 };
 
 #[derive(Debug, Clone)]
@@ -15,7 +16,38 @@ pub struct NewTicket<'a> {
     pub requester_id: i64,
     pub title: &'a str,
     pub description: &'a str,
-    pub channel: &'a str,
+    pub channel: Channel,
+    pub category_id: Option<i64>,
+    pub priority: Priority,
+    /// The earlier request this one follows up.
+    pub follows: Option<TicketRef>,
+    /// Files uploaded beforehand by `filed_by`, attached in the same transaction.
+    pub attachments: &'a [i64],
+    /// Who filed it: the requester, or staff filing on their behalf.
+    pub filed_by: i64,
+}
+
+impl<'a> NewTicket<'a> {
+    /// A request filed by its requester through the portal, with every default.
+    pub fn from_portal(
+        account_id: i64,
+        requester_id: i64,
+        title: &'a str,
+        description: &'a str,
+    ) -> Self {
+        NewTicket {
+            account_id,
+            requester_id,
+            title,
+            description,
+            channel: Channel::Web,
+            category_id: None,
+            priority: Priority::Normal,
+            follows: None,
+            attachments: &[],
+            filed_by: requester_id,
+        }
+    }
 }
 
 /// A ticket as its page needs it, with the owner the policy checks against.
@@ -24,11 +56,15 @@ pub struct TicketRecord {
     pub summary: TicketSummary,
     pub description: String,
     pub owner: TicketOwner,
+    pub facts: TicketFacts,
+    pub merged_into: Option<TicketRef>,
+    pub follows: Option<TicketRef>,
 }
 
 /// Which tickets of a scope a list shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum StatusFilter {
+    #[default]
     Any,
     Open,
     /// Waiting on the client.
@@ -39,10 +75,14 @@ pub enum StatusFilter {
 }
 
 /// The columns of a [`SummaryRow`], read from [`SUMMARY_FROM`].
-const SUMMARY_COLUMNS: &str = "t.id, t.title, t.status, a.name AS account_name, \
-     u.name AS requester_name, t.created_at, t.updated_at, t.account_id, t.requester_id";
-const SUMMARY_FROM: &str =
-    "FROM tickets t JOIN accounts a ON a.id = t.account_id JOIN users u ON u.id = t.requester_id";
+pub(super) const SUMMARY_COLUMNS: &str = "t.id, t.title, t.status, t.priority, t.channel, \
+     c.name AS category_name, a.name AS account_name, u.name AS requester_name, \
+     s.name AS assignee_name, \
+     CASE WHEN t.callback_requested_at IS NULL THEN 0 ELSE 1 END AS callback_requested, \
+     t.created_at, t.updated_at, t.account_id, t.requester_id";
+pub(super) const SUMMARY_FROM: &str = "FROM tickets t JOIN accounts a ON a.id = t.account_id \
+     JOIN users u ON u.id = t.requester_id LEFT JOIN users s ON s.id = t.assignee_id \
+     LEFT JOIN categories c ON c.id = t.category_id";
 
 /// Restricts `t` to a scope bound as `$1` (account id) and `$2` (requester id); 0 means any.
 pub(super) const SCOPE_CLAUSE: &str =
@@ -62,12 +102,17 @@ pub(super) fn scope_params(scope: TicketScope) -> Option<(i64, i64)> {
 }
 
 #[derive(FromRow)]
-struct SummaryRow {
+pub(super) struct SummaryRow {
     id: i64,
     title: String,
     status: String,
+    priority: String,
+    channel: String,
+    category_name: Option<String>,
     account_name: String,
     requester_name: String,
+    assignee_name: Option<String>,
+    callback_requested: i64,
     created_at: i64,
     updated_at: i64,
     account_id: i64,
@@ -82,13 +127,18 @@ impl SummaryRow {
         }
     }
 
-    fn into_summary(self) -> StoreResult<TicketSummary> {
+    pub(super) fn into_summary(self) -> StoreResult<TicketSummary> {
         Ok(TicketSummary {
             reference: TicketRef(self.id),
             status: parse_stored(&self.status, "status")?,
+            priority: parse_stored(&self.priority, "priority")?,
+            channel: parse_stored(&self.channel, "channel")?,
+            category: self.category_name,
             title: self.title,
             account_name: self.account_name,
             requester_name: self.requester_name,
+            assignee_name: self.assignee_name,
+            callback_requested: self.callback_requested == 1,
             created_at: self.created_at,
             updated_at: self.updated_at,
         })
@@ -100,11 +150,18 @@ struct DetailRow {
     #[sqlx(flatten)]
     summary: SummaryRow,
     description: String,
+    category_id: Option<i64>,
+    assignee_id: Option<i64>,
+    team_id: Option<i64>,
+    version: i64,
+    merged_into: Option<i64>,
+    follows: Option<i64>,
 }
 
 #[derive(FromRow)]
 struct TimelineRow {
     id: i64,
+    ticket_id: i64,
     actor_name: Option<String>,
     actor_is_staff: i64,
     data: String,
@@ -120,96 +177,100 @@ pub struct NewMessage<'a> {
     pub body: &'a str,
     /// An internal note: staff only, and it changes nothing the client can see.
     pub internal: bool,
+    /// Files uploaded beforehand by the author, attached to this message.
+    pub attachments: &'a [i64],
 }
 
 impl Store {
-    /// Files a ticket and records its creation. Returns the creation event.
+    /// Files a ticket, attaches its files and records its creation. Returns the creation event.
     pub async fn create_ticket(&self, ticket: &NewTicket<'_>, now: i64) -> StoreResult<LiveEvent> {
-        let mut tx = self.begin_event_write().await?;
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO tickets (account_id, requester_id, title, description, status, channel, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, 'new', $5, $6, $6) RETURNING id",
+        in_transaction!(self.begin_event_write(), |tx| {
+            let id: i64 = sqlx::query_scalar(
+            "INSERT INTO tickets (account_id, requester_id, title, description, status, channel, \
+                                  category_id, priority, follows, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, 'new', $5, $6, $7, $8, $9, $9) RETURNING id",
         )
         .bind(ticket.account_id)
         .bind(ticket.requester_id)
         .bind(ticket.title)
         .bind(ticket.description)
-        .bind(ticket.channel)
+        .bind(ticket.channel.as_str())
+        .bind(ticket.category_id)
+        .bind(ticket.priority.as_str())
+        .bind(ticket.follows.map(|r| r.0))
         .bind(now)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut **tx)
         .await?;
-        let event = Self::append_event(
-            &mut tx,
-            id,
-            Some(ticket.requester_id),
-            TicketChange::Created,
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(event)
+            let event =
+                Self::append_event(tx, id, Some(ticket.filed_by), TicketChange::Created, now)
+                    .await?;
+            Self::claim_attachments(tx, ticket.attachments, ticket.filed_by, id, None).await?;
+            Ok(event)
+        })
     }
 
-    /// Tickets in a scope, most recently updated first.
+    /// Tickets in a scope, most recently updated first: the first page of a [`TicketQuery`].
     pub async fn list_tickets(
         &self,
         scope: TicketScope,
-        filter: StatusFilter,
+        status: StatusFilter,
         limit: i64,
     ) -> StoreResult<Vec<TicketSummary>> {
-        let Some((account_id, requester_id)) = scope_params(scope) else {
-            return Ok(Vec::new());
+        let query = TicketQuery {
+            scope,
+            status,
+            limit,
+            ..TicketQuery::default()
         };
-        let status_clause = match filter {
-            StatusFilter::Any => String::new(),
-            StatusFilter::Open => " AND t.status <> 'completed'".to_owned(),
-            StatusFilter::Waiting => " AND t.status = 'waiting_on_client'".to_owned(),
-            StatusFilter::Completed => " AND t.status = 'completed'".to_owned(),
-            // An integer we produced, so formatting it into the query is safe.
-            StatusFilter::CompletedSince(since) => {
-                format!(" AND t.status = 'completed' AND t.resolved_at >= {since}")
-            }
-        };
-        let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
-            "SELECT {SUMMARY_COLUMNS} {SUMMARY_FROM} WHERE {SCOPE_CLAUSE}{status_clause} \
-             ORDER BY t.updated_at DESC, t.id DESC LIMIT $3"
-        ))
-        .bind(account_id)
-        .bind(requester_id)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter().map(SummaryRow::into_summary).collect()
+        Ok(self.list_page(&query).await?.tickets)
     }
 
     /// One ticket, whoever owns it: the caller checks the owner against the policy.
     pub async fn ticket(&self, reference: TicketRef) -> StoreResult<TicketRecord> {
         let row: DetailRow = sqlx::query_as(&format!(
-            "SELECT {SUMMARY_COLUMNS}, t.description {SUMMARY_FROM} WHERE t.id = $1"
+            "SELECT {SUMMARY_COLUMNS}, t.description, t.category_id, t.assignee_id, t.team_id, \
+                    t.version, t.merged_into, t.follows \
+             {SUMMARY_FROM} WHERE t.id = $1"
         ))
         .bind(reference.0)
         .fetch_optional(&self.pool)
         .await?
         .ok_or(StoreError::NotFound)?;
         let owner = row.summary.owner();
+        let tags = self.ticket_tags(reference).await?;
+        let summary = row.summary.into_summary()?;
         Ok(TicketRecord {
-            summary: row.summary.into_summary()?,
+            facts: TicketFacts {
+                priority: summary.priority,
+                category_id: row.category_id,
+                assignee_id: row.assignee_id,
+                team_id: row.team_id,
+                tags,
+                version: row.version,
+            },
+            summary,
             description: row.description,
             owner,
+            merged_into: row.merged_into.map(TicketRef),
+            follows: row.follows.map(TicketRef),
         })
     }
 
-    /// A ticket's history, oldest first. Internal entries only when asked for.
+    /// A ticket's history, oldest first, with the messages of duplicates merged into it (their
+    /// status changes belong to them, not to this ticket).
+    /// Internal entries only when asked for.
     pub async fn timeline(
         &self,
         reference: TicketRef,
         include_internal: bool,
     ) -> StoreResult<Vec<TimelineEntry>> {
         let rows: Vec<TimelineRow> = sqlx::query_as(
-            "SELECT e.id, u.name AS actor_name, \
+            "SELECT e.id, e.ticket_id, u.name AS actor_name, \
                     CASE WHEN u.account_id IS NULL THEN 1 ELSE 0 END AS actor_is_staff, e.data, e.created_at \
              FROM ticket_events e LEFT JOIN users u ON u.id = e.actor_id \
-             WHERE e.ticket_id = $1 AND (e.internal = 0 OR $2 = 1) ORDER BY e.id",
+             WHERE (e.ticket_id = $1 OR (e.kind IN ('created', 'replied', 'note_added') \
+                    AND e.ticket_id IN (SELECT id FROM tickets WHERE merged_into = $1))) \
+               AND (e.internal = 0 OR $2 = 1) ORDER BY e.id",
         )
         .bind(reference.0)
         .bind(i64::from(include_internal))
@@ -225,6 +286,7 @@ impl Store {
                         .map_err(|e| StoreError::Corrupt(format!("event {}: {e}", row.id)))?,
                     at: row.created_at,
                     html: None,
+                    from_ticket: (row.ticket_id != reference.0).then_some(TicketRef(row.ticket_id)),
                 })
             })
             .collect()
@@ -238,16 +300,16 @@ impl Store {
         actor_id: i64,
         now: i64,
     ) -> StoreResult<LiveEvent> {
-        let mut tx = self.begin_event_write().await?;
-        let current: String = sqlx::query_scalar("SELECT status FROM tickets WHERE id = $1")
-            .bind(reference.0)
-            .fetch_optional(&mut *tx)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let from: TicketStatus = parse_stored(&current, "status")?;
-        from.move_to(to)?;
-        let resolved_at = (to == TicketStatus::Completed).then_some(now);
-        let updated = sqlx::query(
+        in_transaction!(self.begin_event_write(), |tx| {
+            let current: String = sqlx::query_scalar("SELECT status FROM tickets WHERE id = $1")
+                .bind(reference.0)
+                .fetch_optional(&mut **tx)
+                .await?
+                .ok_or(StoreError::NotFound)?;
+            let from: TicketStatus = parse_stored(&current, "status")?;
+            from.move_to(to)?;
+            let resolved_at = (to == TicketStatus::Completed).then_some(now);
+            let updated = sqlx::query(
             "UPDATE tickets SET status = $1, updated_at = $2, resolved_at = $3 WHERE id = $4 AND status = $5",
         )
         .bind(to.as_str())
@@ -255,23 +317,23 @@ impl Store {
         .bind(resolved_at)
         .bind(reference.0)
         .bind(from.as_str())
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
-        if updated.rows_affected() != 1 {
-            return Err(StoreError::Conflict(format!(
-                "{reference} changed while you were looking; reload to see where it stands"
-            )));
-        }
-        let event = Self::append_event(
-            &mut tx,
-            reference.0,
-            Some(actor_id),
-            TicketChange::StatusChanged { from, to },
-            now,
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(event)
+            if updated.rows_affected() != 1 {
+                return Err(StoreError::Conflict(format!(
+                    "{reference} changed while you were looking; reload to see where it stands"
+                )));
+            }
+            let event = Self::append_event(
+                tx,
+                reference.0,
+                Some(actor_id),
+                TicketChange::StatusChanged { from, to },
+                now,
+            )
+            .await?;
+            Ok(event)
+        })
     }
 
     /// Adds a message to a request's conversation, moving the request along as the reply rules
@@ -282,57 +344,67 @@ impl Store {
         message: &NewMessage<'_>,
         now: i64,
     ) -> StoreResult<Vec<LiveEvent>> {
-        let mut tx = self.begin_event_write().await?;
-        let (current, resolved_at): (String, Option<i64>) =
-            sqlx::query_as("SELECT status, resolved_at FROM tickets WHERE id = $1")
-                .bind(reference.0)
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or(StoreError::NotFound)?;
-        let from: TicketStatus = parse_stored(&current, "status")?;
-        let body = message.body.to_owned();
-        let (change, next) = if message.internal {
-            (TicketChange::NoteAdded { body }, None)
-        } else {
-            let next = status_after_reply(from, message.by_client, resolved_at, now)
-                .map_err(|refused| StoreError::Conflict(refused.to_string()))?;
-            (TicketChange::Replied { body }, next)
-        };
-        let mut events = vec![
-            Self::append_event(&mut tx, reference.0, Some(message.author_id), change, now).await?,
-        ];
-        if !message.internal {
-            // Notes leave no trace a client could see, not even "updated just now".
-            sqlx::query(
+        in_transaction!(self.begin_event_write(), |tx| {
+            let (current, resolved_at): (String, Option<i64>) =
+                sqlx::query_as("SELECT status, resolved_at FROM tickets WHERE id = $1")
+                    .bind(reference.0)
+                    .fetch_optional(&mut **tx)
+                    .await?
+                    .ok_or(StoreError::NotFound)?;
+            let from: TicketStatus = parse_stored(&current, "status")?;
+            let body = message.body.to_owned();
+            let (change, next) = if message.internal {
+                (TicketChange::NoteAdded { body }, None)
+            } else {
+                let next = status_after_reply(from, message.by_client, resolved_at, now)
+                    .map_err(|refused| StoreError::Conflict(refused.to_string()))?;
+                (TicketChange::Replied { body }, next)
+            };
+            let message_event =
+                Self::append_event(tx, reference.0, Some(message.author_id), change, now).await?;
+            Self::claim_attachments(
+                tx,
+                message.attachments,
+                message.author_id,
+                reference.0,
+                Some(message_event.id),
+            )
+            .await?;
+            let mut events = vec![message_event];
+            if !message.internal {
+                // Notes leave no trace a client could see, not even "updated just now". A staff reply
+                // answers a callback request too.
+                sqlx::query(
                 "UPDATE tickets SET updated_at = $2, \
-                 first_response_at = CASE WHEN $3 = 1 AND first_response_at IS NULL THEN $2 ELSE first_response_at END \
+                 first_response_at = CASE WHEN $3 = 1 AND first_response_at IS NULL THEN $2 ELSE first_response_at END, \
+                 callback_requested_at = CASE WHEN $3 = 1 THEN NULL ELSE callback_requested_at END \
                  WHERE id = $1",
             )
             .bind(reference.0)
             .bind(now)
             .bind(i64::from(!message.by_client))
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
-        }
-        if let Some(to) = next {
-            sqlx::query("UPDATE tickets SET status = $2, resolved_at = NULL WHERE id = $1")
-                .bind(reference.0)
-                .bind(to.as_str())
-                .execute(&mut *tx)
-                .await?;
-            events.push(
-                Self::append_event(
-                    &mut tx,
-                    reference.0,
-                    Some(message.author_id),
-                    TicketChange::StatusChanged { from, to },
-                    now,
-                )
-                .await?,
-            );
-        }
-        tx.commit().await?;
-        Ok(events)
+            }
+            if let Some(to) = next {
+                sqlx::query("UPDATE tickets SET status = $2, resolved_at = NULL WHERE id = $1")
+                    .bind(reference.0)
+                    .bind(to.as_str())
+                    .execute(&mut **tx)
+                    .await?;
+                events.push(
+                    Self::append_event(
+                        tx,
+                        reference.0,
+                        Some(message.author_id),
+                        TicketChange::StatusChanged { from, to },
+                        now,
+                    )
+                    .await?,
+                );
+            }
+            Ok(events)
+        })
     }
 
     pub async fn count_tickets(&self) -> StoreResult<i64> {

@@ -49,3 +49,40 @@ pub fn ConfirmPanel(
         </Show>
     }
 }
+
+/// A button that asks first: pressing it opens a [`ConfirmPanel`] in its place.
+#[component]
+pub fn AskFirst(
+    /// The button's text.
+    button: &'static str,
+    #[prop(default = "button button--small")] button_class: &'static str,
+    /// The question panel's name for screen readers.
+    label: &'static str,
+    #[prop(into)] question: String,
+    confirm: &'static str,
+    #[prop(default = "button button--danger")] confirm_class: &'static str,
+    #[prop(default = "Cancel")] cancel: &'static str,
+    #[prop(optional)] calm: bool,
+    #[prop(into, optional)] pending: Signal<bool>,
+    #[prop(into)] on_confirm: Callback<()>,
+) -> impl IntoView {
+    let open = RwSignal::new(false);
+    view! {
+        <Show when=move || !open.get()>
+            <button type="button" class=button_class on:click=move |_| open.set(true)>
+                {button}
+            </button>
+        </Show>
+        <ConfirmPanel
+            open
+            label
+            question
+            confirm
+            confirm_class
+            cancel
+            calm
+            pending
+            on_confirm
+        />
+    }
+}

@@ -36,8 +36,14 @@ pub fn AppHeader(me: Me) -> impl IntoView {
     if matches!(me.role, Role::AccountAdmin | Role::Admin) {
         links.push(("/team", "Team"));
     }
+    if matches!(me.role, Role::Admin | Role::Lead) {
+        links.push(("/desk", "Desk"));
+    }
     if me.role == Role::Admin {
         links.push(("/admin/audit", "Audit log"));
+    }
+    if !me.is_staff() {
+        links.push(("/talk", "Talk to a person"));
     }
     links.push(("/account", "Account"));
     let location = use_location();

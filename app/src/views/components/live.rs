@@ -115,7 +115,23 @@ pub fn LiveToasts() -> impl IntoView {
             }
             TicketChange::Replied { .. } => format!("New message on {}", event.reference),
             TicketChange::NoteAdded { .. } => format!("New internal note on {}", event.reference),
-            TicketChange::Created => return,
+            TicketChange::MergedInto { survivor } => {
+                format!("{} was merged into {survivor}", event.reference)
+            }
+            TicketChange::CallbackRequested { .. } => {
+                format!("Call back requested on {}", event.reference)
+            }
+            TicketChange::TaskDone { all_done: true, .. } => {
+                format!(
+                    "All tasks on {} are done: reply or complete it",
+                    event.reference
+                )
+            }
+            TicketChange::Created
+            | TicketChange::FieldsChanged { .. }
+            | TicketChange::Merged { .. }
+            | TicketChange::TaskAdded { .. }
+            | TicketChange::TaskDone { .. } => return,
         };
         message.set(Some(text));
         set_timeout(move || message.set(None), Duration::from_secs(5));

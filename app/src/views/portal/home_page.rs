@@ -1,9 +1,12 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::session::Me;
-use crate::api::tickets::list_my_requests;
+use crate::api::tickets::{TicketList, list_my_requests, search_requests};
+use crate::domain::listing::SearchHit;
+use crate::domain::search::SnippetPart;
 use crate::domain::ticket::{RequestFilter, TicketSummary};
 use crate::views::components::feedback::{EmptyState, ErrorPanel, ListSkeleton};
 use crate::views::components::header::AppHeader;
@@ -29,9 +32,25 @@ fn MyRequests(me: Me) -> impl IntoView {
     let query = use_query_map();
     let filter =
         Memo::new(move |_| RequestFilter::from_query(query.read().get("filter").as_deref()));
+    let search = Memo::new(move |_| {
+        query
+            .read()
+            .get("q")
+            .map(|q| q.trim().to_owned())
+            .filter(|q| !q.is_empty())
+    });
     let requests = Resource::new(
         move || (filter.get(), live.revision.get()),
-        |(filter, _)| list_my_requests(Some(filter)),
+        |(filter, _)| list_my_requests(Some(filter), None),
+    );
+    let results = Resource::new(
+        move || (search.get(), live.revision.get()),
+        |(search, _)| async move {
+            match search {
+                Some(text) => search_requests(text).await.map(Some),
+                None => Ok(None),
+            }
+        },
     );
 
     view! {
@@ -41,35 +60,157 @@ fn MyRequests(me: Me) -> impl IntoView {
                 <h1>"My requests"</h1>
                 <a class="button button--primary page-head__action" href="/requests/new">"New request"</a>
             </div>
-            <FilterTabs current=filter/>
-            <Transition fallback=|| view! { <ListSkeleton/> }>
-                {move || {
-                    requests
-                        .get()
-                        .map(|result| match result {
-                            Ok(list) if list.tickets.is_empty() => {
-                                view! { <NothingHere filter=filter.get_untracked()/> }.into_any()
-                            }
-                            Ok(list) => {
-                                let now = list.now;
-                                view! {
-                                    <ul class="ticket-list" aria-label="My requests">
-                                        {list
-                                            .tickets
-                                            .into_iter()
-                                            .map(|ticket| view! { <RequestRow ticket now/> })
-                                            .collect_view()}
-                                    </ul>
-                                }
-                                    .into_any()
-                            }
-                            Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                        })
-                }}
-            </Transition>
+            <SearchBox filter current=search/>
+            <Show
+                when=move || search.get().is_some()
+                fallback=move || view! {
+                    <FilterTabs current=filter/>
+                    <Transition fallback=|| view! { <ListSkeleton/> }>
+                        {move || {
+                            requests
+                                .get()
+                                .map(|result| match result {
+                                    Ok(list) if list.tickets.is_empty() => {
+                                        view! { <NothingHere filter=filter.get_untracked()/> }.into_any()
+                                    }
+                                    Ok(list) => view! { <RequestPages first=list filter=filter.get_untracked()/> }.into_any(),
+                                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                                })
+                        }}
+                    </Transition>
+                }
+            >
+                <Transition fallback=|| view! { <ListSkeleton/> }>
+                    {move || {
+                        results
+                            .get()
+                            .map(|result| match result {
+                                Ok(Some(hits)) => view! { <SearchResults hits/> }.into_any(),
+                                Ok(None) => ().into_any(),
+                                Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                            })
+                    }}
+                </Transition>
+            </Show>
         </main>
         // Within thumb reach on phones; hidden on wide screens where the header button shows.
         <a class="fab" href="/requests/new" aria-label="New request">"+ New request"</a>
+    }
+}
+
+/// Searching one's requests. A GET form: the router runs it without a page load and the address
+/// bar keeps the search (`/?q=invoice`), so back and reload work.
+#[component]
+fn SearchBox(filter: Memo<RequestFilter>, current: Memo<Option<String>>) -> impl IntoView {
+    view! {
+        <Form action="/" attr:class="search" attr:role="search">
+            <input type="hidden" name="filter" value=move || filter.get().as_str()/>
+            <label class="visually-hidden" for="search">"Search my requests"</label>
+            <input
+                id="search"
+                class="search__input"
+                type="search"
+                name="q"
+                placeholder="Search my requests"
+                prop:value=move || current.get().unwrap_or_default()
+                maxlength="200"
+            />
+            <button type="submit" class="button search__button">"Search"</button>
+            {move || current.get().map(|_| view! {
+                <a class="button button--quiet search__clear" href=move || format!("/?filter={}", filter.get().as_str())>
+                    "Clear"
+                </a>
+            })}
+        </Form>
+    }
+}
+
+#[component]
+fn SearchResults(hits: Vec<SearchHit>) -> impl IntoView {
+    if hits.is_empty() {
+        return view! {
+            <EmptyState title="No matching requests">
+                <p>"Try other words, or fewer of them."</p>
+            </EmptyState>
+        }
+        .into_any();
+    }
+    let count = hits.len();
+    view! {
+        <p class="muted" role="status">{format!("{count} matching request{}", if count == 1 { "" } else { "s" })}</p>
+        <ul class="ticket-list" aria-label="Search results">
+            {hits
+                .into_iter()
+                .map(|hit| {
+                    let reference = hit.ticket.reference;
+                    view! {
+                        <li class="ticket-row" data-ref=reference.to_string()>
+                            <a class="ticket-row__link" href=format!("/requests/{reference}")>
+                                <span class="ticket-row__title">{hit.ticket.title}</span>
+                                <span class="ticket-row__snippet"><Snippet parts=hit.snippet/></span>
+                                <span class="ticket-row__meta">
+                                    <span class="reference">{reference.to_string()}</span>
+                                </span>
+                                <StatusBadge status=hit.ticket.status/>
+                            </a>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+/// A search snippet: text as text, matches highlighted. Never parsed as HTML.
+#[component]
+pub fn Snippet(parts: Vec<SnippetPart>) -> impl IntoView {
+    parts
+        .into_iter()
+        .map(|part| {
+            if part.matched {
+                view! { <mark>{part.text}</mark> }.into_any()
+            } else {
+                part.text.into_any()
+            }
+        })
+        .collect_view()
+}
+
+/// The first page of a list, and "Show more" for the next ones (by cursor, so requests filed
+/// meanwhile don't shift what is already shown).
+#[component]
+fn RequestPages(first: TicketList, filter: RequestFilter) -> impl IntoView {
+    let now = first.now;
+    let more = RwSignal::new(Vec::<TicketSummary>::new());
+    let next = RwSignal::new(first.next);
+    let load_more = Action::new(move |cursor: &crate::domain::listing::Cursor| {
+        let cursor = *cursor;
+        async move { list_my_requests(Some(filter), Some(cursor)).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(page)) = load_more.value().get() {
+            more.update(|list| list.extend(page.tickets));
+            next.set(page.next);
+        }
+    });
+    let failed = move || matches!(load_more.value().get(), Some(Err(_)));
+    view! {
+        <ul class="ticket-list" aria-label="My requests">
+            {first.tickets.into_iter().map(|ticket| view! { <RequestRow ticket now/> }).collect_view()}
+            <For each=move || more.get() key=|ticket| ticket.reference children=move |ticket| view! { <RequestRow ticket now/> }/>
+        </ul>
+        {move || failed().then(|| view! { <p class="form-error" role="alert">"Couldn't load more. Try again."</p> })}
+        {move || next.get().map(|cursor| view! {
+            <button
+                type="button"
+                class="button button--block"
+                disabled=move || load_more.pending().get()
+                on:click=move |_| { load_more.dispatch(cursor); }
+            >
+                {move || if load_more.pending().get() { "Loading…" } else { "Show more" }}
+            </button>
+        })}
     }
 }
 
@@ -124,6 +265,7 @@ fn RequestRow(ticket: TicketSummary, now: i64) -> impl IntoView {
                 <span class="ticket-row__title">{ticket.title}</span>
                 <span class="ticket-row__meta">
                     <span class="reference">{ticket.reference.to_string()}</span>
+                    {ticket.category.map(|category| format!(" · {category}"))}
                     " · "
                     {ticket.requester_name}
                     " · updated "

@@ -2,12 +2,17 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
+use crate::api::attachments::UploadedFile;
+use crate::api::desk::{DeskOptions, load_desk_options};
 use crate::api::session::Me;
 use crate::api::tickets::{MarkResolved as MarkResolvedAction, Reply, TicketView, get_ticket};
-use crate::domain::ticket::{TicketChange, TicketRef, TimelineEntry};
+use crate::domain::canned::{PlaceholderValues, expand};
+use crate::domain::ticket::{AttachmentInfo, TicketChange, TicketRef, TicketStatus, TimelineEntry};
 use crate::domain::validation::DESCRIPTION_MAX_CHARS;
 use crate::error::AppError;
-use crate::views::components::confirm::ConfirmPanel;
+use crate::views::browser::fill_text_area;
+use crate::views::components::attachments::{AttachmentList, AttachmentPicker};
+use crate::views::components::confirm::AskFirst;
 use crate::views::components::feedback::{ErrorPanel, PageLoading};
 use crate::views::components::form::{FormErrors, FormMessage, TextField};
 use crate::views::components::header::AppHeader;
@@ -15,6 +20,7 @@ use crate::views::components::live::use_live;
 use crate::views::components::status::{StatusActions, StatusBadge, StatusSteps};
 use crate::views::components::time::ago;
 use crate::views::session::{Audience, Gate};
+use crate::views::staff::ticket_tools::{MergePanel, TasksPanel, TriagePanel};
 
 /// One request: where it stands and what happened so far. Clients and staff both come here.
 #[component]
@@ -50,17 +56,30 @@ fn Ticket(me: Me) -> impl IntoView {
     } else {
         ("/", "← My requests")
     };
+    let agent_name = me.name.clone();
+    // Staff pickers and canned replies, read once per page.
+    let desk = me
+        .is_staff()
+        .then(|| Resource::new(|| (), |()| load_desk_options()));
 
+    let page_class = if me.is_staff() {
+        "page page--wide"
+    } else {
+        "page page--narrow"
+    };
     view! {
         <AppHeader me/>
-        <main class="page page--narrow">
+        <main class=page_class>
             <a class="back-link" href=back.0>{back.1}</a>
             <Transition fallback=PageLoading>
                 {move || {
                     ticket
                         .get()
                         .map(|result| match result {
-                            Ok(view) => view! { <TicketDetails view/> }.into_any(),
+                            Ok(view) => {
+                                let desk = desk.and_then(|d| d.get()).and_then(Result::ok);
+                                view! { <TicketDetails view desk agent_name=agent_name.clone()/> }.into_any()
+                            }
                             Err(AppError::NotFound) => {
                                 view! {
                                     <h1>"Request not found"</h1>
@@ -77,17 +96,34 @@ fn Ticket(me: Me) -> impl IntoView {
 }
 
 #[component]
-fn TicketDetails(view: TicketView) -> impl IntoView {
+fn TicketDetails(view: TicketView, desk: Option<DeskOptions>, agent_name: String) -> impl IntoView {
     let TicketView {
         now,
         detail,
         can_work,
         can_mark_resolved,
+        viewer_id: _,
     } = view;
     let summary = detail.summary;
     let reference = summary.reference;
+    let status = summary.status;
+    let attachments = StoredValue::new(detail.attachments);
+    let files_of = move |event_id: Option<i64>| {
+        attachments.with_value(|all| {
+            all.iter()
+                .filter(|f| f.event_id == event_id)
+                .cloned()
+                .collect::<Vec<AttachmentInfo>>()
+        })
+    };
+    let placeholders = (summary.requester_name.clone(), agent_name);
+    let canned = desk
+        .as_ref()
+        .map(|d| d.canned_replies.clone())
+        .unwrap_or_default();
     view! {
         <Title text=format!("{} · {} · Frontdoor", reference, summary.title)/>
+        <div class="ticket-layout">
         <article class="ticket" data-ref=reference.to_string()>
             <p class="ticket__meta">
                 <span class="reference">{reference.to_string()}</span>
@@ -97,17 +133,41 @@ fn TicketDetails(view: TicketView) -> impl IntoView {
                 {summary.requester_name}
                 " "
                 {ago(now, summary.created_at)}
+                {(summary.channel != crate::domain::ticket::Channel::Web)
+                    .then(|| format!(" · {}", summary.channel.label()))}
             </p>
             <h1 class="ticket__title">{summary.title}</h1>
+            {detail.merged_into.map(|survivor| view! {
+                <p class="notice notice--info">
+                    "This request was merged into "
+                    <a href=format!("/requests/{survivor}")>{survivor.to_string()}</a>
+                    ". The conversation continues there."
+                </p>
+            })}
+            {detail.follows.map(|earlier| view! {
+                <p class="notice">"Follows up " <a href=format!("/requests/{earlier}")>{earlier.to_string()}</a></p>
+            })}
+            {summary.callback_requested.then(|| view! {
+                <p class="notice notice--urgent">"☎ A call back was requested."</p>
+            })}
             <p class="ticket__status">
-                "Status: " <StatusBadge status=summary.status/>
+                "Status: " <StatusBadge status/>
             </p>
-            <StatusSteps status=summary.status/>
-            {can_work.then(|| view! { <StatusActions reference status=summary.status/> })}
-            {(can_mark_resolved && summary.status.is_open()).then(|| view! { <MarkResolved reference/> })}
+            <p class="ticket__facts">
+                "Priority: " {summary.priority.label()}
+                {summary.category.map(|c| format!(" · {c}"))}
+                {summary.assignee_name.map(|name| format!(" · {name} is on it"))}
+            </p>
+            <StatusSteps status/>
+            {can_work.then(|| view! { <StatusActions reference status/> })}
+            {(can_mark_resolved && status.is_open()).then(|| view! { <MarkResolved reference/> })}
+            {(!can_work && detail.merged_into.is_none()).then(|| view! {
+                <a class="button button--small talk-link" href=format!("/talk?request={reference}")>"☎ Talk to a person"</a>
+            })}
             <section class="ticket__body">
                 <h2 class="visually-hidden">"Description"</h2>
                 <p class="prose">{detail.description}</p>
+                <AttachmentList files=files_of(None)/>
             </section>
             <section class="timeline" aria-labelledby="conversation-heading">
                 <h2 id="conversation-heading">"Conversation"</h2>
@@ -115,12 +175,32 @@ fn TicketDetails(view: TicketView) -> impl IntoView {
                     {detail
                         .timeline
                         .into_iter()
-                        .map(|entry| view! { <TimelineItem entry now/> })
+                        .map(|entry| {
+                            let files = files_of(Some(entry.id));
+                            view! { <TimelineItem entry now files/> }
+                        })
                         .collect_view()}
                 </ol>
             </section>
-            <ReplyForm reference staff=can_work/>
+            {(status == TicketStatus::Completed && !can_work).then(|| view! {
+                <p class="muted">
+                    "Still not right? Reply within 14 days of completion to reopen it, or "
+                    <a href=format!("/requests/new?follows={reference}")>"file a follow-up request"</a>
+                    "."
+                </p>
+            })}
+            {detail.merged_into.is_none().then(|| view! {
+                <ReplyForm reference staff=can_work canned placeholders/>
+            })}
         </article>
+        {desk.clone().map(|desk| view! {
+            <aside class="ticket-tools" aria-label="Staff tools">
+                <TriagePanel reference facts=detail.facts.clone() desk=desk.clone()/>
+                <TasksPanel reference tasks=detail.tasks.clone() staff=desk.staff.clone()/>
+                <MergePanel reference/>
+            </aside>
+        })}
+        </div>
     }
 }
 
@@ -129,16 +209,10 @@ fn TicketDetails(view: TicketView) -> impl IntoView {
 fn MarkResolved(reference: TicketRef) -> impl IntoView {
     let resolve = ServerAction::<MarkResolvedAction>::new();
     let errors = FormErrors::of(resolve, &[]);
-    let confirming = RwSignal::new(false);
     view! {
         <FormMessage message=errors.general()/>
-        <Show when=move || !confirming.get()>
-            <button type="button" class="button button--small" on:click=move |_| confirming.set(true)>
-                "Mark as resolved"
-            </button>
-        </Show>
-        <ConfirmPanel
-            open=confirming
+        <AskFirst
+            button="Mark as resolved"
             label="Confirm resolved"
             question="Close this request? If something is still wrong, reply within 14 days to reopen it."
             confirm="Yes, it's resolved"
@@ -153,22 +227,53 @@ fn MarkResolved(reference: TicketRef) -> impl IntoView {
     }
 }
 
-/// Writing to the conversation. Staff can choose an internal note instead of a reply. What was
-/// typed stays if sending fails, and clears once it is sent.
+/// Writing to the conversation, with files. Staff can choose an internal note instead of a reply
+/// and start from a canned reply. What was typed stays if sending fails, and clears once it is
+/// sent.
 #[component]
-fn ReplyForm(reference: TicketRef, staff: bool) -> impl IntoView {
+fn ReplyForm(
+    reference: TicketRef,
+    staff: bool,
+    canned: Vec<crate::domain::canned::CannedReply>,
+    /// The contact's and the agent's names, for canned replies' placeholders.
+    placeholders: (String, String),
+) -> impl IntoView {
     let send = ServerAction::<Reply>::new();
     let errors = FormErrors::of(send, &["body"]);
     let pending = send.pending();
     let internal = RwSignal::new(false);
+    let files = RwSignal::new(Vec::<UploadedFile>::new());
     // A fresh, empty form after each message that went through (and only then).
     let sent = RwSignal::new(0_u32);
     Effect::new(move |_| {
         if matches!(send.value().get(), Some(Ok(()))) {
             sent.update(|count| *count += 1);
             internal.set(false);
+            files.set(Vec::new());
         }
     });
+    let canned = StoredValue::new(canned);
+    let placeholders = StoredValue::new(placeholders);
+    let insert_canned = move |event: leptos::ev::Event| {
+        let Ok(id) = event_target_value(&event).parse::<i64>() else {
+            return;
+        };
+        let reference = reference.to_string();
+        let Some(reply) = canned.with_value(|all| all.iter().find(|c| c.id == id).cloned()) else {
+            return;
+        };
+        let text = placeholders.with_value(|(contact_name, agent_name)| {
+            expand(
+                &reply.body,
+                &PlaceholderValues {
+                    contact_name,
+                    reference: &reference,
+                    agent_name,
+                },
+            )
+        });
+        fill_text_area("body", &text);
+    };
     view! {
         <section class="reply" aria-label="Reply">
             {move || {
@@ -176,6 +281,17 @@ fn ReplyForm(reference: TicketRef, staff: bool) -> impl IntoView {
                 view! {
                     <ActionForm action=send attr:class="form form--compact" attr:novalidate=true>
                         <input type="hidden" name="reference" value=reference.to_string()/>
+                        {(staff && canned.with_value(|c| !c.is_empty())).then(|| view! {
+                            <div class="field field--inline">
+                                <label for="canned">"Canned reply"</label>
+                                <select id="canned" on:change=insert_canned>
+                                    <option value="">"Insert a canned reply…"</option>
+                                    {canned.get_value().into_iter().map(|c| view! {
+                                        <option value=c.id>{c.title}</option>
+                                    }).collect_view()}
+                                </select>
+                            </div>
+                        })}
                         <TextField
                             name="body"
                             label=if staff { "Message" } else { "Add a reply" }
@@ -184,6 +300,7 @@ fn ReplyForm(reference: TicketRef, staff: bool) -> impl IntoView {
                             multiline=true
                             error=errors.field("body")
                         />
+                        <AttachmentPicker files id="reply-attachments"/>
                         {staff.then(|| view! {
                             <label class="check">
                                 <input
@@ -211,22 +328,43 @@ fn ReplyForm(reference: TicketRef, staff: bool) -> impl IntoView {
 }
 
 #[component]
-fn TimelineItem(entry: TimelineEntry, now: i64) -> impl IntoView {
+fn TimelineItem(entry: TimelineEntry, now: i64, files: Vec<AttachmentInfo>) -> impl IntoView {
     let who = entry.actor_name.unwrap_or_else(|| "Frontdoor".to_owned());
     let when = ago(now, entry.at);
+    let internal = entry.change.is_internal();
     let what = match entry.change {
-        TicketChange::Created => format!("{who} filed the request"),
+        TicketChange::Created if entry.from_ticket.is_none() => format!("{who} filed the request"),
         TicketChange::StatusChanged { to, .. } => format!("{who} moved it to {}", to.label()),
-        TicketChange::Replied { .. } | TicketChange::NoteAdded { .. } => {
-            let class = match (entry.change.is_internal(), entry.by_staff) {
+        TicketChange::FieldsChanged { changes } => {
+            let said: Vec<String> = changes
+                .iter()
+                .map(|c| match &c.to {
+                    Some(to) => format!("{} to {to}", c.field),
+                    None => format!("cleared {}", c.field),
+                })
+                .collect();
+            format!("{who} set {}", said.join(", "))
+        }
+        TicketChange::MergedInto { survivor } => format!("{who} merged this into {survivor}"),
+        TicketChange::Merged { duplicate } => format!("{who} merged {duplicate} into this request"),
+        TicketChange::CallbackRequested { phone } => {
+            format!("{who} asked for a call back on {phone}")
+        }
+        TicketChange::TaskAdded { title } => format!("{who} added task “{title}”"),
+        TicketChange::TaskDone { title, all_done } => {
+            let all = if all_done { " All tasks are done." } else { "" };
+            format!("{who} finished task “{title}”.{all}")
+        }
+        TicketChange::Created | TicketChange::Replied { .. } | TicketChange::NoteAdded { .. } => {
+            let class = match (internal, entry.by_staff) {
                 (true, _) => "message message--note",
                 (false, true) => "message message--agency",
                 (false, false) => "message message--client",
             };
-            let label = if entry.change.is_internal() {
-                " · internal note"
-            } else {
-                ""
+            let label = match (internal, entry.from_ticket) {
+                (true, _) => " · internal note".to_owned(),
+                (false, Some(from)) => format!(" · from {from}"),
+                (false, None) => String::new(),
             };
             // Rendered from markdown and sanitized on the server (backend::markdown).
             let html = entry.html.unwrap_or_default();
@@ -239,13 +377,19 @@ fn TimelineItem(entry: TimelineEntry, now: i64) -> impl IntoView {
                         {when}
                     </p>
                     <div class="message__body prose-html" inner_html=html></div>
+                    <AttachmentList files/>
                 </li>
             }
             .into_any();
         }
     };
+    let class = if internal {
+        "timeline__item timeline__item--internal"
+    } else {
+        "timeline__item"
+    };
     view! {
-        <li class="timeline__item">
+        <li class=class>
             <span class="timeline__what">{what}</span>
             <span class="timeline__when">{when}</span>
         </li>

@@ -1,10 +1,15 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_location;
 
+use crate::api::desk::{DeleteView, DeskOptions, SaveView, load_desk_options};
 use crate::api::session::Me;
 use crate::api::tickets::list_queue;
-use crate::domain::ticket::{TicketStatus, TicketSummary};
+use crate::domain::listing::{AssigneeFilter, Choice, QueueFilter};
+use crate::domain::ticket::{Category, Channel, Priority, TicketStatus, TicketSummary};
 use crate::views::components::feedback::{ErrorPanel, ListSkeleton};
+use crate::views::components::form::{FormErrors, FormMessage};
 use crate::views::components::header::AppHeader;
 use crate::views::components::live::use_live;
 use crate::views::components::status::StatusActions;
@@ -25,7 +30,19 @@ pub fn BoardPage() -> impl IntoView {
 #[component]
 fn Board(me: Me) -> impl IntoView {
     let live = use_live();
-    let queue = Resource::new(move || live.revision.get(), |_| list_queue());
+    let location = use_location();
+    // The filter lives in the address bar: shareable, and back/forward work.
+    let filter = Memo::new(move |_| QueueFilter::from_query(&location.search.get()));
+    let queue = Resource::new(
+        move || (filter.get(), live.revision.get()),
+        |(filter, _)| list_queue(Some(filter.to_query())),
+    );
+    let save_view = ServerAction::<SaveView>::new();
+    let delete_view = ServerAction::<DeleteView>::new();
+    let desk = Resource::new(
+        move || (save_view.version().get(), delete_view.version().get()),
+        |_| load_desk_options(),
+    );
     // Cards filed after the board was opened are marked, so new work catches the eye.
     let opened_at = StoredValue::new(None::<i64>);
 
@@ -34,7 +51,14 @@ fn Board(me: Me) -> impl IntoView {
         <main class="page page--wide">
             <div class="page-head">
                 <h1>"Queue board"</h1>
+                <a class="button page-head__action" href="/requests/new">"File for a client"</a>
             </div>
+            <Transition fallback=|| ()>
+                {move || desk.get().and_then(Result::ok).map(|desk| view! {
+                    <SavedViews desk=desk.clone() filter save_view delete_view/>
+                    <FilterBar desk filter=filter.get()/>
+                })}
+            </Transition>
             <Transition fallback=|| view! { <ListSkeleton rows=6/> }>
                 {move || {
                     queue
@@ -48,12 +72,15 @@ fn Board(me: Me) -> impl IntoView {
                                         {TicketStatus::ALL
                                             .into_iter()
                                             .map(|status| {
-                                                let tickets: Vec<TicketSummary> = list
+                                                let mut tickets: Vec<TicketSummary> = list
                                                     .tickets
                                                     .iter()
                                                     .filter(|t| t.status == status)
                                                     .cloned()
                                                     .collect();
+                                                // Call-back requests first, then by priority;
+                                                // otherwise most recent activity first.
+                                                tickets.sort_by_key(|t| (!t.callback_requested, t.priority));
                                                 view! { <Column status tickets now=list.now opened/> }
                                             })
                                             .collect_view()}
@@ -114,7 +141,16 @@ fn Column(
 #[component]
 fn Card(ticket: TicketSummary, now: i64, fresh: bool) -> impl IntoView {
     let reference = ticket.reference;
-    let class = if fresh { "card card--fresh" } else { "card" };
+    let class = format!(
+        "card card--{}{}{}",
+        ticket.priority.as_str(),
+        if fresh { " card--fresh" } else { "" },
+        if ticket.callback_requested {
+            " card--callback"
+        } else {
+            ""
+        },
+    );
     let label = format!("{reference}: {}", ticket.title);
     view! {
         <li class=class data-ref=reference.to_string() aria-label=label>
@@ -122,8 +158,144 @@ fn Card(ticket: TicketSummary, now: i64, fresh: bool) -> impl IntoView {
                 <span class="reference">{reference.to_string()}</span>
                 <span class="card__title">{ticket.title}</span>
             </a>
-            <p class="card__meta">{ticket.account_name} " · " {ticket.requester_name} " · " {ago(now, ticket.created_at)}</p>
+            {ticket.callback_requested.then(|| view! { <p class="card__callback">"☎ Call back"</p> })}
+            <p class="card__meta">
+                {(ticket.priority != Priority::Normal).then(|| view! {
+                    <span class=format!("priority priority--{}", ticket.priority.as_str())>{ticket.priority.label()}</span>
+                    " · "
+                })}
+                {ticket.account_name} " · " {ticket.requester_name} " · " {ago(now, ticket.created_at)}
+            </p>
+            <p class="card__meta">
+                {ticket.assignee_name.unwrap_or_else(|| "Unassigned".to_owned())}
+                {ticket.category.map(|c| format!(" · {c}"))}
+            </p>
             <StatusActions reference status=ticket.status/>
         </li>
+    }
+}
+
+/// The staff filters, as a GET form: applying it changes the address, which reloads the list
+/// without a page load.
+#[component]
+fn FilterBar(desk: DeskOptions, filter: QueueFilter) -> impl IntoView {
+    let categories: Vec<Choice> = desk.categories.iter().map(Category::choice).collect();
+    let assignee = match filter.assignee {
+        None => String::new(),
+        Some(AssigneeFilter::Me) => "me".to_owned(),
+        Some(AssigneeFilter::Unassigned) => "none".to_owned(),
+        Some(AssigneeFilter::Person(id)) => id.to_string(),
+    };
+    let named = |value: &str, label: &str| (value.to_owned(), label.to_owned());
+    let mut assignees = vec![named("me", "Me"), named("none", "Unassigned")];
+    assignees.extend(
+        desk.staff
+            .iter()
+            .map(|c| (c.id.to_string(), c.name.clone())),
+    );
+    let active = filter
+        .to_query()
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .count();
+    let summary = match active {
+        0 => "Filters".to_owned(),
+        1 => "Filters · 1 on".to_owned(),
+        n => format!("Filters · {n} on"),
+    };
+    view! {
+        <details class="panel board-filters">
+            <summary class="panel__title">{summary}</summary>
+            <Form action="/board" attr:class="form form--grid" attr:aria-label="Filters">
+                <Select name="status" label="Status" current=filter.status.map(|s| s.as_str().to_owned()).unwrap_or_default()
+                    options=TicketStatus::ALL.iter().map(|s| named(s.as_str(), s.label())).collect()/>
+                <Select name="priority" label="Priority" current=filter.priority.map(|p| p.as_str().to_owned()).unwrap_or_default()
+                    options=Priority::ALL.iter().map(|p| named(p.as_str(), p.label())).collect()/>
+                <Select name="category" label="Category" current=filter.category_id.map(|i| i.to_string()).unwrap_or_default()
+                    options=ids(&categories)/>
+                <Select name="assignee" label="Assignee" current=assignee options=assignees/>
+                <Select name="team" label="Team" current=filter.team_id.map(|i| i.to_string()).unwrap_or_default()
+                    options=ids(&desk.teams)/>
+                <Select name="account" label="Company" current=filter.account_id.map(|i| i.to_string()).unwrap_or_default()
+                    options=ids(&desk.accounts)/>
+                <Select name="channel" label="Channel" current=filter.channel.map(|c| c.as_str().to_owned()).unwrap_or_default()
+                    options=Channel::ALL.iter().map(|c| named(c.as_str(), c.label())).collect()/>
+                <div class="field">
+                    <label for="filter-tag">"Tag"</label>
+                    <input id="filter-tag" name="tag" type="text" value=filter.tag.clone().unwrap_or_default()/>
+                </div>
+                <div class="form__actions">
+                    <button type="submit" class="button button--primary">"Apply"</button>
+                    <a class="button button--quiet" href="/board">"Clear"</a>
+                </div>
+            </Form>
+        </details>
+    }
+}
+
+fn ids(choices: &[Choice]) -> Vec<(String, String)> {
+    choices
+        .iter()
+        .map(|c| (c.id.to_string(), c.name.clone()))
+        .collect()
+}
+
+/// A filter select whose empty option means "any".
+#[component]
+fn Select(
+    name: &'static str,
+    label: &'static str,
+    current: String,
+    options: Vec<(String, String)>,
+) -> impl IntoView {
+    let id = format!("filter-{name}");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <select id=id name=name>
+                <option value="">"Any"</option>
+                {options.into_iter().map(|(value, text)| {
+                    let selected = value == current;
+                    view! { <option value=value selected=selected>{text}</option> }
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
+/// The person's saved views as links, and saving the current filter under a name.
+#[component]
+fn SavedViews(
+    desk: DeskOptions,
+    filter: Memo<QueueFilter>,
+    save_view: ServerAction<SaveView>,
+    delete_view: ServerAction<DeleteView>,
+) -> impl IntoView {
+    let errors = FormErrors::of(save_view, &["name"]);
+    view! {
+        <nav class="views" aria-label="Saved views">
+            <a class="tabs__tab" href="/board">"All"</a>
+            {desk.saved_views.into_iter().map(|saved| {
+                let href = format!("/board?{}", saved.query);
+                let remove = format!("Delete view {}", saved.name);
+                let id = saved.id;
+                view! {
+                    <span class="views__item">
+                        <a class="tabs__tab" href=href>{saved.name}</a>
+                        <button type="button" class="button button--quiet button--small" aria-label=remove
+                            on:click=move |_| { delete_view.dispatch(DeleteView { id }); }>"×"</button>
+                    </span>
+                }
+            }).collect_view()}
+            <Show when=move || !filter.get().is_empty()>
+                <ActionForm action=save_view attr:class="views__save">
+                    <input type="hidden" name="query" value=move || filter.get().to_query()/>
+                    <label class="visually-hidden" for="view-name">"View name"</label>
+                    <input id="view-name" name="name" type="text" placeholder="Name this view" maxlength="60"/>
+                    <button type="submit" class="button button--small">"Save view"</button>
+                    <FormMessage message=errors.field("name")/>
+                </ActionForm>
+            </Show>
+        </nav>
     }
 }

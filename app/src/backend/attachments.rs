@@ -1,0 +1,147 @@
+//! Storing uploads after checking what they really are, and the one download route.
+
+use axum::extract::{Path, Query, State};
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE,
+};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use super::auth::session_from_parts;
+use super::state::{AppState, app_state};
+use super::store::NewAttachment;
+use crate::domain::attachment::is_previewable_image;
+use crate::domain::policy::Permission;
+use crate::error::AppError;
+
+/// What a file is, judged from its bytes (the browser's claim is ignored): a known type by its
+/// signature, plain text if it is valid UTF-8, otherwise opaque bytes. Markup a browser would run
+/// (HTML, SVG, XML) is kept as plain text.
+pub fn sniff(content: &[u8]) -> &'static str {
+    match infer::get(content).map(|kind| kind.mime_type()) {
+        Some("text/html" | "text/xml" | "application/xml" | "image/svg+xml") => "text/plain",
+        Some(known) => known,
+        None if std::str::from_utf8(content).is_ok() => "text/plain",
+        None => "application/octet-stream",
+    }
+}
+
+/// Checks and stores an upload for `uploader`; returns its id.
+pub async fn store_upload(uploader: i64, filename: &str, content: &[u8]) -> Result<i64, AppError> {
+    let content_type = sniff(content);
+    let sha256 = URL_SAFE_NO_PAD.encode(Sha256::digest(content));
+    let state = app_state();
+    let file = NewAttachment {
+        uploaded_by: uploader,
+        filename,
+        content_type,
+        is_image: is_previewable_image(content_type),
+        sha256: &sha256,
+        content,
+    };
+    Ok(state
+        .store
+        .add_attachment(&file, state.clock.now_ms())
+        .await?)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DownloadQuery {
+    /// Show a raster image in the page instead of downloading it.
+    preview: Option<u8>,
+}
+
+/// `GET /files/{id}`: a file, to whoever may see the message it came with (an unattached upload
+/// only to its uploader). Always a download, except previews of real raster images.
+pub async fn download(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    Query(query): Query<DownloadQuery>,
+    parts: Parts,
+) -> Result<Response, AppError> {
+    let session = session_from_parts(&parts).ok_or(AppError::Unauthorized)?;
+    if session.two_step_missing {
+        return Err(AppError::TwoStepSetupNeeded);
+    }
+    let actor = session.actor;
+    let file = state.store.attachment(id).await?;
+    let allowed = match file.ticket_id {
+        None => file.uploaded_by == actor.user_id,
+        Some(ticket_id) => {
+            let record = state
+                .store
+                .ticket(crate::domain::ticket::TicketRef(ticket_id))
+                .await?;
+            actor.may_view(record.owner)
+                && (file.internal == 0 || actor.can(Permission::SeeInternalNotes))
+        }
+    };
+    if !allowed {
+        // As for tickets: someone who may not see it learns nothing about it.
+        return Err(AppError::NotFound);
+    }
+    let inline = query.preview == Some(1) && file.is_image == 1;
+    let disposition = format!(
+        "{}; filename=\"{}\"; filename*=UTF-8''{}",
+        if inline { "inline" } else { "attachment" },
+        file.filename
+            .replace(|c: char| !c.is_ascii() || c == '%', "_"),
+        percent_encode(&file.filename),
+    );
+    let header = |value: &str| {
+        HeaderValue::from_str(value).unwrap_or_else(|_| HeaderValue::from_static("attachment"))
+    };
+    Ok((
+        StatusCode::OK,
+        [
+            (CONTENT_TYPE, header(&file.content_type)),
+            (CONTENT_DISPOSITION, header(&disposition)),
+            (CACHE_CONTROL, HeaderValue::from_static("private, no-store")),
+            // Even if a browser were persuaded to render it, it runs nothing.
+            (
+                CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static("sandbox; default-src 'none'"),
+            ),
+        ],
+        file.content,
+    )
+        .into_response())
+}
+
+/// RFC 5987 encoding of a file name for `filename*`.
+fn percent_encode(name: &str) -> String {
+    name.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'_' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn types_come_from_the_bytes() {
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), "image/png");
+        assert_eq!(sniff(b"%PDF-1.7\n"), "application/pdf");
+        assert_eq!(sniff("plain words, ünïcode".as_bytes()), "text/plain");
+        assert_eq!(sniff(&[0xff, 0x00, 0xfe, 0x01]), "application/octet-stream");
+        assert_eq!(
+            sniff(b"<!DOCTYPE html><script>alert(1)</script>"),
+            "text/plain"
+        );
+    }
+
+    #[test]
+    fn file_names_are_encoded_for_headers() {
+        assert_eq!(percent_encode("a b.pdf"), "a%20b.pdf");
+        assert_eq!(percent_encode("ü.txt"), "%C3%BC.txt");
+    }
+}

@@ -1,0 +1,212 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::desk::{
+    DeleteCannedReply, RetireCategory, SaveCannedReply, SaveCategory, load_desk_options,
+};
+use crate::api::session::Me;
+use crate::domain::canned::{CannedReply, PLACEHOLDERS};
+use crate::domain::ticket::Category;
+use crate::views::components::confirm::AskFirst;
+use crate::views::components::feedback::{ErrorPanel, ListSkeleton};
+use crate::views::components::form::{FormErrors, FormMessage};
+use crate::views::components::header::AppHeader;
+use crate::views::session::{Audience, Gate};
+
+/// Desk settings for leads and admins: the categories clients choose from and the canned replies
+/// staff start from.
+#[component]
+pub fn DeskPage() -> impl IntoView {
+    view! {
+        <Title text="Desk settings · Frontdoor"/>
+        <Gate audience=Audience::DeskConfigurers let:me>
+            <Desk me/>
+        </Gate>
+    }
+}
+
+#[component]
+fn Desk(me: Me) -> impl IntoView {
+    let save_category = ServerAction::<SaveCategory>::new();
+    let retire_category = ServerAction::<RetireCategory>::new();
+    let save_canned = ServerAction::<SaveCannedReply>::new();
+    let delete_canned = ServerAction::<DeleteCannedReply>::new();
+    let desk = Resource::new(
+        move || {
+            (
+                save_category.version().get(),
+                retire_category.version().get(),
+                save_canned.version().get(),
+                delete_canned.version().get(),
+            )
+        },
+        |_| load_desk_options(),
+    );
+    view! {
+        <AppHeader me/>
+        <main class="page">
+            <h1>"Desk settings"</h1>
+            <Transition fallback=|| view! { <ListSkeleton/> }>
+                {move || desk.get().map(|result| match result {
+                    Ok(desk) => view! {
+                        <section aria-labelledby="categories-heading">
+                            <h2 id="categories-heading">"Categories"</h2>
+                            <p class="muted">"Clients choose one when filing (or “Not sure”). Aim for 5 to 10, each with a one-line description."</p>
+                            <ul class="settings-list">
+                                {desk.categories.into_iter().map(|category| view! {
+                                    <CategoryRow category save=save_category retire=retire_category/>
+                                }).collect_view()}
+                            </ul>
+                            <CategoryForm save=save_category category=None/>
+                        </section>
+                        <section aria-labelledby="canned-heading">
+                            <h2 id="canned-heading">"Canned replies"</h2>
+                            <p class="muted">
+                                "Placeholders: "
+                                {PLACEHOLDERS.iter().map(|(name, meaning)| view! {
+                                    <code title=*meaning>{*name}</code> " "
+                                }).collect_view()}
+                            </p>
+                            <ul class="settings-list">
+                                {desk.canned_replies.into_iter().map(|reply| view! {
+                                    <CannedRow reply save=save_canned delete=delete_canned/>
+                                }).collect_view()}
+                            </ul>
+                            <CannedForm save=save_canned reply=None/>
+                        </section>
+                    }.into_any(),
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                })}
+            </Transition>
+        </main>
+    }
+}
+
+#[component]
+fn CategoryRow(
+    category: Category,
+    save: ServerAction<SaveCategory>,
+    retire: ServerAction<RetireCategory>,
+) -> impl IntoView {
+    let id = category.id;
+    let question = format!(
+        "Stop offering “{}”? Requests filed under it keep it.",
+        category.name
+    );
+    view! {
+        <li class="settings-item">
+            <details>
+                <summary>
+                    <strong>{category.name.clone()}</strong>
+                    " — "
+                    {category.description.clone()}
+                </summary>
+                <CategoryForm save category=Some(category)/>
+                <AskFirst
+                    button="Retire category"
+                    button_class="button button--quiet button--small"
+                    label="Confirm retiring"
+                    question=question
+                    confirm="Retire"
+                    pending=retire.pending()
+                    on_confirm=move |()| { retire.dispatch(RetireCategory { id }); }
+                />
+            </details>
+        </li>
+    }
+}
+
+#[component]
+fn CategoryForm(save: ServerAction<SaveCategory>, category: Option<Category>) -> impl IntoView {
+    let errors = FormErrors::of(save, &["name", "description"]);
+    let editing = category.is_some();
+    let Category {
+        id,
+        name,
+        description,
+        examples,
+    } = category.unwrap_or(Category {
+        id: 0,
+        name: String::new(),
+        description: String::new(),
+        examples: String::new(),
+    });
+    let field_id = move |field: &str| format!("category-{id}-{field}");
+    view! {
+        <ActionForm action=save attr:class="form form--compact" attr:aria-label=if editing { "Edit category" } else { "New category" }>
+            <input type="hidden" name="id" value=id/>
+            <div class="field">
+                <label for=field_id("name")>{if editing { "Name" } else { "New category" }}</label>
+                <input id=field_id("name") name="name" type="text" maxlength="60" value=name/>
+            </div>
+            <div class="field">
+                <label for=field_id("description")>"Description"</label>
+                <input id=field_id("description") name="description" type="text" maxlength="300" value=description/>
+            </div>
+            <div class="field">
+                <label for=field_id("examples")>"Examples"</label>
+                <input id=field_id("examples") name="examples" type="text" maxlength="300" value=examples/>
+            </div>
+            <FormMessage message=Signal::derive(move || errors.field("name").get().or(errors.field("description").get()).or(errors.general().get()))/>
+            <button type="submit" class="button button--small" disabled=save.pending()>
+                {if editing { "Save category" } else { "Add category" }}
+            </button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn CannedRow(
+    reply: CannedReply,
+    save: ServerAction<SaveCannedReply>,
+    delete: ServerAction<DeleteCannedReply>,
+) -> impl IntoView {
+    let id = reply.id;
+    let question = format!("Delete the canned reply “{}”?", reply.title);
+    view! {
+        <li class="settings-item">
+            <details>
+                <summary><strong>{reply.title.clone()}</strong></summary>
+                <CannedForm save reply=Some(reply)/>
+                <AskFirst
+                    button="Delete"
+                    button_class="button button--quiet button--small"
+                    label="Confirm delete"
+                    question=question
+                    confirm="Delete"
+                    pending=delete.pending()
+                    on_confirm=move |()| { delete.dispatch(DeleteCannedReply { id }); }
+                />
+            </details>
+        </li>
+    }
+}
+
+#[component]
+fn CannedForm(save: ServerAction<SaveCannedReply>, reply: Option<CannedReply>) -> impl IntoView {
+    let errors = FormErrors::of(save, &["title", "body"]);
+    let editing = reply.is_some();
+    let CannedReply { id, title, body } = reply.unwrap_or(CannedReply {
+        id: 0,
+        title: String::new(),
+        body: String::new(),
+    });
+    let field_id = move |field: &str| format!("canned-{id}-{field}");
+    view! {
+        <ActionForm action=save attr:class="form form--compact" attr:aria-label=if editing { "Edit canned reply" } else { "New canned reply" }>
+            <input type="hidden" name="id" value=id/>
+            <div class="field">
+                <label for=field_id("title")>{if editing { "Title" } else { "New canned reply" }}</label>
+                <input id=field_id("title") name="title" type="text" maxlength="80" value=title/>
+            </div>
+            <div class="field">
+                <label for=field_id("body")>"Text"</label>
+                <textarea id=field_id("body") name="body" rows="4">{body}</textarea>
+            </div>
+            <FormMessage message=Signal::derive(move || errors.field("title").get().or(errors.field("body").get()).or(errors.general().get()))/>
+            <button type="submit" class="button button--small" disabled=save.pending()>
+                {if editing { "Save canned reply" } else { "Add canned reply" }}
+            </button>
+        </ActionForm>
+    }
+}

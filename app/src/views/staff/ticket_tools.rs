@@ -1,0 +1,267 @@
+//! Staff tools on a ticket page: triage fields, internal tasks and merging a duplicate.
+
+use leptos::prelude::*;
+
+use crate::api::desk::DeskOptions;
+use crate::api::ticket_work::{
+    AddTask, CompleteTask, MergeRequests, TickChecklistItem, UpdateTicket,
+};
+use crate::domain::listing::Choice;
+use crate::domain::ticket::{Category, Priority, Task, TicketFacts, TicketRef};
+use crate::views::components::confirm::ConfirmPanel;
+use crate::views::components::form::{FormErrors, FormMessage};
+use crate::views::components::live::use_live;
+
+/// Refreshes the page's data as soon as `action` succeeds, even if the live stream is slow.
+fn refresh_after<A>(action: ServerAction<A>)
+where
+    A: leptos::server_fn::ServerFn<Error = crate::error::AppError>
+        + serde::de::DeserializeOwned
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    A::Output: Clone + Send + Sync + 'static,
+{
+    let live = use_live();
+    Effect::new(move |_| {
+        if matches!(action.value().get(), Some(Ok(_))) {
+            live.nudge();
+        }
+    });
+}
+
+/// Priority, category, assignee, team and tags. The form carries the version it was drawn from,
+/// so an edit made over someone else's newer change is refused with a clear message.
+#[component]
+pub fn TriagePanel(reference: TicketRef, facts: TicketFacts, desk: DeskOptions) -> impl IntoView {
+    let update = ServerAction::<UpdateTicket>::new();
+    refresh_after(update);
+    let errors = FormErrors::of(update, &[]);
+    let saved = move || matches!(update.value().get(), Some(Ok(_)));
+    let categories: Vec<Choice> = desk.categories.iter().map(Category::choice).collect();
+    view! {
+        <details class="panel" open=true>
+            <summary class="panel__title">"Triage"</summary>
+            <ActionForm action=update attr:class="form form--grid" attr:aria-label="Triage">
+                <input type="hidden" name="reference" value=reference.to_string()/>
+                <input type="hidden" name="version" value=facts.version/>
+                <div class="field">
+                    <label for="priority">"Priority"</label>
+                    <select id="priority" name="priority">
+                        {Priority::ALL.into_iter().map(|p| view! {
+                            <option value=p.as_str() selected=p == facts.priority title=p.definition()>
+                                {format!("{} — {}", p.label(), p.definition())}
+                            </option>
+                        }).collect_view()}
+                    </select>
+                </div>
+                <Picker id="category" label="Category" none="Not sure" choices=categories current=facts.category_id/>
+                <Picker id="assignee" label="Assignee" none="Nobody yet" choices=desk.staff current=facts.assignee_id/>
+                <Picker id="team" label="Team" none="No team" choices=desk.teams current=facts.team_id/>
+                <div class="field">
+                    <label for="tags">"Tags"</label>
+                    <input id="tags" name="tags" type="text" value=facts.tags.join(", ") placeholder="e.g. dns, invoice"/>
+                </div>
+                <FormMessage message=errors.general()/>
+                <div class="form__actions">
+                    <button type="submit" class="button" disabled=update.pending()>"Save triage"</button>
+                    <span class="muted" role="status">{move || saved().then_some("Saved")}</span>
+                </div>
+            </ActionForm>
+        </details>
+    }
+}
+
+/// A labelled select of named choices with a "none" option.
+#[component]
+fn Picker(
+    id: &'static str,
+    label: &'static str,
+    none: &'static str,
+    choices: Vec<Choice>,
+    current: Option<i64>,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <select id=id name=id>
+                <option value="" selected=current.is_none()>{none}</option>
+                {choices.into_iter().map(|c| view! {
+                    <option value=c.id selected=current == Some(c.id)>{c.name}</option>
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
+/// Internal tasks the ticket was handed off into. The client keeps seeing one request in
+/// progress; when the last task is done its owner is prompted to reply or complete.
+#[component]
+pub fn TasksPanel(reference: TicketRef, tasks: Vec<Task>, staff: Vec<Choice>) -> impl IntoView {
+    let add = ServerAction::<AddTask>::new();
+    let errors = FormErrors::of(add, &["title", "due"]);
+    let tick = ServerAction::<TickChecklistItem>::new();
+    let complete = ServerAction::<CompleteTask>::new();
+    refresh_after(add);
+    refresh_after(complete);
+    let open = tasks.iter().filter(|t| t.done_at.is_none()).count();
+    let empty = tasks.is_empty();
+    let added = RwSignal::new(0_u32);
+    Effect::new(move |_| {
+        if matches!(add.value().get(), Some(Ok(()))) {
+            added.update(|n| *n += 1);
+        }
+    });
+    view! {
+        <details class="panel" open=true>
+            <summary class="panel__title">
+                "Tasks " <span class="panel__count">{format!("{open} open")}</span>
+            </summary>
+            {empty.then(|| view! { <p class="muted">"No tasks yet. Hand work off here; the client keeps seeing one request."</p> })}
+            <ul class="tasks" aria-label="Tasks">
+                {tasks.into_iter().map(|task| {
+                    let task_id = task.id;
+                    let done = task.done_at.is_some();
+                    view! {
+                        <li class=if done { "task task--done" } else { "task" }>
+                            <p class="task__title">
+                                {task.title}
+                                {task.assignee_name.map(|name| format!(" · {name}"))}
+                                {task.due_at.map(|due| format!(" · due {}", crate::domain::validation::format_date(due)))}
+                            </p>
+                            <ul class="task__checklist">
+                                {task.checklist.into_iter().enumerate().map(|(index, item)| view! {
+                                    <li>
+                                        <label class="check">
+                                            <input
+                                                type="checkbox"
+                                                checked=item.done
+                                                disabled=done
+                                                on:change=move |event| {
+                                                    tick.dispatch(TickChecklistItem { task: task_id, index, done: event_target_checked(&event) });
+                                                }
+                                            />
+                                            {item.text}
+                                        </label>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                            {(!done).then(|| view! {
+                                <button
+                                    type="button"
+                                    class="button button--small"
+                                    on:click=move |_| { complete.dispatch(CompleteTask { task: task_id }); }
+                                >
+                                    "Mark task done"
+                                </button>
+                            })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            {move || {
+                added.track();
+                let staff = staff.clone();
+                view! {
+                    <details class="disclosure">
+                    <summary>"Add a task"</summary>
+                    <ActionForm action=add attr:class="form form--compact" attr:aria-label="New task">
+                        <input type="hidden" name="reference" value=reference.to_string()/>
+                        <div class="field">
+                            <label for="task-title">"New task"</label>
+                            <input id="task-title" name="title" type="text" maxlength="200" placeholder="e.g. Update DNS records"/>
+                            <p class="field-error" role="alert">{errors.field("title")}</p>
+                        </div>
+                        <div class="field">
+                            <label for="task-assignee">"Assignee"</label>
+                            <select id="task-assignee" name="assignee">
+                                <option value="">"Nobody yet"</option>
+                                {staff.into_iter().map(|c| view! { <option value=c.id>{c.name}</option> }).collect_view()}
+                            </select>
+                        </div>
+                        <div class="field">
+                            <label for="task-due">"Due"</label>
+                            <input id="task-due" name="due" type="date"/>
+                            <p class="field-error" role="alert">{errors.field("due")}</p>
+                        </div>
+                        <div class="field">
+                            <label for="task-checklist">"Checklist (one item per line)"</label>
+                            <textarea id="task-checklist" name="checklist" rows="3"></textarea>
+                        </div>
+                        <FormMessage message=errors.general()/>
+                        <button type="submit" class="button" disabled=add.pending()>"Add task"</button>
+                    </ActionForm>
+                    </details>
+                }
+            }}
+        </details>
+    }
+}
+
+/// Merging this request, a duplicate, into the one that continues. Asks first.
+#[component]
+pub fn MergePanel(reference: TicketRef) -> impl IntoView {
+    let merge = ServerAction::<MergeRequests>::new();
+    refresh_after(merge);
+    let errors = FormErrors::of(merge, &[]);
+    let survivor = RwSignal::new(String::new());
+    let confirming = RwSignal::new(false);
+    let invalid = RwSignal::new(false);
+    let target = move || survivor.get().parse::<TicketRef>().ok();
+    let question = move || {
+        format!(
+            "Merge {reference} into {}? {reference} will be completed and its conversation will continue there. Its requester is told.",
+            target().map(|t| t.to_string()).unwrap_or_default()
+        )
+    };
+    view! {
+        <details class="panel">
+            <summary class="panel__title">"Merge into another request"</summary>
+            <div class="form form--compact">
+                <div class="field">
+                    <label for="merge-into">"The request that continues"</label>
+                    <input
+                        id="merge-into"
+                        type="text"
+                        placeholder="FD-1042"
+                        on:input=move |event| {
+                            survivor.set(event_target_value(&event));
+                            invalid.set(false);
+                        }
+                        prop:value=move || survivor.get()
+                    />
+                    <p class="field-error" role="alert">
+                        {move || invalid.get().then_some("Enter a reference like FD-1042.")}
+                    </p>
+                </div>
+                <FormMessage message=errors.general()/>
+                <Show when=move || !confirming.get()>
+                    <button
+                        type="button"
+                        class="button"
+                        on:click=move |_| {
+                            if target().is_some() { confirming.set(true) } else { invalid.set(true) }
+                        }
+                    >
+                        "Merge…"
+                    </button>
+                </Show>
+                {move || view! {
+                    <ConfirmPanel
+                        open=confirming
+                        label="Confirm merge"
+                        question=question()
+                        confirm="Merge"
+                        pending=merge.pending()
+                        on_confirm=move |()| {
+                            if let Some(survivor) = target() {
+                                merge.dispatch(MergeRequests { duplicate: reference, survivor });
+                            }
+                        }
+                    />
+                }}
+            </div>
+        </details>
+    }
+}
