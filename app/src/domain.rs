@@ -4,6 +4,7 @@ pub mod attachment;
 pub mod audit;
 pub mod canned;
 pub mod listing;
+pub mod mention;
 pub mod people;
 pub mod policy;
 pub mod search;

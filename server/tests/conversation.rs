@@ -191,7 +191,7 @@ async fn message_markdown_is_rendered_safe() {
 }
 
 #[tokio::test]
-async fn a_request_completed_long_ago_is_not_reopened_by_a_reply() {
+async fn a_reply_to_a_request_completed_long_ago_starts_a_linked_one() {
     let h = harness().await;
     let sam = h.sign_in("sam@agency.example").await;
     let luis = h.sign_in("luis@acme.example").await;
@@ -216,12 +216,17 @@ async fn a_request_completed_long_ago_is_not_reopened_by_a_reply() {
             &format!("reference={reference}&body=It+broke+again"),
         )
         .await;
-    assert_eq!(late.status, StatusCode::CONFLICT);
-    assert!(
-        late.body.to_string().contains("file a new request"),
-        "{}",
-        late.body
-    );
+    assert_eq!(late.status, StatusCode::OK, "{}", late.body);
+    let started: app::domain::ticket::TicketRef = late.body.as_str().unwrap().parse().unwrap();
+    assert_ne!(started, reference);
+    let new = h.store.ticket(started).await.unwrap();
+    assert_eq!(new.follows, Some(reference));
+    assert_eq!(new.summary.title, "Follow-up: Old thing");
+    assert_eq!(new.description, "It broke again");
+    assert_eq!(new.summary.status, TicketStatus::New);
+    let old = h.store.ticket(reference).await.unwrap();
+    assert_eq!(old.summary.status, TicketStatus::Completed, "not reopened");
+    assert_eq!(h.store.timeline(reference, true).await.unwrap().len(), 2);
 }
 
 #[tokio::test]

@@ -37,6 +37,7 @@ fn arguments() -> BTreeMap<&'static str, &'static str> {
         ("demo_sign_in", "user_id=1"),
         ("disable_two_step", "code=123456"),
         ("end_other_session", "session_id=1"),
+        ("follow_request", "reference={acme}&follow=true"),
         ("get_ticket", "reference={acme}"),
         (
             "invite_member",

@@ -718,3 +718,111 @@ async fn my_requests_page_by_cursor() {
         .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn talking_by_email_needs_no_phone_but_a_call_does() {
+    let h = harness().await;
+    let mei = h.sign_in("mei@acme.example").await;
+    let no_number = h
+        .call(Some(&mei), "request_callback", "reach_by=phone")
+        .await;
+    assert_eq!(no_number.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let by_email = h
+        .call(
+            Some(&mei),
+            "request_callback",
+            "reach_by=email&note=Quote+please",
+        )
+        .await;
+    assert_eq!(by_email.status, StatusCode::OK, "{}", by_email.body);
+    let reference: TicketRef = by_email.body.as_str().unwrap().parse().unwrap();
+    let timeline = h.store.timeline(reference, false).await.unwrap();
+    assert!(timeline.iter().any(|e| matches!(
+        e.change,
+        app::domain::ticket::TicketChange::CallbackRequested {
+            reach_by: app::domain::ticket::ReachBy::Email,
+            phone: None
+        }
+    )));
+}
+
+#[tokio::test]
+async fn colleagues_who_see_a_request_may_follow_it() {
+    let h = harness().await;
+    let luis = h.sign_in("luis@acme.example").await;
+    let mei = h.sign_in("mei@acme.example").await;
+    let tom = h.sign_in("tom@bluebird.example").await;
+    let sam = h.sign_in("sam@agency.example").await;
+    let reference = h.file("luis@acme.example", "Shared printer").await;
+
+    let page = h
+        .call(Some(&mei), "get_ticket", &format!("reference={reference}"))
+        .await
+        .body;
+    assert_eq!(page["following"], false);
+    let followed = h
+        .call(
+            Some(&mei),
+            "follow_request",
+            &format!("reference={reference}&follow=true"),
+        )
+        .await;
+    assert_eq!(followed.status, StatusCode::OK, "{}", followed.body);
+    let page = h
+        .call(Some(&luis), "get_ticket", &format!("reference={reference}"))
+        .await
+        .body;
+    assert_eq!(page["followers"], serde_json::json!(["Mei Chen"]));
+    assert!(page["following"].is_null(), "the requester follows anyway");
+
+    for (who, status) in [
+        (&tom, StatusCode::NOT_FOUND),
+        (&luis, StatusCode::FORBIDDEN),
+        (&sam, StatusCode::FORBIDDEN),
+    ] {
+        let refused = h
+            .call(
+                Some(who),
+                "follow_request",
+                &format!("reference={reference}&follow=true"),
+            )
+            .await;
+        assert_eq!(refused.status, status);
+    }
+    h.call(
+        Some(&mei),
+        "follow_request",
+        &format!("reference={reference}&follow=false"),
+    )
+    .await;
+    assert!(h.store.followers(reference).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn mentions_of_colleagues_stand_out_in_notes() {
+    let h = harness().await;
+    let jordan = h.sign_in("jordan@agency.example").await;
+    let reference = h.file("luis@acme.example", "DNS").await;
+    h.call(
+        Some(&jordan),
+        "reply",
+        &format!(
+            "reference={reference}&body=%40sam+can+you+check%3F+mail+sam%40x.example&internal=true"
+        ),
+    )
+    .await;
+    let page = h
+        .call(
+            Some(&jordan),
+            "get_ticket",
+            &format!("reference={reference}"),
+        )
+        .await
+        .body;
+    let html = page["detail"]["timeline"][1]["html"].as_str().unwrap();
+    assert!(
+        html.contains("<strong>@sam</strong> can you check?"),
+        "{html}"
+    );
+    assert!(!html.contains("<strong>@x"), "{html}");
+}

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::domain::ticket::{Priority, TicketRef};
+use crate::domain::ticket::{Priority, ReachBy, TicketRef};
 use crate::error::AppError;
 
 /// Sets priority, category, assignee, team and tags (form fields: ids, empty for none; tags
@@ -99,12 +99,14 @@ pub async fn merge_requests(duplicate: TicketRef, survivor: TicketRef) -> Result
     Ok(())
 }
 
-/// "Talk to a person": flags a request for a call back on the given phone number, or files a new
-/// request for it when there is none. Returns the request flagged.
+/// "Talk to a person": flags a request for a person to get back to the client the way they prefer
+/// (a phone call needs a number), or files a new request for it when there is none. Returns the
+/// request flagged.
 #[server(endpoint = "request_callback")]
 pub async fn request_callback(
     reference: Option<TicketRef>,
-    phone: String,
+    reach_by: Option<ReachBy>,
+    phone: Option<String>,
     note: Option<String>,
 ) -> Result<TicketRef, AppError> {
     use crate::backend::{auth, state::app_state, store::NewTicket};
@@ -114,7 +116,17 @@ pub async fn request_callback(
     if actor.is_staff() {
         return Err(AppError::Forbidden);
     }
-    let phone = parse_phone(&phone)?;
+    let reach_by = reach_by.unwrap_or_default();
+    let phone = match (
+        reach_by,
+        phone.as_deref().map(str::trim).filter(|p| !p.is_empty()),
+    ) {
+        (_, Some(number)) => Some(parse_phone(number)?),
+        (ReachBy::Phone, None) => {
+            return Err(FieldError::new("phone", "Enter the number we should call.").into());
+        }
+        (ReachBy::Email, None) => None,
+    };
     let state = app_state();
     let now = state.clock.now_ms();
     let reference = if let Some(reference) = reference {
@@ -149,7 +161,7 @@ pub async fn request_callback(
     };
     let event = state
         .store
-        .request_callback(reference, &phone, actor.user_id, now)
+        .request_callback(reference, reach_by, phone.as_deref(), actor.user_id, now)
         .await?;
     state.events.publish(event.id);
     tracing::info!(%reference, user = actor.user_id, "call back requested");
@@ -230,4 +242,25 @@ pub async fn complete_task(task: i64) -> Result<(), AppError> {
         .await?;
     state.events.publish(event.id);
     Ok(())
+}
+
+/// A client follows (or stops following) a request of their company they may see: its updates
+/// reach them like the requester.
+#[server(endpoint = "follow_request")]
+pub async fn follow_request(reference: TicketRef, follow: bool) -> Result<(), AppError> {
+    use crate::backend::{auth, state::app_state};
+
+    let actor = auth::require_actor()?;
+    let state = app_state();
+    let record = state.store.ticket(reference).await?;
+    if !actor.may_view(record.owner) {
+        return Err(AppError::NotFound);
+    }
+    if actor.is_staff() || record.owner.requester_id == actor.user_id {
+        return Err(AppError::Forbidden);
+    }
+    Ok(state
+        .store
+        .set_following(reference, actor.user_id, follow)
+        .await?)
 }

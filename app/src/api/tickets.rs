@@ -44,6 +44,10 @@ pub struct TicketView {
     pub can_mark_resolved: bool,
     /// The viewer's own user id (to tell their messages apart).
     pub viewer_id: i64,
+    /// Who follows it, by name.
+    pub followers: Vec<String>,
+    /// Whether the viewer follows it; `None` when they cannot (staff, or the requester).
+    pub following: Option<bool>,
 }
 
 /// Files a request: a client for their own company, or staff on behalf of a contact
@@ -279,6 +283,7 @@ pub async fn list_queue(filter: Option<String>) -> Result<TicketList, AppError> 
 #[server(endpoint = "get_ticket")]
 pub async fn get_ticket(reference: TicketRef) -> Result<TicketView, AppError> {
     use crate::backend::{auth, markdown::to_safe_html, state::app_state};
+    use crate::domain::mention::emphasize_mentions;
     use crate::domain::policy::Permission;
     use crate::domain::ticket::TicketChange;
 
@@ -290,6 +295,18 @@ pub async fn get_ticket(reference: TicketRef) -> Result<TicketView, AppError> {
     }
     let staff_view = actor.can(Permission::SeeInternalNotes);
     let mut timeline = state.store.timeline(reference, staff_view).await?;
+    let staff_names: Vec<String> = if staff_view {
+        state
+            .store
+            .assignable_staff()
+            .await?
+            .into_iter()
+            .map(|c| c.name)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let staff_names: Vec<&str> = staff_names.iter().map(String::as_str).collect();
     for entry in &mut timeline {
         entry.html = match (&entry.change, entry.from_ticket) {
             // A merged duplicate's request itself reads as its opening message.
@@ -299,6 +316,10 @@ pub async fn get_ticket(reference: TicketRef) -> Result<TicketView, AppError> {
                     "**{}**\n\n{}",
                     merged.summary.title, merged.description
                 )))
+            }
+            // Mentions of colleagues stand out in notes.
+            (TicketChange::NoteAdded { body }, _) => {
+                Some(to_safe_html(&emphasize_mentions(body, &staff_names)))
             }
             (change, _) => change.body().map(to_safe_html),
         };
@@ -313,6 +334,8 @@ pub async fn get_ticket(reference: TicketRef) -> Result<TicketView, AppError> {
     } else {
         Vec::new()
     };
+    let followers = state.store.followers(reference).await?;
+    let following = followers.iter().any(|f| f.id == actor.user_id);
     Ok(TicketView {
         now: state.clock.now_ms(),
         detail: TicketDetail {
@@ -328,20 +351,29 @@ pub async fn get_ticket(reference: TicketRef) -> Result<TicketView, AppError> {
         can_work: actor.can(Permission::WorkQueue),
         can_mark_resolved: actor.may_mark_resolved(record.owner),
         viewer_id: actor.user_id,
+        followers: followers.into_iter().map(|f| f.name).collect(),
+        following: (!actor.is_staff() && record.owner.requester_id != actor.user_id)
+            .then_some(following),
     })
 }
 
 /// Adds a public reply (anyone who may see the request) or an internal note (staff) to its
-/// conversation. A client's reply may move the request back in progress.
+/// conversation. A client's reply may move the request back in progress; to a request completed
+/// more than 14 days ago it starts a new request that follows it, whose reference is returned.
 #[server(endpoint = "reply")]
 pub async fn reply(
     reference: TicketRef,
     body: String,
     internal: Option<bool>,
     attachments: Option<Vec<i64>>,
-) -> Result<(), AppError> {
-    use crate::backend::{auth, state::app_state, store::NewMessage};
+) -> Result<Option<TicketRef>, AppError> {
+    use crate::backend::{
+        auth,
+        state::app_state,
+        store::{NewMessage, StoreError},
+    };
     use crate::domain::policy::Permission;
+    use crate::domain::ticket::ReplyRefused;
     use crate::domain::validation::parse_message;
 
     let actor = auth::require_actor()?;
@@ -368,15 +400,56 @@ pub async fn reply(
         internal,
         attachments: &attachments,
     };
-    let events = state
+    let events = match state
         .store
         .add_message(reference, &message, state.clock.now_ms())
-        .await?;
+        .await
+    {
+        Err(StoreError::ReplyRefused(ReplyRefused::ClosedLongAgo)) => {
+            return follow_up(&record, &message).await.map(Some);
+        }
+        written => written?,
+    };
     for event in &events {
         state.events.publish(event.id);
     }
     tracing::info!(%reference, internal, user = actor.user_id, "message added");
-    Ok(())
+    Ok(None)
+}
+
+/// Files a client's late answer to a long-completed request as a new request that follows it.
+#[cfg(feature = "ssr")]
+async fn follow_up(
+    earlier: &crate::backend::store::TicketRecord,
+    message: &crate::backend::store::NewMessage<'_>,
+) -> Result<TicketRef, AppError> {
+    use crate::backend::{state::app_state, store::NewTicket};
+    use crate::domain::validation::TITLE_MAX_CHARS;
+
+    let state = app_state();
+    let title: String = format!("Follow-up: {}", earlier.summary.title)
+        .chars()
+        .take(TITLE_MAX_CHARS)
+        .collect();
+    let ticket = NewTicket {
+        follows: Some(earlier.summary.reference),
+        category_id: earlier.facts.category_id,
+        attachments: message.attachments,
+        filed_by: message.author_id,
+        ..NewTicket::from_portal(
+            earlier.owner.account_id,
+            message.author_id,
+            &title,
+            message.body,
+        )
+    };
+    let event = state
+        .store
+        .create_ticket(&ticket, state.clock.now_ms())
+        .await?;
+    state.events.publish(event.id);
+    tracing::info!(reference = %event.reference, follows = %earlier.summary.reference, "follow-up filed");
+    Ok(event.reference)
 }
 
 /// A client marks their request resolved (it can be reopened by a reply within 14 days).

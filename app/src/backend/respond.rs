@@ -13,6 +13,7 @@ impl From<StoreError> for AppError {
             StoreError::NotFound => AppError::NotFound,
             StoreError::Conflict(message) => AppError::Conflict(message),
             StoreError::Transition(error) => AppError::Conflict(error.to_string()),
+            StoreError::ReplyRefused(refused) => AppError::Conflict(refused.to_string()),
             other => {
                 // The details stay in the log; the browser learns only that it was our fault.
                 tracing::error!(error = %other, "store failure");

@@ -45,7 +45,7 @@ use std::str::FromStr;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{Any, AnyPool, Executor, Transaction};
 
-use crate::domain::ticket::TransitionError;
+use crate::domain::ticket::{ReplyRefused, TransitionError};
 
 pub use accounts::{NewAccount, NewUser};
 pub use attachments::{NewAttachment, StoredAttachment};
@@ -79,6 +79,8 @@ pub enum StoreError {
     Conflict(String),
     #[error(transparent)]
     Transition(#[from] TransitionError),
+    #[error(transparent)]
+    ReplyRefused(#[from] ReplyRefused),
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
     #[error("database error: {0}")]

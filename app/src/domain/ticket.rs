@@ -296,6 +296,24 @@ impl FromStr for Channel {
     }
 }
 
+/// How a client who asked to talk to a person wants to be reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReachBy {
+    #[default]
+    Phone,
+    Email,
+}
+
+impl ReachBy {
+    pub fn label(self) -> &'static str {
+        match self {
+            ReachBy::Phone => "a phone call",
+            ReachBy::Email => "an email",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown name `{0}`")]
 pub struct UnknownName(pub String);
@@ -402,9 +420,10 @@ pub enum TicketChange {
     Merged {
         duplicate: TicketRef,
     },
-    /// The client asked a person to call them.
+    /// The client asked to talk to a person, reached the way they prefer.
     CallbackRequested {
-        phone: String,
+        reach_by: ReachBy,
+        phone: Option<String>,
     },
     /// Work was handed off into an internal task.
     TaskAdded {

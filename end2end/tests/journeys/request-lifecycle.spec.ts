@@ -156,14 +156,14 @@ test('a client asks for a call back and the board shows it first', async ({ brow
   const client = await personOn(browser, phone, 'Tom Becker');
   await client.page.getByRole('link', { name: 'Talk to a person' }).tap();
   await hydrated(client.page);
-  await client.page.getByLabel('Phone number').fill('call me');
+  await client.page.getByLabel('Phone number (for a call)').fill('call me');
   await client.page.getByRole('button', { name: 'Call me back' }).tap();
   await expect(client.page.locator('#phone-error')).toContainText('phone number');
   await expect(client.page.getByLabel('What is it about? (optional)')).toBeVisible();
   await client.page.getByLabel('What is it about? (optional)').fill(`Quote for a new site ${Date.now()}`);
-  await client.page.getByLabel('Phone number').fill('+1 555 010 7788');
+  await client.page.getByLabel('Phone number (for a call)').fill('+1 555 010 7788');
   await client.page.getByRole('button', { name: 'Call me back' }).tap();
-  await expect(client.page.getByRole('heading', { name: "We'll call you" })).toBeVisible();
+  await expect(client.page.getByRole('heading', { name: 'A person will get back to you' })).toBeVisible();
   const reference = (await client.page.locator('.confirmation strong').textContent())!.trim();
   await client.page.screenshot({ path: screenshotPath('phone-talk-to-a-person'), fullPage: true });
   await expectAccessible(client.page);
@@ -180,4 +180,23 @@ test('a client asks for a call back and the board shows it first', async ({ brow
   await expectAccessible(agent.page);
   await client.context.close();
   await agent.context.close();
+});
+
+// In a company that shares requests, a colleague follows someone else's request.
+test('a colleague follows a request of her company', async ({ browser }) => {
+  const colleague = await personOn(browser, phone, 'Dana Whitfield');
+  const page = colleague.page;
+  const row = page.locator('.ticket-row', { hasNotText: 'Dana Whitfield' }).first();
+  await row.locator('a').tap();
+  await hydrated(page);
+  const follow = page.getByRole('button', { name: /^Follow/ });
+  if ((await follow.getAttribute('aria-pressed')) === 'true') {
+    await follow.tap();
+    await expect(follow).toHaveAttribute('aria-pressed', 'false');
+  }
+  await follow.tap();
+  await expect(follow).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.locator('.followers')).toContainText('Followed by Dana Whitfield');
+  await expectAccessible(page);
+  await colleague.context.close();
 });

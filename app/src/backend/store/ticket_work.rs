@@ -4,10 +4,10 @@
 use sqlx::{Any, FromRow, Transaction};
 
 use super::{Store, StoreError, StoreResult, parse_stored};
-use crate::domain::listing::normalize_tag;
+use crate::domain::listing::{Choice, normalize_tag};
 use crate::domain::ticket::{
-    ChecklistItem, FieldChange, LiveEvent, Priority, Task, TicketChange, TicketFacts, TicketRef,
-    TicketStatus,
+    ChecklistItem, FieldChange, LiveEvent, Priority, ReachBy, Task, TicketChange, TicketFacts,
+    TicketRef, TicketStatus,
 };
 
 /// An internal task to create from a ticket.
@@ -326,11 +326,49 @@ impl Store {
         })
     }
 
+    /// Starts or stops `user_id` following a ticket (its updates reach them like the requester).
+    pub async fn set_following(
+        &self,
+        reference: TicketRef,
+        user_id: i64,
+        follow: bool,
+    ) -> StoreResult<()> {
+        sqlx::query("DELETE FROM ticket_watchers WHERE ticket_id = $1 AND user_id = $2")
+            .bind(reference.0)
+            .bind(user_id)
+            .execute(&self.pool)
+            .await?;
+        if follow {
+            sqlx::query("INSERT INTO ticket_watchers (ticket_id, user_id) VALUES ($1, $2)")
+                .bind(reference.0)
+                .bind(user_id)
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Who follows a ticket, by name.
+    pub async fn followers(&self, reference: TicketRef) -> StoreResult<Vec<Choice>> {
+        let rows: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT u.id, u.name FROM ticket_watchers w JOIN users u ON u.id = w.user_id \
+             WHERE w.ticket_id = $1 ORDER BY u.name",
+        )
+        .bind(reference.0)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, name)| Choice { id, name })
+            .collect())
+    }
+
     /// Records a client's wish to talk to a person; the board shows it until staff reply.
     pub async fn request_callback(
         &self,
         reference: TicketRef,
-        phone: &str,
+        reach_by: ReachBy,
+        phone: Option<&str>,
         actor_id: i64,
         now: i64,
     ) -> StoreResult<LiveEvent> {
@@ -352,7 +390,8 @@ impl Store {
                 reference.0,
                 Some(actor_id),
                 TicketChange::CallbackRequested {
-                    phone: phone.to_owned(),
+                    reach_by,
+                    phone: phone.map(str::to_owned),
                 },
                 now,
             )

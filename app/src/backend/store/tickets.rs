@@ -356,8 +356,7 @@ impl Store {
             let (change, next) = if message.internal {
                 (TicketChange::NoteAdded { body }, None)
             } else {
-                let next = status_after_reply(from, message.by_client, resolved_at, now)
-                    .map_err(|refused| StoreError::Conflict(refused.to_string()))?;
+                let next = status_after_reply(from, message.by_client, resolved_at, now)?;
                 (TicketChange::Replied { body }, next)
             };
             let message_event =

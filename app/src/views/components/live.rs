@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
+use crate::domain::mention::mentions;
 use crate::domain::ticket::{LiveEvent, TicketChange};
+use crate::views::session::use_session;
 
 /// How the event stream is doing, for the small indicator in the header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,6 +106,7 @@ mod stream {
 #[component]
 pub fn LiveToasts() -> impl IntoView {
     let live = use_live();
+    let session = use_session();
     let message = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         let Some(event) = live.latest.get() else {
@@ -114,7 +117,14 @@ pub fn LiveToasts() -> impl IntoView {
                 format!("{} is now {}", event.reference, to.label())
             }
             TicketChange::Replied { .. } => format!("New message on {}", event.reference),
-            TicketChange::NoteAdded { .. } => format!("New internal note on {}", event.reference),
+            TicketChange::NoteAdded { body } => {
+                let me = session.get_untracked().and_then(Result::ok).flatten();
+                if me.is_some_and(|me| mentions(&body, &me.name)) {
+                    format!("You were mentioned on {}", event.reference)
+                } else {
+                    format!("New internal note on {}", event.reference)
+                }
+            }
             TicketChange::MergedInto { survivor } => {
                 format!("{} was merged into {survivor}", event.reference)
             }

@@ -42,7 +42,7 @@ fn Talk(me: Me) -> impl IntoView {
                 fallback=move || view! {
                     <h1>"Talk to a person"</h1>
                     <p class="lead">
-                        "Leave your number and a person from our team calls you back, usually within the hour during business hours."
+                        "A person from our team gets back to you, usually within the hour during business hours."
                     </p>
                     <ActionForm action=ask attr:class="form" attr:novalidate=true>
                         {move || match about() {
@@ -61,9 +61,26 @@ fn Talk(me: Me) -> impl IntoView {
                                 />
                             }.into_any(),
                         }}
+                        <fieldset class="choices">
+                            <legend>"How should we reach you?"</legend>
+                            <label class="choice" for="reach-phone">
+                                <input type="radio" id="reach-phone" name="reach_by" value="phone" checked=true/>
+                                <span class="choice__text">
+                                    <span class="choice__title">"Call me"</span>
+                                    <span class="choice__detail">"A person calls you back."</span>
+                                </span>
+                            </label>
+                            <label class="choice" for="reach-email">
+                                <input type="radio" id="reach-email" name="reach_by" value="email"/>
+                                <span class="choice__text">
+                                    <span class="choice__title">"Email me"</span>
+                                    <span class="choice__detail">"A person writes to you directly, not an automatic reply."</span>
+                                </span>
+                            </label>
+                        </fieldset>
                         <TextField
                             name="phone"
-                            label="Phone number"
+                            label="Phone number (for a call)"
                             placeholder="+1 555 010 7788"
                             max_chars=40
                             input_type="tel"
@@ -81,8 +98,8 @@ fn Talk(me: Me) -> impl IntoView {
                 {move || flagged().map(|reference| view! {
                     <section class="confirmation" role="status" aria-live="polite">
                         <div class="confirmation__icon" aria-hidden="true">"☎"</div>
-                        <h1>"We'll call you"</h1>
-                        <p>"Your call-back request is at the top of our board, on " <strong>{reference.to_string()}</strong> "."</p>
+                        <h1>"A person will get back to you"</h1>
+                        <p>"Your request is at the top of our board, on " <strong>{reference.to_string()}</strong> "."</p>
                         <div class="confirmation__actions">
                             <a class="button button--primary button--block" href=format!("/requests/{reference}")>"View request"</a>
                             <a class="button button--block" href="/">"Back to my requests"</a>

@@ -5,6 +5,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api::attachments::UploadedFile;
 use crate::api::desk::{DeskOptions, load_desk_options};
 use crate::api::session::Me;
+use crate::api::ticket_work::FollowRequest;
 use crate::api::tickets::{MarkResolved as MarkResolvedAction, Reply, TicketView, get_ticket};
 use crate::domain::canned::{PlaceholderValues, expand};
 use crate::domain::ticket::{AttachmentInfo, TicketChange, TicketRef, TicketStatus, TimelineEntry};
@@ -103,6 +104,8 @@ fn TicketDetails(view: TicketView, desk: Option<DeskOptions>, agent_name: String
         can_work,
         can_mark_resolved,
         viewer_id: _,
+        followers,
+        following,
     } = view;
     let summary = detail.summary;
     let reference = summary.reference;
@@ -164,6 +167,7 @@ fn TicketDetails(view: TicketView, desk: Option<DeskOptions>, agent_name: String
             {(!can_work && detail.merged_into.is_none()).then(|| view! {
                 <a class="button button--small talk-link" href=format!("/talk?request={reference}")>"☎ Talk to a person"</a>
             })}
+            <Followers followers following reference/>
             <section class="ticket__body">
                 <h2 class="visually-hidden">"Description"</h2>
                 <p class="prose">{detail.description}</p>
@@ -202,6 +206,40 @@ fn TicketDetails(view: TicketView, desk: Option<DeskOptions>, agent_name: String
         })}
         </div>
     }
+}
+
+/// Who follows the request, and for colleagues of the requester a way to follow it too.
+#[component]
+fn Followers(
+    followers: Vec<String>,
+    /// Whether the viewer follows it; `None` when they cannot.
+    following: Option<bool>,
+    reference: TicketRef,
+) -> impl IntoView {
+    let follow = ServerAction::<FollowRequest>::new();
+    let live = use_live();
+    Effect::new(move |_| {
+        if matches!(follow.value().get(), Some(Ok(()))) {
+            live.nudge();
+        }
+    });
+    let list = (!followers.is_empty()).then(|| format!("Followed by {}", followers.join(", ")));
+    (list.is_some() || following.is_some()).then(|| view! {
+        <p class="followers">
+            {list}
+            {following.map(|following| view! {
+                <button
+                    type="button"
+                    class="button button--small button--quiet"
+                    aria-pressed=following.to_string()
+                    disabled=follow.pending()
+                    on:click=move |_| { follow.dispatch(FollowRequest { reference, follow: !following }); }
+                >
+                    {if following { "Following ✓" } else { "Follow" }}
+                </button>
+            })}
+        </p>
+    })
 }
 
 /// A client closes their own request, after a confirmation.
@@ -246,7 +284,7 @@ fn ReplyForm(
     // A fresh, empty form after each message that went through (and only then).
     let sent = RwSignal::new(0_u32);
     Effect::new(move |_| {
-        if matches!(send.value().get(), Some(Ok(()))) {
+        if matches!(send.value().get(), Some(Ok(_))) {
             sent.update(|count| *count += 1);
             internal.set(false);
             files.set(Vec::new());
@@ -313,6 +351,13 @@ fn ReplyForm(
                             </label>
                         })}
                         <FormMessage message=errors.general() note="What you wrote is still here."/>
+                        {move || send.value().get().and_then(Result::ok).flatten().map(|started| view! {
+                            <p class="notice notice--info" role="status">
+                                "This request was completed a while ago, so your message started a new one: "
+                                <a href=format!("/requests/{started}")>{started.to_string()}</a>
+                                ". It follows this one."
+                            </p>
+                        })}
                         <button type="submit" class="button button--primary" disabled=pending>
                             {move || match (pending.get(), internal.get()) {
                                 (true, _) => "Sending…",
@@ -347,9 +392,13 @@ fn TimelineItem(entry: TimelineEntry, now: i64, files: Vec<AttachmentInfo>) -> i
         }
         TicketChange::MergedInto { survivor } => format!("{who} merged this into {survivor}"),
         TicketChange::Merged { duplicate } => format!("{who} merged {duplicate} into this request"),
-        TicketChange::CallbackRequested { phone } => {
-            format!("{who} asked for a call back on {phone}")
-        }
+        TicketChange::CallbackRequested { reach_by, phone } => match phone {
+            Some(phone) => format!(
+                "{who} asked to talk to a person, by {} on {phone}",
+                reach_by.label()
+            ),
+            None => format!("{who} asked to talk to a person, by {}", reach_by.label()),
+        },
         TicketChange::TaskAdded { title } => format!("{who} added task “{title}”"),
         TicketChange::TaskDone { title, all_done } => {
             let all = if all_done { " All tasks are done." } else { "" };
