@@ -1,7 +1,6 @@
 //! Server functions: the browser's API. Each one is thin: who is asking → may they →
 //! store → announce the change.
 
-pub mod attachments;
 pub mod audit;
 pub mod desk;
 pub mod session;

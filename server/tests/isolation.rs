@@ -81,7 +81,6 @@ fn arguments() -> BTreeMap<&'static str, &'static str> {
             "update_ticket",
             "reference={acme}&version=1&priority=critical&assignee=1",
         ),
-        ("upload_attachment", ""),
         ("verify_two_step", "code=123456"),
         // Last for each person: they end their session.
         ("sign_out", ""),

@@ -250,14 +250,19 @@ async fn oversized_and_empty_uploads_get_a_clear_message() {
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
     let anonymous = h.upload(None, "a.txt", b"hello").await;
     assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
-    let not_multipart = h.call(Some(&luis), "upload_attachment", "file=hello").await;
-    assert_eq!(not_multipart.status, StatusCode::BAD_REQUEST);
-    assert!(
-        not_multipart
-            .body
-            .to_string()
-            .contains("multipart/form-data")
-    );
+    let not_multipart = h
+        .send(
+            axum::http::Request::post("/files")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::COOKIE, &luis)
+                .body(axum::body::Body::from("file=hello"))
+                .unwrap(),
+        )
+        .await;
+    let status = not_multipart.status();
+    let text = body_text(not_multipart).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
+    assert!(text.contains("multipart/form-data"), "{text}");
 }
 
 #[tokio::test]

@@ -1,6 +1,9 @@
-//! Storing uploads after checking what they really are, and the one download route.
+//! The two file routes: uploads, checked for what they really are and kept until their uploader
+//! attaches them, and downloads, under the same policy as the ticket.
 
-use axum::extract::{Path, Query, State};
+use axum::Json;
+use axum::extract::multipart::MultipartRejection;
+use axum::extract::{Multipart, Path, Query, State};
 use axum::http::header::{
     CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_SECURITY_POLICY, CONTENT_TYPE,
 };
@@ -13,10 +16,14 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::auth::session_from_parts;
-use super::state::{AppState, app_state};
+use super::state::AppState;
 use super::store::NewAttachment;
-use crate::domain::attachment::is_previewable_image;
+use crate::domain::attachment::{
+    MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, UploadedFile, is_previewable_image, safe_filename,
+    too_large_message,
+};
 use crate::domain::policy::Permission;
+use crate::domain::validation::FieldError;
 use crate::error::AppError;
 
 /// What a file is, judged from its bytes (the browser's claim is ignored): a known type by its
@@ -31,11 +38,63 @@ pub fn sniff(content: &[u8]) -> &'static str {
     }
 }
 
+/// `POST /files`: stores the files of a multipart form (field `file`, several allowed) for the
+/// signed-in person. Each is read chunk by chunk, so an oversized file is refused without being
+/// held in memory.
+pub async fn upload(
+    State(state): State<AppState>,
+    parts: Parts,
+    form: Result<Multipart, MultipartRejection>,
+) -> Result<Json<Vec<UploadedFile>>, AppError> {
+    let session = session_from_parts(&parts).ok_or(AppError::Unauthorized)?;
+    if session.two_step_missing {
+        return Err(AppError::TwoStepSetupNeeded);
+    }
+    let mut form = form.map_err(|rejection| AppError::BadRequest(rejection.body_text()))?;
+    let bad = |e: axum::extract::multipart::MultipartError| AppError::BadRequest(e.body_text());
+    let mut uploaded = Vec::new();
+    while let Some(mut field) = form.next_field().await.map_err(bad)? {
+        if field.name() != Some("file") {
+            continue;
+        }
+        if uploaded.len() == MAX_ATTACHMENTS {
+            let message = format!("Attach at most {MAX_ATTACHMENTS} files.");
+            return Err(FieldError::new("attachments", message).into());
+        }
+        let filename = safe_filename(field.file_name().unwrap_or("file"));
+        let mut content = Vec::new();
+        while let Some(chunk) = field.chunk().await.map_err(bad)? {
+            if content.len() + chunk.len() > MAX_ATTACHMENT_BYTES {
+                return Err(FieldError::new("attachments", too_large_message(&filename)).into());
+            }
+            content.extend_from_slice(&chunk);
+        }
+        if content.is_empty() {
+            let message = format!("“{filename}” is empty.");
+            return Err(FieldError::new("attachments", message).into());
+        }
+        let id = store_upload(&state, session.actor.user_id, &filename, &content).await?;
+        uploaded.push(UploadedFile {
+            id,
+            filename,
+            size_bytes: content.len() as i64,
+        });
+    }
+    Ok(Json(uploaded))
+}
+
+/// The request body limit of `POST /files`: every file at its largest, plus the form around them.
+pub const UPLOAD_BODY_LIMIT: usize = MAX_ATTACHMENTS * MAX_ATTACHMENT_BYTES + 64 * 1024;
+
 /// Checks and stores an upload for `uploader`; returns its id.
-pub async fn store_upload(uploader: i64, filename: &str, content: &[u8]) -> Result<i64, AppError> {
+async fn store_upload(
+    state: &AppState,
+    uploader: i64,
+    filename: &str,
+    content: &[u8],
+) -> Result<i64, AppError> {
     let content_type = sniff(content);
     let sha256 = URL_SAFE_NO_PAD.encode(Sha256::digest(content));
-    let state = app_state();
     let file = NewAttachment {
         uploaded_by: uploader,
         filename,

@@ -1,6 +1,19 @@
 //! Rules for files people attach: how big, how many, what they are called, and which may be shown
 //! inline.
 
+use serde::{Deserialize, Serialize};
+
+/// A file stored and ready to attach, as `POST /files` answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadedFile {
+    pub id: i64,
+    pub filename: String,
+    pub size_bytes: i64,
+}
+
+/// Where files are uploaded (multipart, field `file`) and downloaded (`/files/{id}`).
+pub const FILES_PATH: &str = "/files";
+
 /// The largest file accepted.
 pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
 /// The most files on one request or message.

@@ -1,5 +1,10 @@
 //! The few things only a browser can do. On the server they do nothing.
 
+#[cfg(feature = "hydrate")]
+use crate::domain::attachment::FILES_PATH;
+use crate::domain::attachment::UploadedFile;
+use crate::error::AppError;
+
 /// A full page load of `path`: after signing in or out, every piece of state starts over.
 pub fn load_page(path: &str) {
     #[cfg(feature = "hydrate")]
@@ -22,11 +27,11 @@ pub fn mark_hydrated() {
     }
 }
 
-/// Uploads the files chosen in the `<input type="file">` that fired `event`, then empties the
-/// input so the same file can be chosen again. `done` gets the server's answer.
+/// Uploads the files chosen in the `<input type="file">` that fired `event` (`POST /files`), then
+/// empties the input so the same file can be chosen again. `done` gets the server's answer.
 pub fn upload_chosen_files<F>(event: &leptos::ev::Event, done: F)
 where
-    F: FnOnce(Result<Vec<crate::api::attachments::UploadedFile>, crate::error::AppError>) + 'static,
+    F: FnOnce(Result<Vec<UploadedFile>, AppError>) + 'static,
 {
     #[cfg(feature = "hydrate")]
     {
@@ -50,11 +55,44 @@ where
         }
         input.set_value("");
         leptos::task::spawn_local(async move {
-            done(crate::api::attachments::upload_attachment(form.into()).await);
+            done(post_files(form).await);
         });
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = (event, done);
+}
+
+/// Sends a multipart form to `POST /files` and reads the answer: the stored files, or the
+/// server's error.
+#[cfg(feature = "hydrate")]
+async fn post_files(form: web_sys::FormData) -> Result<Vec<UploadedFile>, AppError> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&form);
+    let window = web_sys::window().ok_or(AppError::Unreachable)?;
+    let response: web_sys::Response =
+        JsFuture::from(window.fetch_with_str_and_init(FILES_PATH, &init))
+            .await
+            .ok()
+            .and_then(|r| r.dyn_into().ok())
+            .ok_or(AppError::Unreachable)?;
+    let text = JsFuture::from(response.text().map_err(|_| AppError::Unreachable)?)
+        .await
+        .ok()
+        .and_then(|t| t.as_string())
+        .unwrap_or_default();
+    if response.ok() {
+        serde_json::from_str(&text).map_err(|_| AppError::Internal)
+    } else {
+        // Errors come as `{"error": "…", "detail": AppError}`.
+        serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|body| serde_json::from_value(body["detail"].clone()).ok())
+            .map_or(Err(AppError::Internal), Err)
+    }
 }
 
 /// Puts `text` into the text area with id `id` (inserting a canned reply), and focuses it.

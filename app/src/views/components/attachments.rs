@@ -2,8 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::api::attachments::UploadedFile;
-use crate::domain::attachment::{MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, human_size};
+use crate::domain::attachment::{MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, UploadedFile, human_size};
 use crate::domain::ticket::AttachmentInfo;
 use crate::views::browser::upload_chosen_files;
 

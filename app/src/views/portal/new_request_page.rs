@@ -2,10 +2,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::attachments::UploadedFile;
 use crate::api::desk::{list_categories, load_desk_options};
 use crate::api::session::Me;
 use crate::api::tickets::{CreateRequest, FiledRequest};
+use crate::domain::attachment::UploadedFile;
 use crate::domain::ticket::{Category, TicketRef};
 use crate::domain::validation::{DESCRIPTION_MAX_CHARS, TITLE_MAX_CHARS};
 use crate::views::components::attachments::AttachmentPicker;

@@ -2,11 +2,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use crate::api::attachments::UploadedFile;
 use crate::api::desk::{DeskOptions, load_desk_options};
 use crate::api::session::Me;
 use crate::api::ticket_work::FollowRequest;
 use crate::api::tickets::{MarkResolved as MarkResolvedAction, Reply, TicketView, get_ticket};
+use crate::domain::attachment::UploadedFile;
 use crate::domain::canned::{PlaceholderValues, expand};
 use crate::domain::ticket::{AttachmentInfo, TicketChange, TicketRef, TicketStatus, TimelineEntry};
 use crate::domain::validation::DESCRIPTION_MAX_CHARS;
