@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
+use crate::api::session::Me;
 use crate::domain::mention::mentions;
 use crate::domain::ticket::{LiveEvent, TicketChange};
 use crate::views::session::use_session;
@@ -112,13 +113,14 @@ pub fn LiveToasts() -> impl IntoView {
         let Some(event) = live.latest.get() else {
             return;
         };
+        let me = session.get_untracked().and_then(Result::ok).flatten();
+        let staff = me.as_ref().is_some_and(Me::is_staff);
         let text = match event.change {
             TicketChange::StatusChanged { to, .. } => {
                 format!("{} is now {}", event.reference, to.label())
             }
             TicketChange::Replied { .. } => format!("New message on {}", event.reference),
             TicketChange::NoteAdded { body } => {
-                let me = session.get_untracked().and_then(Result::ok).flatten();
                 if me.is_some_and(|me| mentions(&body, &me.name)) {
                     format!("You were mentioned on {}", event.reference)
                 } else {
@@ -128,8 +130,9 @@ pub fn LiveToasts() -> impl IntoView {
             TicketChange::MergedInto { survivor } => {
                 format!("{} was merged into {survivor}", event.reference)
             }
-            TicketChange::CallbackRequested { .. } => {
-                format!("Call back requested on {}", event.reference)
+            // Only the agency needs telling: the client just asked.
+            TicketChange::CallbackRequested { .. } if staff => {
+                format!("A client asked to talk to a person on {}", event.reference)
             }
             TicketChange::TaskDone { all_done: true, .. } => {
                 format!(
@@ -138,6 +141,7 @@ pub fn LiveToasts() -> impl IntoView {
                 )
             }
             TicketChange::Created
+            | TicketChange::CallbackRequested { .. }
             | TicketChange::FieldsChanged { .. }
             | TicketChange::Merged { .. }
             | TicketChange::TaskAdded { .. }
