@@ -2,6 +2,7 @@
 
 pub mod attachment;
 pub mod audit;
+pub mod business_time;
 pub mod canned;
 pub mod listing;
 pub mod mention;
