@@ -10,6 +10,7 @@ pub mod people;
 pub mod policy;
 pub mod search;
 pub mod sign_in;
+pub mod sla;
 pub mod ticket;
 pub mod two_step;
 pub mod validation;
