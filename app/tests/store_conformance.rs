@@ -75,6 +75,7 @@ conformance!(
     staff_filters_narrow_the_queue,
     facts_edits_check_the_version,
     attachments_are_claimed_once_by_their_uploader,
+    sla_marks_follow_the_policy_and_pause_while_waiting,
 );
 
 /// An agency with two client companies: Acme (two contacts) and Bluebird (one).
@@ -1169,4 +1170,44 @@ async fn attachments_are_claimed_once_by_their_uploader(db: &Scratch) {
         store.create_ticket(&again, T0).await,
         Err(StoreError::Conflict(_))
     ));
+}
+
+async fn sla_marks_follow_the_policy_and_pause_while_waiting(db: &Scratch) {
+    use app::domain::business_time::add_business_time;
+    use app::domain::sla::{ClockState, DueKind};
+    use app::domain::ticket::Priority;
+
+    let store = &db.store;
+    let w = world(store).await;
+    let reference = file(store, w.acme, w.luis, "SLA", T0).await;
+    let (targets, calendar) = store.sla_policy(Priority::Normal).await.unwrap();
+    let mark = store.ticket(reference).await.unwrap().summary.sla.unwrap();
+    assert_eq!(mark.due_kind, Some(DueKind::FirstResponse));
+    assert_eq!(
+        mark.due_at,
+        Some(add_business_time(T0, targets.first_response_ms, &calendar).unwrap())
+    );
+    store
+        .change_status(reference, TicketStatus::WaitingOnClient, w.sam, T0 + 60_000)
+        .await
+        .unwrap();
+    let paused = store.ticket(reference).await.unwrap().summary.sla.unwrap();
+    assert_eq!((paused.state, paused.due_at), (ClockState::Paused, None));
+    // A priority change re-targets from the original start.
+    let mut facts = store.ticket(reference).await.unwrap().facts;
+    facts.priority = Priority::Critical;
+    store
+        .update_facts(reference, &facts, w.sam, T0 + 120_000)
+        .await
+        .unwrap();
+    store
+        .change_status(reference, TicketStatus::InProgress, w.sam, T0 + 180_000)
+        .await
+        .unwrap();
+    let (critical, _) = store.sla_policy(Priority::Critical).await.unwrap();
+    let resumed = store.ticket(reference).await.unwrap().summary.sla.unwrap();
+    assert!(
+        resumed.due_at.unwrap()
+            <= add_business_time(T0 + 180_000, critical.first_response_ms, &calendar).unwrap()
+    );
 }

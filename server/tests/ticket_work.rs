@@ -831,3 +831,65 @@ async fn mentions_of_colleagues_stand_out_in_notes() {
     );
     assert!(!html.contains("<strong>@x"), "{html}");
 }
+
+#[tokio::test]
+async fn staff_see_each_tickets_sla_clock_and_clients_do_not() {
+    let h = harness().await;
+    let luis = h.sign_in("luis@acme.example").await;
+    let sam = h.sign_in("sam@agency.example").await;
+    let filed = h
+        .call(
+            Some(&luis),
+            "create_request",
+            "title=Invoice&description=Copy+please",
+        )
+        .await;
+    let reference = reference_of(&filed);
+    let card = |board: &serde_json::Value| {
+        board["tickets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["reference"] == reference.to_string())
+            .unwrap()["sla"]
+            .clone()
+    };
+    let board = h.call(Some(&sam), "list_queue", "").await.body;
+    let sla = card(&board);
+    assert_eq!(sla["due_kind"], "first_response", "{sla}");
+    assert!(
+        matches!(sla["state"].as_str(), Some("running" | "breached")),
+        "{sla}"
+    );
+    assert!(sla["due_at"].as_i64().unwrap() > h.clock.now_ms());
+
+    let mine = h.call(Some(&luis), "list_my_requests", "").await.body;
+    assert!(
+        mine["tickets"][0]["sla"].is_null(),
+        "the SLA clock is the agency's"
+    );
+    let page = h
+        .call(Some(&luis), "get_ticket", &format!("reference={reference}"))
+        .await
+        .body;
+    assert!(page["detail"]["summary"]["sla"].is_null());
+
+    h.call(
+        Some(&sam),
+        "reply",
+        &format!("reference={reference}&body=On+it"),
+    )
+    .await;
+    h.call(
+        Some(&sam),
+        "change_status",
+        &format!("reference={reference}&status=waiting_on_client"),
+    )
+    .await;
+    let sla = card(&h.call(Some(&sam), "list_queue", "").await.body);
+    assert_eq!(
+        (sla["state"].as_str(), sla["due_kind"].as_str()),
+        (Some("paused"), Some("resolution"))
+    );
+    assert!(sla["due_at"].is_null());
+}

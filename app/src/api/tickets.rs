@@ -65,6 +65,7 @@ pub async fn create_request(
     use crate::backend::{audit::Audit, auth, state::app_state, store::NewTicket};
     use crate::domain::attachment::MAX_ATTACHMENTS;
     use crate::domain::audit::AuditAction;
+    use crate::domain::sla::response_promise;
     use crate::domain::ticket::Priority;
     use crate::domain::validation::{FieldError, NewRequest};
 
@@ -107,6 +108,7 @@ pub async fn create_request(
         .create_ticket(&ticket, state.clock.now_ms())
         .await?;
     state.events.publish(event.id);
+    let (targets, _) = state.store.sla_policy(priority).await?;
     Audit::new(
         AuditAction::RequestFiled,
         format!("ticket:{}", event.reference),
@@ -119,7 +121,7 @@ pub async fn create_request(
     auth::redirect_plain_form_post(&format!("/requests/{}", event.reference));
     Ok(FiledRequest {
         reference: event.reference,
-        first_response: priority.first_response_promise(),
+        first_response: response_promise(targets.first_response_ms),
     })
 }
 
@@ -157,6 +159,19 @@ async fn requester_of(
         }
         (true, None) => Err(choose().into()),
         (false, _) => Err(AppError::Forbidden),
+    }
+}
+
+/// Clears what only the agency reads (the SLA clock) from tickets shown to a client.
+#[cfg(feature = "ssr")]
+fn hide_staff_fields<'a>(
+    actor: &crate::domain::policy::Actor,
+    tickets: impl Iterator<Item = &'a mut TicketSummary>,
+) {
+    if !actor.is_staff() {
+        for ticket in tickets {
+            ticket.sla = None;
+        }
     }
 }
 
@@ -212,9 +227,11 @@ pub async fn list_my_requests(
             ..TicketQuery::default()
         })
         .await?;
+    let mut tickets = page.tickets;
+    hide_staff_fields(&actor, tickets.iter_mut());
     Ok(TicketList {
         now,
-        tickets: page.tickets,
+        tickets,
         next: page.next,
     })
 }
@@ -231,7 +248,7 @@ pub async fn search_requests(query: String) -> Result<Vec<SearchHit>, AppError> 
         return Err(AppError::BadRequest("The search is too long.".into()));
     }
     let state = app_state();
-    Ok(state
+    let mut hits = state
         .store
         .search(
             actor.ticket_scope(),
@@ -239,7 +256,9 @@ pub async fn search_requests(query: String) -> Result<Vec<SearchHit>, AppError> 
             &query,
             SEARCH_LIMIT,
         )
-        .await?)
+        .await?;
+    hide_staff_fields(&actor, hits.iter_mut().map(|hit| &mut hit.ticket));
+    Ok(hits)
 }
 
 /// The staff queue: every open ticket plus the most recently completed ones, narrowed by the
@@ -324,6 +343,8 @@ pub async fn get_ticket(reference: TicketRef) -> Result<TicketView, AppError> {
             (change, _) => change.body().map(to_safe_html),
         };
     }
+    let mut summary = record.summary;
+    hide_staff_fields(&actor, std::iter::once(&mut summary));
     let mut facts = record.facts;
     if !staff_view {
         // Tags are the agency's own words.
@@ -339,7 +360,7 @@ pub async fn get_ticket(reference: TicketRef) -> Result<TicketView, AppError> {
     Ok(TicketView {
         now: state.clock.now_ms(),
         detail: TicketDetail {
-            summary: record.summary,
+            summary,
             description: record.description,
             facts,
             timeline,

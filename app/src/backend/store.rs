@@ -35,6 +35,7 @@ mod listing;
 mod outbox;
 pub mod scratch;
 mod sessions;
+mod sla;
 mod ticket_work;
 mod tickets;
 mod two_step;

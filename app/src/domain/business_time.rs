@@ -13,7 +13,9 @@ use jiff::tz::TimeZone;
 use jiff::{Timestamp, Zoned};
 
 /// One working interval of a day, in minutes after local midnight (`0..=1440`, start < end).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct Shift {
     pub start_minute: u16,
     pub end_minute: u16,
@@ -28,6 +30,45 @@ pub struct Calendar {
     pub holidays: BTreeSet<Date>,
 }
 
+/// A calendar as it is stored and edited: a time zone name, shifts per weekday (Monday first)
+/// and holidays as `YYYY-MM-DD`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CalendarSpec {
+    pub time_zone: String,
+    pub week: [Vec<Shift>; 7],
+    pub holidays: Vec<String>,
+}
+
+impl CalendarSpec {
+    /// Monday to Friday, 9:00 to 17:00, in `time_zone`.
+    pub fn office_hours(time_zone: &str) -> CalendarSpec {
+        let day = vec![Shift {
+            start_minute: 9 * 60,
+            end_minute: 17 * 60,
+        }];
+        CalendarSpec {
+            time_zone: time_zone.to_owned(),
+            week: std::array::from_fn(|d| if d < 5 { day.clone() } else { Vec::new() }),
+            holidays: Vec::new(),
+        }
+    }
+
+    /// The calendar, after checking the zone, the shifts and the dates.
+    pub fn calendar(&self) -> Result<Calendar, CalendarError> {
+        let time_zone = TimeZone::get(&self.time_zone)
+            .map_err(|_| CalendarError::UnknownTimeZone(self.time_zone.clone()))?;
+        let holidays = self
+            .holidays
+            .iter()
+            .map(|day| {
+                day.parse::<Date>()
+                    .map_err(|_| CalendarError::BadDate(day.clone()))
+            })
+            .collect::<Result<BTreeSet<Date>, _>>()?;
+        Calendar::new(time_zone, self.week.clone(), holidays)
+    }
+}
+
 /// A calendar that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CalendarError {
@@ -37,6 +78,10 @@ pub enum CalendarError {
     BadShift(String),
     #[error("the time is out of range")]
     OutOfRange,
+    #[error("unknown time zone `{0}`")]
+    UnknownTimeZone(String),
+    #[error("`{0}` is not a date like 2026-12-25")]
+    BadDate(String),
 }
 
 /// How far ahead a due time is searched: a duration that does not fit in this many days (only
@@ -359,6 +404,23 @@ mod tests {
         // 15 h left from Wed 10:00: Wed 10–17 (7 h), Thu 9–17 (8 h) → due Thu 10 Dec 17:00.
         let due = add_business_time(paused.1, 16 * HOUR - used, &cal).unwrap();
         assert_eq!(due, at("Europe/Berlin", 2026, 12, 10, 17, 0));
+    }
+
+    #[test]
+    fn stored_calendars_are_checked_when_read() {
+        let mut spec = CalendarSpec::office_hours("Europe/Berlin");
+        spec.holidays.push("2026-12-25".into());
+        let cal = spec.calendar().unwrap();
+        assert!(cal.holidays.contains(&date(2026, 12, 25)));
+        spec.holidays.push("Christmas".into());
+        assert_eq!(
+            spec.calendar().unwrap_err(),
+            CalendarError::BadDate("Christmas".into())
+        );
+        assert!(matches!(
+            CalendarSpec::office_hours("Mars/Olympus").calendar(),
+            Err(CalendarError::UnknownTimeZone(_))
+        ));
     }
 
     #[test]

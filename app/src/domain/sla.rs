@@ -23,6 +23,191 @@ pub enum ClockState {
     Breached,
 }
 
+impl ClockState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClockState::Running => "running",
+            ClockState::Warning => "warning",
+            ClockState::Paused => "paused",
+            ClockState::Met => "met",
+            ClockState::Breached => "breached",
+        }
+    }
+}
+
+impl std::str::FromStr for ClockState {
+    type Err = super::ticket::UnknownName;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        [
+            ClockState::Running,
+            ClockState::Warning,
+            ClockState::Paused,
+            ClockState::Met,
+            ClockState::Breached,
+        ]
+        .into_iter()
+        .find(|state| state.as_str() == s)
+        .ok_or_else(|| super::ticket::UnknownName(s.to_owned()))
+    }
+}
+
+/// Which promise a due time is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DueKind {
+    FirstResponse,
+    Resolution,
+}
+
+impl DueKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DueKind::FirstResponse => "first_response",
+            DueKind::Resolution => "resolution",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DueKind::FirstResponse => "First response",
+            DueKind::Resolution => "Resolution",
+        }
+    }
+}
+
+impl std::str::FromStr for DueKind {
+    type Err = super::ticket::UnknownName;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        [DueKind::FirstResponse, DueKind::Resolution]
+            .into_iter()
+            .find(|kind| kind.as_str() == s)
+            .ok_or_else(|| super::ticket::UnknownName(s.to_owned()))
+    }
+}
+
+/// A ticket's SLA as stored when it last changed: the state then, the next due instant and when
+/// its warning starts. Time moves on between changes; [`SlaMark::state_at`] reads it now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlaMark {
+    pub state: ClockState,
+    pub due_at: Option<i64>,
+    pub due_kind: Option<DueKind>,
+    pub warn_at: Option<i64>,
+}
+
+impl SlaMark {
+    /// The state at `now`: a running clock warns once past its warning instant and breaches once
+    /// past its due instant; paused, met and breached stay as they were.
+    pub fn state_at(&self, now: i64) -> ClockState {
+        match self.state {
+            ClockState::Running | ClockState::Warning => {
+                if self.due_at.is_some_and(|due| now >= due) {
+                    ClockState::Breached
+                } else if self.warn_at.is_some_and(|warn| now >= warn) {
+                    ClockState::Warning
+                } else {
+                    self.state
+                }
+            }
+            settled => settled,
+        }
+    }
+}
+
+/// The SLA targets of a priority.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Targets {
+    pub first_response_ms: i64,
+    pub resolution_ms: i64,
+    pub warning_share_percent: i64,
+}
+
+/// What the ticket's history says about its two clocks.
+#[derive(Debug, Clone)]
+pub struct TicketTimes {
+    pub created_at: i64,
+    pub first_response_at: Option<i64>,
+    /// Set while the ticket is completed.
+    pub resolved_at: Option<i64>,
+    /// Status changes, oldest first.
+    pub history: Vec<(i64, TicketStatus)>,
+}
+
+/// Both clocks of a ticket at `now`, folded into what the board stores: the pending promise
+/// (first response until it is given, then resolution) and the overall state.
+pub fn mark_at(
+    times: &TicketTimes,
+    targets: Targets,
+    now: i64,
+    calendar: &Calendar,
+) -> Result<SlaMark, CalendarError> {
+    let (pauses, paused_since) = pauses_from(&times.history);
+    let clock = |target_ms, done_at| ClockInput {
+        target_ms,
+        started_at: times.created_at,
+        done_at,
+        pauses: &pauses,
+        paused_since,
+        warning_share_percent: targets.warning_share_percent,
+    };
+    let first = clock_at(
+        &clock(targets.first_response_ms, times.first_response_at),
+        now,
+        calendar,
+    )?;
+    let resolution = clock_at(
+        &clock(targets.resolution_ms, times.resolved_at),
+        now,
+        calendar,
+    )?;
+    let (pending, kind, target_ms) =
+        if times.first_response_at.is_none() && times.resolved_at.is_none() {
+            (first, DueKind::FirstResponse, targets.first_response_ms)
+        } else {
+            (resolution, DueKind::Resolution, targets.resolution_ms)
+        };
+    let state = if first.state == ClockState::Breached || resolution.state == ClockState::Breached {
+        ClockState::Breached
+    } else if times.resolved_at.is_some() {
+        ClockState::Met
+    } else {
+        pending.state
+    };
+    let warn_at = match (pending.state, pending.due_at) {
+        (ClockState::Running, Some(_)) => {
+            let spare_at_warning = target_ms * (100 - targets.warning_share_percent) / 100;
+            Some(add_business_time(
+                now,
+                pending.remaining_ms - spare_at_warning,
+                calendar,
+            )?)
+        }
+        (ClockState::Warning, _) => Some(now),
+        _ => None,
+    };
+    Ok(SlaMark {
+        state,
+        due_at: pending.due_at,
+        due_kind: (times.resolved_at.is_none()).then_some(kind),
+        warn_at,
+    })
+}
+
+/// The first-response promise as a client reads it: "within 1 business hour", "within 4 business
+/// hours", "within 1 business day" (8 business hours), "within 2 business days".
+pub fn response_promise(target_ms: i64) -> String {
+    const HOUR: i64 = 3_600_000;
+    const DAY: i64 = 8 * HOUR;
+    match target_ms {
+        ms if ms <= HOUR => "within 1 business hour".to_owned(),
+        ms if ms % DAY == 0 && ms / DAY == 1 => "within 1 business day".to_owned(),
+        ms if ms % DAY == 0 => format!("within {} business days", ms / DAY),
+        ms => format!("within {} business hours", (ms + HOUR - 1) / HOUR),
+    }
+}
+
 /// An SLA clock at one moment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SlaClock {
@@ -212,6 +397,67 @@ mod tests {
             clock_at(&late, berlin(12, 2, 12), &cal).unwrap().state,
             ClockState::Breached
         );
+    }
+
+    #[test]
+    fn the_board_mark_follows_first_response_then_resolution() {
+        use TicketStatus::*;
+        let cal = office();
+        let targets = Targets {
+            first_response_ms: HOUR,
+            resolution_ms: 8 * HOUR,
+            warning_share_percent: 80,
+        };
+        let created = berlin(12, 1, 9);
+        let mut times = TicketTimes {
+            created_at: created,
+            first_response_at: None,
+            resolved_at: None,
+            history: vec![(created, New)],
+        };
+        let mark = mark_at(&times, targets, created, &cal).unwrap();
+        assert_eq!(
+            (mark.state, mark.due_kind, mark.due_at),
+            (
+                ClockState::Running,
+                Some(DueKind::FirstResponse),
+                Some(berlin(12, 1, 10))
+            )
+        );
+        assert_eq!(mark.warn_at, Some(created + 48 * 60_000), "80 % of an hour");
+        assert_eq!(mark.state_at(created + 50 * 60_000), ClockState::Warning);
+        assert_eq!(mark.state_at(berlin(12, 1, 10)), ClockState::Breached);
+
+        times.first_response_at = Some(created + 30 * 60_000);
+        times.history.push((created + 30 * 60_000, InProgress));
+        let mark = mark_at(&times, targets, created + 30 * 60_000, &cal).unwrap();
+        assert_eq!(
+            (mark.due_kind, mark.due_at),
+            (Some(DueKind::Resolution), Some(berlin(12, 1, 17)))
+        );
+
+        times.history.push((berlin(12, 1, 12), WaitingOnClient));
+        let mark = mark_at(&times, targets, berlin(12, 1, 12), &cal).unwrap();
+        assert_eq!((mark.state, mark.due_at), (ClockState::Paused, None));
+        assert_eq!(
+            mark.state_at(berlin(12, 20, 12)),
+            ClockState::Paused,
+            "paused clocks never breach"
+        );
+
+        times.history.push((berlin(12, 2, 9), Completed));
+        times.resolved_at = Some(berlin(12, 2, 9));
+        let mark = mark_at(&times, targets, berlin(12, 2, 9), &cal).unwrap();
+        assert_eq!((mark.state, mark.due_kind), (ClockState::Met, None));
+    }
+
+    #[test]
+    fn promises_read_naturally() {
+        assert_eq!(response_promise(HOUR), "within 1 business hour");
+        assert_eq!(response_promise(4 * HOUR), "within 4 business hours");
+        assert_eq!(response_promise(8 * HOUR), "within 1 business day");
+        assert_eq!(response_promise(16 * HOUR), "within 2 business days");
+        assert_eq!(response_promise(90 * 60_000), "within 2 business hours");
     }
 
     #[test]

@@ -209,26 +209,6 @@ impl Priority {
             Priority::Low => "Cosmetic or nice to have",
         }
     }
-
-    /// The first-response target in business hours, promised on the confirmation.
-    pub fn first_response_hours(self) -> u32 {
-        match self {
-            Priority::Critical => 1,
-            Priority::High => 4,
-            Priority::Normal => 8,
-            Priority::Low => 16,
-        }
-    }
-
-    /// "within 1 business day", as a client reads the promise.
-    pub fn first_response_promise(self) -> String {
-        match self.first_response_hours() {
-            1 => "within 1 business hour".to_owned(),
-            hours if hours % 8 == 0 && hours > 8 => format!("within {} business days", hours / 8),
-            8 => "within 1 business day".to_owned(),
-            hours => format!("within {hours} business hours"),
-        }
-    }
 }
 
 impl FromStr for Priority {
@@ -351,6 +331,8 @@ pub struct TicketSummary {
     pub assignee_name: Option<String>,
     /// The client asked for a person to call them back, and nobody has answered since.
     pub callback_requested: bool,
+    /// Where its SLA stood when it last changed (staff read it; `None` before the first change).
+    pub sla: Option<crate::domain::sla::SlaMark>,
     /// Milliseconds since the Unix epoch, UTC.
     pub created_at: i64,
     pub updated_at: i64,

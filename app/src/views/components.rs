@@ -7,5 +7,6 @@ pub mod form;
 pub mod header;
 pub mod live;
 pub mod not_found;
+pub mod sla;
 pub mod status;
 pub mod time;

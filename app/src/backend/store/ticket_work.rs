@@ -72,7 +72,7 @@ impl Store {
         actor_id: i64,
         now: i64,
     ) -> StoreResult<(Option<LiveEvent>, i64)> {
-        in_transaction!(self.begin_event_write(), |tx| {
+        let written: StoreResult<_> = in_transaction!(self.begin_event_write(), |tx| {
             let current: FactsRow = sqlx::query_as(
             "SELECT priority, category_id, assignee_id, team_id, version FROM tickets WHERE id = $1",
         )
@@ -158,7 +158,10 @@ impl Store {
             )
             .await?;
             Ok((Some(event), edit.version + 1))
-        })
+        });
+        let written = written?;
+        self.refresh_sla(reference, now).await?;
+        Ok(written)
     }
 
     /// Sets a ticket's tags (normalized, sorted, without repeats); returns the change, if any.
@@ -232,28 +235,14 @@ impl Store {
                 "A request cannot be merged into itself.".into(),
             ));
         }
-        in_transaction!(self.begin_event_write(), |tx| {
+        let written: StoreResult<_> = in_transaction!(self.begin_event_write(), |tx| {
             let (status, merged_into): (String, Option<i64>) =
                 sqlx::query_as("SELECT status, merged_into FROM tickets WHERE id = $1")
                     .bind(duplicate.0)
                     .fetch_optional(&mut **tx)
                     .await?
                     .ok_or(StoreError::NotFound)?;
-            let survivor_merged: Option<Option<i64>> =
-                sqlx::query_scalar("SELECT merged_into FROM tickets WHERE id = $1")
-                    .bind(survivor.0)
-                    .fetch_optional(&mut **tx)
-                    .await?;
-            match survivor_merged {
-                None => return Err(StoreError::NotFound),
-                Some(Some(elsewhere)) => {
-                    return Err(StoreError::Conflict(format!(
-                        "{survivor} was itself merged into {}; merge into that one.",
-                        TicketRef(elsewhere)
-                    )));
-                }
-                Some(None) => {}
-            }
+            Self::check_survivor(tx, survivor).await?;
             if merged_into.is_some() {
                 return Err(StoreError::Conflict(format!(
                     "{duplicate} is already merged."
@@ -323,7 +312,11 @@ impl Store {
                 .await?,
             );
             Ok(events)
-        })
+        });
+        let written = written?;
+        self.refresh_sla(duplicate, now).await?;
+        self.refresh_sla(survivor, now).await?;
+        Ok(written)
     }
 
     /// Starts or stops `user_id` following a ticket (its updates reach them like the requester).
@@ -361,6 +354,26 @@ impl Store {
             .into_iter()
             .map(|(id, name)| Choice { id, name })
             .collect())
+    }
+
+    /// A request can take a duplicate only if it exists and is not itself merged away.
+    async fn check_survivor(
+        tx: &mut Transaction<'static, Any>,
+        survivor: TicketRef,
+    ) -> StoreResult<()> {
+        let survivor_merged: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT merged_into FROM tickets WHERE id = $1")
+                .bind(survivor.0)
+                .fetch_optional(&mut **tx)
+                .await?;
+        match survivor_merged {
+            None => Err(StoreError::NotFound),
+            Some(Some(elsewhere)) => Err(StoreError::Conflict(format!(
+                "{survivor} was itself merged into {}; merge into that one.",
+                TicketRef(elsewhere)
+            ))),
+            Some(None) => Ok(()),
+        }
     }
 
     /// Records a client's wish to talk to a person; the board shows it until staff reply.

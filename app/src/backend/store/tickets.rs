@@ -5,6 +5,7 @@ use sqlx::FromRow;
 use super::listing::TicketQuery;
 use super::{Store, StoreError, StoreResult, parse_stored};
 use crate::domain::policy::{TicketOwner, TicketScope};
+use crate::domain::sla::SlaMark;
 use crate::domain::ticket::{
     Channel, LiveEvent, Priority, TicketChange, TicketFacts, TicketRef, TicketStatus,
     TicketSummary, TimelineEntry, status_after_reply,
@@ -79,6 +80,7 @@ pub(super) const SUMMARY_COLUMNS: &str = "t.id, t.title, t.status, t.priority, t
      c.name AS category_name, a.name AS account_name, u.name AS requester_name, \
      s.name AS assignee_name, \
      CASE WHEN t.callback_requested_at IS NULL THEN 0 ELSE 1 END AS callback_requested, \
+     t.sla_state, t.sla_due_at, t.sla_due_kind, t.sla_warn_at, \
      t.created_at, t.updated_at, t.account_id, t.requester_id";
 pub(super) const SUMMARY_FROM: &str = "FROM tickets t JOIN accounts a ON a.id = t.account_id \
      JOIN users u ON u.id = t.requester_id LEFT JOIN users s ON s.id = t.assignee_id \
@@ -113,6 +115,10 @@ pub(super) struct SummaryRow {
     requester_name: String,
     assignee_name: Option<String>,
     callback_requested: i64,
+    sla_state: Option<String>,
+    sla_due_at: Option<i64>,
+    sla_due_kind: Option<String>,
+    sla_warn_at: Option<i64>,
     created_at: i64,
     updated_at: i64,
     account_id: i64,
@@ -139,6 +145,19 @@ impl SummaryRow {
             requester_name: self.requester_name,
             assignee_name: self.assignee_name,
             callback_requested: self.callback_requested == 1,
+            sla: match &self.sla_state {
+                None => None,
+                Some(state) => Some(SlaMark {
+                    state: parse_stored(state, "SLA state")?,
+                    due_at: self.sla_due_at,
+                    due_kind: self
+                        .sla_due_kind
+                        .as_deref()
+                        .map(|kind| parse_stored(kind, "SLA due kind"))
+                        .transpose()?,
+                    warn_at: self.sla_warn_at,
+                }),
+            },
             created_at: self.created_at,
             updated_at: self.updated_at,
         })
@@ -184,7 +203,7 @@ pub struct NewMessage<'a> {
 impl Store {
     /// Files a ticket, attaches its files and records its creation. Returns the creation event.
     pub async fn create_ticket(&self, ticket: &NewTicket<'_>, now: i64) -> StoreResult<LiveEvent> {
-        in_transaction!(self.begin_event_write(), |tx| {
+        let written: StoreResult<_> = in_transaction!(self.begin_event_write(), |tx| {
             let id: i64 = sqlx::query_scalar(
             "INSERT INTO tickets (account_id, requester_id, title, description, status, channel, \
                                   category_id, priority, follows, created_at, updated_at) \
@@ -206,7 +225,10 @@ impl Store {
                     .await?;
             Self::claim_attachments(tx, ticket.attachments, ticket.filed_by, id, None).await?;
             Ok(event)
-        })
+        });
+        let written = written?;
+        self.refresh_sla(written.reference, now).await?;
+        Ok(written)
     }
 
     /// Tickets in a scope, most recently updated first: the first page of a [`TicketQuery`].
@@ -300,7 +322,7 @@ impl Store {
         actor_id: i64,
         now: i64,
     ) -> StoreResult<LiveEvent> {
-        in_transaction!(self.begin_event_write(), |tx| {
+        let written: StoreResult<_> = in_transaction!(self.begin_event_write(), |tx| {
             let current: String = sqlx::query_scalar("SELECT status FROM tickets WHERE id = $1")
                 .bind(reference.0)
                 .fetch_optional(&mut **tx)
@@ -333,7 +355,10 @@ impl Store {
             )
             .await?;
             Ok(event)
-        })
+        });
+        let written = written?;
+        self.refresh_sla(reference, now).await?;
+        Ok(written)
     }
 
     /// Adds a message to a request's conversation, moving the request along as the reply rules
@@ -344,7 +369,7 @@ impl Store {
         message: &NewMessage<'_>,
         now: i64,
     ) -> StoreResult<Vec<LiveEvent>> {
-        in_transaction!(self.begin_event_write(), |tx| {
+        let written: StoreResult<_> = in_transaction!(self.begin_event_write(), |tx| {
             let (current, resolved_at): (String, Option<i64>) =
                 sqlx::query_as("SELECT status, resolved_at FROM tickets WHERE id = $1")
                     .bind(reference.0)
@@ -403,7 +428,10 @@ impl Store {
                 );
             }
             Ok(events)
-        })
+        });
+        let written = written?;
+        self.refresh_sla(reference, now).await?;
+        Ok(written)
     }
 
     pub async fn count_tickets(&self) -> StoreResult<i64> {

@@ -18,6 +18,7 @@ use crate::views::components::feedback::{ErrorPanel, PageLoading};
 use crate::views::components::form::{FormErrors, FormMessage, TextField};
 use crate::views::components::header::AppHeader;
 use crate::views::components::live::use_live;
+use crate::views::components::sla::SlaChip;
 use crate::views::components::status::{StatusActions, StatusBadge, StatusSteps};
 use crate::views::components::time::ago;
 use crate::views::session::{Audience, Gate};
@@ -156,6 +157,7 @@ fn TicketDetails(view: TicketView, desk: Option<DeskOptions>, agent_name: String
             <p class="ticket__status">
                 "Status: " <StatusBadge status/>
             </p>
+            {summary.sla.filter(|_| can_work).map(|mark| view! { <p class="ticket__sla"><SlaChip mark now/></p> })}
             <p class="ticket__facts">
                 "Priority: " {summary.priority.label()}
                 {summary.category.map(|c| format!(" · {c}"))}

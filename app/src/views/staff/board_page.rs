@@ -12,6 +12,7 @@ use crate::views::components::feedback::{ErrorPanel, ListSkeleton};
 use crate::views::components::form::{FormErrors, FormMessage};
 use crate::views::components::header::AppHeader;
 use crate::views::components::live::use_live;
+use crate::views::components::sla::SlaChip;
 use crate::views::components::status::StatusActions;
 use crate::views::components::time::ago;
 use crate::views::session::{Audience, Gate};
@@ -159,6 +160,7 @@ fn Card(ticket: TicketSummary, now: i64, fresh: bool) -> impl IntoView {
                 <span class="card__title">{ticket.title}</span>
             </a>
             {ticket.callback_requested.then(|| view! { <p class="card__callback">"☎ Call back"</p> })}
+            {ticket.sla.map(|mark| view! { <p class="card__sla"><SlaChip mark now/></p> })}
             <p class="card__meta">
                 {(ticket.priority != Priority::Normal).then(|| view! {
                     <span class=format!("priority priority--{}", ticket.priority.as_str())>{ticket.priority.label()}</span>
