@@ -5,10 +5,14 @@ use rand::{RngExt, SeedableRng};
 
 use super::clock::Clock;
 use super::password::hash_password;
-use super::store::{NewAccount, NewTicket, NewUser, Store, StoreError, StoreResult};
+use super::store::{NewAccount, NewMessage, NewTicket, NewUser, Store, StoreError, StoreResult};
+
+const MINUTE_MS: i64 = 60 * 1000;
+const HOUR_MS: i64 = 60 * MINUTE_MS;
+const DAY_MS: i64 = 24 * HOUR_MS;
 use crate::domain::canned::CannedReply;
 use crate::domain::policy::{Role, Visibility};
-use crate::domain::ticket::{Priority, TicketStatus};
+use crate::domain::ticket::{Priority, TicketRef, TicketStatus};
 
 /// Canned replies an agency would keep, with placeholders.
 const CANNED_REPLIES: &[(&str, &str)] = &[
@@ -249,28 +253,68 @@ pub async fn seed_demo(store: &Store, clock: &Clock, tickets: usize) -> StoreRes
         let age = now - created_at;
         // Older requests are further along; the newest few are still untouched.
         let path: &[TicketStatus] = match rng.random_range(0..100) {
-            _ if age < 2 * 60 * 60 * 1000 => &[],
-            0..12 => &[],
-            12..32 => &[TicketStatus::InProgress],
+            _ if age < 2 * HOUR_MS => &[],
+            // A few recent ones are still waiting for a first look.
+            0..12 if age < 3 * DAY_MS => &[],
+            0..32 => &[TicketStatus::InProgress],
             32..42 => &[TicketStatus::InProgress, TicketStatus::WaitingOnClient],
             _ => &[TicketStatus::InProgress, TicketStatus::Completed],
         };
-        let mut at = created_at;
-        if !path.is_empty() {
-            // Whoever started it is on it.
-            let mut facts = store.ticket(reference).await?.facts;
-            facts.assignee_id = Some(staff_id);
-            store.update_facts(reference, &facts, staff_id, at).await?;
-        }
-        for status in path {
-            at += rng.random_range(0..=(now - at) / 3);
-            store
-                .change_status(reference, *status, staff_id, at)
-                .await?;
-        }
+        play_out(
+            store,
+            reference,
+            path,
+            staff_id,
+            (created_at, now),
+            &mut rng,
+        )
+        .await?;
     }
     Ok(SeedOutcome::Seeded {
         people: staff_ids.len() + requesters.len(),
         tickets,
     })
+}
+
+/// Walks a demo ticket along `path`: the first step is the agency's first answer (which starts
+/// it), later steps are status changes, all between its filing and now.
+async fn play_out(
+    store: &Store,
+    reference: TicketRef,
+    path: &[TicketStatus],
+    staff_id: i64,
+    (created_at, now): (i64, i64),
+    rng: &mut StdRng,
+) -> StoreResult<()> {
+    let mut at = created_at;
+    for (step, status) in path.iter().enumerate() {
+        // An agency that keeps its promises, mostly: the first answer comes within hours,
+        // later steps within a few days; nothing happens after now.
+        let gap = if step == 0 {
+            rng.random_range(10 * MINUTE_MS..=6 * HOUR_MS)
+        } else {
+            rng.random_range(HOUR_MS..=4 * DAY_MS)
+        };
+        at = (at + gap).min(now);
+        if step == 0 {
+            // Whoever starts it answers and is on it.
+            let mut facts = store.ticket(reference).await?.facts;
+            facts.assignee_id = Some(staff_id);
+            store.update_facts(reference, &facts, staff_id, at).await?;
+            let answer = NewMessage {
+                author_id: staff_id,
+                by_client: false,
+                body: "Thanks, we're on it. We'll keep you posted here.",
+                internal: false,
+                attachments: &[],
+            };
+            // The agency's first answer starts the request (New → In progress).
+            store.add_message(reference, &answer, at).await?;
+            continue;
+        }
+        store
+            .change_status(reference, *status, staff_id, at)
+            .await?;
+    }
+    Ok(())
 }
