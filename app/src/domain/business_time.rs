@@ -278,14 +278,9 @@ mod tests {
 
     /// Monday to Friday 9–17, in `zone`, with the given holidays.
     fn office(zone: &str, holidays: &[Date]) -> Calendar {
-        let workday = vec![shift(9, 17)];
-        let week = std::array::from_fn(|day| if day < 5 { workday.clone() } else { Vec::new() });
-        Calendar::new(
-            TimeZone::get(zone).unwrap(),
-            week,
-            holidays.iter().copied().collect(),
-        )
-        .unwrap()
+        let mut cal = CalendarSpec::office_hours(zone).calendar().unwrap();
+        cal.holidays.extend(holidays);
+        cal
     }
 
     /// A split day in Berlin: 9–12:30 and 13:30–17, Monday to Friday.

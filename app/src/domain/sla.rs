@@ -294,10 +294,8 @@ pub fn pauses_from(history: &[(i64, TicketStatus)]) -> (Vec<(i64, i64)>, Option<
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeSet;
-
     use super::*;
-    use crate::domain::business_time::Shift;
+    use crate::domain::business_time::CalendarSpec;
     use jiff::civil::date;
     use jiff::tz::TimeZone;
     use proptest::prelude::*;
@@ -314,17 +312,9 @@ mod tests {
     }
 
     fn office() -> Calendar {
-        let day = vec![Shift {
-            start_minute: 9 * 60,
-            end_minute: 17 * 60,
-        }];
-        let week = std::array::from_fn(|d| if d < 5 { day.clone() } else { Vec::new() });
-        Calendar::new(
-            TimeZone::get("Europe/Berlin").unwrap(),
-            week,
-            BTreeSet::new(),
-        )
-        .unwrap()
+        CalendarSpec::office_hours("Europe/Berlin")
+            .calendar()
+            .unwrap()
     }
 
     fn input(target_ms: i64, started_at: i64) -> ClockInput<'static> {

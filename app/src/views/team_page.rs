@@ -8,7 +8,7 @@ use leptos_router::hooks::use_query_map;
 use super::browser::load_page;
 use super::components::confirm::ConfirmPanel;
 use super::components::feedback::{ErrorPanel, ListSkeleton};
-use super::components::form::{FormErrors, FormMessage, TextField};
+use super::components::form::{FormErrors, FormMessage, RadioChoice, TextField};
 use super::components::header::AppHeader;
 use super::components::time::ago;
 use super::session::{Audience, Gate};
@@ -203,15 +203,7 @@ fn VisibilitySetting(
     let errors = FormErrors::of(action, &[]);
     let saved = move || matches!(action.value().get(), Some(Ok(())));
     let option = move |value: Visibility, title: &'static str, detail: &'static str| {
-        view! {
-            <label class="choice">
-                <input type="radio" name="visibility" value=value.as_str() checked=visibility == value/>
-                <span class="choice__text">
-                    <span class="choice__title">{title}</span>
-                    <span class="choice__detail">{detail}</span>
-                </span>
-            </label>
-        }
+        view! { <RadioChoice name="visibility" value=value.as_str() title detail checked=visibility == value/> }
     };
     view! {
         <section class="panel" aria-labelledby="visibility-heading">

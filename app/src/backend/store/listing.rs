@@ -185,7 +185,8 @@ impl Store {
         else {
             return Ok(Vec::new());
         };
-        let (passages_sql, engine_query, markers) = match self.backend {
+        // Both engines get the match markers as $5 (start) and $6 (end).
+        let (passages_sql, engine_query) = match self.backend {
             Backend::Sqlite => (
                 format!(
                     "SELECT COALESCE(t.merged_into, t.id) AS hit_id, \
@@ -196,22 +197,17 @@ impl Store {
                      ORDER BY bm25(ticket_search, 5.0, 1.0) LIMIT $7"
                 ),
                 fts5_query(&terms),
-                (MATCH_START.to_string(), MATCH_END.to_string()),
             ),
             Backend::Postgres => (
                 format!(
                     "SELECT COALESCE(t.merged_into, t.id) AS hit_id, \
                             ts_headline('english', CASE WHEN s.title = '' THEN s.body ELSE s.title || ': ' || s.body END, \
-                                        q, $5) AS snippet \
+                                        q, 'StartSel=' || $5 || ', StopSel=' || $6 || ', MaxWords=24, MinWords=8') AS snippet \
                      FROM ticket_search s JOIN tickets t ON t.id = s.ticket_id, to_tsquery('english', $3) q \
-                     WHERE s.document @@ q AND {SCOPE_CLAUSE} AND (s.internal = 0 OR $4 = 1) AND $6 = $6 \
+                     WHERE s.document @@ q AND {SCOPE_CLAUSE} AND (s.internal = 0 OR $4 = 1) \
                      ORDER BY ts_rank(s.document, q) DESC, s.id DESC LIMIT $7"
                 ),
                 tsquery(&terms),
-                (
-                    format!("StartSel={MATCH_START}, StopSel={MATCH_END}, MaxWords=24, MinWords=8"),
-                    String::new(),
-                ),
             ),
         };
         let passages: Vec<PassageRow> = sqlx::query_as(&passages_sql)
@@ -219,8 +215,8 @@ impl Store {
             .bind(requester_id)
             .bind(engine_query)
             .bind(i64::from(include_internal))
-            .bind(markers.0)
-            .bind(markers.1)
+            .bind(MATCH_START.to_string())
+            .bind(MATCH_END.to_string())
             .bind(SEARCH_PASSAGES)
             .fetch_all(&self.pool)
             .await?;

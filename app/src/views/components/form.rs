@@ -147,3 +147,27 @@ pub fn FormMessage(
         </Show>
     }
 }
+
+/// One radio button as a large choice card: a title and a line explaining it. The whole card is
+/// the tap target.
+#[component]
+pub fn RadioChoice(
+    name: &'static str,
+    #[prop(into)] value: String,
+    #[prop(into)] title: String,
+    #[prop(into)] detail: String,
+    #[prop(optional)] checked: bool,
+    /// The input's id, when something refers to it.
+    #[prop(optional, into)]
+    id: Option<String>,
+) -> impl IntoView {
+    view! {
+        <label class="choice">
+            <input type="radio" id=id name=name value=value checked=checked/>
+            <span class="choice__text">
+                <span class="choice__title">{title}</span>
+                <span class="choice__detail">{detail}</span>
+            </span>
+        </label>
+    }
+}

@@ -49,6 +49,25 @@ impl Live {
     }
 }
 
+/// Refreshes the page's data as soon as `action` succeeds, even if the live stream is slow or down.
+pub fn refresh_after<A>(action: ServerAction<A>)
+where
+    A: leptos::server_fn::ServerFn<Error = crate::error::AppError>
+        + serde::de::DeserializeOwned
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    A::Output: Clone + Send + Sync + 'static,
+{
+    let live = use_live();
+    Effect::new(move |_| {
+        if matches!(action.value().get(), Some(Ok(_))) {
+            live.nudge();
+        }
+    });
+}
+
 pub fn provide_live() -> Live {
     let live = Live {
         revision: RwSignal::new(0),

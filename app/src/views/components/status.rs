@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::live::use_live;
+use super::live::refresh_after;
 use crate::api::tickets::ChangeStatus;
 use crate::domain::ticket::{TicketRef, TicketStatus};
 
@@ -52,15 +52,9 @@ pub fn move_label(from: TicketStatus, to: TicketStatus) -> &'static str {
 /// Buttons for each status a ticket may move to next.
 #[component]
 pub fn StatusActions(reference: TicketRef, status: TicketStatus) -> impl IntoView {
-    let live = use_live();
     let change = ServerAction::<ChangeStatus>::new();
     let pending = change.pending();
-    // Refresh at once on success, even if the live stream is slow or down.
-    Effect::new(move |_| {
-        if matches!(change.value().get(), Some(Ok(_))) {
-            live.nudge();
-        }
-    });
+    refresh_after(change);
     let error = move || {
         change
             .value()

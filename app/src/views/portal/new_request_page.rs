@@ -9,7 +9,7 @@ use crate::domain::attachment::UploadedFile;
 use crate::domain::ticket::{Category, TicketRef};
 use crate::domain::validation::{DESCRIPTION_MAX_CHARS, TITLE_MAX_CHARS};
 use crate::views::components::attachments::AttachmentPicker;
-use crate::views::components::form::{FormErrors, FormMessage, TextField};
+use crate::views::components::form::{FormErrors, FormMessage, RadioChoice, TextField};
 use crate::views::components::header::AppHeader;
 use crate::views::session::{Audience, Gate};
 
@@ -125,27 +125,18 @@ fn CategoryChoices(
             <legend>"What is it about? " <span class="muted">"(optional)"</span></legend>
             {categories
                 .into_iter()
-                .map(|category| {
-                    let id = format!("category-{}", category.id);
-                    let label_for = id.clone();
-                    view! {
-                        <label class="choice" for=label_for>
-                            <input type="radio" id=id name="category" value=category.id/>
-                            <span class="choice__text">
-                                <span class="choice__title">{category.name}</span>
-                                <span class="choice__detail">{category.description}</span>
-                            </span>
-                        </label>
-                    }
+                .map(|category| view! {
+                    <RadioChoice
+                        name="category"
+                        value=category.id.to_string()
+                        id=format!("category-{}", category.id)
+                        title=category.name
+                        detail=category.description
+                    />
                 })
                 .collect_view()}
-            <label class="choice" for="category-unsure">
-                <input type="radio" id="category-unsure" name="category" value="" checked=true/>
-                <span class="choice__text">
-                    <span class="choice__title">"Not sure"</span>
-                    <span class="choice__detail">"We'll sort it for you."</span>
-                </span>
-            </label>
+            <RadioChoice name="category" value="" id="category-unsure" title="Not sure"
+                detail="We'll sort it for you." checked=true/>
             <p class="field-error" id="category-error" role="alert">{move || error.get()}</p>
         </fieldset>
     }

@@ -5,7 +5,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::session::Me;
 use crate::api::ticket_work::RequestCallback;
 use crate::domain::ticket::TicketRef;
-use crate::views::components::form::{FormErrors, FormMessage, TextField};
+use crate::views::components::form::{FormErrors, FormMessage, RadioChoice, TextField};
 use crate::views::components::header::AppHeader;
 use crate::views::session::{Audience, Gate};
 
@@ -63,20 +63,10 @@ fn Talk(me: Me) -> impl IntoView {
                         }}
                         <fieldset class="choices">
                             <legend>"How should we reach you?"</legend>
-                            <label class="choice" for="reach-phone">
-                                <input type="radio" id="reach-phone" name="reach_by" value="phone" checked=true/>
-                                <span class="choice__text">
-                                    <span class="choice__title">"Call me"</span>
-                                    <span class="choice__detail">"A person calls you back."</span>
-                                </span>
-                            </label>
-                            <label class="choice" for="reach-email">
-                                <input type="radio" id="reach-email" name="reach_by" value="email"/>
-                                <span class="choice__text">
-                                    <span class="choice__title">"Email me"</span>
-                                    <span class="choice__detail">"A person writes to you directly, not an automatic reply."</span>
-                                </span>
-                            </label>
+                            <RadioChoice name="reach_by" value="phone" id="reach-phone" title="Call me"
+                                detail="A person calls you back." checked=true/>
+                            <RadioChoice name="reach_by" value="email" id="reach-email" title="Email me"
+                                detail="A person writes to you directly, not an automatic reply."/>
                         </fieldset>
                         <TextField
                             name="phone"

@@ -17,7 +17,7 @@ use crate::views::components::confirm::AskFirst;
 use crate::views::components::feedback::{ErrorPanel, PageLoading};
 use crate::views::components::form::{FormErrors, FormMessage, TextField};
 use crate::views::components::header::AppHeader;
-use crate::views::components::live::use_live;
+use crate::views::components::live::{refresh_after, use_live};
 use crate::views::components::sla::SlaChip;
 use crate::views::components::status::{StatusActions, StatusBadge, StatusSteps};
 use crate::views::components::time::ago;
@@ -219,12 +219,7 @@ fn Followers(
     reference: TicketRef,
 ) -> impl IntoView {
     let follow = ServerAction::<FollowRequest>::new();
-    let live = use_live();
-    Effect::new(move |_| {
-        if matches!(follow.value().get(), Some(Ok(()))) {
-            live.nudge();
-        }
-    });
+    refresh_after(follow);
     let list = (!followers.is_empty()).then(|| format!("Followed by {}", followers.join(", ")));
     (list.is_some() || following.is_some()).then(|| view! {
         <p class="followers">

@@ -10,26 +10,7 @@ use crate::domain::listing::Choice;
 use crate::domain::ticket::{Category, Priority, Task, TicketFacts, TicketRef};
 use crate::views::components::confirm::ConfirmPanel;
 use crate::views::components::form::{FormErrors, FormMessage};
-use crate::views::components::live::use_live;
-
-/// Refreshes the page's data as soon as `action` succeeds, even if the live stream is slow.
-fn refresh_after<A>(action: ServerAction<A>)
-where
-    A: leptos::server_fn::ServerFn<Error = crate::error::AppError>
-        + serde::de::DeserializeOwned
-        + Clone
-        + Send
-        + Sync
-        + 'static,
-    A::Output: Clone + Send + Sync + 'static,
-{
-    let live = use_live();
-    Effect::new(move |_| {
-        if matches!(action.value().get(), Some(Ok(_))) {
-            live.nudge();
-        }
-    });
-}
+use crate::views::components::live::refresh_after;
 
 /// Priority, category, assignee, team and tags. The form carries the version it was drawn from,
 /// so an edit made over someone else's newer change is refused with a clear message.
