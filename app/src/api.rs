@@ -8,4 +8,5 @@ pub mod sign_in_links;
 pub mod team;
 pub mod ticket_work;
 pub mod tickets;
+pub mod triage;
 pub mod two_step;

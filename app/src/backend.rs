@@ -11,6 +11,7 @@ pub mod password;
 mod respond;
 pub mod seed;
 pub mod sign_in_mail;
+pub mod sla_watch;
 pub mod state;
 pub mod store;
 pub mod throttle;

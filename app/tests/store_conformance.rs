@@ -76,6 +76,8 @@ conformance!(
     facts_edits_check_the_version,
     attachments_are_claimed_once_by_their_uploader,
     sla_marks_follow_the_policy_and_pause_while_waiting,
+    rules_keep_their_order_and_route_through_the_rotation,
+    sla_alerts_are_claimed_by_one_timer_and_raised_once,
 );
 
 /// An agency with two client companies: Acme (two contacts) and Bluebird (one).
@@ -1209,5 +1211,173 @@ async fn sla_marks_follow_the_policy_and_pause_while_waiting(db: &Scratch) {
     assert!(
         resumed.due_at.unwrap()
             <= add_business_time(T0 + 180_000, critical.first_response_ms, &calendar).unwrap()
+    );
+}
+
+async fn rules_keep_their_order_and_route_through_the_rotation(db: &Scratch) {
+    use app::domain::routing::{Rotation, RoutingRule, RuleActions, RuleConditions};
+
+    let store = &db.store;
+    let w = world(store).await;
+    let mut web = store
+        .team_setups()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|t| t.name == "Web")
+        .unwrap();
+    web.rotation = Rotation::RoundRobin;
+    web.members = vec![w.sam, w.luis];
+    store.save_team_setup(&web).await.unwrap();
+    assert_eq!(
+        store
+            .team_setups()
+            .await
+            .unwrap()
+            .iter()
+            .find(|t| t.id == web.id)
+            .unwrap()
+            .members,
+        vec![w.sam],
+        "only staff can be members"
+    );
+    let rule = |name: &str, accounts: Vec<i64>| RoutingRule {
+        id: 0,
+        name: name.to_owned(),
+        enabled: true,
+        conditions: RuleConditions {
+            accounts,
+            ..RuleConditions::default()
+        },
+        actions: RuleActions {
+            team_id: Some(web.id),
+            tags: vec!["routed".to_owned()],
+            ..RuleActions::default()
+        },
+    };
+    let bluebird_rule = store
+        .save_rule(&rule("Bluebird", vec![w.bluebird]), T0)
+        .await
+        .unwrap();
+    let acme_rule = store
+        .save_rule(&rule("Acme", vec![w.acme]), T0)
+        .await
+        .unwrap();
+    let scratch = store.save_rule(&rule("Scratch", vec![]), T0).await.unwrap();
+    store.move_rule(acme_rule, true).await.unwrap();
+    store.delete_rule(scratch).await.unwrap();
+    let order: Vec<i64> = store
+        .routing_rules()
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(order, vec![acme_rule, bluebird_rule]);
+
+    let routed = file(store, w.acme, w.luis, "Routed", T0).await;
+    let record = store.ticket(routed).await.unwrap();
+    assert_eq!(record.facts.team_id, Some(web.id));
+    assert_eq!(record.facts.assignee_id, Some(w.sam), "the rotation's pick");
+    assert_eq!(record.facts.tags, vec!["routed".to_owned()]);
+    let timeline = store.timeline(routed, true).await.unwrap();
+    assert!(
+        timeline
+            .iter()
+            .any(|e| matches!(&e.change, TicketChange::Routed { rule, .. } if rule == "Acme"))
+    );
+
+    store.set_away(w.sam, true).await.unwrap();
+    assert!(store.is_away(w.sam).await.unwrap());
+    let unpicked = file(store, w.acme, w.luis, "Nobody here", T0).await;
+    let record = store.ticket(unpicked).await.unwrap();
+    assert_eq!(
+        (record.facts.team_id, record.facts.assignee_id),
+        (Some(web.id), None)
+    );
+}
+
+async fn sla_alerts_are_claimed_by_one_timer_and_raised_once(db: &Scratch) {
+    use app::domain::business_time::{CalendarSpec, Shift};
+    use app::domain::sla::{ClockState, DueKind};
+    use app::domain::ticket::Priority;
+
+    const MINUTE: i64 = 60_000;
+    let store = &db.store;
+    let w = world(store).await;
+    let mut spec = CalendarSpec::office_hours("UTC");
+    spec.week = std::array::from_fn(|_| Shift::parse_day("00:00-24:00").unwrap());
+    store.save_business_calendar(&spec).await.unwrap();
+    let mut policy = store
+        .sla_policies()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.priority == Priority::Normal)
+        .unwrap();
+    policy.breach_raises_priority = true;
+    store.save_sla_policy(&policy).await.unwrap();
+    let reference = file(store, w.acme, w.luis, "Timed", T0).await;
+    let first_response = policy.first_response_minutes * MINUTE;
+
+    assert_eq!(store.claim_due_sla_alert(T0, MINUTE).await.unwrap(), None);
+    let warn_time = T0 + first_response * 9 / 10;
+    assert_eq!(
+        store.claim_due_sla_alert(warn_time, MINUTE).await.unwrap(),
+        Some(reference)
+    );
+    assert_eq!(
+        store.claim_due_sla_alert(warn_time, MINUTE).await.unwrap(),
+        None,
+        "held by the first timer"
+    );
+    let warning = store
+        .raise_sla_alert(reference, warn_time, MINUTE)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (warning.state, warning.due),
+        (ClockState::Warning, DueKind::FirstResponse)
+    );
+    assert_eq!(warning.due_at, T0 + first_response);
+    assert!(
+        store
+            .raise_sla_alert(reference, warn_time, MINUTE)
+            .await
+            .unwrap()
+            .is_none(),
+        "raised once"
+    );
+    assert_eq!(
+        store
+            .claim_due_sla_alert(warn_time + MINUTE, MINUTE)
+            .await
+            .unwrap(),
+        None
+    );
+
+    let late = T0 + first_response + MINUTE;
+    assert_eq!(
+        store.claim_due_sla_alert(late, MINUTE).await.unwrap(),
+        Some(reference)
+    );
+    let breach = store
+        .raise_sla_alert(reference, late, MINUTE)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(breach.state, ClockState::Breached);
+    assert_eq!(breach.events.len(), 2, "the alert and the escalation");
+    assert_eq!(
+        store.ticket(reference).await.unwrap().facts.priority,
+        Priority::High
+    );
+    assert_eq!(
+        store
+            .claim_due_sla_alert(late + 60 * MINUTE, MINUTE)
+            .await
+            .unwrap(),
+        None
     );
 }

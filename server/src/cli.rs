@@ -94,6 +94,11 @@ pub struct ServeArgs {
         default_value = "Frontdoor <frontdoor@localhost>"
     )]
     pub mail_from: String,
+
+    /// For end-to-end tests only: let POST /test/clock?minutes=N move the server's clock forward,
+    /// so that SLA timers can be tried without waiting. Never use it for real data
+    #[arg(long, env = "FRONTDOOR_TEST_CLOCK", hide = true)]
+    pub test_clock: bool,
 }
 
 #[derive(Debug, Args)]

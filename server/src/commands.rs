@@ -28,7 +28,12 @@ async fn open_store(database_url: &str) -> anyhow::Result<Store> {
 
 pub async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     let store = open_store(database_url).await?;
-    let clock = Clock::system();
+    let clock = if args.test_clock {
+        tracing::warn!("the clock can be moved through POST /test/clock: for tests only");
+        Clock::shifted()
+    } else {
+        Clock::system()
+    };
     if args.demo {
         report_seed(
             seed(&store, &clock, 200)
@@ -64,7 +69,12 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     );
     let outbox = {
         let (mailer, store, clock) = (state.mailer.clone(), store.clone(), state.clock.clone());
+        let shutdown = shutdown.clone();
         tokio::spawn(async move { mailer.run(store, clock, shutdown).await })
+    };
+    let sla_timers = {
+        let state = state.clone();
+        tokio::spawn(async move { state.sla_watch.clone().run(state, shutdown).await })
     };
     let listener = TcpListener::bind(args.addr)
         .await
@@ -82,6 +92,7 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
         .context("serving")?;
     // Mail being sent finishes; what is still queued goes out after the next start.
     let _ = outbox.await;
+    let _ = sla_timers.await;
     store.close().await;
     tracing::info!("stopped");
     Ok(())

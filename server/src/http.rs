@@ -29,11 +29,11 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'un
      frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let page_routes = generate_route_list(App);
     let leptos_options = state.leptos_options.clone();
     // Everything that acts for a person learns who they are first.
     let personal = Router::new()
-        .leptos_routes(&state, routes, move || shell(leptos_options.clone()))
+        .leptos_routes(&state, page_routes, move || shell(leptos_options.clone()))
         .route("/events", get(live::event_stream))
         .route(
             "/files",
@@ -58,8 +58,11 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("no-cache"),
         ));
 
-    Router::new()
-        .route("/healthz", get(healthz))
+    let mut router = Router::new().route("/healthz", get(healthz));
+    if state.clock.is_movable() {
+        router = router.route("/test/clock", post(move_clock));
+    }
+    router
         .nest("/pkg", assets)
         .merge(personal)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
@@ -94,6 +97,25 @@ async fn healthz(State(state): State<AppState>) -> Response {
         Ok(Ok(())) => (StatusCode::OK, "ok").into_response(),
         _ => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response(),
     }
+}
+
+#[derive(serde::Deserialize)]
+struct MoveClock {
+    minutes: i64,
+}
+
+/// `POST /test/clock?minutes=N` (only with `--test-clock`): moves the server's clock forward and
+/// lets the SLA timer look at once, the way time passing would.
+async fn move_clock(
+    State(state): State<AppState>,
+    axum::extract::Query(by): axum::extract::Query<MoveClock>,
+) -> Response {
+    if by.minutes < 0 {
+        return (StatusCode::BAD_REQUEST, "the clock only moves forward").into_response();
+    }
+    state.clock.advance(by.minutes.saturating_mul(60_000));
+    state.sla_watch.wake();
+    state.clock.now_ms().to_string().into_response()
 }
 
 /// Server functions answer every error with 500; this gives each the status it means

@@ -20,6 +20,21 @@ const ACME_SECRETS: [&str; 3] = ["ACME-SECRET-TITLE", "Acme Logistics", "Luis Ro
 fn arguments() -> BTreeMap<&'static str, &'static str> {
     BTreeMap::from([
         ("add_task", "reference={acme}&title=Probe"),
+        ("am_i_away", ""),
+        ("delete_rule", "id=1"),
+        ("move_rule", "id=1&earlier=true"),
+        ("save_calendar", "time_zone=UTC&hours[]=09:00-17:00"),
+        (
+            "save_rule",
+            "rule[name]=Probe&rule[set_priority]=high&intent=try&sample[account]={acme_account}",
+        ),
+        (
+            "save_sla_policy",
+            "priority=low&first_response_hours=1&resolution_hours=2&warning_percent=80",
+        ),
+        ("save_team", "team=1&rotation=none"),
+        ("set_away", "away=true"),
+        ("triage_setup", ""),
         ("audit_log", "account_id={acme_account}"),
         ("change_status", "reference={acme}&status=in_progress"),
         ("create_account", "name=Probe+Company"),

@@ -10,6 +10,7 @@ use crate::error::AppError;
 /// The signed-in person as the views need them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Me {
+    pub id: i64,
     pub name: String,
     pub role: Role,
     pub account_name: Option<String>,
@@ -45,6 +46,7 @@ pub async fn current_session() -> Result<Option<Me>, AppError> {
         None => None,
     };
     Ok(Some(Me {
+        id: actor.user_id,
         name: actor.name,
         role: actor.role,
         account_name,

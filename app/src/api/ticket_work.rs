@@ -55,7 +55,7 @@ pub async fn update_ticket(
 
 /// A picker's value: an id, or empty for none.
 #[cfg(feature = "ssr")]
-fn optional_id(value: Option<&str>, field: &str) -> Result<Option<i64>, AppError> {
+pub(crate) fn optional_id(value: Option<&str>, field: &str) -> Result<Option<i64>, AppError> {
     match value.map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(None),
         Some(raw) => raw

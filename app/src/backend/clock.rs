@@ -12,6 +12,9 @@ pub struct Clock(Source);
 enum Source {
     System,
     Manual(Arc<AtomicI64>),
+    /// The system clock plus an offset that only grows: end-to-end tests move a running
+    /// server's time forward (`frontdoor --test-clock`).
+    Shifted(Arc<AtomicI64>),
 }
 
 impl Clock {
@@ -24,19 +27,33 @@ impl Clock {
         Clock(Source::Manual(Arc::new(AtomicI64::new(start_ms))))
     }
 
+    /// The system clock that [`Clock::advance`] moves forward.
+    pub fn shifted() -> Self {
+        Clock(Source::Shifted(Arc::new(AtomicI64::new(0))))
+    }
+
+    /// Whether [`Clock::advance`] does anything.
+    pub fn is_movable(&self) -> bool {
+        !matches!(self.0, Source::System)
+    }
+
     pub fn now_ms(&self) -> i64 {
-        match &self.0 {
-            Source::System => SystemTime::now()
+        let system = || {
+            SystemTime::now()
                 .duration_since(UNIX_EPOCH)
-                .map_or(0, |d| d.as_millis() as i64),
+                .map_or(0, |d| d.as_millis() as i64)
+        };
+        match &self.0 {
+            Source::System => system(),
             Source::Manual(now) => now.load(Ordering::SeqCst),
+            Source::Shifted(offset) => system() + offset.load(Ordering::SeqCst),
         }
     }
 
-    /// Moves a manual clock forward; the system clock ignores this.
+    /// Moves a manual or shifted clock forward (never back); the system clock ignores this.
     pub fn advance(&self, by_ms: i64) {
-        if let Source::Manual(now) = &self.0 {
-            now.fetch_add(by_ms, Ordering::SeqCst);
+        if let Source::Manual(moved) | Source::Shifted(moved) = &self.0 {
+            moved.fetch_add(by_ms.max(0), Ordering::SeqCst);
         }
     }
 }

@@ -12,7 +12,8 @@ const HOUR_MS: i64 = 60 * MINUTE_MS;
 const DAY_MS: i64 = 24 * HOUR_MS;
 use crate::domain::canned::CannedReply;
 use crate::domain::policy::{Role, Visibility};
-use crate::domain::ticket::{Priority, TicketRef, TicketStatus};
+use crate::domain::routing::{Rotation, RoutingRule, RuleActions, RuleConditions};
+use crate::domain::ticket::{Category, Priority, TicketRef, TicketStatus};
 
 /// Canned replies an agency would keep, with placeholders.
 const CANNED_REPLIES: &[(&str, &str)] = &[
@@ -225,6 +226,7 @@ pub async fn seed_demo(store: &Store, clock: &Clock, tickets: usize) -> StoreRes
         store.save_canned_reply(&reply, now).await?;
     }
     let categories = store.categories().await?;
+    seed_routing(store, &staff_ids, &categories, now).await?;
 
     let mut rng = StdRng::seed_from_u64(1042);
     let mut created = Vec::with_capacity(tickets);
@@ -270,10 +272,70 @@ pub async fn seed_demo(store: &Store, clock: &Clock, tickets: usize) -> StoreRes
         )
         .await?;
     }
+    store.settle_past_sla_alerts(now).await?;
     Ok(SeedOutcome::Seeded {
         people: staff_ids.len() + requesters.len(),
         tickets,
     })
+}
+
+/// Two teams with rotation and two rules an agency would start with.
+async fn seed_routing(
+    store: &Store,
+    staff_ids: &[i64],
+    categories: &[Category],
+    now: i64,
+) -> StoreResult<()> {
+    let category = |name: &str| categories.iter().find(|c| c.name == name).map(|c| c.id);
+    let (sam, priya) = (staff_ids[2], staff_ids[3]);
+    let mut hosting = None;
+    for mut team in store.team_setups().await? {
+        (team.rotation, team.members) = match team.name.as_str() {
+            "Web" => (Rotation::RoundRobin, vec![sam, priya]),
+            _ => (Rotation::LeastOpen, vec![priya]),
+        };
+        if team.name == "Hosting" {
+            hosting = Some(team.id);
+        }
+        store.save_team_setup(&team).await?;
+    }
+    let rules = [
+        RoutingRule {
+            id: 0,
+            name: "Mail and domains go to Hosting".to_owned(),
+            enabled: true,
+            conditions: RuleConditions {
+                categories: category("Email and domains").into_iter().collect(),
+                ..RuleConditions::default()
+            },
+            actions: RuleActions {
+                team_id: hosting,
+                tags: vec!["hosting".to_owned()],
+                ..RuleActions::default()
+            },
+        },
+        RoutingRule {
+            id: 0,
+            name: "Outages are high priority".to_owned(),
+            enabled: true,
+            conditions: RuleConditions {
+                keywords: vec![
+                    "site down".to_owned(),
+                    "outage".to_owned(),
+                    "urgent".to_owned(),
+                ],
+                ..RuleConditions::default()
+            },
+            actions: RuleActions {
+                priority: Some(Priority::High),
+                ..RuleActions::default()
+            },
+        },
+    ];
+    for rule in &rules {
+        store.save_rule(rule, now).await?;
+    }
+    Ok(())
 }
 
 /// Walks a demo ticket along `path`: the first step is the agency's first answer (which starts

@@ -9,6 +9,7 @@ use tokio::sync::watch;
 use super::clock::Clock;
 use super::live::EventBus;
 use super::mail::Mailer;
+use super::sla_watch::SlaWatch;
 use super::store::Store;
 use super::throttle::Throttle;
 
@@ -37,6 +38,8 @@ pub struct AppState {
     #[from_ref(skip)]
     pub mail_throttle: Arc<Throttle>,
     pub mailer: Arc<Mailer>,
+    #[from_ref(skip)]
+    pub sla_watch: Arc<SlaWatch>,
     /// Flips to `true` when the server starts shutting down, so that endless streams end.
     pub shutdown: watch::Receiver<bool>,
 }
@@ -60,6 +63,7 @@ impl AppState {
             sign_in_throttle: Arc::new(Throttle::sign_in()),
             mail_throttle: Arc::new(Throttle::sign_in()),
             mailer: Arc::new(mailer),
+            sla_watch: Arc::default(),
             shutdown,
         }
     }

@@ -69,6 +69,51 @@ impl CalendarSpec {
     }
 }
 
+/// The weekday names of a calendar's week, Monday first.
+pub const WEEKDAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+
+impl Shift {
+    /// Reads a day's hours as people write them: `09:00-12:30, 13:30-17:00`; empty for a day
+    /// off. `24:00` ends a day.
+    pub fn parse_day(text: &str) -> Result<Vec<Shift>, CalendarError> {
+        let minute = |clock: &str| -> Option<u16> {
+            let (hours, minutes) = clock.trim().split_once(':')?;
+            let (hours, minutes): (u16, u16) = (hours.parse().ok()?, minutes.parse().ok()?);
+            (minutes < 60 && hours * 60 + minutes <= 1440).then_some(hours * 60 + minutes)
+        };
+        text.split(',')
+            .map(str::trim)
+            .filter(|part| !part.is_empty())
+            .map(|part| {
+                let bad = || CalendarError::BadShift(part.to_owned());
+                let (start, end) = part.split_once(['-', '–']).ok_or_else(bad)?;
+                Ok(Shift {
+                    start_minute: minute(start).ok_or_else(bad)?,
+                    end_minute: minute(end).ok_or_else(bad)?,
+                })
+            })
+            .collect()
+    }
+
+    /// A day's hours as [`Shift::parse_day`] reads them.
+    pub fn format_day(shifts: &[Shift]) -> String {
+        let clock = |m: u16| format!("{:02}:{:02}", m / 60, m % 60);
+        shifts
+            .iter()
+            .map(|s| format!("{}-{}", clock(s.start_minute), clock(s.end_minute)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
 /// A calendar that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CalendarError {
@@ -254,6 +299,30 @@ fn paused_within(start: i64, end: i64, pauses: &[(i64, i64)]) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn day_hours_read_as_written() {
+        let split = Shift::parse_day(" 09:00-12:30, 13:30–17:00 ").unwrap();
+        assert_eq!(
+            split,
+            vec![
+                Shift {
+                    start_minute: 540,
+                    end_minute: 750
+                },
+                Shift {
+                    start_minute: 810,
+                    end_minute: 1020
+                },
+            ]
+        );
+        assert_eq!(Shift::format_day(&split), "09:00-12:30, 13:30-17:00");
+        assert_eq!(Shift::parse_day(""), Ok(Vec::new()));
+        assert_eq!(Shift::parse_day("00:00-24:00").unwrap()[0].end_minute, 1440);
+        for bad in ["9-17", "09:00", "25:00-26:00", "09:60-10:00"] {
+            assert!(Shift::parse_day(bad).is_err(), "{bad}");
+        }
+    }
     use jiff::civil::date;
     use proptest::prelude::*;
 

@@ -7,6 +7,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use super::search::SnippetPart;
+use super::sla::ClockState;
 use super::ticket::{Channel, Priority, TicketStatus, TicketSummary};
 
 /// A named choice in a staff picker (a team, a person, an account).
@@ -58,6 +59,8 @@ pub struct QueueFilter {
     pub account_id: Option<i64>,
     pub channel: Option<Channel>,
     pub tag: Option<String>,
+    /// Where the SLA clock stands (as of the ticket's last change or alert).
+    pub sla: Option<ClockState>,
 }
 
 impl QueueFilter {
@@ -93,6 +96,9 @@ impl QueueFilter {
         if let Some(tag) = &self.tag {
             pairs.push(("tag", tag.clone()));
         }
+        if let Some(sla) = self.sla {
+            pairs.push(("sla", sla.as_str().to_owned()));
+        }
         pairs
             .into_iter()
             .map(|(key, value)| format!("{key}={value}"))
@@ -123,6 +129,7 @@ impl QueueFilter {
                 "account" => filter.account_id = value.parse().ok(),
                 "channel" => filter.channel = value.parse().ok(),
                 "tag" => filter.tag = normalize_tag(value),
+                "sla" => filter.sla = value.parse().ok(),
                 _ => {}
             }
         }
@@ -236,17 +243,23 @@ mod tests {
             prop::option::of(1i64..1000),
             prop::option::of(prop::sample::select(Channel::ALL.to_vec())),
             prop::option::of("[a-z0-9]{1,10}(-[a-z0-9]{1,5})?"),
+            prop::option::of(prop::sample::select(
+                ClockState::FILTERABLE.map(|(state, _)| state).to_vec(),
+            )),
         )
             .prop_map(
-                |(status, priority, category_id, assignee, account_id, channel, tag)| QueueFilter {
-                    status,
-                    priority,
-                    category_id,
-                    assignee,
-                    team_id: category_id,
-                    account_id,
-                    channel,
-                    tag,
+                |(status, priority, category_id, assignee, account_id, channel, tag, sla)| {
+                    QueueFilter {
+                        status,
+                        priority,
+                        category_id,
+                        assignee,
+                        team_id: category_id,
+                        account_id,
+                        channel,
+                        tag,
+                        sla,
+                    }
                 },
             )
     }

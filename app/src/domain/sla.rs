@@ -7,6 +7,20 @@ use serde::{Deserialize, Serialize};
 use super::business_time::{Calendar, CalendarError, add_business_time, business_time_between};
 use super::ticket::TicketStatus;
 
+/// The targets of one priority, in business minutes, and what a breach does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlaPolicy {
+    pub priority: super::ticket::Priority,
+    pub first_response_minutes: i64,
+    pub resolution_minutes: i64,
+    /// Warn when this share of a target has passed.
+    pub warning_percent: i64,
+    /// On a breach, raise the priority one step.
+    pub breach_raises_priority: bool,
+    /// On a breach, hand the ticket to this team.
+    pub breach_team_id: Option<i64>,
+}
+
 /// Where an SLA clock stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -24,6 +38,14 @@ pub enum ClockState {
 }
 
 impl ClockState {
+    /// The states a board filters on, with how staff call them.
+    pub const FILTERABLE: [(ClockState, &'static str); 4] = [
+        (ClockState::Warning, "At risk"),
+        (ClockState::Breached, "Missed"),
+        (ClockState::Paused, "Paused"),
+        (ClockState::Running, "On track"),
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             ClockState::Running => "running",
@@ -255,7 +277,7 @@ pub fn clock_at(
         };
         (state, None)
     } else if remaining_ms <= 0 {
-        (ClockState::Breached, None)
+        (ClockState::Breached, Some(breached_at(input, calendar)?))
     } else if input.paused_since.is_some() {
         (ClockState::Paused, None)
     } else {
@@ -272,6 +294,27 @@ pub fn clock_at(
         remaining_ms,
         due_at,
     })
+}
+
+/// When a clock that is past its target ran out: its target of business time, counted from its
+/// start and skipping its pauses (a clock only runs out while running, so before any pause
+/// still going on).
+fn breached_at(input: &ClockInput<'_>, calendar: &Calendar) -> Result<i64, CalendarError> {
+    let mut pauses = input.pauses.to_vec();
+    pauses.sort_unstable();
+    let (mut at, mut left) = (input.started_at, input.target_ms);
+    for (from, to) in pauses {
+        if to <= at {
+            continue;
+        }
+        let before_pause = business_time_between(at, from.max(at), calendar, &[])?;
+        if before_pause >= left {
+            break;
+        }
+        left -= before_pause;
+        at = to;
+    }
+    add_business_time(at, left, calendar)
 }
 
 /// The pauses in a ticket's status history (oldest first): every stretch spent waiting on the
@@ -341,6 +384,7 @@ mod tests {
         let late = clock_at(&input(4 * HOUR, start), berlin(12, 1, 15), &cal).unwrap();
         assert_eq!(late.state, ClockState::Breached);
         assert_eq!(late.remaining_ms, -2 * HOUR);
+        assert_eq!(late.due_at, Some(berlin(12, 1, 13)), "when it ran out");
     }
 
     #[test]
@@ -442,6 +486,45 @@ mod tests {
     }
 
     #[test]
+    fn waiting_over_a_weekend_and_a_holiday_moves_resolution_exactly() {
+        use TicketStatus::*;
+        // Monday 21 December 2026 is a holiday.
+        let spec = CalendarSpec {
+            holidays: vec!["2026-12-21".to_owned()],
+            ..CalendarSpec::office_hours("Europe/Berlin")
+        };
+        let cal = spec.calendar().unwrap();
+        let targets = Targets {
+            first_response_ms: HOUR,
+            resolution_ms: 16 * HOUR,
+            warning_share_percent: 80,
+        };
+        // Filed Thu 17 Dec 9:00, answered 10:00; Thursday's 8 and Friday morning's 4 working
+        // hours pass, then it waits on the client from Fri 13:00.
+        let created = berlin(12, 17, 9);
+        let mut times = TicketTimes {
+            created_at: created,
+            first_response_at: Some(berlin(12, 17, 10)),
+            resolved_at: None,
+            history: vec![
+                (created, New),
+                (berlin(12, 17, 10), InProgress),
+                (berlin(12, 18, 13), WaitingOnClient),
+            ],
+        };
+        let waiting = mark_at(&times, targets, berlin(12, 21, 11), &cal).unwrap();
+        assert_eq!((waiting.state, waiting.due_at), (ClockState::Paused, None));
+        // The client answers on the holiday at 11:00: the 4 hours left start Tuesday 9:00.
+        times.history.push((berlin(12, 21, 11), InProgress));
+        let resumed = mark_at(&times, targets, berlin(12, 21, 11), &cal).unwrap();
+        assert_eq!(resumed.state, ClockState::Running);
+        assert_eq!(resumed.due_kind, Some(DueKind::Resolution));
+        assert_eq!(resumed.due_at, Some(berlin(12, 22, 13)));
+        // Warned when 80 % of 16 h (12.8 h) has passed: 0.8 h into Tuesday.
+        assert_eq!(resumed.warn_at, Some(berlin(12, 22, 9) + 48 * 60_000));
+    }
+
+    #[test]
     fn promises_read_naturally() {
         assert_eq!(response_promise(HOUR), "within 1 business hour");
         assert_eq!(response_promise(4 * HOUR), "within 4 business hours");
@@ -477,6 +560,20 @@ mod tests {
             let waited = [(start + pause, start + pause + length)];
             let with_pause = clock_at(&ClockInput { pauses: &waited, ..input(8 * HOUR, start) }, now, &cal).unwrap();
             prop_assert!(with_pause.remaining_ms >= plain.remaining_ms);
+        }
+
+        #[test]
+        fn a_breach_is_dated_when_the_target_ran_out(pause in 0i64..(20 * HOUR), length in 0i64..(80 * HOUR)) {
+            let cal = office();
+            let start = berlin(12, 1, 9);
+            let waited = [(start + pause, start + pause + length)];
+            let clock = ClockInput { pauses: &waited, ..input(8 * HOUR, start) };
+            let late = clock_at(&clock, start + 400 * HOUR, &cal).unwrap();
+            prop_assert_eq!(late.state, ClockState::Breached);
+            let breached = late.due_at.unwrap();
+            prop_assert_eq!(business_time_between(start, breached, &cal, &waited).unwrap(), 8 * HOUR);
+            let just_before = clock_at(&clock, breached - 60_000, &cal).unwrap();
+            prop_assert!(just_before.state != ClockState::Breached, "not breached a minute before");
         }
 
         #[test]

@@ -5,6 +5,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use super::sla::{ClockState, DueKind};
+
 /// Where a request stands. Clients see exactly these four.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -207,6 +209,16 @@ impl Priority {
             Priority::High => "A major feature is broken",
             Priority::Normal => "Standard request",
             Priority::Low => "Cosmetic or nice to have",
+        }
+    }
+
+    /// One step more urgent (an escalation); critical stays critical.
+    #[must_use]
+    pub fn raised(self) -> Priority {
+        match self {
+            Priority::Critical | Priority::High => Priority::Critical,
+            Priority::Normal => Priority::High,
+            Priority::Low => Priority::Normal,
         }
     }
 }
@@ -416,6 +428,23 @@ pub enum TicketChange {
         title: String,
         all_done: bool,
     },
+    /// An assignment rule set fields of a new ticket (the team's rotation may have picked the
+    /// assignee).
+    Routed {
+        rule: String,
+        changes: Vec<FieldChange>,
+    },
+    /// An SLA clock crossed its warning share (`Warning`) or its due time (`Breached`).
+    SlaAlerted {
+        state: ClockState,
+        due: DueKind,
+        due_at: i64,
+        assignee_id: Option<i64>,
+    },
+    /// A breach escalated the ticket as its priority's policy says.
+    Escalated {
+        changes: Vec<FieldChange>,
+    },
 }
 
 impl TicketChange {
@@ -432,6 +461,13 @@ impl TicketChange {
             TicketChange::CallbackRequested { .. } => "callback_requested",
             TicketChange::TaskAdded { .. } => "task_added",
             TicketChange::TaskDone { .. } => "task_done",
+            TicketChange::Routed { .. } => "routed",
+            TicketChange::SlaAlerted {
+                state: ClockState::Breached,
+                ..
+            } => "sla_breached",
+            TicketChange::SlaAlerted { .. } => "sla_warning",
+            TicketChange::Escalated { .. } => "escalated",
         }
     }
 
@@ -445,6 +481,9 @@ impl TicketChange {
                 | TicketChange::Merged { .. }
                 | TicketChange::TaskAdded { .. }
                 | TicketChange::TaskDone { .. }
+                | TicketChange::Routed { .. }
+                | TicketChange::SlaAlerted { .. }
+                | TicketChange::Escalated { .. }
         )
     }
 

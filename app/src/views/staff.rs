@@ -1,6 +1,7 @@
-//! The agency's side: the live queue board and the audit log.
+//! The agency's side: the live queue board, desk and triage settings, and the audit log.
 
 pub mod audit_page;
 pub mod board_page;
 pub mod desk_page;
 pub mod ticket_tools;
+pub mod triage_settings;

@@ -142,6 +142,9 @@ impl Store {
         if let Some(channel) = filter.channel {
             sql.and("t.channel", Arg::Text(channel.as_str().to_owned()));
         }
+        if let Some(sla) = filter.sla {
+            sql.and("t.sla_state", Arg::Text(sla.as_str().to_owned()));
+        }
         if let Some(tag) = &filter.tag {
             let tag = sql.arg(Arg::Text(tag.clone()));
             sql.push(format_args!(" AND EXISTS (SELECT 1 FROM ticket_tags g WHERE g.ticket_id = t.id AND g.tag = {tag})"));

@@ -4,7 +4,7 @@ use sqlx::FromRow;
 
 use super::{Store, StoreError, StoreResult, parse_stored};
 use crate::domain::business_time::{Calendar, CalendarSpec};
-use crate::domain::sla::{DueKind, Targets, TicketTimes, mark_at};
+use crate::domain::sla::{DueKind, SlaPolicy, Targets, TicketTimes, mark_at};
 use crate::domain::ticket::{Priority, TicketChange, TicketRef, TicketStatus};
 
 const MINUTE_MS: i64 = 60_000;
@@ -26,7 +26,89 @@ struct TimesRow {
     status: String,
 }
 
+#[derive(FromRow)]
+struct PolicySettingsRow {
+    priority: String,
+    first_response_minutes: i64,
+    resolution_minutes: i64,
+    warning_percent: i64,
+    breach_raises_priority: i64,
+    breach_team_id: Option<i64>,
+}
+
+/// The calendar every policy counts in (one per agency for now).
+const AGENCY_CALENDAR: i64 = 1;
+
 impl Store {
+    /// Every priority's policy, most urgent first.
+    pub async fn sla_policies(&self) -> StoreResult<Vec<SlaPolicy>> {
+        let rows: Vec<PolicySettingsRow> = sqlx::query_as(
+            "SELECT priority, first_response_minutes, resolution_minutes, warning_percent, \
+                    breach_raises_priority, breach_team_id FROM sla_policies",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut policies = rows
+            .into_iter()
+            .map(|row| {
+                Ok(SlaPolicy {
+                    priority: parse_stored(&row.priority, "priority")?,
+                    first_response_minutes: row.first_response_minutes,
+                    resolution_minutes: row.resolution_minutes,
+                    warning_percent: row.warning_percent,
+                    breach_raises_priority: row.breach_raises_priority != 0,
+                    breach_team_id: row.breach_team_id,
+                })
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        policies.sort_by_key(|p| Priority::ALL.iter().position(|&q| q == p.priority));
+        Ok(policies)
+    }
+
+    /// Changes a priority's targets and escalation. Open tickets keep their due times until
+    /// they next change.
+    pub async fn save_sla_policy(&self, policy: &SlaPolicy) -> StoreResult<()> {
+        let updated = sqlx::query(
+            "UPDATE sla_policies SET first_response_minutes = $2, resolution_minutes = $3, \
+                 warning_percent = $4, breach_raises_priority = $5, breach_team_id = $6 \
+             WHERE priority = $1",
+        )
+        .bind(policy.priority.as_str())
+        .bind(policy.first_response_minutes)
+        .bind(policy.resolution_minutes)
+        .bind(policy.warning_percent)
+        .bind(i64::from(policy.breach_raises_priority))
+        .bind(policy.breach_team_id)
+        .execute(&self.pool)
+        .await?;
+        if updated.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
+
+    /// The agency's working hours, as edited.
+    pub async fn business_calendar(&self) -> StoreResult<CalendarSpec> {
+        let spec: String = sqlx::query_scalar("SELECT spec FROM business_calendars WHERE id = $1")
+            .bind(AGENCY_CALENDAR)
+            .fetch_one(&self.pool)
+            .await?;
+        serde_json::from_str(&spec).map_err(|e| StoreError::Corrupt(format!("calendar: {e}")))
+    }
+
+    /// Replaces the agency's working hours; the caller has checked them with
+    /// [`CalendarSpec::calendar`].
+    pub async fn save_business_calendar(&self, spec: &CalendarSpec) -> StoreResult<()> {
+        let spec = serde_json::to_string(spec)
+            .map_err(|e| StoreError::Corrupt(format!("calendar: {e}")))?;
+        sqlx::query("UPDATE business_calendars SET spec = $2 WHERE id = $1")
+            .bind(AGENCY_CALENDAR)
+            .bind(spec)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// The targets of a priority and the calendar they count in.
     pub async fn sla_policy(&self, priority: Priority) -> StoreResult<(Targets, Calendar)> {
         let row: PolicyRow = sqlx::query_as(
@@ -89,7 +171,8 @@ impl Store {
         let mark = mark_at(&times, targets, now, &calendar)
             .map_err(|e| StoreError::Corrupt(format!("SLA of {reference}: {e}")))?;
         sqlx::query(
-            "UPDATE tickets SET sla_state = $2, sla_due_at = $3, sla_due_kind = $4, sla_warn_at = $5 WHERE id = $1",
+            "UPDATE tickets SET sla_state = $2, sla_due_at = $3, sla_due_kind = $4, sla_warn_at = $5, \
+                                sla_claimed_until = NULL WHERE id = $1",
         )
         .bind(reference.0)
         .bind(mark.state.as_str())

@@ -73,81 +73,9 @@ impl Store {
         now: i64,
     ) -> StoreResult<(Option<LiveEvent>, i64)> {
         let written: StoreResult<_> = in_transaction!(self.begin_event_write(), |tx| {
-            let current: FactsRow = sqlx::query_as(
-            "SELECT priority, category_id, assignee_id, team_id, version FROM tickets WHERE id = $1",
-        )
-        .bind(reference.0)
-        .fetch_optional(&mut **tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-            if current.version != edit.version {
-                return Err(StoreError::Conflict(format!(
-                    "Someone else changed {reference} while you were editing. Reload to see their change, then try again."
-                )));
-            }
-            let mut changes = Vec::new();
-            let old_priority: Priority = parse_stored(&current.priority, "priority")?;
-            if old_priority != edit.priority {
-                changes.push(field(
-                    "priority",
-                    Some(old_priority.label()),
-                    Some(edit.priority.label()),
-                ));
-            }
-            for (name, table, old, new) in [
-                (
-                    "category",
-                    "categories",
-                    current.category_id,
-                    edit.category_id,
-                ),
-                ("assignee", "users", current.assignee_id, edit.assignee_id),
-                ("team", "staff_teams", current.team_id, edit.team_id),
-            ] {
-                if old != new {
-                    changes.push(FieldChange {
-                        field: name.to_owned(),
-                        from: Self::name_of(tx, table, old).await?,
-                        to: Self::name_of(tx, table, new).await?,
-                    });
-                }
-            }
-            if let Some(assignee) = edit.assignee_id {
-                let is_staff: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM users WHERE id = $1 AND account_id IS NULL AND active = 1",
-            )
-            .bind(assignee)
-            .fetch_one(&mut **tx)
-            .await?;
-                if is_staff == 0 {
-                    return Err(StoreError::Conflict(
-                        "Only active staff can be assigned.".into(),
-                    ));
-                }
-            }
-            if let Some(change) = Self::replace_tags(tx, reference, &edit.tags).await? {
-                changes.push(change);
-            }
+            let changes = Self::write_facts(tx, reference, edit).await?;
             if changes.is_empty() {
-                return Ok((None, current.version));
-            }
-            let updated = sqlx::query(
-            "UPDATE tickets SET priority = $2, category_id = $3, assignee_id = $4, team_id = $5, \
-                                version = version + 1 \
-             WHERE id = $1 AND version = $6",
-        )
-        .bind(reference.0)
-        .bind(edit.priority.as_str())
-        .bind(edit.category_id)
-        .bind(edit.assignee_id)
-        .bind(edit.team_id)
-        .bind(edit.version)
-        .execute(&mut **tx)
-        .await?;
-            if updated.rows_affected() != 1 {
-                return Err(StoreError::Conflict(format!(
-                    "Someone else changed {reference} while you were editing. Reload to see their change, then try again."
-                )));
+                return Ok((None, edit.version));
             }
             let event = Self::append_event(
                 tx,
@@ -162,6 +90,117 @@ impl Store {
         let written = written?;
         self.refresh_sla(reference, now).await?;
         Ok(written)
+    }
+
+    /// Lets automation (a routing rule, an escalation) change a ticket's facts: `decide` gets the
+    /// current facts and returns the new ones; `describe` makes the event from what changed.
+    pub(super) async fn change_facts_automatically(
+        &self,
+        reference: TicketRef,
+        decide: impl FnOnce(&TicketFacts) -> TicketFacts,
+        describe: impl FnOnce(Vec<FieldChange>) -> TicketChange,
+        now: i64,
+    ) -> StoreResult<Option<LiveEvent>> {
+        let current = self.ticket(reference).await?.facts;
+        let edit = decide(&current);
+        let written: StoreResult<_> = in_transaction!(self.begin_event_write(), |tx| {
+            let changes = Self::write_facts(tx, reference, &edit).await?;
+            if changes.is_empty() {
+                return Ok(None);
+            }
+            let event = Self::append_event(tx, reference.0, None, describe(changes), now).await?;
+            Ok(Some(event))
+        });
+        let written = written?;
+        self.refresh_sla(reference, now).await?;
+        Ok(written)
+    }
+
+    /// Writes `edit` if the ticket is still at `edit.version`; returns what changed (nothing is
+    /// written when nothing changed).
+    async fn write_facts(
+        tx: &mut Transaction<'static, Any>,
+        reference: TicketRef,
+        edit: &TicketFacts,
+    ) -> StoreResult<Vec<FieldChange>> {
+        let stale = || {
+            StoreError::Conflict(format!(
+                "Someone else changed {reference} while you were editing. Reload to see their change, then try again."
+            ))
+        };
+        let current: FactsRow = sqlx::query_as(
+            "SELECT priority, category_id, assignee_id, team_id, version FROM tickets WHERE id = $1",
+        )
+        .bind(reference.0)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        if current.version != edit.version {
+            return Err(stale());
+        }
+        let mut changes = Vec::new();
+        let old_priority: Priority = parse_stored(&current.priority, "priority")?;
+        if old_priority != edit.priority {
+            changes.push(field(
+                "priority",
+                Some(old_priority.label()),
+                Some(edit.priority.label()),
+            ));
+        }
+        for (name, table, old, new) in [
+            (
+                "category",
+                "categories",
+                current.category_id,
+                edit.category_id,
+            ),
+            ("assignee", "users", current.assignee_id, edit.assignee_id),
+            ("team", "staff_teams", current.team_id, edit.team_id),
+        ] {
+            if old != new {
+                changes.push(FieldChange {
+                    field: name.to_owned(),
+                    from: Self::name_of(tx, table, old).await?,
+                    to: Self::name_of(tx, table, new).await?,
+                });
+            }
+        }
+        if let Some(assignee) = edit.assignee_id {
+            let is_staff: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM users WHERE id = $1 AND account_id IS NULL AND active = 1",
+            )
+            .bind(assignee)
+            .fetch_one(&mut **tx)
+            .await?;
+            if is_staff == 0 {
+                return Err(StoreError::Conflict(
+                    "Only active staff can be assigned.".into(),
+                ));
+            }
+        }
+        if let Some(change) = Self::replace_tags(tx, reference, &edit.tags).await? {
+            changes.push(change);
+        }
+        if changes.is_empty() {
+            return Ok(changes);
+        }
+        let updated = sqlx::query(
+            "UPDATE tickets SET priority = $2, category_id = $3, assignee_id = $4, team_id = $5, \
+                                version = version + 1 \
+             WHERE id = $1 AND version = $6",
+        )
+        .bind(reference.0)
+        .bind(edit.priority.as_str())
+        .bind(edit.category_id)
+        .bind(edit.assignee_id)
+        .bind(edit.team_id)
+        .bind(edit.version)
+        .execute(&mut **tx)
+        .await?;
+        if updated.rows_affected() != 1 {
+            return Err(stale());
+        }
+        Ok(changes)
     }
 
     /// Sets a ticket's tags (normalized, sorted, without repeats); returns the change, if any.

@@ -228,6 +228,11 @@ impl Store {
         });
         let written = written?;
         self.refresh_sla(written.reference, now).await?;
+        // The ticket is filed whatever the rules do: a rule pointing at something since
+        // removed must not turn a request into an error the client would file again.
+        if let Err(error) = self.route_new_ticket(written.reference, now).await {
+            tracing::warn!(%error, ticket = %written.reference, "routing rules failed");
+        }
         Ok(written)
     }
 

@@ -9,6 +9,8 @@ use leptos::prelude::*;
 
 use crate::api::session::Me;
 use crate::domain::mention::mentions;
+use crate::domain::policy::Role;
+use crate::domain::sla::ClockState;
 use crate::domain::ticket::{LiveEvent, TicketChange};
 use crate::views::session::use_session;
 
@@ -159,7 +161,27 @@ pub fn LiveToasts() -> impl IntoView {
                     event.reference
                 )
             }
+            // The assignee hears of their ticket's clock; leads and admins of every one.
+            TicketChange::SlaAlerted {
+                state,
+                due,
+                assignee_id,
+                ..
+            } if me.as_ref().is_some_and(|me| {
+                assignee_id == Some(me.id) || matches!(me.role, Role::Admin | Role::Lead)
+            }) =>
+            {
+                let how = if state == ClockState::Breached {
+                    "missed"
+                } else {
+                    "at risk"
+                };
+                format!("{}: {} target {how}", event.reference, due.label())
+            }
             TicketChange::Created
+            | TicketChange::SlaAlerted { .. }
+            | TicketChange::Routed { .. }
+            | TicketChange::Escalated { .. }
             | TicketChange::CallbackRequested { .. }
             | TicketChange::FieldsChanged { .. }
             | TicketChange::Merged { .. }

@@ -8,7 +8,10 @@ use crate::api::ticket_work::FollowRequest;
 use crate::api::tickets::{MarkResolved as MarkResolvedAction, Reply, TicketView, get_ticket};
 use crate::domain::attachment::UploadedFile;
 use crate::domain::canned::{PlaceholderValues, expand};
-use crate::domain::ticket::{AttachmentInfo, TicketChange, TicketRef, TicketStatus, TimelineEntry};
+use crate::domain::sla::ClockState;
+use crate::domain::ticket::{
+    AttachmentInfo, FieldChange, TicketChange, TicketRef, TicketStatus, TimelineEntry,
+};
 use crate::domain::validation::DESCRIPTION_MAX_CHARS;
 use crate::error::AppError;
 use crate::views::browser::fill_text_area;
@@ -369,6 +372,18 @@ fn ReplyForm(
     }
 }
 
+/// Field changes as a sentence: "priority to High, cleared assignee".
+fn said(changes: &[FieldChange]) -> String {
+    let said: Vec<String> = changes
+        .iter()
+        .map(|c| match &c.to {
+            Some(to) => format!("{} to {to}", c.field),
+            None => format!("cleared {}", c.field),
+        })
+        .collect();
+    said.join(", ")
+}
+
 #[component]
 fn TimelineItem(entry: TimelineEntry, now: i64, files: Vec<AttachmentInfo>) -> impl IntoView {
     let who = entry.actor_name.unwrap_or_else(|| "Frontdoor".to_owned());
@@ -377,15 +392,20 @@ fn TimelineItem(entry: TimelineEntry, now: i64, files: Vec<AttachmentInfo>) -> i
     let what = match entry.change {
         TicketChange::Created if entry.from_ticket.is_none() => format!("{who} filed the request"),
         TicketChange::StatusChanged { to, .. } => format!("{who} moved it to {}", to.label()),
-        TicketChange::FieldsChanged { changes } => {
-            let said: Vec<String> = changes
-                .iter()
-                .map(|c| match &c.to {
-                    Some(to) => format!("{} to {to}", c.field),
-                    None => format!("cleared {}", c.field),
-                })
-                .collect();
-            format!("{who} set {}", said.join(", "))
+        TicketChange::FieldsChanged { changes } => format!("{who} set {}", said(&changes)),
+        TicketChange::Routed { rule, changes } => {
+            format!("Rule “{rule}” set {}", said(&changes))
+        }
+        TicketChange::Escalated { changes } => {
+            format!("Missed target escalated: {}", said(&changes))
+        }
+        TicketChange::SlaAlerted { state, due, .. } => {
+            let how = if state == ClockState::Breached {
+                "was missed"
+            } else {
+                "is at risk"
+            };
+            format!("{} target {how}", due.label())
         }
         TicketChange::MergedInto { survivor } => format!("{who} merged this into {survivor}"),
         TicketChange::Merged { duplicate } => format!("{who} merged {duplicate} into this request"),

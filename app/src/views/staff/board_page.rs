@@ -6,7 +6,9 @@ use leptos_router::hooks::use_location;
 use crate::api::desk::{DeleteView, DeskOptions, SaveView, load_desk_options};
 use crate::api::session::Me;
 use crate::api::tickets::list_queue;
+use crate::api::triage::{SetAway, am_i_away};
 use crate::domain::listing::{AssigneeFilter, Choice, QueueFilter};
+use crate::domain::sla::ClockState;
 use crate::domain::ticket::{Category, Channel, Priority, TicketStatus, TicketSummary};
 use crate::views::components::feedback::{ErrorPanel, ListSkeleton};
 use crate::views::components::form::{FormErrors, FormMessage};
@@ -52,6 +54,7 @@ fn Board(me: Me) -> impl IntoView {
         <main class="page page--wide">
             <div class="page-head">
                 <h1>"Queue board"</h1>
+                <AwayToggle/>
                 <a class="button page-head__action" href="/requests/new">"File for a client"</a>
             </div>
             <Transition fallback=|| ()>
@@ -94,6 +97,26 @@ fn Board(me: Me) -> impl IntoView {
                 }}
             </Transition>
         </main>
+    }
+}
+
+/// "I'm away": team rotation skips people who are away until they switch it off.
+#[component]
+fn AwayToggle() -> impl IntoView {
+    let set_away = ServerAction::<SetAway>::new();
+    let away = Resource::new(move || set_away.version().get(), |_| am_i_away());
+    view! {
+        <Transition fallback=|| ()>
+            {move || away.get().and_then(Result::ok).map(|away| view! {
+                <button type="button" class="button button--quiet page-head__action"
+                    aria-pressed=away.to_string()
+                    title="While you are away, new requests are not given to you"
+                    disabled=set_away.pending()
+                    on:click=move |_| { set_away.dispatch(SetAway { away: !away }); }>
+                    {if away { "I'm away · back now" } else { "I'm away" }}
+                </button>
+            })}
+        </Transition>
     }
 }
 
@@ -222,6 +245,8 @@ fn FilterBar(desk: DeskOptions, filter: QueueFilter) -> impl IntoView {
                     options=ids(&desk.accounts)/>
                 <Select name="channel" label="Channel" current=filter.channel.map(|c| c.as_str().to_owned()).unwrap_or_default()
                     options=Channel::ALL.iter().map(|c| named(c.as_str(), c.label())).collect()/>
+                <Select name="sla" label="SLA" current=filter.sla.map(|s| s.as_str().to_owned()).unwrap_or_default()
+                    options=ClockState::FILTERABLE.iter().map(|(s, label)| named(s.as_str(), label)).collect()/>
                 <div class="field">
                     <label for="filter-tag">"Tag"</label>
                     <input id="filter-tag" name="tag" type="text" value=filter.tag.clone().unwrap_or_default()/>

@@ -5,6 +5,7 @@ use crate::api::desk::{
     DeleteCannedReply, RetireCategory, SaveCannedReply, SaveCategory, load_desk_options,
 };
 use crate::api::session::Me;
+use crate::api::triage::load_triage_setup;
 use crate::domain::canned::{CannedReply, PLACEHOLDERS};
 use crate::domain::ticket::Category;
 use crate::views::components::confirm::AskFirst;
@@ -12,9 +13,11 @@ use crate::views::components::feedback::{ErrorPanel, ListSkeleton};
 use crate::views::components::form::{FormErrors, FormMessage};
 use crate::views::components::header::AppHeader;
 use crate::views::session::{Audience, Gate};
+use crate::views::staff::triage_settings::{SetupVersion, TriageSettings};
 
-/// Desk settings for leads and admins: the categories clients choose from and the canned replies
-/// staff start from.
+/// Desk settings for leads and admins: who gets which request and how fast (rules, teams, SLA
+/// targets, working hours), the categories clients choose from and the canned replies staff
+/// start from.
 #[component]
 pub fn DeskPage() -> impl IntoView {
     view! {
@@ -42,10 +45,23 @@ fn Desk(me: Me) -> impl IntoView {
         },
         |_| load_desk_options(),
     );
+    let triage_version: SetupVersion = RwSignal::new(0);
+    let triage = Resource::new(
+        move || triage_version.get(),
+        |_| async { (load_triage_setup().await, load_desk_options().await) },
+    );
     view! {
         <AppHeader me/>
         <main class="page">
             <h1>"Desk settings"</h1>
+            <Transition fallback=|| view! { <ListSkeleton/> }>
+                {move || triage.get().map(|loaded| match loaded {
+                    (Ok(setup), Ok(desk)) => view! {
+                        <TriageSettings setup desk version=triage_version/>
+                    }.into_any(),
+                    (Err(error), _) | (_, Err(error)) => view! { <ErrorPanel error/> }.into_any(),
+                })}
+            </Transition>
             <Transition fallback=|| view! { <ListSkeleton/> }>
                 {move || desk.get().map(|result| match result {
                     Ok(desk) => view! {

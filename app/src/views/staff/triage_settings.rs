@@ -1,0 +1,467 @@
+//! Triage settings on the desk page: assignment rules (tried on a sample before saving), team
+//! rotation, SLA targets with escalation, and working hours.
+
+use leptos::prelude::*;
+
+use crate::api::desk::DeskOptions;
+use crate::api::triage::{
+    DeleteRule, MoveRule, RuleOutcome, SaveCalendar, SaveRule, SaveSlaPolicy, SaveTeam, TriageSetup,
+};
+use crate::domain::business_time::{Shift, WEEKDAYS};
+use crate::domain::listing::Choice;
+use crate::domain::routing::{Rotation, RoutingRule, RuleActions, RuleConditions, TeamSetup};
+use crate::domain::sla::{SlaPolicy, response_promise};
+use crate::domain::ticket::{Category, Channel, Priority};
+use crate::views::components::confirm::AskFirst;
+use crate::views::components::form::{FormErrors, FormMessage};
+
+/// Bumped whenever a setting is saved, so that the page reads the settings again.
+pub type SetupVersion = RwSignal<u64>;
+
+/// Runs `after` each time `action` succeeds.
+fn on_success<A>(action: ServerAction<A>, after: impl Fn(&A::Output) + 'static)
+where
+    A: leptos::server_fn::ServerFn<Error = crate::error::AppError> + Clone + Send + Sync + 'static,
+    A::Output: Clone + Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        if let Some(Ok(output)) = action.value().get() {
+            after(&output);
+        }
+    });
+}
+
+#[component]
+pub fn TriageSettings(
+    setup: TriageSetup,
+    desk: DeskOptions,
+    version: SetupVersion,
+) -> impl IntoView {
+    let desk = StoredValue::new(desk);
+    let teams = setup.teams.clone();
+    let rule_count = setup.rules.len();
+    view! {
+        <section aria-labelledby="rules-heading">
+            <h2 id="rules-heading">"Assignment rules"</h2>
+            <p class="muted">"Every new request, whichever way it came in, is checked against these rules from the top; the first that matches sets what it says. Try a rule on a sample ticket before saving it."</p>
+            <ol class="settings-list">
+                {setup.rules.into_iter().enumerate().map(|(at, rule)| view! {
+                    <RuleItem rule position=at + 1 last=at + 1 == rule_count desk=desk.get_value() version/>
+                }).collect_view()}
+            </ol>
+            <details class="panel">
+                <summary class="panel__title">"Add a rule"</summary>
+                <RuleEditor rule=None desk=desk.get_value() version/>
+            </details>
+        </section>
+        <section aria-labelledby="teams-heading">
+            <h2 id="teams-heading">"Teams"</h2>
+            <p class="muted">"A request routed to a team without a person goes to a member in turn, or to the member with the fewest open requests. Members marked away are skipped."</p>
+            <ul class="settings-list">
+                {teams.into_iter().map(|team| view! {
+                    <TeamItem team staff=desk.get_value().staff version/>
+                }).collect_view()}
+            </ul>
+        </section>
+        <section aria-labelledby="sla-heading">
+            <h2 id="sla-heading">"Response targets (SLA)"</h2>
+            <p class="muted">"Counted in working hours; paused while a request waits on the client. The assignee (or the leads) hear when a target is at risk and when it is missed."</p>
+            <ul class="settings-list">
+                {setup.policies.into_iter().map(|policy| view! {
+                    <PolicyItem policy teams=desk.get_value().teams version/>
+                }).collect_view()}
+            </ul>
+        </section>
+        <section aria-labelledby="hours-heading">
+            <h2 id="hours-heading">"Working hours"</h2>
+            <CalendarForm calendar=setup.calendar version/>
+        </section>
+    }
+}
+
+#[component]
+fn RuleItem(
+    rule: RoutingRule,
+    position: usize,
+    last: bool,
+    desk: DeskOptions,
+    version: SetupVersion,
+) -> impl IntoView {
+    let move_rule = ServerAction::<MoveRule>::new();
+    let delete = ServerAction::<DeleteRule>::new();
+    on_success(move_rule, move |()| version.update(|v| *v += 1));
+    on_success(delete, move |()| version.update(|v| *v += 1));
+    let id = rule.id;
+    let question = format!("Delete the rule “{}”?", rule.name);
+    let title = format!("{position}. {}", rule.name);
+    let off = (!rule.enabled).then_some(view! { <span class="badge">"Off"</span> });
+    view! {
+        <li class="settings-item">
+            <details>
+                <summary><strong>{title}</strong>{off}</summary>
+                <RuleEditor rule=Some(rule) desk version/>
+                <div class="form__actions">
+                    <button type="button" class="button button--quiet button--small" disabled=position == 1
+                        on:click=move |_| { move_rule.dispatch(MoveRule { id, earlier: true }); }>"Move up"</button>
+                    <button type="button" class="button button--quiet button--small" disabled=last
+                        on:click=move |_| { move_rule.dispatch(MoveRule { id, earlier: false }); }>"Move down"</button>
+                    <AskFirst
+                        button="Delete rule"
+                        button_class="button button--quiet button--small"
+                        label="Confirm delete"
+                        question=question
+                        confirm="Delete"
+                        pending=delete.pending()
+                        on_confirm=move |()| { delete.dispatch(DeleteRule { id }); }
+                    />
+                </div>
+            </details>
+        </li>
+    }
+}
+
+fn named<T: Copy>(
+    all: &[T],
+    value: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<(String, String)> {
+    all.iter()
+        .map(|&item| (value(item).to_owned(), label(item).to_owned()))
+        .collect()
+}
+
+fn ids(choices: &[Choice]) -> Vec<(String, String)> {
+    choices
+        .iter()
+        .map(|c| (c.id.to_string(), c.name.clone()))
+        .collect()
+}
+
+fn id_text(id: Option<i64>) -> String {
+    id.map(|id| id.to_string()).unwrap_or_default()
+}
+
+/// The rule form: conditions, actions, and a sample ticket to try it on.
+#[component]
+fn RuleEditor(
+    rule: Option<RoutingRule>,
+    desk: DeskOptions,
+    version: SetupVersion,
+) -> impl IntoView {
+    let save = ServerAction::<SaveRule>::new();
+    on_success(save, move |outcome| {
+        if matches!(outcome, RuleOutcome::Saved { .. }) {
+            version.update(|v| *v += 1);
+        }
+    });
+    let errors = FormErrors::of(save, &["name", "keywords", "actions", "sample"]);
+    let editing = rule.is_some();
+    let rule = rule.unwrap_or(RoutingRule {
+        id: 0,
+        name: String::new(),
+        enabled: true,
+        conditions: RuleConditions::default(),
+        actions: RuleActions::default(),
+    });
+    let RoutingRule {
+        id,
+        name,
+        enabled,
+        conditions: c,
+        actions: a,
+    } = rule;
+    let prefix = format!("rule-{id}");
+    let field_id = move |field: &str| format!("{prefix}-{field}");
+    let categories: Vec<Choice> = desk.categories.iter().map(Category::choice).collect();
+    let texts = |ids: &[i64]| ids.iter().map(ToString::to_string).collect::<Vec<_>>();
+    let channels = named(&Channel::ALL, Channel::as_str, Channel::label);
+    let priorities = named(&Priority::ALL, Priority::as_str, Priority::label);
+    view! {
+        <ActionForm action=save attr:class="form form--compact rule-form" attr:aria-label=if editing { "Edit rule" } else { "New rule" }>
+            <input type="hidden" name="rule[id]" value=id/>
+            <div class="field">
+                <label for=field_id("name")>"Rule name"</label>
+                <input id=field_id("name") name="rule[name]" type="text" maxlength="80" value=name
+                    placeholder="e.g. Acme shop problems go to Web"/>
+                <FormMessage message=errors.field("name")/>
+            </div>
+            <label class="check"><input type="checkbox" name="rule[enabled]" checked=enabled/>"Rule is on"</label>
+            <fieldset class="rule-form__part">
+                <legend>"When a new request…"</legend>
+                <CheckGroup legend="comes from any of these companies" name="rule[accounts][]" options=ids(&desk.accounts) checked=texts(&c.accounts)/>
+                <CheckGroup legend="is filed under any of these categories" name="rule[categories][]" options=ids(&categories) checked=texts(&c.categories)/>
+                <CheckGroup legend="came in by" name="rule[channels][]" options=channels.clone()
+                    checked=c.channels.iter().map(|ch| ch.as_str().to_owned()).collect()/>
+                <CheckGroup legend="has priority" name="rule[priorities][]" options=priorities.clone()
+                    checked=c.priorities.iter().map(|p| p.as_str().to_owned()).collect()/>
+                <div class="field">
+                    <label for=field_id("keywords")>"mentions any of these words (comma-separated)"</label>
+                    <input id=field_id("keywords") name="rule[keywords]" type="text" value=c.keywords.join(", ") placeholder="e.g. outage, site down"/>
+                    <FormMessage message=errors.field("keywords")/>
+                </div>
+                <div class="field">
+                    <label for=field_id("domains")>"is sent from these email domains"</label>
+                    <input id=field_id("domains") name="rule[domains]" type="text" value=c.requester_domains.join(", ") placeholder="e.g. acme.example"/>
+                </div>
+                <p class="muted">"Leave a part empty to match anything."</p>
+            </fieldset>
+            <fieldset class="rule-form__part">
+                <legend>"…then set"</legend>
+                <SetSelect id=field_id("team") name="rule[set_team]" label="Team" options=ids(&desk.teams) current=id_text(a.team_id)/>
+                <SetSelect id=field_id("assignee") name="rule[set_assignee]" label="Person (else the team's rotation)" options=ids(&desk.staff) current=id_text(a.assignee_id)/>
+                <SetSelect id=field_id("priority") name="rule[set_priority]" label="Priority" options=priorities.clone()
+                    current=a.priority.map(|p| p.as_str().to_owned()).unwrap_or_default()/>
+                <SetSelect id=field_id("category") name="rule[set_category]" label="Category" options=ids(&categories) current=id_text(a.category_id)/>
+                <div class="field">
+                    <label for=field_id("tags")>"Add tags"</label>
+                    <input id=field_id("tags") name="rule[add_tags]" type="text" value=a.tags.join(", ") placeholder="e.g. shop, vip"/>
+                </div>
+                <FormMessage message=errors.field("actions")/>
+            </fieldset>
+            <fieldset class="rule-form__part">
+                <legend>"Try it on a sample request"</legend>
+                <SetSelect id=field_id("sample-account") name="sample[account]" label="Company" options=ids(&desk.accounts) current=String::new() none="Pick a company"/>
+                <SetSelect id=field_id("sample-category") name="sample[category]" label="Category" options=ids(&categories) current=String::new() none="Not sure"/>
+                <SetSelect id=field_id("sample-channel") name="sample[channel]" label="Came in by" options=channels current="web".to_owned() none=""/>
+                <SetSelect id=field_id("sample-priority") name="sample[priority]" label="Priority" options=priorities current="normal".to_owned() none=""/>
+                <div class="field">
+                    <label for=field_id("sample-title")>"Title"</label>
+                    <input id=field_id("sample-title") name="sample[title]" type="text" placeholder="e.g. Checkout is down"/>
+                </div>
+                <div class="field">
+                    <label for=field_id("sample-email")>"Requester's email"</label>
+                    <input id=field_id("sample-email") name="sample[email]" type="email" placeholder="e.g. dana@acme.example"/>
+                </div>
+                <FormMessage message=errors.field("sample")/>
+                <TryOutcome save/>
+            </fieldset>
+            <FormMessage message=errors.general()/>
+            <div class="form__actions">
+                <button type="submit" name="intent" value="try" class="button button--small" disabled=save.pending()>"Try on sample"</button>
+                <button type="submit" name="intent" value="save" class="button button--primary button--small" disabled=save.pending()>
+                    {if editing { "Save rule" } else { "Add rule" }}
+                </button>
+            </div>
+        </ActionForm>
+    }
+}
+
+/// "This request would be routed by …": the answer to "Try on sample".
+#[component]
+fn TryOutcome(save: ServerAction<SaveRule>) -> impl IntoView {
+    let outcome = move || match save.value().get() {
+        Some(Ok(RuleOutcome::Tried { rule: None, .. })) => Some(
+            "No rule matches this request: it waits in the queue for someone to pick it up."
+                .to_owned(),
+        ),
+        Some(Ok(RuleOutcome::Tried {
+            rule: Some(rule),
+            this_rule,
+            sets,
+        })) => {
+            let earlier = if this_rule {
+                ""
+            } else {
+                " (an earlier rule takes it before this one)"
+            };
+            let sets = if sets.is_empty() {
+                "nothing changes".to_owned()
+            } else {
+                sets.join(" · ")
+            };
+            Some(format!(
+                "This request would be routed by “{rule}”{earlier}: {sets}."
+            ))
+        }
+        _ => None,
+    };
+    view! {
+        <p class="route-preview" role="status" aria-live="polite">{outcome}</p>
+    }
+}
+
+/// Checkboxes for "any of these".
+#[component]
+fn CheckGroup(
+    legend: &'static str,
+    name: &'static str,
+    options: Vec<(String, String)>,
+    checked: Vec<String>,
+) -> impl IntoView {
+    view! {
+        <fieldset class="check-group">
+            <legend>{legend}</legend>
+            {options.into_iter().map(|(value, label)| {
+                let on = checked.contains(&value);
+                view! {
+                    <label class="check check--chip"><input type="checkbox" name=name value=value checked=on/>{label}</label>
+                }
+            }).collect_view()}
+        </fieldset>
+    }
+}
+
+/// A select whose empty option leaves the field as it is (or whatever `none` says).
+#[component]
+fn SetSelect(
+    id: String,
+    name: &'static str,
+    label: &'static str,
+    options: Vec<(String, String)>,
+    current: String,
+    #[prop(default = "Leave as is")] none: &'static str,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <select id=id name=name>
+                {(!none.is_empty()).then(|| view! { <option value="">{none}</option> })}
+                {options.into_iter().map(|(value, text)| {
+                    let selected = value == current;
+                    view! { <option value=value selected=selected>{text}</option> }
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
+#[component]
+fn TeamItem(team: TeamSetup, staff: Vec<Choice>, version: SetupVersion) -> impl IntoView {
+    let save = ServerAction::<SaveTeam>::new();
+    on_success(save, move |()| version.update(|v| *v += 1));
+    let errors = FormErrors::of(save, &[]);
+    let members: Vec<String> = team.members.iter().map(ToString::to_string).collect();
+    let rotation_id = format!("team-{}-rotation", team.id);
+    let summary = format!(
+        "{} · {} · {} member{}",
+        team.name,
+        team.rotation.label(),
+        team.members.len(),
+        if team.members.len() == 1 { "" } else { "s" }
+    );
+    view! {
+        <li class="settings-item">
+            <details>
+                <summary><strong>{summary}</strong></summary>
+                <ActionForm action=save attr:class="form form--compact" attr:aria-label=format!("Team {}", team.name)>
+                    <input type="hidden" name="team" value=team.id/>
+                    <div class="field">
+                        <label for=rotation_id.clone()>"New requests without a person go to"</label>
+                        <select id=rotation_id name="rotation">
+                            {Rotation::ALL.into_iter().map(|r| view! {
+                                <option value=r.as_str() selected=r == team.rotation>{r.label()}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    <CheckGroup legend="Members" name="members[]" options=ids(&staff) checked=members/>
+                    <FormMessage message=errors.general()/>
+                    <button type="submit" class="button button--small" disabled=save.pending()>"Save team"</button>
+                </ActionForm>
+            </details>
+        </li>
+    }
+}
+
+/// Minutes as the hours field shows them: "4", "1.5".
+fn hours_text(minutes: i64) -> String {
+    if minutes % 60 == 0 {
+        (minutes / 60).to_string()
+    } else {
+        format!("{:.2}", minutes as f64 / 60.0)
+            .trim_end_matches('0')
+            .to_owned()
+    }
+}
+
+#[component]
+fn PolicyItem(policy: SlaPolicy, teams: Vec<Choice>, version: SetupVersion) -> impl IntoView {
+    let save = ServerAction::<SaveSlaPolicy>::new();
+    on_success(save, move |()| version.update(|v| *v += 1));
+    let errors = FormErrors::of(
+        save,
+        &[
+            "first_response_hours",
+            "resolution_hours",
+            "warning_percent",
+        ],
+    );
+    let p = policy.priority;
+    let field_id = move |field: &str| format!("sla-{}-{field}", p.as_str());
+    let summary = format!(
+        "{} — first response {}, resolved {}",
+        p.label(),
+        response_promise(policy.first_response_minutes * 60_000).trim_start_matches("within "),
+        response_promise(policy.resolution_minutes * 60_000).trim_start_matches("within "),
+    );
+    let escalates = (policy.breach_raises_priority || policy.breach_team_id.is_some())
+        .then_some(view! { <span class="badge">"Escalates"</span> });
+    view! {
+        <li class="settings-item">
+            <details>
+                <summary><strong>{summary}</strong>{escalates}</summary>
+                <p class="muted">{p.definition()}</p>
+                <ActionForm action=save attr:class="form form--grid" attr:aria-label=format!("{} targets", p.label())>
+                    <input type="hidden" name="priority" value=p.as_str()/>
+                    <div class="field">
+                        <label for=field_id("first")>"First response (working hours)"</label>
+                        <input id=field_id("first") name="first_response_hours" type="text" inputmode="decimal" value=hours_text(policy.first_response_minutes)/>
+                        <FormMessage message=errors.field("first_response_hours")/>
+                    </div>
+                    <div class="field">
+                        <label for=field_id("resolution")>"Resolution (working hours)"</label>
+                        <input id=field_id("resolution") name="resolution_hours" type="text" inputmode="decimal" value=hours_text(policy.resolution_minutes)/>
+                        <FormMessage message=errors.field("resolution_hours")/>
+                    </div>
+                    <div class="field">
+                        <label for=field_id("warning")>"Warn at (% of the target)"</label>
+                        <input id=field_id("warning") name="warning_percent" type="number" min="50" max="95" value=policy.warning_percent/>
+                        <FormMessage message=errors.field("warning_percent")/>
+                    </div>
+                    <label class="check"><input type="checkbox" name="raises_priority" checked=policy.breach_raises_priority/>"When missed, raise the priority one step"</label>
+                    <SetSelect id=field_id("team") name="breach_team" label="When missed, hand to team" options=ids(&teams)
+                        current=id_text(policy.breach_team_id) none="Nobody else"/>
+                    <FormMessage message=errors.general()/>
+                    <div class="form__actions">
+                        <button type="submit" class="button button--small" disabled=save.pending()>"Save targets"</button>
+                    </div>
+                </ActionForm>
+            </details>
+        </li>
+    }
+}
+
+#[component]
+fn CalendarForm(
+    calendar: crate::domain::business_time::CalendarSpec,
+    version: SetupVersion,
+) -> impl IntoView {
+    let save = ServerAction::<SaveCalendar>::new();
+    on_success(save, move |()| version.update(|v| *v += 1));
+    let errors = FormErrors::of(save, &["hours"]);
+    view! {
+        <ActionForm action=save attr:class="form form--grid" attr:aria-label="Working hours">
+            <div class="field">
+                <label for="calendar-zone">"Time zone"</label>
+                <input id="calendar-zone" name="time_zone" type="text" value=calendar.time_zone placeholder="e.g. Europe/Berlin"/>
+            </div>
+            {WEEKDAYS.iter().zip(calendar.week.iter()).map(|(day, shifts)| {
+                let id = format!("calendar-{}", day.to_lowercase());
+                view! {
+                    <div class="field">
+                        <label for=id.clone()>{*day}</label>
+                        <input id=id name="hours[]" type="text" value=Shift::format_day(shifts) placeholder="Closed"/>
+                    </div>
+                }
+            }).collect_view()}
+            <div class="field">
+                <label for="calendar-holidays">"Holidays (dates, one per line)"</label>
+                <textarea id="calendar-holidays" name="holidays" rows="3" placeholder="2026-12-25">{calendar.holidays.join("\n")}</textarea>
+            </div>
+            <FormMessage message=errors.field("hours")/>
+            <FormMessage message=errors.general()/>
+            <div class="form__actions">
+                <button type="submit" class="button button--small" disabled=save.pending()>"Save working hours"</button>
+            </div>
+        </ActionForm>
+    }
+}
