@@ -9,8 +9,10 @@ cd "$ROOT"
 SERVICES=$(mktemp -d /tmp/fd-test.XXXXXX)
 chmod 755 "$SERVICES"   # the postgres user must reach its data folder inside
 SERVER_PID=""
+CLOCK_SERVER_PID=""
 cleanup() {
   [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
+  [ -n "$CLOCK_SERVER_PID" ] && kill "$CLOCK_SERVER_PID" 2>/dev/null || true
   bash scripts/services.sh stop_all "$SERVICES" >/dev/null 2>&1 || true
   rm -rf "$SERVICES"
 }
@@ -58,7 +60,16 @@ LEPTOS_SITE_ROOT=$SITE "$CARGO_TARGET_DIR/debug/frontdoor" serve --addr "127.0.0
   --database-url "sqlite://$SERVICES/e2e.db" --smtp-url "$FRONTDOOR_TEST_SMTP_URL" \
   --mail-from "Frontdoor <support@agency.example>" >"$SERVICES/server.log" 2>&1 &
 SERVER_PID=$!
+# A second server whose clock tests move forward (SLA timers): moving time never disturbs the
+# journeys on the first one.
+CLOCK_PORT=$(free_port)
+export FRONTDOOR_CLOCK_URL=http://127.0.0.1:$CLOCK_PORT
+LEPTOS_SITE_ROOT=$SITE "$CARGO_TARGET_DIR/debug/frontdoor" serve --addr "127.0.0.1:$CLOCK_PORT" --demo --test-clock \
+  --database-url "sqlite://$SERVICES/e2e-clock.db" --smtp-url "$FRONTDOOR_TEST_SMTP_URL" \
+  --mail-from "Frontdoor <support@agency.example>" >"$SERVICES/clock-server.log" 2>&1 &
+CLOCK_SERVER_PID=$!
 wait_http "$FRONTDOOR_URL/healthz" 60 || { cat "$SERVICES/server.log"; exit 1; }
+wait_http "$FRONTDOOR_CLOCK_URL/healthz" 60 || { cat "$SERVICES/clock-server.log"; exit 1; }
 say "playwright (Chromium: phone and desktop)"
 set +e
 (cd end2end && CI=1 npx playwright test 2>&1) | tee "$SERVICES/playwright.log"

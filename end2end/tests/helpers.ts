@@ -4,8 +4,24 @@ import AxeBuilder from '@axe-core/playwright';
 export const phone = { ...devices['iPhone 13'] };
 export const desktop = { ...devices['Desktop Chrome'], viewport: { width: 1440, height: 900 } };
 
+// Panics of the browser app (a failed hydration leaves a page that looks right but does nothing),
+// per page, from the moment a test signs in on it.
+const panics = new WeakMap<Page, string[]>();
+
+function watchForPanics(page: Page) {
+  if (panics.has(page)) return;
+  const seen: string[] = [];
+  panics.set(page, seen);
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /panicked|hydration error/i.test(message.text())) {
+      seen.push(`${page.url()}: ${message.text().slice(0, 300)}`);
+    }
+  });
+}
+
 /** Signs in on the demo sign-in screen as the person with this name; returns when their home page shows. */
 export async function signInAs(page: Page, name: string) {
+  watchForPanics(page);
   await page.goto('/signin');
   await hydrated(page);
   await page.getByRole('button', { name: new RegExp(`^${name}`) }).click();
@@ -18,8 +34,8 @@ export async function hydrated(page: Page) {
 }
 
 /** A fresh browser context (its own cookies) with the given device, signed in as `name`. */
-export async function personOn(browser: Browser, device: object, name: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ ...device, baseURL: process.env.FRONTDOOR_URL ?? 'http://127.0.0.1:3000' });
+export async function personOn(browser: Browser, device: object, name: string, baseURL = process.env.FRONTDOOR_URL ?? 'http://127.0.0.1:3000'): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ ...device, baseURL });
   const page = await context.newPage();
   await signInAs(page, name);
   return { context, page };
@@ -83,6 +99,7 @@ export async function authenticatorCode(base32Key: string, atMs = Date.now()): P
 
 /** No serious or critical accessibility problems (axe-core, WCAG 2.1 AA rules). */
 export async function expectAccessible(page: Page) {
+  expect(panics.get(page) ?? [], 'the browser app ran without panicking').toEqual([]);
   const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);

@@ -62,6 +62,12 @@ for (const { name, viewport } of widths) {
     await expect(page.locator('.settings-item').first()).toBeVisible();
     await shot('desk');
     await expectAccessible(page);
+    await hydrated(page);
+    const rule = page.locator('.settings-item', { hasText: 'Outages are high priority' });
+    await rule.locator('summary').click();
+    await expect(rule.getByRole('form', { name: 'Edit rule' })).toBeVisible();
+    await rule.screenshot({ path: `screenshots/desk-rule-${name}.png` });
+    await expectAccessible(page);
 
     await page.locator('.app-header').getByRole('button', { name: 'Sign out' }).click();
     await expect(page).toHaveURL(/\/signin$/);

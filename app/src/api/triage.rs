@@ -139,7 +139,7 @@ pub async fn save_team(
     team: i64,
     rotation: Rotation,
     #[server(default)] members: Vec<i64>,
-) -> Result<(), AppError> {
+) -> Result<TeamSetup, AppError> {
     use crate::backend::{audit::Audit, auth, state::app_state};
     use crate::domain::audit::AuditAction;
     use crate::domain::policy::Permission;
@@ -156,7 +156,15 @@ pub async fn save_team(
     Audit::new(AuditAction::DeskConfigured, format!("team:{team}"))
         .detail(serde_json::json!({ "rotation": rotation.as_str(), "members": setup.members }))
         .record(&state)
-        .await
+        .await?;
+    // As stored: people who are not staff were left out.
+    state
+        .store
+        .team_setups()
+        .await?
+        .into_iter()
+        .find(|t| t.id == team)
+        .ok_or(AppError::NotFound)
 }
 
 /// Marks the signed-in staff member away (team rotation skips them) or back.
@@ -189,7 +197,7 @@ pub async fn save_sla_policy(
     warning_percent: i64,
     raises_priority: Option<String>,
     breach_team: Option<String>,
-) -> Result<(), AppError> {
+) -> Result<SlaPolicy, AppError> {
     use crate::backend::{audit::Audit, auth, state::app_state};
     use crate::domain::audit::AuditAction;
     use crate::domain::policy::Permission;
@@ -225,7 +233,8 @@ pub async fn save_sla_policy(
     )
     .detail(serde_json::to_value(&policy).unwrap_or_default())
     .record(&state)
-    .await
+    .await?;
+    Ok(policy)
 }
 
 /// The agency's working hours: a time zone, each weekday's hours (`09:00-17:00`, several

@@ -54,8 +54,10 @@ fn Board(me: Me) -> impl IntoView {
         <main class="page page--wide">
             <div class="page-head">
                 <h1>"Queue board"</h1>
-                <AwayToggle/>
-                <a class="button page-head__action" href="/requests/new">"File for a client"</a>
+                <div class="page-head__actions">
+                    <AwayToggle/>
+                    <a class="button page-head__action" href="/requests/new">"File for a client"</a>
+                </div>
             </div>
             <Transition fallback=|| ()>
                 {move || desk.get().and_then(Result::ok).map(|desk| view! {
@@ -108,7 +110,7 @@ fn AwayToggle() -> impl IntoView {
     view! {
         <Transition fallback=|| ()>
             {move || away.get().and_then(Result::ok).map(|away| view! {
-                <button type="button" class="button button--quiet page-head__action"
+                <button type="button" class="button away-toggle"
                     aria-pressed=away.to_string()
                     title="While you are away, new requests are not given to you"
                     disabled=set_away.pending()

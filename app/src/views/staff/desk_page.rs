@@ -34,6 +34,9 @@ fn Desk(me: Me) -> impl IntoView {
     let retire_category = ServerAction::<RetireCategory>::new();
     let save_canned = ServerAction::<SaveCannedReply>::new();
     let delete_canned = ServerAction::<DeleteCannedReply>::new();
+    let triage_version: SetupVersion = RwSignal::new(0);
+    // One server function per resource: each reads who is asking as it starts, while its page
+    // is certainly alive (a second call after an await could find the page already replaced).
     let desk = Resource::new(
         move || {
             (
@@ -45,26 +48,15 @@ fn Desk(me: Me) -> impl IntoView {
         },
         |_| load_desk_options(),
     );
-    let triage_version: SetupVersion = RwSignal::new(0);
-    let triage = Resource::new(
-        move || triage_version.get(),
-        |_| async { (load_triage_setup().await, load_desk_options().await) },
-    );
+    let triage = Resource::new(move || triage_version.get(), |_| load_triage_setup());
     view! {
         <AppHeader me/>
         <main class="page">
             <h1>"Desk settings"</h1>
             <Transition fallback=|| view! { <ListSkeleton/> }>
-                {move || triage.get().map(|loaded| match loaded {
-                    (Ok(setup), Ok(desk)) => view! {
-                        <TriageSettings setup desk version=triage_version/>
-                    }.into_any(),
-                    (Err(error), _) | (_, Err(error)) => view! { <ErrorPanel error/> }.into_any(),
-                })}
-            </Transition>
-            <Transition fallback=|| view! { <ListSkeleton/> }>
-                {move || desk.get().map(|result| match result {
-                    Ok(desk) => view! {
+                {move || match (desk.get(), triage.get()) {
+                    (Some(Ok(desk)), Some(Ok(setup))) => Some(view! {
+                        <TriageSettings setup desk=desk.clone() version=triage_version/>
                         <section aria-labelledby="categories-heading">
                             <h2 id="categories-heading">"Categories"</h2>
                             <p class="muted">"Clients choose one when filing (or “Not sure”). Aim for 5 to 10, each with a one-line description."</p>
@@ -90,9 +82,10 @@ fn Desk(me: Me) -> impl IntoView {
                             </ul>
                             <CannedForm save=save_canned reply=None/>
                         </section>
-                    }.into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                })}
+                    }.into_any()),
+                    (Some(Err(error)), _) | (_, Some(Err(error))) => Some(view! { <ErrorPanel error/> }.into_any()),
+                    _ => None,
+                }}
             </Transition>
         </main>
     }

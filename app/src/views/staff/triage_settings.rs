@@ -15,7 +15,8 @@ use crate::domain::ticket::{Category, Channel, Priority};
 use crate::views::components::confirm::AskFirst;
 use crate::views::components::form::{FormErrors, FormMessage};
 
-/// Bumped whenever a setting is saved, so that the page reads the settings again.
+/// Bumped whenever the rule list changes, so that the page reads it again (other settings keep
+/// their forms and show what was saved).
 pub type SetupVersion = RwSignal<u64>;
 
 /// Runs `after` each time `action` succeeds.
@@ -40,6 +41,12 @@ pub fn TriageSettings(
     let desk = StoredValue::new(desk);
     let teams = setup.teams.clone();
     let rule_count = setup.rules.len();
+    let open_days = setup.calendar.week.iter().filter(|d| !d.is_empty()).count();
+    let hours_summary = format!(
+        "{} · open {open_days} day{} a week",
+        setup.calendar.time_zone,
+        if open_days == 1 { "" } else { "s" }
+    );
     view! {
         <section aria-labelledby="rules-heading">
             <h2 id="rules-heading">"Assignment rules"</h2>
@@ -59,7 +66,7 @@ pub fn TriageSettings(
             <p class="muted">"A request routed to a team without a person goes to a member in turn, or to the member with the fewest open requests. Members marked away are skipped."</p>
             <ul class="settings-list">
                 {teams.into_iter().map(|team| view! {
-                    <TeamItem team staff=desk.get_value().staff version/>
+                    <TeamItem team staff=desk.get_value().staff/>
                 }).collect_view()}
             </ul>
         </section>
@@ -68,13 +75,19 @@ pub fn TriageSettings(
             <p class="muted">"Counted in working hours; paused while a request waits on the client. The assignee (or the leads) hear when a target is at risk and when it is missed."</p>
             <ul class="settings-list">
                 {setup.policies.into_iter().map(|policy| view! {
-                    <PolicyItem policy teams=desk.get_value().teams version/>
+                    <PolicyItem policy teams=desk.get_value().teams/>
                 }).collect_view()}
             </ul>
         </section>
         <section aria-labelledby="hours-heading">
             <h2 id="hours-heading">"Working hours"</h2>
-            <CalendarForm calendar=setup.calendar version/>
+            <p class="muted">"SLA targets count only these hours. Holidays count as closed days."</p>
+            <div class="settings-item">
+                <details>
+                    <summary><strong>{hours_summary}</strong></summary>
+                    <CalendarForm calendar=setup.calendar/>
+                </details>
+            </div>
         </section>
     }
 }
@@ -94,7 +107,7 @@ fn RuleItem(
     let id = rule.id;
     let question = format!("Delete the rule “{}”?", rule.name);
     let title = format!("{position}. {}", rule.name);
-    let off = (!rule.enabled).then_some(view! { <span class="badge">"Off"</span> });
+    let off = (!rule.enabled).then_some(view! { <span class="badge badge--quiet">"Off"</span> });
     view! {
         <li class="settings-item">
             <details>
@@ -325,20 +338,38 @@ fn SetSelect(
     }
 }
 
+/// "Saved" beside a form's button once its last submission succeeded.
 #[component]
-fn TeamItem(team: TeamSetup, staff: Vec<Choice>, version: SetupVersion) -> impl IntoView {
+fn SavedNote<A>(action: ServerAction<A>) -> impl IntoView
+where
+    A: leptos::server_fn::ServerFn<Error = crate::error::AppError> + Clone + Send + Sync + 'static,
+    A::Output: Clone + Send + Sync + 'static,
+{
+    view! {
+        <span class="muted" role="status">
+            {move || matches!(action.value().get(), Some(Ok(_))).then_some("Saved")}
+        </span>
+    }
+}
+
+#[component]
+fn TeamItem(team: TeamSetup, staff: Vec<Choice>) -> impl IntoView {
     let save = ServerAction::<SaveTeam>::new();
-    on_success(save, move |()| version.update(|v| *v += 1));
+    let shown = RwSignal::new(team.clone());
+    on_success(save, move |saved| shown.set(saved.clone()));
     let errors = FormErrors::of(save, &[]);
     let members: Vec<String> = team.members.iter().map(ToString::to_string).collect();
     let rotation_id = format!("team-{}-rotation", team.id);
-    let summary = format!(
-        "{} · {} · {} member{}",
-        team.name,
-        team.rotation.label(),
-        team.members.len(),
-        if team.members.len() == 1 { "" } else { "s" }
-    );
+    let summary = move || {
+        let team = shown.get();
+        let count = team.members.len();
+        format!(
+            "{} · {} · {count} member{}",
+            team.name,
+            team.rotation.label(),
+            if count == 1 { "" } else { "s" }
+        )
+    };
     view! {
         <li class="settings-item">
             <details>
@@ -355,7 +386,10 @@ fn TeamItem(team: TeamSetup, staff: Vec<Choice>, version: SetupVersion) -> impl 
                     </div>
                     <CheckGroup legend="Members" name="members[]" options=ids(&staff) checked=members/>
                     <FormMessage message=errors.general()/>
-                    <button type="submit" class="button button--small" disabled=save.pending()>"Save team"</button>
+                    <div class="form__actions">
+                        <button type="submit" class="button button--small" disabled=save.pending()>"Save team"</button>
+                        <SavedNote action=save/>
+                    </div>
                 </ActionForm>
             </details>
         </li>
@@ -374,9 +408,10 @@ fn hours_text(minutes: i64) -> String {
 }
 
 #[component]
-fn PolicyItem(policy: SlaPolicy, teams: Vec<Choice>, version: SetupVersion) -> impl IntoView {
+fn PolicyItem(policy: SlaPolicy, teams: Vec<Choice>) -> impl IntoView {
     let save = ServerAction::<SaveSlaPolicy>::new();
-    on_success(save, move |()| version.update(|v| *v += 1));
+    let shown = RwSignal::new(policy.clone());
+    on_success(save, move |saved| shown.set(saved.clone()));
     let errors = FormErrors::of(
         save,
         &[
@@ -387,14 +422,25 @@ fn PolicyItem(policy: SlaPolicy, teams: Vec<Choice>, version: SetupVersion) -> i
     );
     let p = policy.priority;
     let field_id = move |field: &str| format!("sla-{}-{field}", p.as_str());
-    let summary = format!(
-        "{} — first response {}, resolved {}",
-        p.label(),
-        response_promise(policy.first_response_minutes * 60_000).trim_start_matches("within "),
-        response_promise(policy.resolution_minutes * 60_000).trim_start_matches("within "),
-    );
-    let escalates = (policy.breach_raises_priority || policy.breach_team_id.is_some())
-        .then_some(view! { <span class="badge">"Escalates"</span> });
+    let summary = move || {
+        let policy = shown.get();
+        let target = |minutes: i64| {
+            response_promise(minutes * 60_000)
+                .trim_start_matches("within ")
+                .to_owned()
+        };
+        format!(
+            "{} — first response {}, resolved {}",
+            p.label(),
+            target(policy.first_response_minutes),
+            target(policy.resolution_minutes),
+        )
+    };
+    let escalates = move || {
+        let policy = shown.get();
+        (policy.breach_raises_priority || policy.breach_team_id.is_some())
+            .then_some(view! { <span class="badge badge--warn">"Escalates"</span> })
+    };
     view! {
         <li class="settings-item">
             <details>
@@ -423,6 +469,7 @@ fn PolicyItem(policy: SlaPolicy, teams: Vec<Choice>, version: SetupVersion) -> i
                     <FormMessage message=errors.general()/>
                     <div class="form__actions">
                         <button type="submit" class="button button--small" disabled=save.pending()>"Save targets"</button>
+                        <SavedNote action=save/>
                     </div>
                 </ActionForm>
             </details>
@@ -431,12 +478,8 @@ fn PolicyItem(policy: SlaPolicy, teams: Vec<Choice>, version: SetupVersion) -> i
 }
 
 #[component]
-fn CalendarForm(
-    calendar: crate::domain::business_time::CalendarSpec,
-    version: SetupVersion,
-) -> impl IntoView {
+fn CalendarForm(calendar: crate::domain::business_time::CalendarSpec) -> impl IntoView {
     let save = ServerAction::<SaveCalendar>::new();
-    on_success(save, move |()| version.update(|v| *v += 1));
     let errors = FormErrors::of(save, &["hours"]);
     view! {
         <ActionForm action=save attr:class="form form--grid" attr:aria-label="Working hours">
@@ -461,6 +504,7 @@ fn CalendarForm(
             <FormMessage message=errors.general()/>
             <div class="form__actions">
                 <button type="submit" class="button button--small" disabled=save.pending()>"Save working hours"</button>
+                <SavedNote action=save/>
             </div>
         </ActionForm>
     }
