@@ -56,6 +56,7 @@ fn RequestForm(create: ServerAction<CreateRequest>, staff: bool) -> impl IntoVie
         ],
     );
     let pending = create.pending();
+    let category_error = errors.field("category");
     let categories = Resource::new(|| (), |()| list_categories());
     let files = RwSignal::new(Vec::<UploadedFile>::new());
     let query = use_query_map();
@@ -101,7 +102,7 @@ fn RequestForm(create: ServerAction<CreateRequest>, staff: bool) -> impl IntoVie
             />
             <Transition fallback=|| view! { <p class="muted">"Loading categories…"</p> }>
                 {move || categories.get().and_then(Result::ok).map(|list| view! {
-                    <CategoryChoices categories=list error=errors.field("category")/>
+                    <CategoryChoices categories=list error=category_error/>
                 })}
             </Transition>
             <AttachmentPicker files/>
@@ -137,7 +138,9 @@ fn CategoryChoices(
                 .collect_view()}
             <RadioChoice name="category" value="" id="category-unsure" title="Not sure"
                 detail="We'll sort it for you." checked=true/>
-            <p class="field-error" id="category-error" role="alert">{move || error.get()}</p>
+            // `try_get`: the list lives in a Transition, whose content can outlive the form by a
+            // moment when a successful submit replaces it; the error is gone by then.
+            <p class="field-error" id="category-error" role="alert">{move || error.try_get().flatten()}</p>
         </fieldset>
     }
 }
