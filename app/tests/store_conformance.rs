@@ -78,6 +78,7 @@ conformance!(
     sla_marks_follow_the_policy_and_pause_while_waiting,
     rules_keep_their_order_and_route_through_the_rotation,
     sla_alerts_are_claimed_by_one_timer_and_raised_once,
+    tiers_give_their_companies_their_own_targets,
 );
 
 /// An agency with two client companies: Acme (two contacts) and Bluebird (one).
@@ -1182,7 +1183,7 @@ async fn sla_marks_follow_the_policy_and_pause_while_waiting(db: &Scratch) {
     let store = &db.store;
     let w = world(store).await;
     let reference = file(store, w.acme, w.luis, "SLA", T0).await;
-    let (targets, calendar) = store.sla_policy(Priority::Normal).await.unwrap();
+    let (targets, calendar) = store.sla_policy(Priority::Normal, 1).await.unwrap();
     let mark = store.ticket(reference).await.unwrap().summary.sla.unwrap();
     assert_eq!(mark.due_kind, Some(DueKind::FirstResponse));
     assert_eq!(
@@ -1206,7 +1207,7 @@ async fn sla_marks_follow_the_policy_and_pause_while_waiting(db: &Scratch) {
         .change_status(reference, TicketStatus::InProgress, w.sam, T0 + 180_000)
         .await
         .unwrap();
-    let (critical, _) = store.sla_policy(Priority::Critical).await.unwrap();
+    let (critical, _) = store.sla_policy(Priority::Critical, 1).await.unwrap();
     let resumed = store.ticket(reference).await.unwrap().summary.sla.unwrap();
     assert!(
         resumed.due_at.unwrap()
@@ -1379,5 +1380,102 @@ async fn sla_alerts_are_claimed_by_one_timer_and_raised_once(db: &Scratch) {
             .await
             .unwrap(),
         None
+    );
+}
+
+async fn tiers_give_their_companies_their_own_targets(db: &Scratch) {
+    use app::domain::business_time::add_business_time;
+    use app::domain::routing::{RoutingRule, RuleActions, RuleConditions};
+    use app::domain::sla::STANDARD_TIER;
+    use app::domain::ticket::Priority;
+
+    let store = &db.store;
+    let w = world(store).await;
+    let premium = store.add_sla_tier("Premium").await.unwrap();
+    assert!(matches!(
+        store.add_sla_tier("Premium").await,
+        Err(StoreError::Conflict(_))
+    ));
+    let mut normal = store
+        .sla_policies()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.tier_id == premium && p.priority == Priority::Normal)
+        .expect("a new tier starts with Standard's targets");
+    normal.first_response_minutes = 30;
+    store.save_sla_policy(&normal).await.unwrap();
+
+    let before = file(store, w.acme, w.luis, "Filed before the upgrade", T0).await;
+    store
+        .set_tier_accounts(premium, &[w.acme], T0)
+        .await
+        .unwrap();
+    let tiers = store.sla_tiers().await.unwrap();
+    assert_eq!(
+        tiers.iter().find(|t| t.id == premium).unwrap().accounts,
+        vec![w.acme]
+    );
+    let (_, calendar) = store.sla_policy(Priority::Normal, premium).await.unwrap();
+    let due = |reference| async move {
+        store
+            .ticket(reference)
+            .await
+            .unwrap()
+            .summary
+            .sla
+            .unwrap()
+            .due_at
+            .unwrap()
+    };
+    assert_eq!(
+        due(before).await,
+        add_business_time(T0, 30 * 60_000, &calendar).unwrap(),
+        "open tickets follow their company onto the tier"
+    );
+    let acme = file(store, w.acme, w.luis, "Premium", T0).await;
+    assert_eq!(
+        due(acme).await,
+        add_business_time(T0, 30 * 60_000, &calendar).unwrap()
+    );
+    let (standard, _) = store
+        .sla_policy(Priority::Normal, STANDARD_TIER)
+        .await
+        .unwrap();
+    let bluebird = file(store, w.bluebird, w.grace, "Standard", T0).await;
+    assert_eq!(
+        due(bluebird).await,
+        add_business_time(T0, standard.first_response_ms, &calendar).unwrap()
+    );
+
+    // A rule puts a Bluebird ticket on Premium, and says so.
+    let rule = RoutingRule {
+        id: 0,
+        name: "VIP words".to_owned(),
+        enabled: true,
+        conditions: RuleConditions {
+            keywords: vec!["vip".to_owned()],
+            ..RuleConditions::default()
+        },
+        actions: RuleActions {
+            sla_tier_id: Some(premium),
+            ..RuleActions::default()
+        },
+    };
+    store.save_rule(&rule, T0).await.unwrap();
+    let vip = file(store, w.bluebird, w.grace, "VIP launch", T0).await;
+    assert_eq!(
+        due(vip).await,
+        add_business_time(T0, 30 * 60_000, &calendar).unwrap()
+    );
+    let timeline = store.timeline(vip, true).await.unwrap();
+    assert!(timeline.iter().any(|e| matches!(&e.change,
+        TicketChange::Routed { changes, .. } if changes.iter().any(|c| c.to.as_deref() == Some("Premium")))));
+
+    store.set_tier_accounts(premium, &[], T0).await.unwrap();
+    assert_eq!(
+        due(before).await,
+        add_business_time(T0, standard.first_response_ms, &calendar).unwrap(),
+        "back on Standard"
     );
 }

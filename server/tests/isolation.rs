@@ -20,7 +20,9 @@ const ACME_SECRETS: [&str; 3] = ["ACME-SECRET-TITLE", "Acme Logistics", "Luis Ro
 fn arguments() -> BTreeMap<&'static str, &'static str> {
     BTreeMap::from([
         ("add_task", "reference={acme}&title=Probe"),
+        ("add_sla_tier", "name=Probe"),
         ("am_i_away", ""),
+        ("save_tier_accounts", "tier=2&accounts[]={acme_account}"),
         ("delete_rule", "id=1"),
         ("move_rule", "id=1&earlier=true"),
         ("save_calendar", "time_zone=UTC&hours[]=09:00-17:00"),
@@ -30,7 +32,7 @@ fn arguments() -> BTreeMap<&'static str, &'static str> {
         ),
         (
             "save_sla_policy",
-            "priority=low&first_response_hours=1&resolution_hours=2&warning_percent=80",
+            "tier=1&priority=low&first_response_hours=1&resolution_hours=2&warning_percent=80",
         ),
         ("save_team", "team=1&rotation=none"),
         ("set_away", "away=true"),

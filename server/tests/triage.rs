@@ -231,7 +231,7 @@ async fn escalating_setup(h: &Harness) -> (TicketRef, i64) {
             Some(&alex),
             "save_sla_policy",
             &format!(
-                "priority=high&first_response_hours=4&resolution_hours=16&warning_percent=80\
+                "tier=1&priority=high&first_response_hours=4&resolution_hours=16&warning_percent=80\
                  &raises_priority=on&breach_team={hosting}"
             ),
         )
@@ -241,7 +241,7 @@ async fn escalating_setup(h: &Harness) -> (TicketRef, i64) {
         .call(
             Some(&alex),
             "save_sla_policy",
-            "priority=high&first_response_hours=soon&resolution_hours=16&warning_percent=80",
+            "tier=1&priority=high&first_response_hours=soon&resolution_hours=16&warning_percent=80",
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -392,4 +392,54 @@ async fn a_paused_clock_raises_nothing() {
     h.clock.advance(30 * 24 * 60 * MINUTE_MS);
     assert_eq!(raise_due_alerts(&h.state).await.unwrap(), 0);
     assert!(alerts(&h.store.timeline(ticket, true).await.unwrap()).is_empty());
+}
+
+#[tokio::test]
+async fn a_company_on_a_faster_tier_is_promised_its_first_response() {
+    let h = harness().await;
+    let (acme, _, _, _) = ids(&h).await;
+    let alex = h.sign_in("alex@agency.example").await;
+    let added = h.call(Some(&alex), "add_sla_tier", "name=Premium").await;
+    assert_eq!(added.status, StatusCode::OK, "{}", added.body);
+    let premium = added.body.as_i64().unwrap();
+    let again = h.call(Some(&alex), "add_sla_tier", "name=Premium").await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+    let faster = h
+        .call(
+            Some(&alex),
+            "save_sla_policy",
+            &format!(
+                "tier={premium}&priority=normal&first_response_hours=1&resolution_hours=8\
+                 &warning_percent=80"
+            ),
+        )
+        .await;
+    assert_eq!(faster.status, StatusCode::OK, "{}", faster.body);
+    let placed = h
+        .call(
+            Some(&alex),
+            "save_tier_accounts",
+            &format!("tier={premium}&accounts[]={acme}"),
+        )
+        .await;
+    assert_eq!(placed.status, StatusCode::OK, "{}", placed.body);
+
+    let mei = h.sign_in("mei@acme.example").await;
+    let filed = h
+        .call(
+            Some(&mei),
+            "create_request",
+            "title=Logo&description=Swap+it",
+        )
+        .await;
+    assert_eq!(filed.body["first_response"], "within 1 business hour");
+    let grace = h.sign_in("grace@bluebird.example").await;
+    let filed = h
+        .call(
+            Some(&grace),
+            "create_request",
+            "title=Logo&description=Swap+it",
+        )
+        .await;
+    assert_eq!(filed.body["first_response"], "within 1 business day");
 }

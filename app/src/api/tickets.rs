@@ -108,7 +108,8 @@ pub async fn create_request(
         .create_ticket(&ticket, state.clock.now_ms())
         .await?;
     state.events.publish(event.id);
-    let (targets, _) = state.store.sla_policy(priority).await?;
+    // After the rules ran: they may have changed the priority or the tier.
+    let (targets, _) = state.store.ticket_sla_policy(event.reference).await?;
     Audit::new(
         AuditAction::RequestFiled,
         format!("ticket:{}", event.reference),

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::business_time::CalendarSpec;
 use crate::domain::routing::{Rotation, RoutingRule, TeamSetup};
-use crate::domain::sla::SlaPolicy;
+use crate::domain::sla::{SlaPolicy, SlaTier};
 use crate::domain::ticket::{Channel, Priority};
 use crate::error::AppError;
 
@@ -15,6 +15,7 @@ use crate::error::AppError;
 pub struct TriageSetup {
     pub rules: Vec<RoutingRule>,
     pub teams: Vec<TeamSetup>,
+    pub tiers: Vec<SlaTier>,
     pub policies: Vec<SlaPolicy>,
     pub calendar: CalendarSpec,
 }
@@ -39,6 +40,7 @@ pub struct RuleForm {
     pub set_priority: String,
     pub set_category: String,
     pub add_tags: String,
+    pub set_tier: String,
 }
 
 /// The made-up ticket a rule is tried on.
@@ -78,6 +80,7 @@ pub async fn load_triage_setup() -> Result<TriageSetup, AppError> {
     Ok(TriageSetup {
         rules: store.routing_rules().await?,
         teams: store.team_setups().await?,
+        tiers: store.sla_tiers().await?,
         policies: store.sla_policies().await?,
         calendar: store.business_calendar().await?,
     })
@@ -191,6 +194,7 @@ pub async fn am_i_away() -> Result<bool, AppError> {
 /// A priority's targets (in business hours, decimals allowed) and escalation.
 #[server(endpoint = "save_sla_policy")]
 pub async fn save_sla_policy(
+    tier: i64,
     priority: Priority,
     first_response_hours: String,
     resolution_hours: String,
@@ -218,6 +222,7 @@ pub async fn save_sla_policy(
         return Err(FieldError::new("warning_percent", "Warn between 50 % and 95 %.").into());
     }
     let policy = SlaPolicy {
+        tier_id: tier,
         priority,
         first_response_minutes,
         resolution_minutes,
@@ -229,12 +234,56 @@ pub async fn save_sla_policy(
     state.store.save_sla_policy(&policy).await?;
     Audit::new(
         AuditAction::DeskConfigured,
-        format!("sla:{}", priority.as_str()),
+        format!("sla:{tier}:{}", priority.as_str()),
     )
     .detail(serde_json::to_value(&policy).unwrap_or_default())
     .record(&state)
     .await?;
     Ok(policy)
+}
+
+/// Adds a service tier (its targets start as Standard's); returns its id.
+#[server(endpoint = "add_sla_tier")]
+pub async fn add_sla_tier(name: String) -> Result<i64, AppError> {
+    use crate::backend::{audit::Audit, auth, state::app_state};
+    use crate::domain::audit::AuditAction;
+    use crate::domain::policy::Permission;
+    use crate::domain::validation::{FieldError, single_line};
+
+    auth::require_permission(Permission::ConfigureDesk)?;
+    let name = single_line(&name);
+    if name.is_empty() || name.chars().count() > 40 {
+        return Err(FieldError::new("name", "Give the tier a short name, like Premium.").into());
+    }
+    let state = app_state();
+    let id = state.store.add_sla_tier(&name).await?;
+    Audit::new(AuditAction::DeskConfigured, format!("sla-tier:{id}"))
+        .detail(serde_json::json!({ "name": name }))
+        .record(&state)
+        .await?;
+    Ok(id)
+}
+
+/// Puts exactly these companies on a tier (others on it go back to Standard).
+#[server(endpoint = "save_tier_accounts")]
+pub async fn save_tier_accounts(
+    tier: i64,
+    #[server(default)] accounts: Vec<i64>,
+) -> Result<(), AppError> {
+    use crate::backend::{audit::Audit, auth, state::app_state};
+    use crate::domain::audit::AuditAction;
+    use crate::domain::policy::Permission;
+
+    auth::require_permission(Permission::ConfigureDesk)?;
+    let state = app_state();
+    state
+        .store
+        .set_tier_accounts(tier, &accounts, state.clock.now_ms())
+        .await?;
+    Audit::new(AuditAction::DeskConfigured, format!("sla-tier:{tier}"))
+        .detail(serde_json::json!({ "accounts": accounts }))
+        .record(&state)
+        .await
 }
 
 /// The agency's working hours: a time zone, each weekday's hours (`09:00-17:00`, several
@@ -344,11 +393,12 @@ mod server {
             priority: set_priority,
             category_id: optional_id(Some(&form.set_category), "category")?,
             tags: form.add_tags.split(',').filter_map(normalize_tag).collect(),
+            sla_tier_id: optional_id(Some(&form.set_tier), "tier")?,
         };
         if actions.is_empty() {
             return Err(FieldError::new(
                 "actions",
-                "Choose at least one thing the rule sets (team, person, priority, category or tags).",
+                "Choose at least one thing the rule sets (team, person, priority, category, tags or SLA tier).",
             )
             .into());
         }
@@ -433,6 +483,12 @@ mod server {
         }
         if !facts.tags.is_empty() {
             sets.push(format!("Tags: {}", facts.tags.join(", ")));
+        }
+        if let Some(tier) = decision.rule.actions.sla_tier_id {
+            let tiers = store.sla_tiers().await?;
+            if let Some(tier) = tiers.iter().find(|t| t.id == tier) {
+                sets.push(format!("SLA tier: {}", tier.name));
+            }
         }
         Ok(RuleOutcome::Tried {
             this_rule: decision.rule.id == draft.id,

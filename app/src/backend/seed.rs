@@ -258,6 +258,8 @@ pub async fn seed_demo(store: &Store, clock: &Clock, tickets: usize) -> StoreRes
             _ if age < 2 * HOUR_MS => &[],
             // A few recent ones are still waiting for a first look.
             0..12 if age < 3 * DAY_MS => &[],
+            // Work older than two weeks is mostly done; a few stragglers show what overdue looks like.
+            0..90 if age > 14 * DAY_MS => &[TicketStatus::InProgress, TicketStatus::Completed],
             0..32 => &[TicketStatus::InProgress],
             32..42 => &[TicketStatus::InProgress, TicketStatus::WaitingOnClient],
             _ => &[TicketStatus::InProgress, TicketStatus::Completed],

@@ -24,6 +24,7 @@ pub struct RuleConditions {
 }
 
 /// What a matching rule sets. `None` leaves the field as it is; tags are added.
+/// (The SLA tier is not one of [`TicketFacts`]; the store sets it beside them.)
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RuleActions {
@@ -32,6 +33,8 @@ pub struct RuleActions {
     pub priority: Option<Priority>,
     pub category_id: Option<i64>,
     pub tags: Vec<String>,
+    /// Puts the ticket on this SLA tier instead of its company's.
+    pub sla_tier_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,9 +7,21 @@ use serde::{Deserialize, Serialize};
 use super::business_time::{Calendar, CalendarError, add_business_time, business_time_between};
 use super::ticket::TicketStatus;
 
-/// The targets of one priority, in business minutes, and what a breach does.
+/// The tier of every company not put on another (its id in the database).
+pub const STANDARD_TIER: i64 = 1;
+
+/// A service tier: its own targets per priority, and the companies on it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SlaTier {
+    pub id: i64,
+    pub name: String,
+    pub accounts: Vec<i64>,
+}
+
+/// The targets of one priority in one tier, in business minutes, and what a breach does.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SlaPolicy {
+    pub tier_id: i64,
     pub priority: super::ticket::Priority,
     pub first_response_minutes: i64,
     pub resolution_minutes: i64,

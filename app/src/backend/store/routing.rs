@@ -7,7 +7,7 @@ use super::{Store, StoreError, StoreResult, parse_stored};
 use crate::domain::routing::{
     IncomingTicket, Member, Rotation, RoutingRule, TeamSetup, first_match, pick_member,
 };
-use crate::domain::ticket::{LiveEvent, TicketChange, TicketFacts, TicketRef};
+use crate::domain::ticket::{FieldChange, LiveEvent, TicketChange, TicketFacts, TicketRef};
 
 #[derive(FromRow)]
 struct RuleRow {
@@ -260,10 +260,33 @@ impl Store {
             .assignee_id
             .filter(|_| decision.rule.actions.assignee_id.is_none() && facts.assignee_id.is_none());
         let rule_name = decision.rule.name.clone();
+        let mut also = Vec::new();
+        if let Some(tier) = decision.rule.actions.sla_tier_id {
+            let name: Option<String> =
+                sqlx::query_scalar("SELECT name FROM sla_tiers WHERE id = $1")
+                    .bind(tier)
+                    .fetch_optional(&self.pool)
+                    .await?;
+            let name = name.ok_or_else(|| {
+                StoreError::Conflict(format!("Rule “{rule_name}” names a removed SLA tier."))
+            })?;
+            // Written before the facts so that the refresh after them counts in the new tier.
+            sqlx::query("UPDATE tickets SET sla_tier_id = $2 WHERE id = $1")
+                .bind(reference.0)
+                .bind(tier)
+                .execute(&self.pool)
+                .await?;
+            also.push(FieldChange {
+                field: "SLA tier".to_owned(),
+                from: None,
+                to: Some(name),
+            });
+        }
         let event = self
             .change_facts_automatically(
                 reference,
                 |_| decision.facts,
+                also,
                 |changes| TicketChange::Routed {
                     rule: rule_name,
                     changes,

@@ -4,6 +4,7 @@
 
 use sqlx::FromRow;
 
+use super::sla::TICKET_TIER;
 use super::{Store, StoreError, StoreResult, parse_stored};
 use crate::domain::sla::{ClockState, DueKind};
 use crate::domain::ticket::{LiveEvent, Priority, TicketChange, TicketRef};
@@ -185,10 +186,13 @@ impl Store {
         priority: Priority,
         now: i64,
     ) -> StoreResult<Option<LiveEvent>> {
-        let (raise, team): (i64, Option<i64>) = sqlx::query_as(
-            "SELECT breach_raises_priority, breach_team_id FROM sla_policies WHERE priority = $1",
-        )
+        let (raise, team): (i64, Option<i64>) = sqlx::query_as(&format!(
+            "SELECT p.breach_raises_priority, p.breach_team_id FROM sla_policies p \
+             WHERE p.priority = $1 AND p.tier_id = \
+                 (SELECT {TICKET_TIER} FROM tickets t JOIN accounts a ON a.id = t.account_id WHERE t.id = $2)"
+        ))
         .bind(priority.as_str())
+        .bind(reference.0)
         .fetch_optional(&self.pool)
         .await?
         .unwrap_or((0, None));
@@ -212,6 +216,7 @@ impl Store {
                 }
                 escalated
             },
+            Vec::new(),
             |changes| TicketChange::Escalated { changes },
             now,
         )

@@ -93,18 +93,21 @@ impl Store {
     }
 
     /// Lets automation (a routing rule, an escalation) change a ticket's facts: `decide` gets the
-    /// current facts and returns the new ones; `describe` makes the event from what changed.
+    /// current facts and returns the new ones; `describe` makes the event from what changed,
+    /// with `also` (changes the caller made beside the facts) at the end.
     pub(super) async fn change_facts_automatically(
         &self,
         reference: TicketRef,
         decide: impl FnOnce(&TicketFacts) -> TicketFacts,
+        also: Vec<FieldChange>,
         describe: impl FnOnce(Vec<FieldChange>) -> TicketChange,
         now: i64,
     ) -> StoreResult<Option<LiveEvent>> {
         let current = self.ticket(reference).await?.facts;
         let edit = decide(&current);
         let written: StoreResult<_> = in_transaction!(self.begin_event_write(), |tx| {
-            let changes = Self::write_facts(tx, reference, &edit).await?;
+            let mut changes = Self::write_facts(tx, reference, &edit).await?;
+            changes.extend(also);
             if changes.is_empty() {
                 return Ok(None);
             }

@@ -1,16 +1,17 @@
 //! Triage settings on the desk page: assignment rules (tried on a sample before saving), team
-//! rotation, SLA targets with escalation, and working hours.
+//! rotation, SLA tiers with their targets and escalation, and working hours.
 
 use leptos::prelude::*;
 
 use crate::api::desk::DeskOptions;
 use crate::api::triage::{
-    DeleteRule, MoveRule, RuleOutcome, SaveCalendar, SaveRule, SaveSlaPolicy, SaveTeam, TriageSetup,
+    AddSlaTier, DeleteRule, MoveRule, RuleOutcome, SaveCalendar, SaveRule, SaveSlaPolicy, SaveTeam,
+    SaveTierAccounts, TriageSetup,
 };
 use crate::domain::business_time::{Shift, WEEKDAYS};
 use crate::domain::listing::Choice;
 use crate::domain::routing::{Rotation, RoutingRule, RuleActions, RuleConditions, TeamSetup};
-use crate::domain::sla::{SlaPolicy, response_promise};
+use crate::domain::sla::{STANDARD_TIER, SlaPolicy, SlaTier, response_promise};
 use crate::domain::ticket::{Category, Channel, Priority};
 use crate::views::components::confirm::AskFirst;
 use crate::views::components::form::{FormErrors, FormMessage};
@@ -39,6 +40,15 @@ pub fn TriageSettings(
     version: SetupVersion,
 ) -> impl IntoView {
     let desk = StoredValue::new(desk);
+    let tier_choices: Vec<Choice> = setup
+        .tiers
+        .iter()
+        .map(|t| Choice {
+            id: t.id,
+            name: t.name.clone(),
+        })
+        .collect();
+    let tier_choices = StoredValue::new(tier_choices);
     let teams = setup.teams.clone();
     let rule_count = setup.rules.len();
     let open_days = setup.calendar.week.iter().filter(|d| !d.is_empty()).count();
@@ -53,12 +63,12 @@ pub fn TriageSettings(
             <p class="muted">"Every new request, whichever way it came in, is checked against these rules from the top; the first that matches sets what it says. Try a rule on a sample ticket before saving it."</p>
             <ol class="settings-list">
                 {setup.rules.into_iter().enumerate().map(|(at, rule)| view! {
-                    <RuleItem rule position=at + 1 last=at + 1 == rule_count desk=desk.get_value() version/>
+                    <RuleItem rule position=at + 1 last=at + 1 == rule_count desk=desk.get_value() tiers=tier_choices.get_value() version/>
                 }).collect_view()}
             </ol>
             <details class="panel">
                 <summary class="panel__title">"Add a rule"</summary>
-                <RuleEditor rule=None desk=desk.get_value() version/>
+                <RuleEditor rule=None desk=desk.get_value() tiers=tier_choices.get_value() version/>
             </details>
         </section>
         <section aria-labelledby="teams-heading">
@@ -73,11 +83,13 @@ pub fn TriageSettings(
         <section aria-labelledby="sla-heading">
             <h2 id="sla-heading">"Response targets (SLA)"</h2>
             <p class="muted">"Counted in working hours; paused while a request waits on the client. The assignee (or the leads) hear when a target is at risk and when it is missed."</p>
-            <ul class="settings-list">
-                {setup.policies.into_iter().map(|policy| view! {
-                    <PolicyItem policy teams=desk.get_value().teams/>
-                }).collect_view()}
-            </ul>
+            {setup.tiers.into_iter().map(|tier| {
+                let policies: Vec<SlaPolicy> = setup.policies.iter().filter(|p| p.tier_id == tier.id).cloned().collect();
+                view! {
+                    <TierPolicies tier policies accounts=desk.get_value().accounts teams=desk.get_value().teams/>
+                }
+            }).collect_view()}
+            <AddTier version/>
         </section>
         <section aria-labelledby="hours-heading">
             <h2 id="hours-heading">"Working hours"</h2>
@@ -98,6 +110,7 @@ fn RuleItem(
     position: usize,
     last: bool,
     desk: DeskOptions,
+    tiers: Vec<Choice>,
     version: SetupVersion,
 ) -> impl IntoView {
     let move_rule = ServerAction::<MoveRule>::new();
@@ -112,7 +125,7 @@ fn RuleItem(
         <li class="settings-item">
             <details>
                 <summary><strong>{title}</strong>{off}</summary>
-                <RuleEditor rule=Some(rule) desk version/>
+                <RuleEditor rule=Some(rule) desk tiers version/>
                 <div class="form__actions">
                     <button type="button" class="button button--quiet button--small" disabled=position == 1
                         on:click=move |_| { move_rule.dispatch(MoveRule { id, earlier: true }); }>"Move up"</button>
@@ -159,6 +172,7 @@ fn id_text(id: Option<i64>) -> String {
 fn RuleEditor(
     rule: Option<RoutingRule>,
     desk: DeskOptions,
+    tiers: Vec<Choice>,
     version: SetupVersion,
 ) -> impl IntoView {
     let save = ServerAction::<SaveRule>::new();
@@ -225,6 +239,7 @@ fn RuleEditor(
                 <SetSelect id=field_id("priority") name="rule[set_priority]" label="Priority" options=priorities.clone()
                     current=a.priority.map(|p| p.as_str().to_owned()).unwrap_or_default()/>
                 <SetSelect id=field_id("category") name="rule[set_category]" label="Category" options=ids(&categories) current=id_text(a.category_id)/>
+                <SetSelect id=field_id("tier") name="rule[set_tier]" label="SLA tier" options=ids(&tiers) current=id_text(a.sla_tier_id)/>
                 <div class="field">
                     <label for=field_id("tags")>"Add tags"</label>
                     <input id=field_id("tags") name="rule[add_tags]" type="text" value=a.tags.join(", ") placeholder="e.g. shop, vip"/>
@@ -396,6 +411,68 @@ fn TeamItem(team: TeamSetup, staff: Vec<Choice>) -> impl IntoView {
     }
 }
 
+/// One tier: who is on it, and its targets per priority.
+#[component]
+fn TierPolicies(
+    tier: SlaTier,
+    policies: Vec<SlaPolicy>,
+    accounts: Vec<Choice>,
+    teams: Vec<Choice>,
+) -> impl IntoView {
+    let standard = tier.id == STANDARD_TIER;
+    let heading_id = format!("tier-{}-heading", tier.id);
+    let labelled_by = heading_id.clone();
+    let on_tier: Vec<String> = tier.accounts.iter().map(ToString::to_string).collect();
+    let save = ServerAction::<SaveTierAccounts>::new();
+    view! {
+        <div class="tier" role="group" aria-labelledby=labelled_by>
+            <h3 id=heading_id>{format!("{} tier", tier.name)}</h3>
+            {if standard {
+                view! { <p class="muted">"Every company not put on another tier."</p> }.into_any()
+            } else {
+                view! {
+                    <ActionForm action=save attr:class="form form--compact" attr:aria-label=format!("Companies on {}", tier.name)>
+                        <input type="hidden" name="tier" value=tier.id/>
+                        <CheckGroup legend="Companies on this tier" name="accounts[]" options=ids(&accounts) checked=on_tier/>
+                        <div class="form__actions">
+                            <button type="submit" class="button button--small" disabled=save.pending()>"Save companies"</button>
+                            <SavedNote action=save/>
+                        </div>
+                    </ActionForm>
+                }.into_any()
+            }}
+            <ul class="settings-list">
+                {policies.into_iter().map(|policy| view! {
+                    <PolicyItem policy teams=teams.clone()/>
+                }).collect_view()}
+            </ul>
+        </div>
+    }
+}
+
+/// A new tier, starting from Standard's targets.
+#[component]
+fn AddTier(version: SetupVersion) -> impl IntoView {
+    let add = ServerAction::<AddSlaTier>::new();
+    on_success(add, move |_| version.update(|v| *v += 1));
+    let errors = FormErrors::of(add, &["name"]);
+    view! {
+        <details class="panel">
+            <summary class="panel__title">"Add a tier"</summary>
+            <ActionForm action=add attr:class="form form--compact" attr:aria-label="New tier">
+                <div class="field">
+                    <label for="tier-name">"Tier name"</label>
+                    <input id="tier-name" name="name" type="text" maxlength="40" placeholder="e.g. Premium"/>
+                    <FormMessage message=errors.field("name")/>
+                </div>
+                <p class="muted">"Its targets start as Standard's; change them after adding it, and choose its companies."</p>
+                <FormMessage message=errors.general()/>
+                <button type="submit" class="button button--small" disabled=add.pending()>"Add tier"</button>
+            </ActionForm>
+        </details>
+    }
+}
+
 /// Minutes as the hours field shows them: "4", "1.5".
 fn hours_text(minutes: i64) -> String {
     if minutes % 60 == 0 {
@@ -421,7 +498,8 @@ fn PolicyItem(policy: SlaPolicy, teams: Vec<Choice>) -> impl IntoView {
         ],
     );
     let p = policy.priority;
-    let field_id = move |field: &str| format!("sla-{}-{field}", p.as_str());
+    let tier = policy.tier_id;
+    let field_id = move |field: &str| format!("sla-{tier}-{}-{field}", p.as_str());
     let summary = move || {
         let policy = shown.get();
         let target = |minutes: i64| {
@@ -447,6 +525,7 @@ fn PolicyItem(policy: SlaPolicy, teams: Vec<Choice>) -> impl IntoView {
                 <summary><strong>{summary}</strong>{escalates}</summary>
                 <p class="muted">{p.definition()}</p>
                 <ActionForm action=save attr:class="form form--grid" attr:aria-label=format!("{} targets", p.label())>
+                    <input type="hidden" name="tier" value=tier/>
                     <input type="hidden" name="priority" value=p.as_str()/>
                     <div class="field">
                         <label for=field_id("first")>"First response (working hours)"</label>
