@@ -262,6 +262,19 @@ async fn escalating_setup(h: &Harness) -> (TicketRef, i64) {
     (ticket, hosting)
 }
 
+/// Whether the board, filtered by `filter` (an encoded query), lists `ticket`.
+async fn on_board(h: &Harness, cookie: &str, filter: &str, ticket: TicketRef) -> bool {
+    let listed = h
+        .call(Some(cookie), "list_queue", &format!("filter={filter}"))
+        .await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
+    listed.body["tickets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t["reference"] == ticket.to_string())
+}
+
 #[tokio::test]
 async fn sla_timers_warn_then_breach_once_and_the_breach_escalates() {
     let h = harness().await;
@@ -348,6 +361,12 @@ async fn sla_timers_warn_then_breach_once_and_the_breach_escalates() {
             .any(|m| m.subject.contains("was missed")),
         "the lead hears of a miss"
     );
+    let jordan = h.sign_in("jordan@agency.example").await;
+    assert!(
+        on_board(&h, &jordan, "sla%3Dbreached", ticket).await,
+        "the board's SLA filter finds it"
+    );
+    assert!(!on_board(&h, &jordan, "sla%3Dwarning", ticket).await);
     let client_view = h.store.timeline(ticket, false).await.unwrap();
     assert!(
         alerts(&client_view).is_empty(),
