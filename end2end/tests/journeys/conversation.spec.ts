@@ -38,12 +38,20 @@ test('replies reach the client live; internal notes never do', async ({ browser 
   await expect(client.page.locator('.message--note')).toHaveCount(0);
   await expectSameDocument(client.page);
 
+  // Jordan starts an internal note while Mei answers: her answer refreshes his page live, and
+  // his half-written note stays, still marked internal.
+  await message.fill('Draft: ask Priya about the Berlin VPN box');
+  await agent.page.getByLabel('Internal note (only the agency sees it)').check();
+
   await client.page.getByLabel('Add a reply').fill('Berlin office, second floor.');
   await client.page.getByRole('button', { name: 'Send reply' }).tap();
   await expect(client.page.locator('.message--client')).toContainText('Berlin office');
   await expect(client.page.getByLabel('Add a reply')).toHaveValue('');
   await client.page.screenshot({ path: screenshotPath('phone-conversation'), fullPage: true });
   await expect(agent.page.locator('.message--client')).toContainText('Berlin office');
+  await expect(message).toHaveValue('Draft: ask Priya about the Berlin VPN box');
+  await expect(agent.page.getByLabel('Internal note (only the agency sees it)')).toBeChecked();
+  await expect(agent.page.getByRole('button', { name: 'Add internal note' })).toBeVisible();
 
   // Fixed: the client closes it herself, after a confirmation.
   await client.page.getByRole('button', { name: 'Mark as resolved' }).tap();

@@ -31,11 +31,30 @@ pub fn TextField(
     #[prop(default = "text")]
     input_mode: &'static str,
     #[prop(into)] error: Signal<Option<String>>,
+    /// Keeps a text area's text in this signal (and shows it), so that it survives the field
+    /// being drawn again.
+    #[prop(optional)]
+    value: Option<RwSignal<String>>,
 ) -> impl IntoView {
     let id = id.unwrap_or(name);
     let error_id = format!("{id}-error");
     let invalid = move || error.get().is_some().to_string();
-    let control = if multiline {
+    let control = if let (true, Some(value)) = (multiline, value) {
+        view! {
+            <textarea
+                id=id
+                name=name
+                rows="6"
+                maxlength=max_chars
+                placeholder=placeholder
+                aria-invalid=invalid
+                aria-describedby=error_id.clone()
+                prop:value=move || value.get()
+                on:input=move |event| value.set(event_target_value(&event))
+            ></textarea>
+        }
+        .into_any()
+    } else if multiline {
         view! {
             <textarea
                 id=id

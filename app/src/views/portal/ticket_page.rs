@@ -47,6 +47,15 @@ fn Ticket(me: Me) -> impl IntoView {
             .get("reference")
             .and_then(|r| r.parse::<TicketRef>().ok())
     };
+    let draft = ReplyDraft::new();
+    // A draft belongs to one request: opening another starts empty.
+    Effect::new(move |previous: Option<Option<TicketRef>>| {
+        let current = reference();
+        if previous.is_some_and(|previous| previous != current) {
+            draft.clear();
+        }
+        current
+    });
     let ticket = Resource::new(
         move || (reference(), live.revision.get()),
         |(reference, _)| async move {
@@ -83,7 +92,7 @@ fn Ticket(me: Me) -> impl IntoView {
                         .map(|result| match result {
                             Ok(view) => {
                                 let desk = desk.and_then(|d| d.get()).and_then(Result::ok);
-                                view! { <TicketDetails view desk agent_name=agent_name.clone()/> }.into_any()
+                                view! { <TicketDetails view desk agent_name=agent_name.clone() draft/> }.into_any()
                             }
                             Err(AppError::NotFound) => {
                                 view! {
@@ -100,8 +109,39 @@ fn Ticket(me: Me) -> impl IntoView {
     }
 }
 
+/// What someone is writing on a request. It lives above the request's data, which every live
+/// change re-reads and draws again, so that a refresh never drops the text, the files, or the
+/// choice of an internal note (which would otherwise fall back to a public reply).
+#[derive(Clone, Copy)]
+struct ReplyDraft {
+    body: RwSignal<String>,
+    internal: RwSignal<bool>,
+    files: RwSignal<Vec<UploadedFile>>,
+}
+
+impl ReplyDraft {
+    fn new() -> Self {
+        ReplyDraft {
+            body: RwSignal::new(String::new()),
+            internal: RwSignal::new(false),
+            files: RwSignal::new(Vec::new()),
+        }
+    }
+
+    fn clear(self) {
+        self.body.set(String::new());
+        self.internal.set(false);
+        self.files.set(Vec::new());
+    }
+}
+
 #[component]
-fn TicketDetails(view: TicketView, desk: Option<DeskOptions>, agent_name: String) -> impl IntoView {
+fn TicketDetails(
+    view: TicketView,
+    desk: Option<DeskOptions>,
+    agent_name: String,
+    draft: ReplyDraft,
+) -> impl IntoView {
     let TicketView {
         now,
         detail,
@@ -199,7 +239,7 @@ fn TicketDetails(view: TicketView, desk: Option<DeskOptions>, agent_name: String
                 </p>
             })}
             {detail.merged_into.is_none().then(|| view! {
-                <ReplyForm reference staff=can_work canned placeholders/>
+                <ReplyForm reference staff=can_work canned placeholders draft/>
             })}
         </article>
         {desk.clone().map(|desk| view! {
@@ -275,19 +315,19 @@ fn ReplyForm(
     canned: Vec<crate::domain::canned::CannedReply>,
     /// The contact's and the agent's names, for canned replies' placeholders.
     placeholders: (String, String),
+    draft: ReplyDraft,
 ) -> impl IntoView {
     let send = ServerAction::<Reply>::new();
     let errors = FormErrors::of(send, &["body"]);
     let pending = send.pending();
-    let internal = RwSignal::new(false);
-    let files = RwSignal::new(Vec::<UploadedFile>::new());
+    let internal = draft.internal;
+    let files = draft.files;
     // A fresh, empty form after each message that went through (and only then).
     let sent = RwSignal::new(0_u32);
     Effect::new(move |_| {
         if matches!(send.value().get(), Some(Ok(_))) {
             sent.update(|count| *count += 1);
-            internal.set(false);
-            files.set(Vec::new());
+            draft.clear();
         }
     });
     let canned = StoredValue::new(canned);
@@ -310,6 +350,7 @@ fn ReplyForm(
                 },
             )
         });
+        draft.body.set(text.clone());
         fill_text_area("body", &text);
     };
     view! {
@@ -337,6 +378,7 @@ fn ReplyForm(
                             max_chars=DESCRIPTION_MAX_CHARS
                             multiline=true
                             error=errors.field("body")
+                            value=draft.body
                         />
                         <AttachmentPicker files id="reply-attachments"/>
                         {staff.then(|| view! {
@@ -345,6 +387,7 @@ fn ReplyForm(
                                     type="checkbox"
                                     name="internal"
                                     value="true"
+                                    prop:checked=move || internal.get()
                                     on:change=move |event| internal.set(event_target_checked(&event))
                                 />
                                 "Internal note (only the agency sees it)"
