@@ -79,6 +79,7 @@ conformance!(
     rules_keep_their_order_and_route_through_the_rotation,
     sla_alerts_are_claimed_by_one_timer_and_raised_once,
     tiers_give_their_companies_their_own_targets,
+    a_rule_puts_a_ticket_on_a_tier,
 );
 
 /// An agency with two client companies: Acme (two contacts) and Bluebird (one).
@@ -1308,7 +1309,7 @@ async fn sla_alerts_are_claimed_by_one_timer_and_raised_once(db: &Scratch) {
     let w = world(store).await;
     let mut spec = CalendarSpec::office_hours("UTC");
     spec.week = std::array::from_fn(|_| Shift::parse_day("00:00-24:00").unwrap());
-    store.save_business_calendar(&spec).await.unwrap();
+    store.save_business_calendar(&spec, T0).await.unwrap();
     let mut policy = store
         .sla_policies()
         .await
@@ -1317,7 +1318,7 @@ async fn sla_alerts_are_claimed_by_one_timer_and_raised_once(db: &Scratch) {
         .find(|p| p.priority == Priority::Normal)
         .unwrap();
     policy.breach_raises_priority = true;
-    store.save_sla_policy(&policy).await.unwrap();
+    store.save_sla_policy(&policy, T0).await.unwrap();
     let reference = file(store, w.acme, w.luis, "Timed", T0).await;
     let first_response = policy.first_response_minutes * MINUTE;
 
@@ -1385,7 +1386,6 @@ async fn sla_alerts_are_claimed_by_one_timer_and_raised_once(db: &Scratch) {
 
 async fn tiers_give_their_companies_their_own_targets(db: &Scratch) {
     use app::domain::business_time::add_business_time;
-    use app::domain::routing::{RoutingRule, RuleActions, RuleConditions};
     use app::domain::sla::STANDARD_TIER;
     use app::domain::ticket::Priority;
 
@@ -1404,7 +1404,7 @@ async fn tiers_give_their_companies_their_own_targets(db: &Scratch) {
         .find(|p| p.tier_id == premium && p.priority == Priority::Normal)
         .expect("a new tier starts with Standard's targets");
     normal.first_response_minutes = 30;
-    store.save_sla_policy(&normal).await.unwrap();
+    store.save_sla_policy(&normal, T0).await.unwrap();
 
     let before = file(store, w.acme, w.luis, "Filed before the upgrade", T0).await;
     store
@@ -1448,6 +1448,63 @@ async fn tiers_give_their_companies_their_own_targets(db: &Scratch) {
         add_business_time(T0, standard.first_response_ms, &calendar).unwrap()
     );
 
+    // Changing Standard's target moves Standard's open clocks now, not at their next change.
+    let mut standard_normal = store
+        .sla_policies()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.tier_id == STANDARD_TIER && p.priority == Priority::Normal)
+        .unwrap();
+    standard_normal.first_response_minutes = 120;
+    store.save_sla_policy(&standard_normal, T0).await.unwrap();
+    assert_eq!(
+        due(bluebird).await,
+        add_business_time(T0, 120 * 60_000, &calendar).unwrap()
+    );
+    assert_eq!(
+        due(acme).await,
+        add_business_time(T0, 30 * 60_000, &calendar).unwrap(),
+        "other tiers keep theirs"
+    );
+
+    store.set_tier_accounts(premium, &[], T0).await.unwrap();
+    assert_eq!(
+        due(before).await,
+        add_business_time(T0, 120 * 60_000, &calendar).unwrap(),
+        "back on Standard"
+    );
+}
+
+async fn a_rule_puts_a_ticket_on_a_tier(db: &Scratch) {
+    use app::domain::business_time::add_business_time;
+    use app::domain::routing::{RoutingRule, RuleActions, RuleConditions};
+    use app::domain::ticket::Priority;
+
+    let store = &db.store;
+    let w = world(store).await;
+    let premium = store.add_sla_tier("Premium").await.unwrap();
+    let mut normal = store
+        .sla_policies()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.tier_id == premium && p.priority == Priority::Normal)
+        .unwrap();
+    normal.first_response_minutes = 30;
+    store.save_sla_policy(&normal, T0).await.unwrap();
+    let (_, calendar) = store.sla_policy(Priority::Normal, premium).await.unwrap();
+    let due = |reference| async move {
+        store
+            .ticket(reference)
+            .await
+            .unwrap()
+            .summary
+            .sla
+            .unwrap()
+            .due_at
+            .unwrap()
+    };
     // A rule puts a Bluebird ticket on Premium, and says so.
     let rule = RoutingRule {
         id: 0,
@@ -1471,11 +1528,4 @@ async fn tiers_give_their_companies_their_own_targets(db: &Scratch) {
     let timeline = store.timeline(vip, true).await.unwrap();
     assert!(timeline.iter().any(|e| matches!(&e.change,
         TicketChange::Routed { changes, .. } if changes.iter().any(|c| c.to.as_deref() == Some("Premium")))));
-
-    store.set_tier_accounts(premium, &[], T0).await.unwrap();
-    assert_eq!(
-        due(before).await,
-        add_business_time(T0, standard.first_response_ms, &calendar).unwrap(),
-        "back on Standard"
-    );
 }

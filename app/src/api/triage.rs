@@ -231,7 +231,10 @@ pub async fn save_sla_policy(
         breach_team_id: super::ticket_work::optional_id(breach_team.as_deref(), "team")?,
     };
     let state = app_state();
-    state.store.save_sla_policy(&policy).await?;
+    state
+        .store
+        .save_sla_policy(&policy, state.clock.now_ms())
+        .await?;
     Audit::new(
         AuditAction::DeskConfigured,
         format!("sla:{tier}:{}", priority.as_str()),
@@ -329,7 +332,10 @@ pub async fn save_calendar(
         );
     }
     let state = app_state();
-    state.store.save_business_calendar(&spec).await?;
+    state
+        .store
+        .save_business_calendar(&spec, state.clock.now_ms())
+        .await?;
     Audit::new(AuditAction::DeskConfigured, "calendar:agency".to_owned())
         .detail(serde_json::to_value(&spec).unwrap_or_default())
         .record(&state)

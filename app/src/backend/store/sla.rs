@@ -78,9 +78,9 @@ impl Store {
         Ok(policies)
     }
 
-    /// Changes a priority's targets and escalation. Open tickets keep their due times until
-    /// they next change.
-    pub async fn save_sla_policy(&self, policy: &SlaPolicy) -> StoreResult<()> {
+    /// Changes a priority's targets and escalation in a tier; the clocks of the tier's open
+    /// tickets follow at once.
+    pub async fn save_sla_policy(&self, policy: &SlaPolicy, now: i64) -> StoreResult<()> {
         let updated = sqlx::query(
             "UPDATE sla_policies SET first_response_minutes = $2, resolution_minutes = $3, \
                  warning_percent = $4, breach_raises_priority = $5, breach_team_id = $6 \
@@ -97,6 +97,22 @@ impl Store {
         .await?;
         if updated.rows_affected() == 0 {
             return Err(StoreError::NotFound);
+        }
+        self.refresh_open_slas(Some(policy.tier_id), now).await
+    }
+
+    /// Recomputes the clocks of every open ticket (of one tier, when given): after targets or
+    /// working hours change. One pass over open tickets, not over history.
+    async fn refresh_open_slas(&self, tier_id: Option<i64>, now: i64) -> StoreResult<()> {
+        let open: Vec<i64> = sqlx::query_scalar(&format!(
+            "SELECT t.id FROM tickets t JOIN accounts a ON a.id = t.account_id \
+             WHERE t.status <> 'completed' AND ($1 IS NULL OR {TICKET_TIER} = $1)"
+        ))
+        .bind(tier_id)
+        .fetch_all(&self.pool)
+        .await?;
+        for ticket in open {
+            self.refresh_sla(TicketRef(ticket), now).await?;
         }
         Ok(())
     }
@@ -217,9 +233,9 @@ impl Store {
         serde_json::from_str(&spec).map_err(|e| StoreError::Corrupt(format!("calendar: {e}")))
     }
 
-    /// Replaces the agency's working hours; the caller has checked them with
-    /// [`CalendarSpec::calendar`].
-    pub async fn save_business_calendar(&self, spec: &CalendarSpec) -> StoreResult<()> {
+    /// Replaces the agency's working hours (the caller has checked them with
+    /// [`CalendarSpec::calendar`]); open tickets' clocks follow at once.
+    pub async fn save_business_calendar(&self, spec: &CalendarSpec, now: i64) -> StoreResult<()> {
         let spec = serde_json::to_string(spec)
             .map_err(|e| StoreError::Corrupt(format!("calendar: {e}")))?;
         sqlx::query("UPDATE business_calendars SET spec = $2 WHERE id = $1")
@@ -227,7 +243,7 @@ impl Store {
             .bind(spec)
             .execute(&self.pool)
             .await?;
-        Ok(())
+        self.refresh_open_slas(None, now).await
     }
 
     /// The targets of a priority in a tier, and the calendar they count in.
