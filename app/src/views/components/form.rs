@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use serde::de::DeserializeOwned;
 
+use crate::domain::listing::Choice;
 use crate::error::AppError;
 
 /// A labelled text input (or text area) whose error shows under it. The control is not
@@ -189,4 +190,50 @@ pub fn RadioChoice(
             </span>
         </label>
     }
+}
+
+/// A labelled select whose first, empty option reads `none` ("Any", "Leave as is", "Nobody
+/// yet"); no empty option when `none` is empty. Options are (value, text) pairs.
+#[component]
+pub fn SelectField(
+    #[prop(into)] id: String,
+    name: &'static str,
+    label: &'static str,
+    options: Vec<(String, String)>,
+    #[prop(into)] current: String,
+    none: &'static str,
+) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <select id=id name=name>
+                {(!none.is_empty()).then(|| view! { <option value="">{none}</option> })}
+                {options.into_iter().map(|(value, text)| {
+                    let selected = value == current;
+                    view! { <option value=value selected=selected>{text}</option> }
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}
+
+/// Named choices as a select's (value, text) pairs.
+pub fn choice_options(choices: &[Choice]) -> Vec<(String, String)> {
+    choices
+        .iter()
+        .map(|c| (c.id.to_string(), c.name.clone()))
+        .collect()
+}
+
+/// Runs `after` with the answer each time `action` succeeds.
+pub fn on_success<A>(action: ServerAction<A>, after: impl Fn(&A::Output) + 'static)
+where
+    A: ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    A::Output: Clone + Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        if let Some(Ok(output)) = action.value().get() {
+            after(&output);
+        }
+    });
 }

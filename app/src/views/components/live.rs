@@ -12,6 +12,7 @@ use crate::domain::mention::mentions;
 use crate::domain::policy::Role;
 use crate::domain::sla::ClockState;
 use crate::domain::ticket::{LiveEvent, TicketChange};
+use crate::views::components::form::on_success;
 use crate::views::session::use_session;
 
 /// How the event stream is doing, for the small indicator in the header.
@@ -54,20 +55,11 @@ impl Live {
 /// Refreshes the page's data as soon as `action` succeeds, even if the live stream is slow or down.
 pub fn refresh_after<A>(action: ServerAction<A>)
 where
-    A: leptos::server_fn::ServerFn<Error = crate::error::AppError>
-        + serde::de::DeserializeOwned
-        + Clone
-        + Send
-        + Sync
-        + 'static,
+    A: leptos::server_fn::ServerFn<Error = crate::error::AppError> + Clone + Send + Sync + 'static,
     A::Output: Clone + Send + Sync + 'static,
 {
     let live = use_live();
-    Effect::new(move |_| {
-        if matches!(action.value().get(), Some(Ok(_))) {
-            live.nudge();
-        }
-    });
+    on_success(action, move |_| live.nudge());
 }
 
 pub fn provide_live() -> Live {

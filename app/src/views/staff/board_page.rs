@@ -11,7 +11,7 @@ use crate::domain::listing::{AssigneeFilter, Choice, QueueFilter};
 use crate::domain::sla::ClockState;
 use crate::domain::ticket::{Category, Channel, Priority, TicketStatus, TicketSummary};
 use crate::views::components::feedback::{ErrorPanel, ListSkeleton};
-use crate::views::components::form::{FormErrors, FormMessage};
+use crate::views::components::form::{FormErrors, FormMessage, SelectField, choice_options};
 use crate::views::components::header::AppHeader;
 use crate::views::components::live::use_live;
 use crate::views::components::sla::SlaChip;
@@ -239,12 +239,12 @@ fn FilterBar(desk: DeskOptions, filter: QueueFilter) -> impl IntoView {
                 <Select name="priority" label="Priority" current=filter.priority.map(|p| p.as_str().to_owned()).unwrap_or_default()
                     options=Priority::ALL.iter().map(|p| named(p.as_str(), p.label())).collect()/>
                 <Select name="category" label="Category" current=filter.category_id.map(|i| i.to_string()).unwrap_or_default()
-                    options=ids(&categories)/>
+                    options=choice_options(&categories)/>
                 <Select name="assignee" label="Assignee" current=assignee options=assignees/>
                 <Select name="team" label="Team" current=filter.team_id.map(|i| i.to_string()).unwrap_or_default()
-                    options=ids(&desk.teams)/>
+                    options=choice_options(&desk.teams)/>
                 <Select name="account" label="Company" current=filter.account_id.map(|i| i.to_string()).unwrap_or_default()
-                    options=ids(&desk.accounts)/>
+                    options=choice_options(&desk.accounts)/>
                 <Select name="channel" label="Channel" current=filter.channel.map(|c| c.as_str().to_owned()).unwrap_or_default()
                     options=Channel::ALL.iter().map(|c| named(c.as_str(), c.label())).collect()/>
                 <Select name="sla" label="SLA" current=filter.sla.map(|s| s.as_str().to_owned()).unwrap_or_default()
@@ -262,13 +262,6 @@ fn FilterBar(desk: DeskOptions, filter: QueueFilter) -> impl IntoView {
     }
 }
 
-fn ids(choices: &[Choice]) -> Vec<(String, String)> {
-    choices
-        .iter()
-        .map(|c| (c.id.to_string(), c.name.clone()))
-        .collect()
-}
-
 /// A filter select whose empty option means "any".
 #[component]
 fn Select(
@@ -277,19 +270,7 @@ fn Select(
     current: String,
     options: Vec<(String, String)>,
 ) -> impl IntoView {
-    let id = format!("filter-{name}");
-    view! {
-        <div class="field">
-            <label for=id.clone()>{label}</label>
-            <select id=id name=name>
-                <option value="">"Any"</option>
-                {options.into_iter().map(|(value, text)| {
-                    let selected = value == current;
-                    view! { <option value=value selected=selected>{text}</option> }
-                }).collect_view()}
-            </select>
-        </div>
-    }
+    view! { <SelectField id=format!("filter-{name}") name label options current none="Any"/> }
 }
 
 /// The person's saved views as links, and saving the current filter under a name.

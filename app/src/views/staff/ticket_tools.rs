@@ -9,7 +9,7 @@ use crate::api::ticket_work::{
 use crate::domain::listing::Choice;
 use crate::domain::ticket::{Category, Priority, Task, TicketFacts, TicketRef};
 use crate::views::components::confirm::ConfirmPanel;
-use crate::views::components::form::{FormErrors, FormMessage};
+use crate::views::components::form::{FormErrors, FormMessage, SelectField, choice_options};
 use crate::views::components::live::refresh_after;
 
 /// Priority, category, assignee, team and tags. The form carries the version it was drawn from,
@@ -63,17 +63,8 @@ fn Picker(
     choices: Vec<Choice>,
     current: Option<i64>,
 ) -> impl IntoView {
-    view! {
-        <div class="field">
-            <label for=id>{label}</label>
-            <select id=id name=id>
-                <option value="" selected=current.is_none()>{none}</option>
-                {choices.into_iter().map(|c| view! {
-                    <option value=c.id selected=current == Some(c.id)>{c.name}</option>
-                }).collect_view()}
-            </select>
-        </div>
-    }
+    let current = current.map(|id| id.to_string()).unwrap_or_default();
+    view! { <SelectField id name=id label options=choice_options(&choices) current none/> }
 }
 
 /// Internal tasks the ticket was handed off into. The client keeps seeing one request in

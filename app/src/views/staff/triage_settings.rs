@@ -14,24 +14,13 @@ use crate::domain::routing::{Rotation, RoutingRule, RuleActions, RuleConditions,
 use crate::domain::sla::{STANDARD_TIER, SlaPolicy, SlaTier, response_promise};
 use crate::domain::ticket::{Category, Channel, Priority};
 use crate::views::components::confirm::AskFirst;
-use crate::views::components::form::{FormErrors, FormMessage};
+use crate::views::components::form::{
+    FormErrors, FormMessage, SelectField, choice_options, on_success,
+};
 
 /// Bumped whenever the rule list changes, so that the page reads it again (other settings keep
 /// their forms and show what was saved).
 pub type SetupVersion = RwSignal<u64>;
-
-/// Runs `after` each time `action` succeeds.
-fn on_success<A>(action: ServerAction<A>, after: impl Fn(&A::Output) + 'static)
-where
-    A: leptos::server_fn::ServerFn<Error = crate::error::AppError> + Clone + Send + Sync + 'static,
-    A::Output: Clone + Send + Sync + 'static,
-{
-    Effect::new(move |_| {
-        if let Some(Ok(output)) = action.value().get() {
-            after(&output);
-        }
-    });
-}
 
 #[component]
 pub fn TriageSettings(
@@ -156,13 +145,6 @@ fn named<T: Copy>(
         .collect()
 }
 
-fn ids(choices: &[Choice]) -> Vec<(String, String)> {
-    choices
-        .iter()
-        .map(|c| (c.id.to_string(), c.name.clone()))
-        .collect()
-}
-
 fn id_text(id: Option<i64>) -> String {
     id.map(|id| id.to_string()).unwrap_or_default()
 }
@@ -215,8 +197,8 @@ fn RuleEditor(
             <label class="check"><input type="checkbox" name="rule[enabled]" checked=enabled/>"Rule is on"</label>
             <fieldset class="rule-form__part">
                 <legend>"When a new request…"</legend>
-                <CheckGroup legend="comes from any of these companies" name="rule[accounts][]" options=ids(&desk.accounts) checked=texts(&c.accounts)/>
-                <CheckGroup legend="is filed under any of these categories" name="rule[categories][]" options=ids(&categories) checked=texts(&c.categories)/>
+                <CheckGroup legend="comes from any of these companies" name="rule[accounts][]" options=choice_options(&desk.accounts) checked=texts(&c.accounts)/>
+                <CheckGroup legend="is filed under any of these categories" name="rule[categories][]" options=choice_options(&categories) checked=texts(&c.categories)/>
                 <CheckGroup legend="came in by" name="rule[channels][]" options=channels.clone()
                     checked=c.channels.iter().map(|ch| ch.as_str().to_owned()).collect()/>
                 <CheckGroup legend="has priority" name="rule[priorities][]" options=priorities.clone()
@@ -234,12 +216,12 @@ fn RuleEditor(
             </fieldset>
             <fieldset class="rule-form__part">
                 <legend>"…then set"</legend>
-                <SetSelect id=field_id("team") name="rule[set_team]" label="Team" options=ids(&desk.teams) current=id_text(a.team_id)/>
-                <SetSelect id=field_id("assignee") name="rule[set_assignee]" label="Person (else the team's rotation)" options=ids(&desk.staff) current=id_text(a.assignee_id)/>
-                <SetSelect id=field_id("priority") name="rule[set_priority]" label="Priority" options=priorities.clone()
-                    current=a.priority.map(|p| p.as_str().to_owned()).unwrap_or_default()/>
-                <SetSelect id=field_id("category") name="rule[set_category]" label="Category" options=ids(&categories) current=id_text(a.category_id)/>
-                <SetSelect id=field_id("tier") name="rule[set_tier]" label="SLA tier" options=ids(&tiers) current=id_text(a.sla_tier_id)/>
+                <SelectField id=field_id("team") name="rule[set_team]" label="Team" options=choice_options(&desk.teams) current=id_text(a.team_id) none="Leave as is"/>
+                <SelectField id=field_id("assignee") name="rule[set_assignee]" label="Person (else the team's rotation)" options=choice_options(&desk.staff) current=id_text(a.assignee_id) none="Leave as is"/>
+                <SelectField id=field_id("priority") name="rule[set_priority]" label="Priority" options=priorities.clone()
+                    current=a.priority.map(|p| p.as_str().to_owned()).unwrap_or_default() none="Leave as is"/>
+                <SelectField id=field_id("category") name="rule[set_category]" label="Category" options=choice_options(&categories) current=id_text(a.category_id) none="Leave as is"/>
+                <SelectField id=field_id("tier") name="rule[set_tier]" label="SLA tier" options=choice_options(&tiers) current=id_text(a.sla_tier_id) none="Leave as is"/>
                 <div class="field">
                     <label for=field_id("tags")>"Add tags"</label>
                     <input id=field_id("tags") name="rule[add_tags]" type="text" value=a.tags.join(", ") placeholder="e.g. shop, vip"/>
@@ -248,10 +230,10 @@ fn RuleEditor(
             </fieldset>
             <fieldset class="rule-form__part">
                 <legend>"Try it on a sample request"</legend>
-                <SetSelect id=field_id("sample-account") name="sample[account]" label="Company" options=ids(&desk.accounts) current=String::new() none="Pick a company"/>
-                <SetSelect id=field_id("sample-category") name="sample[category]" label="Category" options=ids(&categories) current=String::new() none="Not sure"/>
-                <SetSelect id=field_id("sample-channel") name="sample[channel]" label="Came in by" options=channels current="web".to_owned() none=""/>
-                <SetSelect id=field_id("sample-priority") name="sample[priority]" label="Priority" options=priorities current="normal".to_owned() none=""/>
+                <SelectField id=field_id("sample-account") name="sample[account]" label="Company" options=choice_options(&desk.accounts) current=String::new() none="Pick a company"/>
+                <SelectField id=field_id("sample-category") name="sample[category]" label="Category" options=choice_options(&categories) current=String::new() none="Not sure"/>
+                <SelectField id=field_id("sample-channel") name="sample[channel]" label="Came in by" options=channels current="web".to_owned() none=""/>
+                <SelectField id=field_id("sample-priority") name="sample[priority]" label="Priority" options=priorities current="normal".to_owned() none=""/>
                 <div class="field">
                     <label for=field_id("sample-title")>"Title"</label>
                     <input id=field_id("sample-title") name="sample[title]" type="text" placeholder="e.g. Checkout is down"/>
@@ -329,30 +311,6 @@ fn CheckGroup(
     }
 }
 
-/// A select whose empty option leaves the field as it is (or whatever `none` says).
-#[component]
-fn SetSelect(
-    id: String,
-    name: &'static str,
-    label: &'static str,
-    options: Vec<(String, String)>,
-    current: String,
-    #[prop(default = "Leave as is")] none: &'static str,
-) -> impl IntoView {
-    view! {
-        <div class="field">
-            <label for=id.clone()>{label}</label>
-            <select id=id name=name>
-                {(!none.is_empty()).then(|| view! { <option value="">{none}</option> })}
-                {options.into_iter().map(|(value, text)| {
-                    let selected = value == current;
-                    view! { <option value=value selected=selected>{text}</option> }
-                }).collect_view()}
-            </select>
-        </div>
-    }
-}
-
 /// "Saved" beside a form's button once its last submission succeeded.
 #[component]
 fn SavedNote<A>(action: ServerAction<A>) -> impl IntoView
@@ -399,7 +357,7 @@ fn TeamItem(team: TeamSetup, staff: Vec<Choice>) -> impl IntoView {
                             }).collect_view()}
                         </select>
                     </div>
-                    <CheckGroup legend="Members" name="members[]" options=ids(&staff) checked=members/>
+                    <CheckGroup legend="Members" name="members[]" options=choice_options(&staff) checked=members/>
                     <FormMessage message=errors.general()/>
                     <div class="form__actions">
                         <button type="submit" class="button button--small" disabled=save.pending()>"Save team"</button>
@@ -433,7 +391,7 @@ fn TierPolicies(
                 view! {
                     <ActionForm action=save attr:class="form form--compact" attr:aria-label=format!("Companies on {}", tier.name)>
                         <input type="hidden" name="tier" value=tier.id/>
-                        <CheckGroup legend="Companies on this tier" name="accounts[]" options=ids(&accounts) checked=on_tier/>
+                        <CheckGroup legend="Companies on this tier" name="accounts[]" options=choice_options(&accounts) checked=on_tier/>
                         <div class="form__actions">
                             <button type="submit" class="button button--small" disabled=save.pending()>"Save companies"</button>
                             <SavedNote action=save/>
@@ -543,7 +501,7 @@ fn PolicyItem(policy: SlaPolicy, teams: Vec<Choice>) -> impl IntoView {
                         <FormMessage message=errors.field("warning_percent")/>
                     </div>
                     <label class="check"><input type="checkbox" name="raises_priority" checked=policy.breach_raises_priority/>"When missed, raise the priority one step"</label>
-                    <SetSelect id=field_id("team") name="breach_team" label="When missed, hand to team" options=ids(&teams)
+                    <SelectField id=field_id("team") name="breach_team" label="When missed, hand to team" options=choice_options(&teams)
                         current=id_text(policy.breach_team_id) none="Nobody else"/>
                     <FormMessage message=errors.general()/>
                     <div class="form__actions">
