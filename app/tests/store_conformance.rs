@@ -1384,6 +1384,37 @@ async fn sla_alerts_are_claimed_by_one_timer_and_raised_once(db: &Scratch) {
     );
 }
 
+/// Sets the first-response target of one priority in one tier.
+async fn set_first_response(
+    store: &Store,
+    tier_id: i64,
+    priority: app::domain::ticket::Priority,
+    minutes: i64,
+) {
+    let mut policy = store
+        .sla_policies()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.tier_id == tier_id && p.priority == priority)
+        .expect("every tier has a policy for every priority");
+    policy.first_response_minutes = minutes;
+    store.save_sla_policy(&policy, T0).await.unwrap();
+}
+
+/// When a ticket's pending SLA clock is due.
+async fn due_at(store: &Store, reference: TicketRef) -> i64 {
+    store
+        .ticket(reference)
+        .await
+        .unwrap()
+        .summary
+        .sla
+        .unwrap()
+        .due_at
+        .unwrap()
+}
+
 async fn tiers_give_their_companies_their_own_targets(db: &Scratch) {
     use app::domain::business_time::add_business_time;
     use app::domain::sla::STANDARD_TIER;
@@ -1396,15 +1427,8 @@ async fn tiers_give_their_companies_their_own_targets(db: &Scratch) {
         store.add_sla_tier("Premium").await,
         Err(StoreError::Conflict(_))
     ));
-    let mut normal = store
-        .sla_policies()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|p| p.tier_id == premium && p.priority == Priority::Normal)
-        .expect("a new tier starts with Standard's targets");
-    normal.first_response_minutes = 30;
-    store.save_sla_policy(&normal, T0).await.unwrap();
+    // A new tier starts with Standard's targets: one per priority.
+    set_first_response(store, premium, Priority::Normal, 30).await;
 
     let before = file(store, w.acme, w.luis, "Filed before the upgrade", T0).await;
     store
@@ -1417,25 +1441,14 @@ async fn tiers_give_their_companies_their_own_targets(db: &Scratch) {
         vec![w.acme]
     );
     let (_, calendar) = store.sla_policy(Priority::Normal, premium).await.unwrap();
-    let due = |reference| async move {
-        store
-            .ticket(reference)
-            .await
-            .unwrap()
-            .summary
-            .sla
-            .unwrap()
-            .due_at
-            .unwrap()
-    };
     assert_eq!(
-        due(before).await,
+        due_at(store, before).await,
         add_business_time(T0, 30 * 60_000, &calendar).unwrap(),
         "open tickets follow their company onto the tier"
     );
     let acme = file(store, w.acme, w.luis, "Premium", T0).await;
     assert_eq!(
-        due(acme).await,
+        due_at(store, acme).await,
         add_business_time(T0, 30 * 60_000, &calendar).unwrap()
     );
     let (standard, _) = store
@@ -1444,33 +1457,25 @@ async fn tiers_give_their_companies_their_own_targets(db: &Scratch) {
         .unwrap();
     let bluebird = file(store, w.bluebird, w.grace, "Standard", T0).await;
     assert_eq!(
-        due(bluebird).await,
+        due_at(store, bluebird).await,
         add_business_time(T0, standard.first_response_ms, &calendar).unwrap()
     );
 
     // Changing Standard's target moves Standard's open clocks now, not at their next change.
-    let mut standard_normal = store
-        .sla_policies()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|p| p.tier_id == STANDARD_TIER && p.priority == Priority::Normal)
-        .unwrap();
-    standard_normal.first_response_minutes = 120;
-    store.save_sla_policy(&standard_normal, T0).await.unwrap();
+    set_first_response(store, STANDARD_TIER, Priority::Normal, 120).await;
     assert_eq!(
-        due(bluebird).await,
+        due_at(store, bluebird).await,
         add_business_time(T0, 120 * 60_000, &calendar).unwrap()
     );
     assert_eq!(
-        due(acme).await,
+        due_at(store, acme).await,
         add_business_time(T0, 30 * 60_000, &calendar).unwrap(),
         "other tiers keep theirs"
     );
 
     store.set_tier_accounts(premium, &[], T0).await.unwrap();
     assert_eq!(
-        due(before).await,
+        due_at(store, before).await,
         add_business_time(T0, 120 * 60_000, &calendar).unwrap(),
         "back on Standard"
     );
@@ -1484,27 +1489,8 @@ async fn a_rule_puts_a_ticket_on_a_tier(db: &Scratch) {
     let store = &db.store;
     let w = world(store).await;
     let premium = store.add_sla_tier("Premium").await.unwrap();
-    let mut normal = store
-        .sla_policies()
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|p| p.tier_id == premium && p.priority == Priority::Normal)
-        .unwrap();
-    normal.first_response_minutes = 30;
-    store.save_sla_policy(&normal, T0).await.unwrap();
+    set_first_response(store, premium, Priority::Normal, 30).await;
     let (_, calendar) = store.sla_policy(Priority::Normal, premium).await.unwrap();
-    let due = |reference| async move {
-        store
-            .ticket(reference)
-            .await
-            .unwrap()
-            .summary
-            .sla
-            .unwrap()
-            .due_at
-            .unwrap()
-    };
     // A rule puts a Bluebird ticket on Premium, and says so.
     let rule = RoutingRule {
         id: 0,
@@ -1522,7 +1508,7 @@ async fn a_rule_puts_a_ticket_on_a_tier(db: &Scratch) {
     store.save_rule(&rule, T0).await.unwrap();
     let vip = file(store, w.bluebird, w.grace, "VIP launch", T0).await;
     assert_eq!(
-        due(vip).await,
+        due_at(store, vip).await,
         add_business_time(T0, 30 * 60_000, &calendar).unwrap()
     );
     let timeline = store.timeline(vip, true).await.unwrap();

@@ -53,6 +53,21 @@ fn rule_form(name: &str, acme: i64, broken: i64, web: i64) -> String {
     )
 }
 
+/// Saves the rule of [`rule_form`] as the person signed in with `cookie`.
+async fn save_rule(
+    h: &Harness,
+    cookie: &str,
+    name: &str,
+    (acme, broken, web): (i64, i64, i64),
+) -> support::Reply {
+    h.call(
+        Some(cookie),
+        "save_rule",
+        &format!("{}&intent=save", rule_form(name, acme, broken, web)),
+    )
+    .await
+}
+
 async fn file_broken(h: &Harness, cookie: &str, broken: i64, title: &str) -> TicketRef {
     let filed = h
         .call(
@@ -118,13 +133,7 @@ async fn a_rule_is_tried_on_a_sample_before_it_is_saved() {
         no_action.body
     );
     let agent = h.sign_in("sam@agency.example").await;
-    let refused = h
-        .call(
-            Some(&agent),
-            "save_rule",
-            &format!("{}&intent=save", rule_form("Mine", acme, broken, web)),
-        )
-        .await;
+    let refused = save_rule(&h, &agent, "Mine", (acme, broken, web)).await;
     assert_eq!(
         refused.status,
         StatusCode::FORBIDDEN,
@@ -137,16 +146,7 @@ async fn a_saved_rule_routes_new_requests_through_the_rotation() {
     let h = harness().await;
     let (acme, broken, web, _) = ids(&h).await;
     let alex = h.sign_in("alex@agency.example").await;
-    let saved = h
-        .call(
-            Some(&alex),
-            "save_rule",
-            &format!(
-                "{}&intent=save",
-                rule_form("Acme+breakages", acme, broken, web)
-            ),
-        )
-        .await;
+    let saved = save_rule(&h, &alex, "Acme+breakages", (acme, broken, web)).await;
     assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
     assert!(saved.body["Saved"]["id"].as_i64().is_some());
 
@@ -245,16 +245,7 @@ async fn escalating_setup(h: &Harness) -> (TicketRef, i64) {
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let rule = h
-        .call(
-            Some(&alex),
-            "save_rule",
-            &format!(
-                "{}&intent=save",
-                rule_form("Acme+breakages", acme, broken, web)
-            ),
-        )
-        .await;
+    let rule = save_rule(h, &alex, "Acme+breakages", (acme, broken, web)).await;
     assert_eq!(rule.status, StatusCode::OK, "{}", rule.body);
 
     let mei = h.sign_in("mei@acme.example").await;
