@@ -226,7 +226,8 @@ impl Store {
     }
 
     /// Applies the first matching rule to a ticket that just arrived, writing a `Routed` event
-    /// that names the rule.
+    /// that names the rule. Returns that event when the rule changed something (the ticket's SLA
+    /// clock then already counts in its routed priority and tier).
     pub async fn route_new_ticket(
         &self,
         reference: TicketRef,

@@ -94,7 +94,8 @@ impl Store {
 
     /// Lets automation (a routing rule, an escalation) change a ticket's facts: `decide` gets the
     /// current facts and returns the new ones; `describe` makes the event from what changed,
-    /// with `also` (changes the caller made beside the facts) at the end.
+    /// with `also` (changes the caller made beside the facts) at the end. The SLA clock is
+    /// recomputed when something changed.
     pub(super) async fn change_facts_automatically(
         &self,
         reference: TicketRef,
@@ -115,7 +116,9 @@ impl Store {
             Ok(Some(event))
         });
         let written = written?;
-        self.refresh_sla(reference, now).await?;
+        if written.is_some() {
+            self.refresh_sla(reference, now).await?;
+        }
         Ok(written)
     }
 

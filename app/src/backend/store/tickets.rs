@@ -227,11 +227,18 @@ impl Store {
             Ok(event)
         });
         let written = written?;
-        self.refresh_sla(written.reference, now).await?;
         // The ticket is filed whatever the rules do: a rule pointing at something since
         // removed must not turn a request into an error the client would file again.
-        if let Err(error) = self.route_new_ticket(written.reference, now).await {
-            tracing::warn!(%error, ticket = %written.reference, "routing rules failed");
+        let routed = match self.route_new_ticket(written.reference, now).await {
+            Ok(routed) => routed.is_some(),
+            Err(error) => {
+                tracing::warn!(%error, ticket = %written.reference, "routing rules failed");
+                false
+            }
+        };
+        // A routing change has already set the clock, for the routed priority and tier.
+        if !routed {
+            self.refresh_sla(written.reference, now).await?;
         }
         Ok(written)
     }
