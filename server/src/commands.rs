@@ -72,6 +72,7 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
         let shutdown = shutdown.clone();
         tokio::spawn(async move { mailer.run(store, clock, shutdown).await })
     };
+    let live_updates = state.start_live_updates(database_url);
     let sla_timers = {
         let state = state.clone();
         tokio::spawn(async move { state.sla_watch.clone().run(state, shutdown).await })
@@ -93,6 +94,7 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     // Mail being sent finishes; what is still queued goes out after the next start.
     let _ = outbox.await;
     let _ = sla_timers.await;
+    let _ = live_updates.await;
     store.close().await;
     tracing::info!("stopped");
     Ok(())

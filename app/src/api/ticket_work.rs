@@ -46,8 +46,8 @@ pub async fn update_ticket(
         .store
         .update_facts(reference, &facts, actor.user_id, state.clock.now_ms())
         .await?;
-    if let Some(event) = event {
-        state.events.publish(event.id);
+    if event.is_some() {
+        state.events.publish();
     }
     tracing::info!(%reference, version, user = actor.user_id, "ticket updated");
     Ok(version)
@@ -87,8 +87,8 @@ pub async fn merge_requests(duplicate: TicketRef, survivor: TicketRef) -> Result
         .store
         .merge(duplicate, survivor, actor.user_id, state.clock.now_ms())
         .await?;
-    for event in &events {
-        state.events.publish(event.id);
+    if !events.is_empty() {
+        state.events.publish();
     }
     Audit::new(AuditAction::RequestsMerged, format!("ticket:{duplicate}"))
         .account(Some(survivor_record.owner.account_id))
@@ -156,14 +156,14 @@ pub async fn request_callback(
             description,
         );
         let event = state.store.create_ticket(&ticket, now).await?;
-        state.events.publish(event.id);
+        state.events.publish();
         event.reference
     };
-    let event = state
+    state
         .store
         .request_callback(reference, reach_by, phone.as_deref(), actor.user_id, now)
         .await?;
-    state.events.publish(event.id);
+    state.events.publish();
     tracing::info!(%reference, user = actor.user_id, "call back requested");
     Ok(reference)
 }
@@ -206,11 +206,11 @@ pub async fn add_task(
         due_at,
         checklist: &checklist,
     };
-    let event = state
+    state
         .store
         .add_task(reference, &task, actor.user_id, state.clock.now_ms())
         .await?;
-    state.events.publish(event.id);
+    state.events.publish();
     Ok(())
 }
 
@@ -236,11 +236,11 @@ pub async fn complete_task(task: i64) -> Result<(), AppError> {
 
     let actor = auth::require_permission(Permission::WorkQueue)?;
     let state = app_state();
-    let event = state
+    state
         .store
         .complete_task(task, actor.user_id, state.clock.now_ms())
         .await?;
-    state.events.publish(event.id);
+    state.events.publish();
     Ok(())
 }
 

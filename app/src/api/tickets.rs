@@ -107,7 +107,7 @@ pub async fn create_request(
         .store
         .create_ticket(&ticket, state.clock.now_ms())
         .await?;
-    state.events.publish(event.id);
+    state.events.publish();
     // After the rules ran: they may have changed the priority or the tier.
     let (targets, _) = state.store.ticket_sla_policy(event.reference).await?;
     Audit::new(
@@ -432,8 +432,8 @@ pub async fn reply(
         }
         written => written?,
     };
-    for event in &events {
-        state.events.publish(event.id);
+    if !events.is_empty() {
+        state.events.publish();
     }
     tracing::info!(%reference, internal, user = actor.user_id, "message added");
     Ok(None)
@@ -469,7 +469,7 @@ async fn follow_up(
         .store
         .create_ticket(&ticket, state.clock.now_ms())
         .await?;
-    state.events.publish(event.id);
+    state.events.publish();
     tracing::info!(reference = %event.reference, follows = %earlier.summary.reference, "follow-up filed");
     Ok(event.reference)
 }
@@ -489,7 +489,7 @@ pub async fn mark_resolved(reference: TicketRef) -> Result<(), AppError> {
     if !actor.may_mark_resolved(record.owner) {
         return Err(AppError::Forbidden);
     }
-    let event = state
+    state
         .store
         .change_status(
             reference,
@@ -498,7 +498,7 @@ pub async fn mark_resolved(reference: TicketRef) -> Result<(), AppError> {
             state.clock.now_ms(),
         )
         .await?;
-    state.events.publish(event.id);
+    state.events.publish();
     Audit::new(AuditAction::StatusChanged, format!("ticket:{reference}"))
         .account(Some(record.owner.account_id))
         .detail(serde_json::json!({ "after": "completed", "by": "client" }))
@@ -518,11 +518,11 @@ pub async fn change_status(
 
     let actor = auth::require_permission(Permission::WorkQueue)?;
     let state = app_state();
-    let event = state
+    state
         .store
         .change_status(reference, status, actor.user_id, state.clock.now_ms())
         .await?;
-    state.events.publish(event.id);
+    state.events.publish();
     Audit::new(AuditAction::StatusChanged, format!("ticket:{reference}"))
         .detail(serde_json::json!({ "after": status.as_str() }))
         .record(&state)

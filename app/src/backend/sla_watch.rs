@@ -58,8 +58,8 @@ pub async fn raise_due_alerts(state: &AppState) -> StoreResult<usize> {
             continue;
         };
         tracing::info!(ticket = %alert.reference, state = alert.state.as_str(), due = alert.due.as_str(), "SLA alert");
-        for event in &alert.events {
-            state.events.publish(event.id);
+        if !alert.events.is_empty() {
+            state.events.publish();
         }
         tell(state, &alert).await?;
         raised += 1;

@@ -10,7 +10,7 @@ use super::clock::Clock;
 use super::live::EventBus;
 use super::mail::Mailer;
 use super::sla_watch::SlaWatch;
-use super::store::Store;
+use super::store::{Backend, Store};
 use super::throttle::Throttle;
 
 /// Settings the host decides at start-up.
@@ -66,6 +66,30 @@ impl AppState {
             sla_watch: Arc::default(),
             shutdown,
         }
+    }
+}
+
+impl AppState {
+    /// Starts this instance's live fan-out and, on PostgreSQL, its wake-ups by other instances;
+    /// both end at shutdown.
+    pub fn start_live_updates(&self, database_url: &str) -> tokio::task::JoinHandle<()> {
+        let fanout = self
+            .events
+            .clone()
+            .run_fanout(self.store.clone(), self.shutdown.clone());
+        let relay = (self.store.backend() == Backend::Postgres).then(|| {
+            self.events
+                .clone()
+                .relay_postgres_notifications(database_url.to_owned(), self.shutdown.clone())
+        });
+        tokio::spawn(async move {
+            match relay {
+                Some(relay) => {
+                    tokio::join!(fanout, relay);
+                }
+                None => fanout.await,
+            }
+        })
     }
 }
 

@@ -53,6 +53,7 @@ use crate::domain::ticket::{ReplyRefused, TransitionError};
 pub use accounts::{NewAccount, NewUser};
 pub use attachments::{NewAttachment, StoredAttachment};
 pub use audit::NewAuditEntry;
+pub use events::OwnedEvent;
 pub use links::{NewLink, StoredLink};
 pub use listing::TicketQuery;
 pub use outbox::OutgoingMail;

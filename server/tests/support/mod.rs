@@ -3,6 +3,9 @@
 
 #![allow(dead_code)] // each test file uses its own part of this
 
+pub mod instance;
+pub mod wire;
+
 use std::collections::HashMap;
 
 use app::backend::clock::Clock;
@@ -74,6 +77,7 @@ pub async fn harness_from(settings: Settings) -> Harness {
         .unwrap(),
         shutdown,
     );
+    state.start_live_updates(&db.url);
     Harness {
         router: server::http::router(state.clone()),
         store: db.store.clone(),

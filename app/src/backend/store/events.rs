@@ -4,7 +4,7 @@ use sqlx::{Any, FromRow, Transaction};
 
 use super::tickets::{SCOPE_CLAUSE, scope_params};
 use super::{Store, StoreError, StoreResult};
-use crate::domain::policy::TicketScope;
+use crate::domain::policy::{TicketOwner, TicketScope};
 use crate::domain::ticket::{LiveEvent, TicketChange, TicketRef};
 
 #[derive(FromRow)]
@@ -23,6 +23,23 @@ impl EventRow {
                 .map_err(|e| StoreError::Corrupt(format!("event {}: {e}", self.id)))?,
         })
     }
+}
+
+#[derive(FromRow)]
+struct OwnedEventRow {
+    #[sqlx(flatten)]
+    event: EventRow,
+    account_id: i64,
+    requester_id: i64,
+    internal: i64,
+}
+
+/// An event with what the reading policy needs to decide who may receive it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnedEvent {
+    pub event: LiveEvent,
+    pub owner: TicketOwner,
+    pub internal: bool,
 }
 
 impl Store {
@@ -79,6 +96,36 @@ impl Store {
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter().map(EventRow::into_live).collect()
+    }
+
+    /// Every event after `after_id`, oldest first, at most `limit`, each with its ticket's owner:
+    /// what one instance reads once to fan out to all its streams.
+    pub async fn owned_events_after(
+        &self,
+        after_id: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<OwnedEvent>> {
+        let rows: Vec<OwnedEventRow> = sqlx::query_as(
+            "SELECT e.id, e.ticket_id, e.data, t.account_id, t.requester_id, e.internal \
+             FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id \
+             WHERE e.id > $1 ORDER BY e.id LIMIT $2",
+        )
+        .bind(after_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|row| {
+                Ok(OwnedEvent {
+                    owner: TicketOwner {
+                        account_id: row.account_id,
+                        requester_id: row.requester_id,
+                    },
+                    internal: row.internal != 0,
+                    event: row.event.into_live()?,
+                })
+            })
+            .collect()
     }
 
     /// The id of the newest event, 0 when there is none: where a fresh live stream starts.

@@ -1,0 +1,376 @@
+//! Live updates end to end: what each reader's event stream carries while a scripted sequence of
+//! changes runs, resuming after a dropped connection, and delivery across two `frontdoor`
+//! processes sharing one PostgreSQL database.
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use app::backend::store::scratch::scratch_postgres;
+use app::domain::ticket::{LiveEvent, TicketChange, TicketRef, TicketStatus};
+use axum::body::{Body, BodyDataStream};
+use axum::http::{Request, header};
+use futures::StreamExt;
+use support::instance::Instance;
+use support::wire::EventStream;
+use support::{Harness, harness};
+
+/// A live stream read through the in-process router.
+struct Reader {
+    body: BodyDataStream,
+    buffer: String,
+}
+
+impl Reader {
+    async fn open(h: &Harness, cookie: &str, after: i64, last_event_id: Option<i64>) -> Reader {
+        let mut request =
+            Request::get(format!("/events?after={after}")).header(header::COOKIE, cookie);
+        if let Some(id) = last_event_id {
+            request = request.header("last-event-id", id.to_string());
+        }
+        let response = h.send(request.body(Body::empty()).unwrap()).await;
+        assert_eq!(response.status(), 200);
+        Reader {
+            body: response.into_body().into_data_stream(),
+            buffer: String::new(),
+        }
+    }
+
+    /// The next ticket event; fails the test if none comes within ten seconds.
+    async fn next(&mut self) -> LiveEvent {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                if let Some(data) = block.lines().find_map(|line| line.strip_prefix("data: ")) {
+                    assert!(block.contains("event: ticket"), "{block}");
+                    return serde_json::from_str(data).unwrap();
+                }
+                continue;
+            }
+            let chunk = tokio::time::timeout_at(deadline, self.body.next())
+                .await
+                .expect("an event within ten seconds")
+                .expect("the stream is open")
+                .unwrap();
+            self.buffer.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
+
+    /// Reads until `marker` is put on hold (waiting on the client); returns the events before.
+    async fn until(&mut self, marker: TicketRef) -> Vec<LiveEvent> {
+        let mut seen = Vec::new();
+        loop {
+            let event = self.next().await;
+            if event.reference == marker
+                && matches!(
+                    event.change,
+                    TicketChange::StatusChanged {
+                        to: TicketStatus::WaitingOnClient,
+                        ..
+                    }
+                )
+            {
+                return seen;
+            }
+            seen.push(event);
+        }
+    }
+}
+
+async fn file(h: &Harness, cookie: &str, title: &str) -> TicketRef {
+    let reply = h
+        .call(
+            Some(cookie),
+            "create_request",
+            &format!("title={title}&description=Details"),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{:?}", reply.body);
+    serde_json::from_value(reply.body["reference"].clone()).unwrap()
+}
+
+async fn work_on(h: &Harness, staff: &str, reference: TicketRef) {
+    for (function, form) in [
+        (
+            "change_status",
+            format!("reference={reference}&status=in_progress"),
+        ),
+        ("reply", format!("reference={reference}&body=On+it")),
+        (
+            "reply",
+            format!("reference={reference}&body=Secret+plan&internal=true"),
+        ),
+    ] {
+        let reply = h.call(Some(staff), function, &form).await;
+        assert_eq!(reply.status, 200, "{function}: {:?}", reply.body);
+    }
+}
+
+#[tokio::test]
+async fn each_readers_stream_carries_exactly_what_the_reading_policy_allows() {
+    let h = harness().await;
+    let readers = [
+        "alex@agency.example",    // admin
+        "sam@agency.example",     // agent
+        "dana@acme.example",      // client admin, Acme
+        "luis@acme.example",      // client, Acme sees the company's requests
+        "grace@bluebird.example", // client admin, Bluebird
+        "tom@bluebird.example",   // client, Bluebird sees only his own
+        "kenji@northwind.example",
+    ];
+    let cursor = h.store.latest_event_id().await.unwrap();
+    let mut streams = Vec::new();
+    for email in readers {
+        let cookie = h.sign_in(email).await;
+        streams.push((email, Reader::open(&h, &cookie, cursor, None).await));
+    }
+
+    // The script: four requests from three companies, each answered and noted on by staff.
+    let sam = h.sign_in("sam@agency.example").await;
+    let mut filed = Vec::new();
+    for (email, title) in [
+        ("luis@acme.example", "Acme+printer"),
+        ("tom@bluebird.example", "Toms+mailbox"),
+        ("grace@bluebird.example", "Graces+invoice"),
+        ("kenji@northwind.example", "Northwind+site"),
+    ] {
+        let cookie = h.sign_in(email).await;
+        let reference = file(&h, &cookie, title).await;
+        work_on(&h, &sam, reference).await;
+        filed.push(reference);
+    }
+    // Everyone's marker: a hold each reader may see, after everything else.
+    for reference in &filed {
+        let form = format!("reference={reference}&status=waiting_on_client");
+        h.call(Some(&sam), "change_status", &form).await;
+    }
+    let markers = [
+        ("alex@agency.example", filed[0]),
+        ("sam@agency.example", filed[0]),
+        ("dana@acme.example", filed[0]),
+        ("luis@acme.example", filed[0]),
+        ("grace@bluebird.example", filed[2]),
+        ("tom@bluebird.example", filed[1]),
+        ("kenji@northwind.example", filed[3]),
+    ];
+
+    let all_events = h
+        .store
+        .events_after(cursor, app::domain::policy::TicketScope::All, true, 1000)
+        .await
+        .unwrap();
+    for ((email, mut stream), (_, marker)) in streams.into_iter().zip(markers) {
+        let received = stream.until(marker).await;
+        let actor = h.store.active_actor(h.id(email)).await.unwrap().unwrap();
+        let mut expected = Vec::new();
+        for event in &all_events {
+            let record = h.store.ticket(event.reference).await.unwrap();
+            if actor.may_view(record.owner) && (actor.is_staff() || !event.change.is_internal()) {
+                expected.push(event.id);
+            }
+        }
+        let received_ids: Vec<i64> = received.iter().map(|e| e.id).collect();
+        assert_eq!(
+            received_ids,
+            expected[..received_ids.len()],
+            "{email}: in order, no gaps"
+        );
+        let tickets: BTreeSet<TicketRef> = received.iter().map(|e| e.reference).collect();
+        if !actor.is_staff() {
+            assert!(
+                received.iter().all(|e| !e.change.is_internal()),
+                "{email} received an internal note: {received:?}"
+            );
+        }
+        let visible: BTreeSet<TicketRef> = match email {
+            "alex@agency.example" | "sam@agency.example" => filed.iter().copied().collect(),
+            "dana@acme.example" | "luis@acme.example" => [filed[0]].into(),
+            "grace@bluebird.example" => [filed[1], filed[2]].into(),
+            "tom@bluebird.example" => [filed[1]].into(),
+            _ => [filed[3]].into(),
+        };
+        assert_eq!(tickets, visible, "{email}");
+        let per_ticket = if actor.is_staff() { 4 } else { 3 };
+        assert!(
+            received.len() >= per_ticket * visible.len(),
+            "{email}: {received:?}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_reconnecting_stream_gets_exactly_the_events_it_missed() {
+    let h = harness().await;
+    let sam = h.sign_in("sam@agency.example").await;
+    let dana = h.sign_in("dana@acme.example").await;
+    let reference = file(&h, &dana, "Broken+badge").await;
+    let cursor = h.store.latest_event_id().await.unwrap();
+
+    let mut stream = Reader::open(&h, &dana, cursor, None).await;
+    h.call(
+        Some(&sam),
+        "reply",
+        &format!("reference={reference}&body=First"),
+    )
+    .await;
+    let first = stream.next().await;
+    drop(stream);
+
+    // While the phone is away: two public changes and a note it must never get.
+    for form in [
+        format!("reference={reference}&status=waiting_on_client"),
+        format!("reference={reference}&body=Secret+plan&internal=true"),
+    ] {
+        let function = if form.contains("status") {
+            "change_status"
+        } else {
+            "reply"
+        };
+        assert_eq!(h.call(Some(&sam), function, &form).await.status, 200);
+    }
+    h.call(
+        Some(&sam),
+        "reply",
+        &format!("reference={reference}&body=Second"),
+    )
+    .await;
+    let mut resumed = Reader::open(&h, &dana, cursor, Some(first.id)).await;
+    let dana_scope = h
+        .store
+        .active_actor(h.id("dana@acme.example"))
+        .await
+        .unwrap()
+        .unwrap()
+        .ticket_scope();
+    let expected = h
+        .store
+        .events_after(first.id, dana_scope, false, 100)
+        .await
+        .unwrap();
+    assert!(expected.len() >= 2, "{expected:?}");
+    let mut missed = Vec::new();
+    for _ in &expected {
+        missed.push(resumed.next().await);
+    }
+    assert_eq!(
+        missed, expected,
+        "resumed after the last event seen, without the note"
+    );
+    // Nothing more until the next change: no repeats of what was already delivered.
+    h.call(
+        Some(&sam),
+        "change_status",
+        &format!("reference={reference}&status=completed"),
+    )
+    .await;
+    let next = resumed.next().await;
+    assert_eq!(next.change.kind(), "status_changed");
+    assert!(next.id > missed.last().unwrap().id);
+}
+
+/// The Postgres URL for the two-process test, or a skip (a failure under `make test`).
+fn postgres_admin_url() -> Option<String> {
+    if let Ok(url) = std::env::var("FRONTDOOR_TEST_POSTGRES_URL") {
+        return Some(url);
+    }
+    assert!(
+        std::env::var("FRONTDOOR_REQUIRE_POSTGRES").as_deref() != Ok("1"),
+        "FRONTDOOR_REQUIRE_POSTGRES=1 but FRONTDOOR_TEST_POSTGRES_URL is not set"
+    );
+    eprintln!("skipped: set FRONTDOOR_TEST_POSTGRES_URL to run the two-instance test");
+    None
+}
+
+#[tokio::test]
+async fn a_change_through_one_instance_reaches_a_stream_on_another() {
+    let Some(admin_url) = postgres_admin_url() else {
+        return;
+    };
+    let db = scratch_postgres(&admin_url).await.unwrap();
+    // The first instance seeds the demo data; the second starts on the same database.
+    let a = Instance::start(&db.url).await;
+    let b = Instance::start(&db.url).await;
+    let person = |email: &str| {
+        let store = db.store.clone();
+        let email = email.to_owned();
+        async move {
+            store
+                .active_people()
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|p| p.email == email)
+                .unwrap()
+                .user_id
+        }
+    };
+    let sam_on_a = a.sign_in(person("sam@agency.example").await).await;
+    let dana_on_b = b.sign_in(person("dana@acme.example").await).await;
+    let tom_on_b = b.sign_in(person("tom@bluebird.example").await).await;
+
+    let filed = b
+        .call(
+            Some(&dana_on_b),
+            "create_request",
+            "title=Cross+instance&description=d",
+        )
+        .await;
+    assert_eq!(filed.status, 200, "{}", filed.body);
+    let acme: TicketRef = serde_json::from_str::<serde_json::Value>(&filed.body)
+        .map(|v| serde_json::from_value(v["reference"].clone()).unwrap())
+        .unwrap();
+    let toms = b
+        .call(
+            Some(&tom_on_b),
+            "create_request",
+            "title=Toms&description=d",
+        )
+        .await;
+    let toms: TicketRef = serde_json::from_str::<serde_json::Value>(&toms.body)
+        .map(|v| serde_json::from_value(v["reference"].clone()).unwrap())
+        .unwrap();
+    let cursor = db.store.latest_event_id().await.unwrap();
+    let mut dana_stream = EventStream::open(b.addr, &format!("/events?after={cursor}"), &dana_on_b)
+        .await
+        .unwrap();
+    let mut tom_stream = EventStream::open(b.addr, &format!("/events?after={cursor}"), &tom_on_b)
+        .await
+        .unwrap();
+    assert_eq!((dana_stream.status, tom_stream.status), (200, 200));
+
+    // Sam works on instance A; the streams are on instance B.
+    for reference in [acme, toms] {
+        let moved = a
+            .call(
+                Some(&sam_on_a),
+                "change_status",
+                &format!("reference={reference}&status=in_progress"),
+            )
+            .await;
+        assert_eq!(moved.status, 200, "{}", moved.body);
+    }
+    // Well under the 15 s safety net: the PostgreSQL notification woke instance B.
+    let within = Duration::from_secs(5);
+    let dana_got = tokio::time::timeout(within, dana_stream.next())
+        .await
+        .expect("instance B delivered A's change promptly")
+        .unwrap()
+        .unwrap();
+    let event: LiveEvent = serde_json::from_str(&dana_got.data).unwrap();
+    assert_eq!(
+        (event.reference, event.change.kind()),
+        (acme, "status_changed")
+    );
+    let tom_got = tokio::time::timeout(within, tom_stream.next())
+        .await
+        .expect("instance B delivered A's change promptly")
+        .unwrap()
+        .unwrap();
+    let event: LiveEvent = serde_json::from_str(&tom_got.data).unwrap();
+    assert_eq!(
+        event.reference, toms,
+        "Tom's first event is his own ticket's, not Acme's"
+    );
+}
