@@ -8,6 +8,7 @@ pub mod listing;
 pub mod mention;
 pub mod people;
 pub mod policy;
+pub mod presence;
 pub mod routing;
 pub mod search;
 pub mod sign_in;

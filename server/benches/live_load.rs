@@ -70,28 +70,59 @@ async fn main() {
     let mut readers = Vec::new();
     for n in 0..clients {
         let cookie = if n % 2 == 0 { &staff } else { &client };
-        let mut stream = EventStream::open(server.addr, &format!("/events?after={cursor}"), cookie)
+        let stream = EventStream::open(server.addr, &format!("/events?after={cursor}"), cookie)
             .await
             .expect("a stream opens");
         assert_eq!(stream.status, 200);
-        let receipts = receipts.clone();
-        readers.push(tokio::spawn(async move {
-            let mut seen = Vec::with_capacity(changes);
-            while seen.len() < changes {
-                match stream.next().await {
-                    Ok(Some(event)) if event.data.contains("status_changed") => {
-                        seen.push(Instant::now());
-                    }
-                    Ok(Some(_)) => {}
-                    _ => break,
-                }
-            }
-            receipts.lock().await.push(seen);
-        }));
+        readers.push(tokio::spawn(read_changes(
+            stream,
+            changes,
+            receipts.clone(),
+        )));
     }
     tokio::time::sleep(Duration::from_secs(1)).await;
     let rss_open = rss_kib(server.pid());
 
+    let sent = change_status(&server, &staff, &reference, changes).await;
+    let rss_busy = rss_kib(server.pid());
+    for reader in readers {
+        let _ = tokio::time::timeout(Duration::from_secs(30), reader).await;
+    }
+    let receipts = receipts.lock().await;
+    report(
+        &format!("clients {clients}, changes {changes}"),
+        clients * changes,
+        &sent,
+        &receipts,
+        [rss_idle, rss_open, rss_busy],
+    );
+}
+
+/// Reads one stream until `changes` status changes arrived; records when each did.
+async fn read_changes(
+    mut stream: EventStream,
+    changes: usize,
+    receipts: Arc<Mutex<Vec<Vec<Instant>>>>,
+) {
+    let mut seen = Vec::with_capacity(changes);
+    while seen.len() < changes {
+        match stream.next().await {
+            Ok(Some(event)) if event.data.contains("status_changed") => seen.push(Instant::now()),
+            Ok(Some(_)) => {}
+            _ => break,
+        }
+    }
+    receipts.lock().await.push(seen);
+}
+
+/// Puts the request on hold and back, `changes` times at a steady pace; returns when each
+/// change was sent.
+async fn change_status(
+    server: &Instance,
+    staff: &str,
+    reference: &str,
+    changes: usize,
+) -> Vec<Instant> {
     let mut sent = Vec::with_capacity(changes);
     for n in 0..changes {
         let status = if n % 2 == 0 {
@@ -102,7 +133,7 @@ async fn main() {
         let started = Instant::now();
         let answer = server
             .call(
-                Some(&staff),
+                Some(staff),
                 "change_status",
                 &format!("reference={reference}&status={status}"),
             )
@@ -111,17 +142,24 @@ async fn main() {
         sent.push(started);
         tokio::time::sleep(PACE.saturating_sub(started.elapsed())).await;
     }
-    let rss_busy = rss_kib(server.pid());
-    for reader in readers {
-        let _ = tokio::time::timeout(Duration::from_secs(30), reader).await;
-    }
+    sent
+}
 
-    let receipts = receipts.lock().await;
+/// One line: deliveries, latency percentiles, and the server's memory idle, with the streams
+/// open, and during the changes.
+#[allow(clippy::print_stdout)] // a benchmark's report is its output
+fn report(
+    run: &str,
+    expected: usize,
+    sent: &[Instant],
+    receipts: &[Vec<Instant>],
+    rss_kib: [u64; 3],
+) {
     let mut latencies: Vec<Duration> = receipts
         .iter()
         .flat_map(|seen| {
             seen.iter()
-                .zip(&sent)
+                .zip(sent)
                 .map(|(got, sent)| got.duration_since(*sent))
         })
         .collect();
@@ -132,17 +170,14 @@ async fn main() {
             .get(((delivered as f64 * share).ceil() as usize).saturating_sub(1))
             .map_or(f64::NAN, |d| d.as_secs_f64() * 1000.0)
     };
+    let [idle, open, busy] = rss_kib.map(|kib| kib / 1024);
     println!(
-        "clients {clients}, changes {changes}: delivered {delivered} of {} \
-         | latency p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms \
-         | server RSS idle {} MiB, {clients} streams open {} MiB, during changes {} MiB",
-        clients * changes,
+        "{run}: delivered {delivered} of {} | latency p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms \
+         | server RSS idle {idle} MiB, streams open {open} MiB, during changes {busy} MiB",
+        expected,
         at(0.50),
         at(0.99),
         at(1.0),
-        rss_idle / 1024,
-        rss_open / 1024,
-        rss_busy / 1024,
     );
 }
 

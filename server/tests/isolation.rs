@@ -56,6 +56,7 @@ fn arguments() -> BTreeMap<&'static str, &'static str> {
         ("end_other_session", "session_id=1"),
         ("follow_request", "reference={acme}&follow=true"),
         ("get_ticket", "reference={acme}"),
+        ("here", "reference={acme}&replying=true"),
         (
             "invite_member",
             "name=Probe&email=probe%40acme.example&account_id={acme_account}",

@@ -374,3 +374,63 @@ async fn a_change_through_one_instance_reaches_a_stream_on_another() {
         "Tom's first event is his own ticket's, not Acme's"
     );
 }
+
+#[tokio::test]
+async fn staff_see_who_else_is_on_a_request_and_a_reply_written_meanwhile_is_held_back() {
+    let h = harness().await;
+    let sam = h.sign_in("sam@agency.example").await;
+    let priya = h.sign_in("priya@agency.example").await;
+    let dana = h.sign_in("dana@acme.example").await;
+    let reference = file(&h, &dana, "Printer+jam").await;
+    let here = |cookie: &str, replying: bool| {
+        let form = format!("reference={reference}&replying={replying}");
+        let cookie = cookie.to_owned();
+        let h = &h;
+        async move { h.call(Some(&cookie), "here", &form).await }
+    };
+
+    // Presence: each sees the other, with what they are doing; clients see none of it.
+    assert_eq!(here(&sam, false).await.body, serde_json::json!([]));
+    assert_eq!(
+        here(&priya, true).await.body,
+        serde_json::json!([{ "name": "Sam Rivera", "replying": false }])
+    );
+    assert_eq!(
+        here(&sam, false).await.body,
+        serde_json::json!([{ "name": "Priya Shah", "replying": true }])
+    );
+    assert_eq!(here(&dana, false).await.status, 403);
+    // A page that stopped saying it is there is gone after the time to live.
+    h.clock.advance(app::domain::presence::PRESENCE_TTL_MS + 1);
+    assert_eq!(here(&sam, false).await.body, serde_json::json!([]));
+
+    // Both began writing after the same event; Sam sends first.
+    let since = h.store.latest_event_id().await.unwrap();
+    let send = |cookie: &str, body: &str, extra: &str| {
+        let form = format!("reference={reference}&body={body}&since={since}{extra}");
+        let cookie = cookie.to_owned();
+        let h = &h;
+        async move { h.call(Some(&cookie), "reply", &form).await }
+    };
+    assert_eq!(send(&sam, "Restarting+it", "").await.status, 200);
+    let held = send(&priya, "Driving+over", "").await;
+    assert_eq!(held.status, 409);
+    assert!(
+        held.body
+            .to_string()
+            .contains("Sam Rivera wrote on this request while you were writing"),
+        "{:?}",
+        held.body
+    );
+    assert_eq!(
+        send(&priya, "Driving+over", "&anyway=true").await.status,
+        200
+    );
+    // An internal note holds back staff, never the client, who cannot see it.
+    let note = format!("reference={reference}&body=Between+us&internal=true");
+    assert_eq!(h.call(Some(&priya), "reply", &note).await.status, 200);
+    let since = h.store.latest_event_id().await.unwrap() - 1;
+    let form = format!("reference={reference}&body=Thanks&since={since}");
+    assert_eq!(h.call(Some(&sam), "reply", &form).await.status, 409);
+    assert_eq!(h.call(Some(&dana), "reply", &form).await.status, 200);
+}

@@ -264,3 +264,22 @@ pub async fn follow_request(reference: TicketRef, follow: bool) -> Result<(), Ap
         .set_following(reference, actor.user_id, follow)
         .await?)
 }
+
+/// A staff member's open ticket page says it is there (and whether they are writing); the answer
+/// is who else is on the request.
+#[server(endpoint = "here")]
+pub async fn here(
+    reference: TicketRef,
+    replying: bool,
+) -> Result<Vec<crate::domain::presence::Presence>, AppError> {
+    use crate::backend::{auth, state::app_state};
+    use crate::domain::policy::Permission;
+
+    let actor = auth::require_permission(Permission::WorkQueue)?;
+    let state = app_state();
+    let now = state.clock.now_ms();
+    Ok(state
+        .store
+        .mark_present(reference, actor.user_id, replying, now)
+        .await?)
+}

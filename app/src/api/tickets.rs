@@ -382,12 +382,17 @@ pub async fn get_ticket(reference: TicketRef) -> Result<TicketView, AppError> {
 /// Adds a public reply (anyone who may see the request) or an internal note (staff) to its
 /// conversation. A client's reply may move the request back in progress; to a request completed
 /// more than 14 days ago it starts a new request that follows it, whose reference is returned.
+///
+/// `since` is the newest event the writer had seen when they started writing: if someone else
+/// wrote meanwhile, the message is held back with a 409 naming them, unless `anyway`.
 #[server(endpoint = "reply")]
 pub async fn reply(
     reference: TicketRef,
     body: String,
     internal: Option<bool>,
     attachments: Option<Vec<i64>>,
+    since: Option<i64>,
+    anyway: Option<bool>,
 ) -> Result<Option<TicketRef>, AppError> {
     use crate::backend::{
         auth,
@@ -414,6 +419,16 @@ pub async fn reply(
         return Err(AppError::BadRequest(
             "Too many files on one message.".into(),
         ));
+    }
+    if let Some(since) = since.filter(|_| !anyway.unwrap_or(false)) {
+        let include_internal = actor.can(Permission::SeeInternalNotes);
+        let others = state
+            .store
+            .written_since(reference, since, actor.user_id, include_internal)
+            .await?;
+        if !others.is_empty() {
+            return Err(AppError::Conflict(written_meanwhile(&others)));
+        }
     }
     let message = NewMessage {
         author_id: actor.user_id,
@@ -504,6 +519,19 @@ pub async fn mark_resolved(reference: TicketRef) -> Result<(), AppError> {
         .detail(serde_json::json!({ "after": "completed", "by": "client" }))
         .record(&state)
         .await
+}
+
+/// "Sam Rivera replied while you were writing…", for a message held back.
+#[cfg(feature = "ssr")]
+fn written_meanwhile(names: &[String]) -> String {
+    let who = match names {
+        [one] => one.clone(),
+        [first @ .., last] => format!("{} and {last}", first.join(", ")),
+        [] => "Someone".to_owned(),
+    };
+    format!(
+        "{who} wrote on this request while you were writing. Read it above; send yours anyway if it still fits."
+    )
 }
 
 /// Moves a ticket along the status machine.

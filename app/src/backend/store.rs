@@ -33,6 +33,7 @@ mod library;
 mod links;
 mod listing;
 mod outbox;
+mod presence;
 mod routing;
 pub mod scratch;
 mod sessions;

@@ -19,6 +19,7 @@ pub fn AppHeader(me: Me) -> impl IntoView {
     let link_label = move || match live.link.get() {
         LinkState::Connected => ("live live--on", "Live"),
         LinkState::Reconnecting => ("live live--off", "Reconnecting…"),
+        LinkState::Offline => ("live live--off", "Offline"),
         LinkState::Idle => ("live", ""),
     };
     let home = me.home();
@@ -54,7 +55,8 @@ pub fn AppHeader(me: Me) -> impl IntoView {
                 <span class="brand__mark" aria-hidden="true">"FD"</span>
                 <span class="brand__name">"Frontdoor"</span>
             </a>
-            <span class=move || link_label().0 title="Updates arrive without reloading">
+            <span class=move || link_label().0 title="Updates arrive without reloading"
+                data-events=move || live.received.get().0 data-last-event=move || live.received.get().1>
                 {move || link_label().1}
             </span>
             <div class="app-header__who">

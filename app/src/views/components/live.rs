@@ -12,6 +12,7 @@ use crate::domain::mention::mentions;
 use crate::domain::policy::Role;
 use crate::domain::sla::ClockState;
 use crate::domain::ticket::{LiveEvent, TicketChange};
+use crate::error::AppError;
 use crate::views::components::form::on_success;
 use crate::views::session::use_session;
 
@@ -21,6 +22,8 @@ pub enum LinkState {
     Idle,
     Connected,
     Reconnecting,
+    /// The device says it has no network; the stream resumes when it is back.
+    Offline,
 }
 
 #[derive(Clone, Copy)]
@@ -30,6 +33,9 @@ pub struct Live {
     /// The newest event received.
     pub latest: RwSignal<Option<LiveEvent>>,
     pub link: RwSignal<LinkState>,
+    /// How many events this page has received, and the newest id: what the stream delivered,
+    /// shown (as data attributes) beside the live indicator.
+    pub received: RwSignal<(u64, i64)>,
     started: StoredValue<bool>,
 }
 
@@ -67,6 +73,7 @@ pub fn provide_live() -> Live {
         revision: RwSignal::new(0),
         latest: RwSignal::new(None),
         link: RwSignal::new(LinkState::Idle),
+        received: RwSignal::new((0, 0)),
         started: StoredValue::new(false),
     };
     provide_context(live);
@@ -79,40 +86,112 @@ pub fn use_live() -> Live {
 
 #[cfg(feature = "hydrate")]
 mod stream {
-    use leptos::prelude::Set;
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    use leptos::prelude::{GetUntracked, Set, Update};
     use wasm_bindgen::JsCast;
     use wasm_bindgen::closure::Closure;
     use web_sys::{EventSource, MessageEvent};
 
     use super::{LinkState, Live};
+    use crate::domain::ticket::LiveEvent;
 
+    /// Opens the stream, and closes it while the device is offline: on the way back it reopens
+    /// after the last event received, so the server replays exactly what was missed.
     pub(super) fn open(live: Live, cursor: i64) {
-        let Ok(source) = EventSource::new(&format!("/events?after={cursor}")) else {
+        let current = Rc::new(RefCell::new(connect(live, cursor)));
+        let on_offline = {
+            let current = current.clone();
+            Closure::<dyn FnMut()>::new(move || {
+                live.link.set(LinkState::Offline);
+                if let Some(source) = current.borrow_mut().take() {
+                    source.close();
+                }
+            })
+        };
+        let on_online = Closure::<dyn FnMut()>::new(move || {
             live.link.set(LinkState::Reconnecting);
-            return;
+            let (received, newest) = live.received.get_untracked();
+            let after = if received == 0 { cursor } else { newest };
+            if let Some(stale) = current.replace_with(|_| connect(live, after)) {
+                stale.close();
+            }
+            // Anything that failed to load meanwhile is read again.
+            live.nudge();
+        });
+        if let Some(window) = web_sys::window() {
+            let _ = window
+                .add_event_listener_with_callback("offline", on_offline.as_ref().unchecked_ref());
+            let _ = window
+                .add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
+        }
+        // The listeners live as long as the page.
+        on_offline.forget();
+        on_online.forget();
+    }
+
+    fn connect(live: Live, after: i64) -> Option<EventSource> {
+        let Ok(source) = EventSource::new(&format!("/events?after={after}")) else {
+            live.link.set(LinkState::Reconnecting);
+            return None;
         };
         let on_ticket = Closure::<dyn FnMut(MessageEvent)>::new(move |message: MessageEvent| {
             if let Some(event) = message
                 .data()
                 .as_string()
-                .and_then(|data| serde_json::from_str(&data).ok())
+                .and_then(|data| serde_json::from_str::<LiveEvent>(&data).ok())
             {
+                live.received.update(|(count, newest)| {
+                    *count += 1;
+                    *newest = event.id;
+                });
                 live.latest.set(Some(event));
                 live.nudge();
             }
         });
+        // Too far behind to replay: everything on screen is read again.
+        let on_resync = Closure::<dyn FnMut()>::new(move || live.nudge());
         let on_open = Closure::<dyn FnMut()>::new(move || live.link.set(LinkState::Connected));
         // The browser reconnects by itself and resumes after the last event id it saw.
-        let on_error = Closure::<dyn FnMut()>::new(move || live.link.set(LinkState::Reconnecting));
+        let on_error = Closure::<dyn FnMut()>::new(move || {
+            if live.link.get_untracked() != LinkState::Offline {
+                live.link.set(LinkState::Reconnecting);
+            }
+        });
         let _ =
             source.add_event_listener_with_callback("ticket", on_ticket.as_ref().unchecked_ref());
+        let _ =
+            source.add_event_listener_with_callback("resync", on_resync.as_ref().unchecked_ref());
         source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        // The stream and its handlers live as long as the page.
+        // The handlers live as long as this connection; a closed one never calls them again.
         on_ticket.forget();
+        on_resync.forget();
         on_open.forget();
         on_error.forget();
-        std::mem::forget(source);
+        Some(source)
+    }
+}
+
+/// A resource's answer, except that while the server cannot be reached the last good answer
+/// stays on screen (the header says the page is offline) instead of an error.
+pub fn last_good<T>(
+    resource: Resource<Result<T, AppError>>,
+) -> impl Fn() -> Option<Result<T, AppError>> + Copy + Send + Sync + 'static
+where
+    T: Clone + Send + Sync + 'static,
+{
+    let kept = StoredValue::new(None::<T>);
+    move || {
+        resource.get().map(|answer| match answer {
+            Ok(value) => {
+                kept.set_value(Some(value.clone()));
+                Ok(value)
+            }
+            Err(AppError::Unreachable) => kept.get_value().ok_or(AppError::Unreachable),
+            Err(error) => Err(error),
+        })
     }
 }
 

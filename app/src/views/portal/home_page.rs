@@ -10,7 +10,7 @@ use crate::domain::search::SnippetPart;
 use crate::domain::ticket::{RequestFilter, TicketSummary};
 use crate::views::components::feedback::{EmptyState, ErrorPanel, ListSkeleton};
 use crate::views::components::header::AppHeader;
-use crate::views::components::live::use_live;
+use crate::views::components::live::{last_good, use_live};
 use crate::views::components::status::StatusBadge;
 use crate::views::components::time::ago;
 use crate::views::session::{Audience, Gate};
@@ -43,6 +43,7 @@ fn MyRequests(me: Me) -> impl IntoView {
         move || (filter.get(), live.revision.get()),
         |(filter, _)| list_my_requests(Some(filter), None),
     );
+    let requests_now = last_good(requests);
     let results = Resource::new(
         move || (search.get(), live.revision.get()),
         |(search, _)| async move {
@@ -67,8 +68,7 @@ fn MyRequests(me: Me) -> impl IntoView {
                     <FilterTabs current=filter/>
                     <Transition fallback=|| view! { <ListSkeleton/> }>
                         {move || {
-                            requests
-                                .get()
+                            requests_now()
                                 .map(|result| match result {
                                     Ok(list) if list.tickets.is_empty() => {
                                         view! { <NothingHere filter=filter.get_untracked()/> }.into_any()

@@ -4,10 +4,13 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::desk::{DeskOptions, load_desk_options};
 use crate::api::session::Me;
-use crate::api::ticket_work::FollowRequest;
+use crate::api::ticket_work::{FollowRequest, here};
 use crate::api::tickets::{MarkResolved as MarkResolvedAction, Reply, TicketView, get_ticket};
 use crate::domain::attachment::UploadedFile;
 use crate::domain::canned::{PlaceholderValues, expand};
+#[cfg(feature = "hydrate")]
+use crate::domain::presence::HEARTBEAT_MS;
+use crate::domain::presence::describe;
 use crate::domain::sla::ClockState;
 use crate::domain::ticket::{
     AttachmentInfo, FieldChange, TicketChange, TicketRef, TicketStatus, TimelineEntry,
@@ -20,7 +23,7 @@ use crate::views::components::confirm::AskFirst;
 use crate::views::components::feedback::{ErrorPanel, PageLoading};
 use crate::views::components::form::{FormErrors, FormMessage, TextField};
 use crate::views::components::header::AppHeader;
-use crate::views::components::live::{refresh_after, use_live};
+use crate::views::components::live::{last_good, refresh_after, use_live};
 use crate::views::components::sla::SlaChip;
 use crate::views::components::status::{StatusActions, StatusBadge, StatusSteps};
 use crate::views::components::time::ago;
@@ -65,6 +68,7 @@ fn Ticket(me: Me) -> impl IntoView {
             }
         },
     );
+    let ticket_now = last_good(ticket);
     let back = if me.is_staff() {
         ("/board", "← Queue board")
     } else {
@@ -76,6 +80,10 @@ fn Ticket(me: Me) -> impl IntoView {
         .is_staff()
         .then(|| Resource::new(|| (), |()| load_desk_options()));
 
+    let presence = me.is_staff().then(|| {
+        let writing = Memo::new(move |_| draft.is_writing());
+        view! { <WhoElseIsHere reference=Signal::derive(reference) writing/> }
+    });
     let page_class = if me.is_staff() {
         "page page--wide"
     } else {
@@ -85,10 +93,10 @@ fn Ticket(me: Me) -> impl IntoView {
         <AppHeader me/>
         <main class=page_class>
             <a class="back-link" href=back.0>{back.1}</a>
+            {presence}
             <Transition fallback=PageLoading>
                 {move || {
-                    ticket
-                        .get()
+                    ticket_now()
                         .map(|result| match result {
                             Ok(view) => {
                                 let desk = desk.and_then(|d| d.get()).and_then(Result::ok);
@@ -109,6 +117,35 @@ fn Ticket(me: Me) -> impl IntoView {
     }
 }
 
+/// "Sam Rivera is viewing · Priya Shah is replying": other staff on this request right now. The
+/// page says it is here on arrival, every few seconds, and when writing starts or stops.
+#[component]
+fn WhoElseIsHere(reference: Signal<Option<TicketRef>>, writing: Memo<bool>) -> impl IntoView {
+    let beat = RwSignal::new(0_u32);
+    #[cfg(feature = "hydrate")]
+    {
+        let every = std::time::Duration::from_millis(HEARTBEAT_MS);
+        if let Ok(timer) = set_interval_with_handle(move || beat.update(|n| *n += 1), every) {
+            on_cleanup(move || timer.clear());
+        }
+    }
+    let others = LocalResource::new(move || {
+        let (reference, writing) = (reference.get(), writing.get());
+        beat.track();
+        async move {
+            match reference {
+                Some(reference) => here(reference, writing).await.unwrap_or_default(),
+                None => Vec::new(),
+            }
+        }
+    });
+    view! {
+        <p class="presence" role="status" aria-live="polite">
+            {move || others.get().and_then(|others| describe(&others))}
+        </p>
+    }
+}
+
 /// What someone is writing on a request. It lives above the request's data, which every live
 /// change re-reads and draws again, so that a refresh never drops the text, the files, or the
 /// choice of an internal note (which would otherwise fall back to a public reply).
@@ -117,6 +154,8 @@ struct ReplyDraft {
     body: RwSignal<String>,
     internal: RwSignal<bool>,
     files: RwSignal<Vec<UploadedFile>>,
+    /// The newest event on screen when writing began: messages after it were written meanwhile.
+    since: RwSignal<Option<i64>>,
 }
 
 impl ReplyDraft {
@@ -125,6 +164,7 @@ impl ReplyDraft {
             body: RwSignal::new(String::new()),
             internal: RwSignal::new(false),
             files: RwSignal::new(Vec::new()),
+            since: RwSignal::new(None),
         }
     }
 
@@ -132,6 +172,11 @@ impl ReplyDraft {
         self.body.set(String::new());
         self.internal.set(false);
         self.files.set(Vec::new());
+        self.since.set(None);
+    }
+
+    fn is_writing(self) -> bool {
+        !self.body.read().trim().is_empty()
     }
 }
 
@@ -151,6 +196,7 @@ fn TicketDetails(
         followers,
         following,
     } = view;
+    let latest_seen = detail.timeline.iter().map(|e| e.id).max().unwrap_or(0);
     let summary = detail.summary;
     let reference = summary.reference;
     let status = summary.status;
@@ -239,7 +285,7 @@ fn TicketDetails(
                 </p>
             })}
             {detail.merged_into.is_none().then(|| view! {
-                <ReplyForm reference staff=can_work canned placeholders draft/>
+                <ReplyForm reference staff=can_work canned placeholders draft latest_seen/>
             })}
         </article>
         {desk.clone().map(|desk| view! {
@@ -316,8 +362,17 @@ fn ReplyForm(
     /// The contact's and the agent's names, for canned replies' placeholders.
     placeholders: (String, String),
     draft: ReplyDraft,
+    /// The newest event this page shows.
+    latest_seen: i64,
 ) -> impl IntoView {
     let send = ServerAction::<Reply>::new();
+    Effect::new(move |_| {
+        if draft.is_writing() && draft.since.get_untracked().is_none() {
+            draft.since.set(Some(latest_seen));
+        }
+    });
+    // Someone else wrote while this was being written: the next send goes anyway.
+    let held_back = move || matches!(send.value().get(), Some(Err(AppError::Conflict(_))));
     let errors = FormErrors::of(send, &["body"]);
     let pending = send.pending();
     let internal = draft.internal;
@@ -360,6 +415,8 @@ fn ReplyForm(
                 view! {
                     <ActionForm action=send attr:class="form form--compact" attr:novalidate=true>
                         <input type="hidden" name="reference" value=reference.to_string()/>
+                        {move || draft.since.get().map(|since| view! { <input type="hidden" name="since" value=since/> })}
+                        {move || held_back().then(|| view! { <input type="hidden" name="anyway" value="true"/> })}
                         {(staff && canned.with_value(|c| !c.is_empty())).then(|| view! {
                             <div class="field field--inline">
                                 <label for="canned">"Canned reply"</label>
@@ -402,10 +459,11 @@ fn ReplyForm(
                             </p>
                         })}
                         <button type="submit" class="button button--primary" disabled=pending>
-                            {move || match (pending.get(), internal.get()) {
-                                (true, _) => "Sending…",
-                                (false, true) => "Add internal note",
-                                (false, false) => "Send reply",
+                            {move || match (pending.get(), held_back(), internal.get()) {
+                                (true, _, _) => "Sending…",
+                                (false, true, _) => "Send anyway",
+                                (false, false, true) => "Add internal note",
+                                (false, false, false) => "Send reply",
                             }}
                         </button>
                     </ActionForm>

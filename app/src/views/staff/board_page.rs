@@ -13,7 +13,7 @@ use crate::domain::ticket::{Category, Channel, Priority, TicketStatus, TicketSum
 use crate::views::components::feedback::{ErrorPanel, ListSkeleton};
 use crate::views::components::form::{FormErrors, FormMessage, SelectField, choice_options};
 use crate::views::components::header::AppHeader;
-use crate::views::components::live::use_live;
+use crate::views::components::live::{last_good, use_live};
 use crate::views::components::sla::SlaChip;
 use crate::views::components::status::StatusActions;
 use crate::views::components::time::ago;
@@ -40,6 +40,7 @@ fn Board(me: Me) -> impl IntoView {
         move || (filter.get(), live.revision.get()),
         |(filter, _)| list_queue(Some(filter.to_query())),
     );
+    let queue_now = last_good(queue);
     let save_view = ServerAction::<SaveView>::new();
     let delete_view = ServerAction::<DeleteView>::new();
     let desk = Resource::new(
@@ -67,8 +68,7 @@ fn Board(me: Me) -> impl IntoView {
             </Transition>
             <Transition fallback=|| view! { <ListSkeleton rows=6/> }>
                 {move || {
-                    queue
-                        .get()
+                    queue_now()
                         .map(|result| match result {
                             Ok(list) => {
                                 let opened = opened_at.get_value().unwrap_or(list.now);
