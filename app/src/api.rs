@@ -2,6 +2,7 @@
 //! store → announce the change.
 
 pub mod audit;
+pub mod board;
 pub mod desk;
 pub mod session;
 pub mod sign_in_links;

@@ -38,6 +38,10 @@ fn arguments() -> BTreeMap<&'static str, &'static str> {
         ("set_away", "away=true"),
         ("triage_setup", ""),
         ("audit_log", "account_id={acme_account}"),
+        (
+            "bulk_change",
+            "references[]={acme}&status=in_progress&assign_to_me=true",
+        ),
         ("change_status", "reference={acme}&status=in_progress"),
         ("create_account", "name=Probe+Company"),
         (

@@ -434,3 +434,63 @@ async fn staff_see_who_else_is_on_a_request_and_a_reply_written_meanwhile_is_hel
     assert_eq!(h.call(Some(&sam), "reply", &form).await.status, 409);
     assert_eq!(h.call(Some(&dana), "reply", &form).await.status, 200);
 }
+
+#[tokio::test]
+async fn a_bulk_change_does_what_each_request_allows_and_names_the_rest() {
+    let h = harness().await;
+    let sam = h.sign_in("sam@agency.example").await;
+    let tom = h.sign_in("tom@bluebird.example").await;
+    let open = file(&h, &tom, "Open+one").await;
+    let done = file(&h, &tom, "Done+one").await;
+    let form = format!("reference={done}&status=completed");
+    assert_eq!(h.call(Some(&sam), "change_status", &form).await.status, 200);
+
+    // Waiting on client: fine for the open one, not from Completed.
+    let form = format!(
+        "references[]={open}&references[]={done}&status=waiting_on_client&assign_to_me=true&priority=high"
+    );
+    let reply = h.call(Some(&sam), "bulk_change", &form).await;
+    assert_eq!(reply.status, 200, "{:?}", reply.body);
+    assert_eq!(reply.body["done"], serde_json::json!([open.to_string()]));
+    assert_eq!(reply.body["failed"][0]["reference"], done.to_string());
+    assert!(
+        reply.body["failed"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("Completed"),
+        "{:?}",
+        reply.body
+    );
+    let record = h.store.ticket(open).await.unwrap();
+    assert_eq!(record.summary.status, TicketStatus::WaitingOnClient);
+    assert_eq!(record.facts.assignee_id, Some(h.id("sam@agency.example")));
+    assert_eq!(record.facts.priority, app::domain::ticket::Priority::High);
+    assert_eq!(
+        h.store.ticket(done).await.unwrap().summary.status,
+        TicketStatus::Completed
+    );
+
+    // Nothing to do, too many, or not staff: refused as a whole.
+    let nothing = h
+        .call(Some(&sam), "bulk_change", &format!("references[]={open}"))
+        .await;
+    assert_eq!(nothing.status, 400);
+    let many = (1..=101)
+        .map(|n| format!("references[]=FD-{n}"))
+        .collect::<Vec<_>>()
+        .join("&");
+    let too_many = h
+        .call(
+            Some(&sam),
+            "bulk_change",
+            &format!("{many}&status=completed"),
+        )
+        .await;
+    assert_eq!(too_many.status, 400);
+    let form = format!("references[]={open}&status=completed");
+    assert_eq!(h.call(Some(&tom), "bulk_change", &form).await.status, 403);
+    assert_eq!(
+        h.store.ticket(open).await.unwrap().summary.status,
+        TicketStatus::WaitingOnClient
+    );
+}

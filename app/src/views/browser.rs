@@ -112,3 +112,112 @@ pub fn fill_text_area(id: &str, text: &str) {
     #[cfg(not(feature = "hydrate"))]
     let _ = (id, text);
 }
+
+/// The queue card that has the keyboard focus (or holds the element that has it).
+pub fn focused_card() -> Option<crate::domain::ticket::TicketRef> {
+    #[cfg(feature = "hydrate")]
+    {
+        let active = web_sys::window()?.document()?.active_element()?;
+        let card = active.closest(".card").ok()??;
+        card.get_attribute("data-ref")?.parse().ok()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    None
+}
+
+/// Moves the keyboard focus to the next (or previous) card on the board, or the first one.
+pub fn focus_next_card(forward: bool) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let Ok(links) = document.query_selector_all(".card .card__link") else {
+            return;
+        };
+        let links: Vec<web_sys::HtmlElement> = (0..links.length())
+            .filter_map(|i| links.get(i)?.dyn_into().ok())
+            .collect();
+        let current = focused_card().and_then(|reference| {
+            links.iter().position(|link| {
+                link.closest(".card")
+                    .ok()
+                    .flatten()
+                    .and_then(|card| card.get_attribute("data-ref"))
+                    == Some(reference.to_string())
+            })
+        });
+        let next = match (current, forward) {
+            (None, _) => 0,
+            (Some(i), true) => (i + 1).min(links.len().saturating_sub(1)),
+            (Some(i), false) => i.saturating_sub(1),
+        };
+        if let Some(link) = links.get(next) {
+            let _ = link.focus();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = forward;
+}
+
+/// Focuses the card of `reference` (after the board was drawn again), unless something else on
+/// the page has the focus.
+pub fn refocus_card(reference: crate::domain::ticket::TicketRef) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let focus_is_free = document
+            .active_element()
+            .is_none_or(|active| Some(&active) == document.body().as_ref().map(AsRef::as_ref));
+        if !focus_is_free {
+            return;
+        }
+        if let Some(link) = document
+            .query_selector(&format!(".card[data-ref=\"{reference}\"] .card__link"))
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = link.focus();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = reference;
+}
+
+/// Follows the focused card's link (the "o" shortcut).
+pub fn open_focused_card() {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if let Some(link) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.active_element())
+            .filter(|e| e.class_list().contains("card__link"))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            link.click();
+        }
+    }
+}
+
+/// Whether a key press is typing into a field (so shortcuts must leave it alone).
+pub fn typing_in_field(event: &leptos::ev::KeyboardEvent) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        event
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = event;
+        false
+    }
+}

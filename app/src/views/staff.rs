@@ -2,6 +2,7 @@
 
 pub mod audit_page;
 pub mod board_page;
+pub mod board_work;
 pub mod desk_page;
 pub mod ticket_tools;
 pub mod triage_settings;

@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
@@ -9,7 +11,8 @@ use crate::api::tickets::list_queue;
 use crate::api::triage::{SetAway, am_i_away};
 use crate::domain::listing::{AssigneeFilter, Choice, QueueFilter};
 use crate::domain::sla::ClockState;
-use crate::domain::ticket::{Category, Channel, Priority, TicketStatus, TicketSummary};
+use crate::domain::ticket::{Category, Channel, Priority, TicketRef, TicketStatus, TicketSummary};
+use crate::views::browser::{focused_card, refocus_card};
 use crate::views::components::feedback::{ErrorPanel, ListSkeleton};
 use crate::views::components::form::{FormErrors, FormMessage, SelectField, choice_options};
 use crate::views::components::header::AppHeader;
@@ -18,6 +21,9 @@ use crate::views::components::sla::SlaChip;
 use crate::views::components::status::StatusActions;
 use crate::views::components::time::ago;
 use crate::views::session::{Audience, Gate};
+use crate::views::staff::board_work::{
+    BoardChange, BoardNotice, BoardShortcuts, BoardWork, BulkBar,
+};
 
 /// The staff queue: one column per status, updated live.
 #[component]
@@ -36,8 +42,16 @@ fn Board(me: Me) -> impl IntoView {
     let location = use_location();
     // The filter lives in the address bar: shareable, and back/forward work.
     let filter = Memo::new(move |_| QueueFilter::from_query(&location.search.get()));
+    let work = BoardWork::new(live);
+    // While a card is dragged the board is not redrawn under the pointer; it catches up after.
+    let revision = Memo::new(
+        move |held: Option<&u64>| match (work.dragging.get(), held) {
+            (Some(_), Some(held)) => *held,
+            _ => live.revision.get(),
+        },
+    );
     let queue = Resource::new(
-        move || (filter.get(), live.revision.get()),
+        move || (filter.get(), revision.get()),
         |(filter, _)| list_queue(Some(filter.to_query())),
     );
     let queue_now = last_good(queue);
@@ -47,8 +61,21 @@ fn Board(me: Me) -> impl IntoView {
         move || (save_view.version().get(), delete_view.version().get()),
         |_| load_desk_options(),
     );
-    // Cards filed after the board was opened are marked, so new work catches the eye.
+    // Cards filed after the board was opened are marked, so new work catches the eye; cards
+    // that changed since the board was last drawn flash once.
     let opened_at = StoredValue::new(None::<i64>);
+    let last_drawn = StoredValue::new(HashMap::<TicketRef, i64>::new());
+    // The focused card keeps the focus when the board is drawn again.
+    let focused = StoredValue::new(None::<TicketRef>);
+    Effect::new(move |_| {
+        if queue_now().is_some_and(|r| r.is_ok()) {
+            work.settle();
+            // After the board is drawn again: a card that was redrawn lost the focus.
+            if let Some(reference) = focused.get_value() {
+                request_animation_frame(move || refocus_card(reference));
+            }
+        }
+    });
 
     view! {
         <AppHeader me/>
@@ -66,6 +93,9 @@ fn Board(me: Me) -> impl IntoView {
                     <FilterBar desk filter=filter.get()/>
                 })}
             </Transition>
+            <BoardShortcuts work/>
+            <BulkBar work/>
+            <BoardNotice work/>
             <Transition fallback=|| view! { <ListSkeleton rows=6/> }>
                 {move || {
                     queue_now()
@@ -73,21 +103,35 @@ fn Board(me: Me) -> impl IntoView {
                             Ok(list) => {
                                 let opened = opened_at.get_value().unwrap_or(list.now);
                                 opened_at.set_value(Some(opened));
+                                let before = last_drawn.get_value();
+                                last_drawn.set_value(list.tickets.iter().map(|t| (t.reference, t.updated_at)).collect());
+                                work.statuses.set_value(list.tickets.iter().map(|t| (t.reference, t.status)).collect());
+                                let moves = work.moves.get();
+                                let cards: Vec<CardView> = list
+                                    .tickets
+                                    .into_iter()
+                                    .map(|ticket| CardView {
+                                        shown: moves.get(&ticket.reference).map_or(ticket.status, |m| m.to),
+                                        moving: moves.get(&ticket.reference).is_some_and(|m| !m.settled),
+                                        fresh: ticket.created_at > opened,
+                                        changed: before.get(&ticket.reference).is_some_and(|at| *at != ticket.updated_at),
+                                        ticket,
+                                    })
+                                    .collect();
                                 view! {
-                                    <div class="board">
+                                    <div class="board" on:focusin=move |_| focused.set_value(focused_card())>
                                         {TicketStatus::ALL
                                             .into_iter()
                                             .map(|status| {
-                                                let mut tickets: Vec<TicketSummary> = list
-                                                    .tickets
+                                                let mut cards: Vec<CardView> = cards
                                                     .iter()
-                                                    .filter(|t| t.status == status)
+                                                    .filter(|c| c.shown == status)
                                                     .cloned()
                                                     .collect();
                                                 // Call-back requests first, then by priority;
                                                 // otherwise most recent activity first.
-                                                tickets.sort_by_key(|t| (!t.callback_requested, t.priority));
-                                                view! { <Column status tickets now=list.now opened/> }
+                                                cards.sort_by_key(|c| (!c.ticket.callback_requested, c.ticket.priority));
+                                                view! { <Column status cards now=list.now work/> }
                                             })
                                             .collect_view()}
                                     </div>
@@ -122,40 +166,89 @@ fn AwayToggle() -> impl IntoView {
     }
 }
 
+/// A card as the board draws it: where it shows (a pending move counts) and how it is marked.
+#[derive(Clone)]
+struct CardView {
+    ticket: TicketSummary,
+    shown: TicketStatus,
+    /// Moved here, not yet confirmed.
+    moving: bool,
+    /// Filed since the board was opened.
+    fresh: bool,
+    /// Changed since the board was last drawn.
+    changed: bool,
+}
+
+impl CardView {
+    /// What the card's element shows; when any of it changes the card is drawn anew.
+    fn key(&self) -> (TicketRef, i64, TicketStatus, bool) {
+        (
+            self.ticket.reference,
+            self.ticket.updated_at,
+            self.shown,
+            self.moving,
+        )
+    }
+}
+
 #[component]
-fn Column(
-    status: TicketStatus,
-    tickets: Vec<TicketSummary>,
-    now: i64,
-    opened: i64,
-) -> impl IntoView {
+fn Column(status: TicketStatus, cards: Vec<CardView>, now: i64, work: BoardWork) -> impl IntoView {
     let heading_id = format!("column-{}", status.as_str());
     let labelled_by = heading_id.clone();
-    let count = tickets.len();
+    let count = cards.len();
     let caption = if status == TicketStatus::Completed {
         " (recent)"
     } else {
         ""
     };
+    // A column lights up while a card that may move here is dragged over it.
+    let over = RwSignal::new(false);
+    let accepts = move || {
+        work.dragging
+            .get_untracked()
+            .is_some_and(|(_, from)| from != status && from.can_move_to(status))
+    };
+    let class = move || {
+        format!(
+            "column column--{}{}",
+            status.as_str(),
+            if over.get() { " column--drop" } else { "" }
+        )
+    };
     view! {
-        <section class=format!("column column--{}", status.as_str()) aria-labelledby=labelled_by>
+        <section class=class aria-labelledby=labelled_by
+            on:dragover=move |event| {
+                if accepts() {
+                    event.prevent_default();
+                    over.set(true);
+                }
+            }
+            on:dragleave=move |_| over.set(false)
+            on:drop=move |event| {
+                event.prevent_default();
+                over.set(false);
+                if let Some((reference, from)) = work.dragging.get_untracked()
+                    && from != status
+                {
+                    work.apply(vec![reference], BoardChange::Move(status));
+                }
+                work.dragging.set(None);
+            }>
             <h2 class="column__head" id=heading_id>
                 {status.label()}
                 {caption}
                 <span class="column__count">{count}</span>
             </h2>
-            {if tickets.is_empty() {
+            {if cards.is_empty() {
                 view! { <p class="column__empty">"Nothing here"</p> }.into_any()
             } else {
                 view! {
                     <ul class="column__cards">
-                        {tickets
-                            .into_iter()
-                            .map(|ticket| {
-                                let fresh = ticket.created_at > opened;
-                                view! { <Card ticket now fresh/> }
-                            })
-                            .collect_view()}
+                        // Keyed: a card that did not change keeps its element (and the focus, or
+                        // a drag in progress) when the board is drawn again.
+                        <For each=move || cards.clone() key=CardView::key let:card>
+                            <Card card now work/>
+                        </For>
                     </ul>
                 }
                     .into_any()
@@ -165,25 +258,42 @@ fn Column(
 }
 
 #[component]
-fn Card(ticket: TicketSummary, now: i64, fresh: bool) -> impl IntoView {
+fn Card(card: CardView, now: i64, work: BoardWork) -> impl IntoView {
+    let CardView {
+        ticket,
+        shown,
+        moving,
+        fresh,
+        changed,
+    } = card;
     let reference = ticket.reference;
-    let class = format!(
-        "card card--{}{}{}",
-        ticket.priority.as_str(),
-        if fresh { " card--fresh" } else { "" },
-        if ticket.callback_requested {
-            " card--callback"
-        } else {
-            ""
-        },
+    let marks = [
+        (fresh, " card--fresh"),
+        (changed, " card--changed"),
+        (moving, " card--moving"),
+        (ticket.callback_requested, " card--callback"),
+    ];
+    let class = marks.iter().filter(|(on, _)| *on).fold(
+        format!("card card--{}", ticket.priority.as_str()),
+        |class, (_, mark)| class + mark,
     );
     let label = format!("{reference}: {}", ticket.title);
+    let from = ticket.status;
     view! {
-        <li class=class data-ref=reference.to_string() aria-label=label>
-            <a class="card__link" href=format!("/requests/{reference}")>
-                <span class="reference">{reference.to_string()}</span>
-                <span class="card__title">{ticket.title}</span>
-            </a>
+        <li class=class data-ref=reference.to_string() aria-label=label draggable="true"
+            on:dragstart=move |_| work.dragging.set(Some((reference, from)))
+            on:dragend=move |_| work.dragging.set(None)>
+            <div class="card__top">
+                <a class="card__link" href=format!("/requests/{reference}")>
+                    <span class="reference">{reference.to_string()}</span>
+                    <span class="card__title">{ticket.title}</span>
+                </a>
+                <label class="card__select">
+                    <input type="checkbox" aria-label=format!("Select {reference}")
+                        prop:checked=move || work.selected.with(|s| s.contains(&reference))
+                        on:change=move |_| work.toggle_selected(reference)/>
+                </label>
+            </div>
             {ticket.callback_requested.then(|| view! { <p class="card__callback">"☎ Call back"</p> })}
             {ticket.sla.map(|mark| view! { <p class="card__sla"><SlaChip mark now/></p> })}
             <p class="card__meta">
@@ -191,13 +301,14 @@ fn Card(ticket: TicketSummary, now: i64, fresh: bool) -> impl IntoView {
                     <span class=format!("priority priority--{}", ticket.priority.as_str())>{ticket.priority.label()}</span>
                     " · "
                 })}
-                {ticket.account_name} " · " {ticket.requester_name} " · " {ago(now, ticket.created_at)}
+                {ticket.account_name} " · " {ticket.requester_name} " · filed " {ago(now, ticket.created_at)}
             </p>
             <p class="card__meta">
                 {ticket.assignee_name.unwrap_or_else(|| "Unassigned".to_owned())}
                 {ticket.category.map(|c| format!(" · {c}"))}
+                " · active " {ago(now, ticket.updated_at)}
             </p>
-            <StatusActions reference status=ticket.status/>
+            <StatusActions reference status=shown/>
         </li>
     }
 }

@@ -1,0 +1,297 @@
+//! Working the board by hand: moving cards (drag and drop, shortcuts, bulk), selecting them, and
+//! the keyboard path. Moves show at once and are undone, with a message, if the server refuses.
+
+use std::collections::{BTreeSet, HashMap};
+
+use leptos::prelude::*;
+
+use crate::api::board::bulk_change;
+use crate::domain::ticket::{Priority, TicketRef, TicketStatus};
+use crate::views::browser::{focus_next_card, focused_card, open_focused_card, typing_in_field};
+use crate::views::components::live::Live;
+
+/// A change asked for on the board.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BoardChange {
+    Move(TicketStatus),
+    AssignToMe,
+    Priority(Priority),
+}
+
+/// A move shown before the server confirmed it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PendingMove {
+    pub to: TicketStatus,
+    /// The server accepted it; the override goes once the board's data shows it.
+    pub settled: bool,
+}
+
+/// The board's working state, shared by its cards, columns, bulk bar and shortcuts.
+#[derive(Clone, Copy)]
+pub struct BoardWork {
+    pub moves: RwSignal<HashMap<TicketRef, PendingMove>>,
+    pub selected: RwSignal<BTreeSet<TicketRef>>,
+    /// The last outcome worth saying: `(is_error, text)`.
+    pub notice: RwSignal<Option<(bool, String)>>,
+    /// The card being dragged, and the column it comes from.
+    pub dragging: RwSignal<Option<(TicketRef, TicketStatus)>>,
+    /// Where each card is, as last drawn: shortcuts check moves against it.
+    pub statuses: StoredValue<HashMap<TicketRef, TicketStatus>>,
+    live: Live,
+}
+
+impl BoardWork {
+    pub fn new(live: Live) -> Self {
+        BoardWork {
+            moves: RwSignal::new(HashMap::new()),
+            selected: RwSignal::new(BTreeSet::new()),
+            notice: RwSignal::new(None),
+            dragging: RwSignal::new(None),
+            statuses: StoredValue::new(HashMap::new()),
+            live,
+        }
+    }
+
+    /// Where a card shows: its pending move, else where the server has it.
+    pub fn shown_status(self, reference: TicketRef, stored: TicketStatus) -> TicketStatus {
+        self.moves
+            .with(|moves| moves.get(&reference).map_or(stored, |m| m.to))
+    }
+
+    /// Drops the moves the server accepted, once fresh data shows the board as it now is.
+    pub fn settle(self) {
+        self.moves.update(|moves| moves.retain(|_, m| !m.settled));
+    }
+
+    /// What a shortcut acts on: the selected cards, else the focused one.
+    pub fn targets(self) -> Vec<TicketRef> {
+        let selected: Vec<TicketRef> = self.selected.get_untracked().into_iter().collect();
+        if selected.is_empty() {
+            focused_card().into_iter().collect()
+        } else {
+            selected
+        }
+    }
+
+    /// Applies `change` to `references`: moves show at once; what the server refuses goes back
+    /// where it was, with the reason.
+    pub fn apply(self, references: Vec<TicketRef>, change: BoardChange) {
+        if references.is_empty() {
+            return;
+        }
+        let mut references = references;
+        if let BoardChange::Move(to) = change {
+            // Only moves the status machine allows; the rest are named, not sent.
+            let (allowed, refused): (Vec<_>, Vec<_>) = references.iter().partition(|r| {
+                self.statuses.with_value(|s| {
+                    s.get(r)
+                        .is_none_or(|from| *from == to || from.can_move_to(to))
+                })
+            });
+            if !refused.is_empty() {
+                self.notice.set(Some((
+                    true,
+                    format!("{} cannot move to {}.", list(&refused), to.label()),
+                )));
+            }
+            references = allowed;
+            if references.is_empty() {
+                return;
+            }
+            self.moves.update(|moves| {
+                for reference in &references {
+                    moves.insert(*reference, PendingMove { to, settled: false });
+                }
+            });
+        }
+        let (status, assign_to_me, priority) = match change {
+            BoardChange::Move(to) => (Some(to), None, None),
+            BoardChange::AssignToMe => (None, Some(true), None),
+            BoardChange::Priority(priority) => (None, None, Some(priority)),
+        };
+        leptos::task::spawn_local(async move {
+            let outcome = bulk_change(references.clone(), status, assign_to_me, priority).await;
+            let (done, failed): (Vec<TicketRef>, Vec<(TicketRef, String)>) = match outcome {
+                Ok(outcome) => (
+                    outcome.done,
+                    outcome
+                        .failed
+                        .into_iter()
+                        .map(|f| (f.reference, f.reason))
+                        .collect(),
+                ),
+                Err(error) => (
+                    Vec::new(),
+                    references.iter().map(|r| (*r, error.to_string())).collect(),
+                ),
+            };
+            self.moves.update(|moves| {
+                for (reference, _) in &failed {
+                    moves.remove(reference);
+                }
+                for reference in &done {
+                    if let Some(pending) = moves.get_mut(reference) {
+                        pending.settled = true;
+                    }
+                }
+            });
+            self.notice.set(Some(match failed.as_slice() {
+                [] => (false, format!("{}: {}", list(&done), said(change))),
+                [(reference, reason)] if done.is_empty() => {
+                    (true, format!("{reference} was not changed: {reason}"))
+                }
+                _ => (
+                    true,
+                    format!(
+                        "{} changed; not changed: {}",
+                        done.len(),
+                        failed
+                            .iter()
+                            .map(|(r, why)| format!("{r} ({why})"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ),
+            }));
+            self.live.nudge();
+        });
+    }
+
+    pub fn toggle_selected(self, reference: TicketRef) {
+        self.selected.update(|selected| {
+            if !selected.remove(&reference) {
+                selected.insert(reference);
+            }
+        });
+    }
+}
+
+fn list(references: &[TicketRef]) -> String {
+    match references {
+        [one] => one.to_string(),
+        many => format!("{} requests", many.len()),
+    }
+}
+
+fn said(change: BoardChange) -> String {
+    match change {
+        BoardChange::Move(to) => format!("moved to {}", to.label()),
+        BoardChange::AssignToMe => "assigned to you".to_owned(),
+        BoardChange::Priority(priority) => format!("priority {}", priority.label()),
+    }
+}
+
+/// What each shortcut key does on the board.
+fn shortcut(key: &str) -> Option<Shortcut> {
+    Some(match key {
+        "j" => Shortcut::Focus { forward: true },
+        "k" => Shortcut::Focus { forward: false },
+        "o" => Shortcut::Open,
+        "x" => Shortcut::Select,
+        "a" => Shortcut::Change(BoardChange::AssignToMe),
+        "i" => Shortcut::Change(BoardChange::Move(TicketStatus::InProgress)),
+        "w" => Shortcut::Change(BoardChange::Move(TicketStatus::WaitingOnClient)),
+        "c" => Shortcut::Change(BoardChange::Move(TicketStatus::Completed)),
+        "1" => Shortcut::Change(BoardChange::Priority(Priority::Critical)),
+        "2" => Shortcut::Change(BoardChange::Priority(Priority::High)),
+        "3" => Shortcut::Change(BoardChange::Priority(Priority::Normal)),
+        "4" => Shortcut::Change(BoardChange::Priority(Priority::Low)),
+        _ => return None,
+    })
+}
+
+enum Shortcut {
+    Focus { forward: bool },
+    Open,
+    Select,
+    Change(BoardChange),
+}
+
+/// The keyboard path through the board, and its legend.
+#[component]
+pub fn BoardShortcuts(work: BoardWork) -> impl IntoView {
+    let handle = window_event_listener(leptos::ev::keydown, move |event| {
+        if event.ctrl_key() || event.meta_key() || event.alt_key() || typing_in_field(&event) {
+            return;
+        }
+        let Some(action) = shortcut(&event.key()) else {
+            return;
+        };
+        event.prevent_default();
+        match action {
+            Shortcut::Focus { forward } => focus_next_card(forward),
+            Shortcut::Open => open_focused_card(),
+            Shortcut::Select => {
+                if let Some(reference) = focused_card() {
+                    work.toggle_selected(reference);
+                }
+            }
+            Shortcut::Change(change) => work.apply(work.targets(), change),
+        }
+    });
+    on_cleanup(move || handle.remove());
+    view! {
+        <details class="shortcuts">
+            <summary>"Keyboard shortcuts"</summary>
+            <dl class="shortcuts__list">
+                <dt><kbd>"j"</kbd> " / " <kbd>"k"</kbd></dt><dd>"next / previous request"</dd>
+                <dt><kbd>"o"</kbd></dt><dd>"open it"</dd>
+                <dt><kbd>"x"</kbd></dt><dd>"select it (shortcuts then act on the selection)"</dd>
+                <dt><kbd>"a"</kbd></dt><dd>"assign to me"</dd>
+                <dt><kbd>"i"</kbd> " " <kbd>"w"</kbd> " " <kbd>"c"</kbd></dt><dd>"In progress, Waiting on client, Completed"</dd>
+                <dt><kbd>"1"</kbd> "–" <kbd>"4"</kbd></dt><dd>"priority Critical, High, Normal, Low"</dd>
+            </dl>
+        </details>
+    }
+}
+
+/// What to do with the selected cards.
+#[component]
+pub fn BulkBar(work: BoardWork) -> impl IntoView {
+    let count = move || work.selected.with(BTreeSet::len);
+    let act = move |change: BoardChange| {
+        work.apply(work.selected.get_untracked().into_iter().collect(), change);
+        work.selected.set(BTreeSet::new());
+    };
+    view! {
+        <Show when=move || count() != 0>
+            <div class="bulk-bar" role="toolbar" aria-label="Bulk actions">
+                <span class="bulk-bar__count">{move || format!("{} selected", count())}</span>
+                <button type="button" class="button button--small" on:click=move |_| act(BoardChange::Move(TicketStatus::InProgress))>"Start"</button>
+                <button type="button" class="button button--small" on:click=move |_| act(BoardChange::Move(TicketStatus::WaitingOnClient))>"Wait on client"</button>
+                <button type="button" class="button button--small" on:click=move |_| act(BoardChange::Move(TicketStatus::Completed))>"Complete"</button>
+                <button type="button" class="button button--small" on:click=move |_| act(BoardChange::AssignToMe)>"Assign to me"</button>
+                <label class="visually-hidden" for="bulk-priority">"Set priority"</label>
+                <select id="bulk-priority" class="bulk-bar__priority" on:change=move |event| {
+                    if let Ok(priority) = event_target_value(&event).parse::<Priority>() {
+                        act(BoardChange::Priority(priority));
+                    }
+                }>
+                    <option value="">"Set priority…"</option>
+                    {Priority::ALL.iter().map(|p| view! { <option value=p.as_str()>{p.label()}</option> }).collect_view()}
+                </select>
+                <button type="button" class="button button--quiet button--small" on:click=move |_| work.selected.set(BTreeSet::new())>"Clear"</button>
+            </div>
+        </Show>
+    }
+}
+
+/// The outcome of the last change made on the board.
+#[component]
+pub fn BoardNotice(work: BoardWork) -> impl IntoView {
+    view! {
+        <div class="board-notice" aria-live="polite">
+            {move || work.notice.get().map(|(error, text)| {
+                let class = if error { "notice notice--error" } else { "notice notice--info" };
+                let role = if error { "alert" } else { "status" };
+                view! {
+                    <p class=class role=role>
+                        {text}
+                        <button type="button" class="button button--quiet button--small" aria-label="Dismiss"
+                            on:click=move |_| work.notice.set(None)>"×"</button>
+                    </p>
+                }
+            })}
+        </div>
+    }
+}

@@ -1,0 +1,88 @@
+import { test, expect, Page } from '@playwright/test';
+import { desktop, expectAccessible, liveConnected, personOn, screenshotPath } from '../helpers';
+
+function card(page: Page, column: string, reference: string) {
+  return page.locator(`.column--${column} .card[data-ref="${reference}"]`);
+}
+
+// An agent works the board by drag and drop, by keyboard only, and in bulk, while a lead's
+// board follows every move.
+test('cards move by drag and drop, by keyboard and in bulk, on every open board', async ({ browser }) => {
+  test.setTimeout(90_000);
+  const sam = await personOn(browser, desktop, 'Sam Rivera');
+  const jordan = await personOn(browser, desktop, 'Jordan Lee');
+  await liveConnected(sam.page);
+  await liveConnected(jordan.page);
+
+  // Two new requests from Tom.
+  const tom = (await personOn(browser, desktop, 'Tom Becker')).context;
+  const file = async (title: string) => {
+    const answer = await tom.request.post('/api/create_request', {
+      form: { title, description: 'From the board test.' },
+      headers: { Accept: 'application/json' },
+    });
+    expect(answer.ok()).toBeTruthy();
+    return (await answer.json()).reference as string;
+  };
+  const stamp = Date.now();
+  const first = await file(`Invoice PDF missing ${stamp}`);
+  const second = await file(`Add a team member ${stamp}`);
+  await expect(card(sam.page, 'new', first)).toBeVisible();
+  await expect(card(sam.page, 'new', second)).toBeVisible();
+
+  // Drag and drop: the card lands at once, and the lead's board follows.
+  // (By hand, side to side: a column is a drop target over its whole height, and the page must
+  // not scroll between pressing and moving.)
+  const source = card(sam.page, 'new', first);
+  await source.scrollIntoViewIfNeeded();
+  const from = (await source.boundingBox())!;
+  const target = (await sam.page.locator('.column--waiting_on_client').boundingBox())!;
+  await sam.page.mouse.move(from.x + 24, from.y + 24);
+  await sam.page.mouse.down();
+  await sam.page.mouse.move(target.x + target.width / 2, from.y + 24, { steps: 5 });
+  await sam.page.mouse.up();
+  await expect(card(sam.page, 'waiting_on_client', first)).toBeVisible();
+  await expect(sam.page.locator('.board-notice')).toContainText(`${first}: moved to Waiting on client`);
+  await expect(card(jordan.page, 'waiting_on_client', first)).toBeVisible();
+
+  // Keyboard only: focus the second card, take it, start it, raise it.
+  await card(sam.page, 'new', second).locator('.card__link').focus();
+  await sam.page.keyboard.press('a');
+  await expect(card(sam.page, 'new', second)).toContainText('Sam Rivera');
+  await sam.page.keyboard.press('i');
+  await expect(card(sam.page, 'in_progress', second)).toBeVisible();
+  await expect(sam.page.locator(`.card[data-ref="${second}"] .card__link`)).toBeFocused();
+  await sam.page.keyboard.press('2');
+  await expect(card(sam.page, 'in_progress', second)).toContainText('High');
+  await expect(card(jordan.page, 'in_progress', second)).toContainText('High');
+  await expect(card(jordan.page, 'in_progress', second)).toContainText('Sam Rivera');
+  // j and k walk the cards.
+  await sam.page.keyboard.press('j');
+  await expect(sam.page.locator(`.card[data-ref="${second}"] .card__link`)).not.toBeFocused();
+  await sam.page.keyboard.press('k');
+  await expect(sam.page.locator(`.card[data-ref="${second}"] .card__link`)).toBeFocused();
+
+  // Bulk: select both, complete them.
+  await sam.page.getByLabel(`Select ${first}`).check();
+  await sam.page.getByLabel(`Select ${second}`).check();
+  const bar = sam.page.getByRole('toolbar', { name: 'Bulk actions' });
+  await expect(bar).toContainText('2 selected');
+  await sam.page.screenshot({ path: screenshotPath('desktop-board-bulk') });
+  await expectAccessible(sam.page);
+  await bar.getByRole('button', { name: 'Complete' }).click();
+  await expect(bar).toBeHidden();
+  for (const reference of [first, second]) {
+    await expect(card(sam.page, 'completed', reference)).toBeVisible();
+    await expect(card(jordan.page, 'completed', reference)).toBeVisible();
+  }
+  await expect(sam.page.locator('.board-notice')).toContainText('2 requests: moved to Completed');
+
+  // A move the status machine forbids is refused on the board, and the card stays put.
+  await card(sam.page, 'completed', first).locator('.card__link').focus();
+  await sam.page.keyboard.press('w');
+  await expect(sam.page.locator('.board-notice [role="alert"]')).toContainText(`${first} cannot move to Waiting on client`);
+  await expect(card(sam.page, 'completed', first)).toBeVisible();
+  for (const context of [sam.context, jordan.context, tom]) {
+    await context.close();
+  }
+});
