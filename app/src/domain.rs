@@ -6,6 +6,7 @@ pub mod business_time;
 pub mod canned;
 pub mod listing;
 pub mod mention;
+pub mod notification;
 pub mod people;
 pub mod policy;
 pub mod presence;

@@ -70,7 +70,9 @@ fn arguments() -> BTreeMap<&'static str, &'static str> {
         ("list_queue", ""),
         ("mark_resolved", "reference={acme}"),
         ("merge_requests", "duplicate={own}&survivor={acme}"),
+        ("mark_notifications_read", "through=999999"),
         ("my_sessions", ""),
+        ("notifications", ""),
         ("redeem_sign_in_link", "token=guessed"),
         ("reply", "reference={acme}&body=Probe&internal=true"),
         (

@@ -494,3 +494,91 @@ async fn a_bulk_change_does_what_each_request_allows_and_names_the_rest() {
         TicketStatus::WaitingOnClient
     );
 }
+
+#[tokio::test]
+async fn the_bell_tells_each_person_what_happened_on_their_requests_and_counts_the_unread() {
+    let h = harness().await;
+    let sam = h.sign_in("sam@agency.example").await;
+    let priya = h.sign_in("priya@agency.example").await;
+    let tom = h.sign_in("tom@bluebird.example").await;
+    let grace = h.sign_in("grace@bluebird.example").await;
+    let reference = file(&h, &tom, "Mailbox+full").await;
+    let sam_id = h.id("sam@agency.example");
+    let assign = format!("references[]={reference}&assign_to_me=true");
+    assert_eq!(h.call(Some(&sam), "bulk_change", &assign).await.status, 200);
+    for form in [
+        format!("reference={reference}&body=Clearing+it+now"),
+        format!("reference={reference}&body=Quota+raised&internal=true"),
+    ] {
+        assert_eq!(h.call(Some(&priya), "reply", &form).await.status, 200);
+    }
+    let hold = format!("reference={reference}&status=waiting_on_client");
+    assert_eq!(h.call(Some(&sam), "change_status", &hold).await.status, 200);
+
+    // Tom: the reply (which started the request), the hold, newest first; never the note,
+    // never his own filing.
+    let inbox = h.call(Some(&tom), "notifications", "").await.body;
+    let texts: Vec<&str> = inbox["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "Now Waiting on client",
+            "Now In progress",
+            "Priya Shah replied"
+        ]
+    );
+    assert_eq!(inbox["unread"], 3);
+    // Grace (Bluebird's admin) sees the company's requests; Sam, assigned, hears of Priya's
+    // reply and note but not of his own moves; Priya is not assigned and hears nothing.
+    assert_eq!(
+        h.call(Some(&grace), "notifications", "").await.body["unread"],
+        3
+    );
+    let sams: Vec<String> = h.call(Some(&sam), "notifications", "").await.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["text"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        sams,
+        [
+            "Priya Shah added an internal note",
+            "Now In progress",
+            "Priya Shah replied"
+        ]
+    );
+    assert_eq!(
+        h.call(Some(&priya), "notifications", "").await.body["unread"],
+        0
+    );
+    assert_eq!(
+        h.store.ticket(reference).await.unwrap().facts.assignee_id,
+        Some(sam_id)
+    );
+
+    // Opening the bell marks what it showed as read; a later change counts again.
+    let newest = inbox["items"][0]["event_id"].as_i64().unwrap();
+    let read = format!("through={newest}");
+    assert_eq!(
+        h.call(Some(&tom), "mark_notifications_read", &read)
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        h.call(Some(&tom), "notifications", "").await.body["unread"],
+        0
+    );
+    let back = format!("reference={reference}&status=in_progress");
+    assert_eq!(h.call(Some(&sam), "change_status", &back).await.status, 200);
+    let inbox = h.call(Some(&tom), "notifications", "").await.body;
+    assert_eq!(inbox["unread"], 1);
+    assert_eq!(inbox["items"][0]["unread"], true);
+    assert_eq!(inbox["items"][1]["unread"], false);
+}

@@ -221,3 +221,22 @@ pub fn typing_in_field(event: &leptos::ev::KeyboardEvent) -> bool {
         false
     }
 }
+
+/// Whether an event happened inside an element matching `selector` (e.g. a click inside an open
+/// menu, which must not close it).
+pub fn event_inside(event: &leptos::ev::MouseEvent, selector: &str) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        event
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest(selector).ok().flatten())
+            .is_some()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (event, selector);
+        false
+    }
+}

@@ -1,6 +1,7 @@
 //! Small building blocks shared by pages.
 
 pub mod attachments;
+pub mod bell;
 pub mod confirm;
 pub mod feedback;
 pub mod form;

@@ -34,7 +34,11 @@ test('cards move by drag and drop, by keyboard and in bulk, on every open board'
   // (By hand, side to side: a column is a drop target over its whole height, and the page must
   // not scroll between pressing and moving.)
   const source = card(sam.page, 'new', first);
-  await source.scrollIntoViewIfNeeded();
+  // Its arrival animation over, in the middle of the screen: then it holds still to be picked up.
+  await source.evaluate(async (element) => {
+    await Promise.all(element.getAnimations().map((animation) => animation.finished));
+    element.scrollIntoView({ block: 'center' });
+  });
   const from = (await source.boundingBox())!;
   const target = (await sam.page.locator('.column--waiting_on_client').boundingBox())!;
   await sam.page.mouse.move(from.x + 24, from.y + 24);

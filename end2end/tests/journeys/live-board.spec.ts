@@ -87,6 +87,20 @@ test('two boards and a phone stay in step, with presence and a dropped connectio
   await expect.poll(() => eventsReceived(dana.page)).toBe(before + 2);
   await expectSameDocument(dana.page);
   await dana.page.screenshot({ path: screenshotPath('phone-back-online') });
+
+  // Her bell counts what she has not seen; opening it lists it and clears the count.
+  const bell = dana.page.locator('.bell__button');
+  await expect(bell).toHaveAttribute('aria-label', /Notifications, \d+ unread/);
+  await bell.tap();
+  const panel = dana.page.getByRole('region', { name: 'Notifications' });
+  await expect(panel.locator('.bell__item').first()).toContainText('Sam Rivera replied');
+  await expect(panel).toContainText('Now Waiting on client');
+  await expect(panel).not.toContainText('internal');
+  await expect(bell).toHaveAttribute('aria-label', 'Notifications');
+  await dana.page.screenshot({ path: screenshotPath('phone-bell') });
+  await expectAccessible(dana.page);
+  await dana.page.keyboard.press('Escape');
+  await expect(panel).toBeHidden();
   for (const person of [sam, priya, dana]) {
     await person.context.close();
   }

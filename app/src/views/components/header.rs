@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 
+use super::bell::Bell;
 use super::live::{LinkState, use_live};
 use leptos_router::hooks::use_location;
 
@@ -59,6 +60,7 @@ pub fn AppHeader(me: Me) -> impl IntoView {
                 data-events=move || live.received.get().0 data-last-event=move || live.received.get().1>
                 {move || link_label().1}
             </span>
+            <Bell/>
             <div class="app-header__who">
                 <span class="app-header__name">{who}</span>
                 <ActionForm action=sign_out>

@@ -8,13 +8,12 @@ use crate::api::ticket_work::{FollowRequest, here};
 use crate::api::tickets::{MarkResolved as MarkResolvedAction, Reply, TicketView, get_ticket};
 use crate::domain::attachment::UploadedFile;
 use crate::domain::canned::{PlaceholderValues, expand};
+use crate::domain::notification::said;
 #[cfg(feature = "hydrate")]
 use crate::domain::presence::HEARTBEAT_MS;
 use crate::domain::presence::describe;
 use crate::domain::sla::ClockState;
-use crate::domain::ticket::{
-    AttachmentInfo, FieldChange, TicketChange, TicketRef, TicketStatus, TimelineEntry,
-};
+use crate::domain::ticket::{AttachmentInfo, TicketChange, TicketRef, TicketStatus, TimelineEntry};
 use crate::domain::validation::DESCRIPTION_MAX_CHARS;
 use crate::error::AppError;
 use crate::views::browser::fill_text_area;
@@ -471,18 +470,6 @@ fn ReplyForm(
             }}
         </section>
     }
-}
-
-/// Field changes as a sentence: "priority to High, cleared assignee".
-fn said(changes: &[FieldChange]) -> String {
-    let said: Vec<String> = changes
-        .iter()
-        .map(|c| match &c.to {
-            Some(to) => format!("{} to {to}", c.field),
-            None => format!("cleared {}", c.field),
-        })
-        .collect();
-    said.join(", ")
 }
 
 #[component]

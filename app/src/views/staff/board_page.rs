@@ -65,13 +65,11 @@ fn Board(me: Me) -> impl IntoView {
     // that changed since the board was last drawn flash once.
     let opened_at = StoredValue::new(None::<i64>);
     let last_drawn = StoredValue::new(HashMap::<TicketRef, i64>::new());
-    // The focused card keeps the focus when the board is drawn again.
-    let focused = StoredValue::new(None::<TicketRef>);
     Effect::new(move |_| {
         if queue_now().is_some_and(|r| r.is_ok()) {
             work.settle();
             // After the board is drawn again: a card that was redrawn lost the focus.
-            if let Some(reference) = focused.get_value() {
+            if let Some(reference) = work.cursor.get_value() {
                 request_animation_frame(move || refocus_card(reference));
             }
         }
@@ -119,7 +117,7 @@ fn Board(me: Me) -> impl IntoView {
                                     })
                                     .collect();
                                 view! {
-                                    <div class="board" on:focusin=move |_| focused.set_value(focused_card())>
+                                    <div class="board" on:focusin=move |_| work.cursor.set_value(focused_card())>
                                         {TicketStatus::ALL
                                             .into_iter()
                                             .map(|status| {

@@ -37,6 +37,9 @@ pub struct BoardWork {
     pub dragging: RwSignal<Option<(TicketRef, TicketStatus)>>,
     /// Where each card is, as last drawn: shortcuts check moves against it.
     pub statuses: StoredValue<HashMap<TicketRef, TicketStatus>>,
+    /// The card the keyboard was last on: shortcuts act on it even while a redraw has taken
+    /// the focus away for a moment.
+    pub cursor: StoredValue<Option<TicketRef>>,
     live: Live,
 }
 
@@ -48,6 +51,7 @@ impl BoardWork {
             notice: RwSignal::new(None),
             dragging: RwSignal::new(None),
             statuses: StoredValue::new(HashMap::new()),
+            cursor: StoredValue::new(None),
             live,
         }
     }
@@ -67,7 +71,10 @@ impl BoardWork {
     pub fn targets(self) -> Vec<TicketRef> {
         let selected: Vec<TicketRef> = self.selected.get_untracked().into_iter().collect();
         if selected.is_empty() {
-            focused_card().into_iter().collect()
+            focused_card()
+                .or_else(|| self.cursor.get_value())
+                .into_iter()
+                .collect()
         } else {
             selected
         }
@@ -222,7 +229,7 @@ pub fn BoardShortcuts(work: BoardWork) -> impl IntoView {
             Shortcut::Focus { forward } => focus_next_card(forward),
             Shortcut::Open => open_focused_card(),
             Shortcut::Select => {
-                if let Some(reference) = focused_card() {
+                if let Some(reference) = focused_card().or_else(|| work.cursor.get_value()) {
                     work.toggle_selected(reference);
                 }
             }
