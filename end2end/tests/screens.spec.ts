@@ -45,6 +45,12 @@ for (const { name, viewport } of widths) {
     await expect(page.locator('.card').first()).toBeVisible();
     await shot('board', false);
 
+    await page.goto('/board?view=list');
+    await hydrated(page);
+    await expect(page.locator('.queue-row').first()).toBeVisible();
+    await shot('board-list', false);
+    await expectAccessible(page);
+
     await page.goto('/board?priority=high');
     await hydrated(page);
     await page.getByText('Filters · 1 on').click();

@@ -582,3 +582,47 @@ async fn the_bell_tells_each_person_what_happened_on_their_requests_and_counts_t
     assert_eq!(inbox["items"][0]["unread"], true);
     assert_eq!(inbox["items"][1]["unread"], false);
 }
+
+/// Whether the board marks the request as having new activity for this person.
+async fn marked(h: &Harness, cookie: &str, reference: TicketRef) -> bool {
+    let list = h.call(Some(cookie), "list_queue", "").await.body;
+    list["unread"]
+        .as_array()
+        .unwrap()
+        .contains(&serde_json::json!(reference.to_string()))
+}
+
+async fn open(h: &Harness, cookie: &str, reference: TicketRef) {
+    let form = format!("reference={reference}");
+    assert_eq!(h.call(Some(cookie), "get_ticket", &form).await.status, 200);
+}
+
+#[tokio::test]
+async fn the_board_marks_requests_with_activity_by_others_since_they_were_last_opened() {
+    let h = harness().await;
+    let sam = h.sign_in("sam@agency.example").await;
+    let priya = h.sign_in("priya@agency.example").await;
+    let tom = h.sign_in("tom@bluebird.example").await;
+    let reference = file(&h, &tom, "Label+printer").await;
+    assert!(
+        marked(&h, &sam, reference).await,
+        "never opened, filed by someone else"
+    );
+    open(&h, &sam, reference).await;
+    assert!(!marked(&h, &sam, reference).await);
+    // Sam's own change does not mark it for him; Priya's reply does.
+    let start = format!("reference={reference}&status=in_progress");
+    assert_eq!(
+        h.call(Some(&sam), "change_status", &start).await.status,
+        200
+    );
+    assert!(!marked(&h, &sam, reference).await);
+    let reply = format!("reference={reference}&body=Looking");
+    assert_eq!(h.call(Some(&priya), "reply", &reply).await.status, 200);
+    assert!(marked(&h, &sam, reference).await);
+    open(&h, &sam, reference).await;
+    assert!(!marked(&h, &sam, reference).await);
+    // Clients' lists carry no marks.
+    let mine = h.call(Some(&tom), "list_my_requests", "").await.body;
+    assert_eq!(mine["unread"], serde_json::json!([]));
+}

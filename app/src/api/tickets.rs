@@ -24,6 +24,8 @@ pub struct TicketList {
     pub tickets: Vec<TicketSummary>,
     /// Where the next page starts, when there is one.
     pub next: Option<Cursor>,
+    /// Requests with activity by others since the viewer last opened them (the staff board).
+    pub unread: Vec<TicketRef>,
 }
 
 /// What the confirmation after filing shows.
@@ -234,6 +236,7 @@ pub async fn list_my_requests(
         now,
         tickets,
         next: page.next,
+        unread: Vec::new(),
     })
 }
 
@@ -291,10 +294,13 @@ pub async fn list_queue(filter: Option<String>) -> Result<TicketList, AppError> 
         ..query
     };
     tickets.extend(state.store.list_page(&completed).await?.tickets);
+    let references: Vec<TicketRef> = tickets.iter().map(|t| t.reference).collect();
+    let unread = state.store.unread_among(actor.user_id, &references).await?;
     Ok(TicketList {
         now: state.clock.now_ms(),
         tickets,
         next: None,
+        unread,
     })
 }
 
@@ -314,6 +320,13 @@ pub async fn get_ticket(reference: TicketRef) -> Result<TicketView, AppError> {
         return Err(AppError::NotFound);
     }
     let staff_view = actor.can(Permission::SeeInternalNotes);
+    if staff_view {
+        // Opened: the board no longer marks it until someone else does something.
+        state
+            .store
+            .mark_ticket_seen(actor.user_id, reference)
+            .await?;
+    }
     let mut timeline = state.store.timeline(reference, staff_view).await?;
     let staff_names: Vec<String> = if staff_view {
         state

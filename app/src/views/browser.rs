@@ -113,12 +113,12 @@ pub fn fill_text_area(id: &str, text: &str) {
     let _ = (id, text);
 }
 
-/// The queue card that has the keyboard focus (or holds the element that has it).
+/// The queue card (or list row) that has the keyboard focus (or holds the element that has it).
 pub fn focused_card() -> Option<crate::domain::ticket::TicketRef> {
     #[cfg(feature = "hydrate")]
     {
         let active = web_sys::window()?.document()?.active_element()?;
-        let card = active.closest(".card").ok()??;
+        let card = active.closest(".card, .queue-row").ok()??;
         card.get_attribute("data-ref")?.parse().ok()
     }
     #[cfg(not(feature = "hydrate"))]
@@ -133,7 +133,8 @@ pub fn focus_next_card(forward: bool) {
         let Some(document) = web_sys::window().and_then(|w| w.document()) else {
             return;
         };
-        let Ok(links) = document.query_selector_all(".card .card__link") else {
+        let Ok(links) = document.query_selector_all(".card .card__link, .queue-row .card__link")
+        else {
             return;
         };
         let links: Vec<web_sys::HtmlElement> = (0..links.length())
@@ -141,7 +142,7 @@ pub fn focus_next_card(forward: bool) {
             .collect();
         let current = focused_card().and_then(|reference| {
             links.iter().position(|link| {
-                link.closest(".card")
+                link.closest(".card, .queue-row")
                     .ok()
                     .flatten()
                     .and_then(|card| card.get_attribute("data-ref"))
@@ -177,7 +178,7 @@ pub fn refocus_card(reference: crate::domain::ticket::TicketRef) {
             return;
         }
         if let Some(link) = document
-            .query_selector(&format!(".card[data-ref=\"{reference}\"] .card__link"))
+            .query_selector(&format!("[data-ref=\"{reference}\"] .card__link"))
             .ok()
             .flatten()
             .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())

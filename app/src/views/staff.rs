@@ -4,5 +4,6 @@ pub mod audit_page;
 pub mod board_page;
 pub mod board_work;
 pub mod desk_page;
+pub mod queue_list;
 pub mod ticket_tools;
 pub mod triage_settings;

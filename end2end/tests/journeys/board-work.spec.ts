@@ -86,6 +86,18 @@ test('cards move by drag and drop, by keyboard and in bulk, on every open board'
   await sam.page.keyboard.press('w');
   await expect(sam.page.locator('.board-notice [role="alert"]')).toContainText(`${first} cannot move to Waiting on client`);
   await expect(card(sam.page, 'completed', first)).toBeVisible();
+  // The same queue as a dense list; the keyboard works there too (reopening a request).
+  await sam.page.getByRole('navigation', { name: 'Layout' }).getByRole('link', { name: 'List' }).click();
+  await expect(sam.page).toHaveURL(/view=list/);
+  const row = sam.page.locator(`.queue-row[data-ref="${second}"]`);
+  await expect(row).toContainText('Completed');
+  await expect(row).toContainText('Sam Rivera');
+  await row.locator('.card__link').focus();
+  await sam.page.keyboard.press('i');
+  await expect(row.locator('.badge')).toHaveText('In progress');
+  await expect(card(jordan.page, 'in_progress', second)).toBeVisible();
+  await sam.page.screenshot({ path: screenshotPath('desktop-queue-list') });
+  await expectAccessible(sam.page);
   for (const context of [sam.context, jordan.context, tom]) {
     await context.close();
   }

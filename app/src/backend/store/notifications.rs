@@ -114,3 +114,48 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// Records that the person has seen everything on the request so far.
+    pub async fn mark_ticket_seen(&self, user_id: i64, reference: TicketRef) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO ticket_reads (user_id, ticket_id, seen_event) \
+             SELECT $1, $2, COALESCE(MAX(id), 0) FROM ticket_events WHERE ticket_id = $2 \
+             ON CONFLICT (user_id, ticket_id) DO UPDATE SET seen_event = excluded.seen_event",
+        )
+        .bind(user_id)
+        .bind(reference.0)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Which of these requests had activity by someone else since the person last opened them
+    /// (all activity, for requests they never opened).
+    pub async fn unread_among(
+        &self,
+        user_id: i64,
+        references: &[TicketRef],
+    ) -> StoreResult<Vec<TicketRef>> {
+        if references.is_empty() {
+            return Ok(Vec::new());
+        }
+        // Integers only: safe to write into the statement, and one statement for any length.
+        let ids = references
+            .iter()
+            .map(|r| r.0.to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        let unread: Vec<i64> = sqlx::query_scalar(&format!(
+            "SELECT t.id FROM tickets t WHERE t.id IN ({ids}) AND EXISTS ( \
+               SELECT 1 FROM ticket_events e WHERE e.ticket_id = t.id \
+               AND (e.actor_id IS NULL OR e.actor_id <> $1) \
+               AND e.id > COALESCE((SELECT r.seen_event FROM ticket_reads r \
+                                    WHERE r.user_id = $1 AND r.ticket_id = t.id), 0))"
+        ))
+        .bind(user_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(unread.into_iter().map(TicketRef).collect())
+    }
+}

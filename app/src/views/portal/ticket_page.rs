@@ -155,16 +155,30 @@ struct ReplyDraft {
     files: RwSignal<Vec<UploadedFile>>,
     /// The newest event on screen when writing began: messages after it were written meanwhile.
     since: RwSignal<Option<i64>>,
+    /// Sending, and its outcome (an error, or "held back: someone else wrote") stay on screen
+    /// through refreshes too.
+    send: ServerAction<Reply>,
+    /// Counts messages that went through: each one starts a fresh, empty form.
+    sent: RwSignal<u32>,
 }
 
 impl ReplyDraft {
     fn new() -> Self {
-        ReplyDraft {
+        let draft = ReplyDraft {
             body: RwSignal::new(String::new()),
             internal: RwSignal::new(false),
             files: RwSignal::new(Vec::new()),
             since: RwSignal::new(None),
-        }
+            send: ServerAction::new(),
+            sent: RwSignal::new(0),
+        };
+        Effect::new(move |_| {
+            if matches!(draft.send.value().get(), Some(Ok(_))) {
+                draft.sent.update(|count| *count += 1);
+                draft.clear();
+            }
+        });
+        draft
     }
 
     fn clear(self) {
@@ -364,7 +378,7 @@ fn ReplyForm(
     /// The newest event this page shows.
     latest_seen: i64,
 ) -> impl IntoView {
-    let send = ServerAction::<Reply>::new();
+    let send = draft.send;
     Effect::new(move |_| {
         if draft.is_writing() && draft.since.get_untracked().is_none() {
             draft.since.set(Some(latest_seen));
@@ -376,14 +390,7 @@ fn ReplyForm(
     let pending = send.pending();
     let internal = draft.internal;
     let files = draft.files;
-    // A fresh, empty form after each message that went through (and only then).
-    let sent = RwSignal::new(0_u32);
-    Effect::new(move |_| {
-        if matches!(send.value().get(), Some(Ok(_))) {
-            sent.update(|count| *count += 1);
-            draft.clear();
-        }
-    });
+    let sent = draft.sent;
     let canned = StoredValue::new(canned);
     let placeholders = StoredValue::new(placeholders);
     let insert_canned = move |event: leptos::ev::Event| {

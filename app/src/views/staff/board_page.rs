@@ -11,7 +11,7 @@ use crate::api::tickets::list_queue;
 use crate::api::triage::{SetAway, am_i_away};
 use crate::domain::listing::{AssigneeFilter, Choice, QueueFilter};
 use crate::domain::sla::ClockState;
-use crate::domain::ticket::{Category, Channel, Priority, TicketRef, TicketStatus, TicketSummary};
+use crate::domain::ticket::{Category, Channel, Priority, TicketRef, TicketStatus};
 use crate::views::browser::{focused_card, refocus_card};
 use crate::views::components::feedback::{ErrorPanel, ListSkeleton};
 use crate::views::components::form::{FormErrors, FormMessage, SelectField, choice_options};
@@ -22,8 +22,9 @@ use crate::views::components::status::StatusActions;
 use crate::views::components::time::ago;
 use crate::views::session::{Audience, Gate};
 use crate::views::staff::board_work::{
-    BoardChange, BoardNotice, BoardShortcuts, BoardWork, BulkBar,
+    BoardChange, BoardNotice, BoardShortcuts, BoardWork, BulkBar, CardView, SelectBox, UnreadDot,
 };
+use crate::views::staff::queue_list::QueueList;
 
 /// The staff queue: one column per status, updated live.
 #[component]
@@ -42,6 +43,7 @@ fn Board(me: Me) -> impl IntoView {
     let location = use_location();
     // The filter lives in the address bar: shareable, and back/forward work.
     let filter = Memo::new(move |_| QueueFilter::from_query(&location.search.get()));
+    let layout = Memo::new(move |_| Layout::from_query(&location.search.get()));
     let work = BoardWork::new(live);
     // While a card is dragged the board is not redrawn under the pointer; it catches up after.
     let revision = Memo::new(
@@ -68,10 +70,17 @@ fn Board(me: Me) -> impl IntoView {
     Effect::new(move |_| {
         if queue_now().is_some_and(|r| r.is_ok()) {
             work.settle();
-            // After the board is drawn again: a card that was redrawn lost the focus.
-            if let Some(reference) = work.cursor.get_value() {
-                request_animation_frame(move || refocus_card(reference));
-            }
+        }
+    });
+    // After the board is drawn again (fresh data, or a move shown or settled), a card that was
+    // redrawn has lost the focus: give it back.
+    Effect::new(move |_| {
+        queue_now();
+        work.moves.track();
+        if let Some(reference) = work.cursor.get_value() {
+            // Once the redraw is done (a timer, not an animation frame: those wait while the
+            // page is in the background).
+            set_timeout(move || refocus_card(reference), std::time::Duration::ZERO);
         }
     });
 
@@ -81,6 +90,7 @@ fn Board(me: Me) -> impl IntoView {
             <div class="page-head">
                 <h1>"Queue board"</h1>
                 <div class="page-head__actions">
+                    <LayoutSwitch filter layout/>
                     <AwayToggle/>
                     <a class="button page-head__action" href="/requests/new">"File for a client"</a>
                 </div>
@@ -88,7 +98,7 @@ fn Board(me: Me) -> impl IntoView {
             <Transition fallback=|| ()>
                 {move || desk.get().and_then(Result::ok).map(|desk| view! {
                     <SavedViews desk=desk.clone() filter save_view delete_view/>
-                    <FilterBar desk filter=filter.get()/>
+                    <FilterBar desk filter=filter.get() layout=layout.get()/>
                 })}
             </Transition>
             <BoardShortcuts work/>
@@ -113,9 +123,13 @@ fn Board(me: Me) -> impl IntoView {
                                         moving: moves.get(&ticket.reference).is_some_and(|m| !m.settled),
                                         fresh: ticket.created_at > opened,
                                         changed: before.get(&ticket.reference).is_some_and(|at| *at != ticket.updated_at),
+                                        unread: list.unread.contains(&ticket.reference),
                                         ticket,
                                     })
                                     .collect();
+                                if layout.get() == Layout::List {
+                                    return view! { <QueueList cards now=list.now work/> }.into_any();
+                                }
                                 view! {
                                     <div class="board" on:focusin=move |_| work.cursor.set_value(focused_card())>
                                         {TicketStatus::ALL
@@ -144,6 +158,48 @@ fn Board(me: Me) -> impl IntoView {
     }
 }
 
+/// How the queue is laid out: columns by status, or one dense list (`?view=list`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    Columns,
+    List,
+}
+
+impl Layout {
+    fn from_query(query: &str) -> Layout {
+        if query
+            .trim_start_matches('?')
+            .split('&')
+            .any(|pair| pair == "view=list")
+        {
+            Layout::List
+        } else {
+            Layout::Columns
+        }
+    }
+}
+
+/// Board or list, keeping the filter.
+#[component]
+fn LayoutSwitch(filter: Memo<QueueFilter>, layout: Memo<Layout>) -> impl IntoView {
+    let href = move |list: bool| {
+        let query = filter.get().to_query();
+        match (query.is_empty(), list) {
+            (true, false) => "/board".to_owned(),
+            (true, true) => "/board?view=list".to_owned(),
+            (false, false) => format!("/board?{query}"),
+            (false, true) => format!("/board?{query}&view=list"),
+        }
+    };
+    let current = move |which: Layout| (layout.get() == which).then_some("page");
+    view! {
+        <nav class="layout-switch" aria-label="Layout">
+            <a href=move || href(false) aria-current=move || current(Layout::Columns)>"Board"</a>
+            <a href=move || href(true) aria-current=move || current(Layout::List)>"List"</a>
+        </nav>
+    }
+}
+
 /// "I'm away": team rotation skips people who are away until they switch it off.
 #[component]
 fn AwayToggle() -> impl IntoView {
@@ -161,31 +217,6 @@ fn AwayToggle() -> impl IntoView {
                 </button>
             })}
         </Transition>
-    }
-}
-
-/// A card as the board draws it: where it shows (a pending move counts) and how it is marked.
-#[derive(Clone)]
-struct CardView {
-    ticket: TicketSummary,
-    shown: TicketStatus,
-    /// Moved here, not yet confirmed.
-    moving: bool,
-    /// Filed since the board was opened.
-    fresh: bool,
-    /// Changed since the board was last drawn.
-    changed: bool,
-}
-
-impl CardView {
-    /// What the card's element shows; when any of it changes the card is drawn anew.
-    fn key(&self) -> (TicketRef, i64, TicketStatus, bool) {
-        (
-            self.ticket.reference,
-            self.ticket.updated_at,
-            self.shown,
-            self.moving,
-        )
     }
 }
 
@@ -257,24 +288,14 @@ fn Column(status: TicketStatus, cards: Vec<CardView>, now: i64, work: BoardWork)
 
 #[component]
 fn Card(card: CardView, now: i64, work: BoardWork) -> impl IntoView {
+    let class = card.classes("card");
     let CardView {
         ticket,
         shown,
-        moving,
-        fresh,
-        changed,
+        unread,
+        ..
     } = card;
     let reference = ticket.reference;
-    let marks = [
-        (fresh, " card--fresh"),
-        (changed, " card--changed"),
-        (moving, " card--moving"),
-        (ticket.callback_requested, " card--callback"),
-    ];
-    let class = marks.iter().filter(|(on, _)| *on).fold(
-        format!("card card--{}", ticket.priority.as_str()),
-        |class, (_, mark)| class + mark,
-    );
     let label = format!("{reference}: {}", ticket.title);
     let from = ticket.status;
     view! {
@@ -283,14 +304,13 @@ fn Card(card: CardView, now: i64, work: BoardWork) -> impl IntoView {
             on:dragend=move |_| work.dragging.set(None)>
             <div class="card__top">
                 <a class="card__link" href=format!("/requests/{reference}")>
-                    <span class="reference">{reference.to_string()}</span>
+                    <span class="reference">
+                        <UnreadDot unread/>
+                        {reference.to_string()}
+                    </span>
                     <span class="card__title">{ticket.title}</span>
                 </a>
-                <label class="card__select">
-                    <input type="checkbox" aria-label=format!("Select {reference}")
-                        prop:checked=move || work.selected.with(|s| s.contains(&reference))
-                        on:change=move |_| work.toggle_selected(reference)/>
-                </label>
+                <SelectBox reference work/>
             </div>
             {ticket.callback_requested.then(|| view! { <p class="card__callback">"☎ Call back"</p> })}
             {ticket.sla.map(|mark| view! { <p class="card__sla"><SlaChip mark now/></p> })}
@@ -314,7 +334,7 @@ fn Card(card: CardView, now: i64, work: BoardWork) -> impl IntoView {
 /// The staff filters, as a GET form: applying it changes the address, which reloads the list
 /// without a page load.
 #[component]
-fn FilterBar(desk: DeskOptions, filter: QueueFilter) -> impl IntoView {
+fn FilterBar(desk: DeskOptions, filter: QueueFilter, layout: Layout) -> impl IntoView {
     let categories: Vec<Choice> = desk.categories.iter().map(Category::choice).collect();
     let assignee = match filter.assignee {
         None => String::new(),
@@ -362,6 +382,7 @@ fn FilterBar(desk: DeskOptions, filter: QueueFilter) -> impl IntoView {
                     <label for="filter-tag">"Tag"</label>
                     <input id="filter-tag" name="tag" type="text" value=filter.tag.clone().unwrap_or_default()/>
                 </div>
+                {(layout == Layout::List).then(|| view! { <input type="hidden" name="view" value="list"/> })}
                 <div class="form__actions">
                     <button type="submit" class="button button--primary">"Apply"</button>
                     <a class="button button--quiet" href="/board">"Clear"</a>

@@ -6,9 +6,76 @@ use std::collections::{BTreeSet, HashMap};
 use leptos::prelude::*;
 
 use crate::api::board::bulk_change;
-use crate::domain::ticket::{Priority, TicketRef, TicketStatus};
+use crate::domain::ticket::{Priority, TicketRef, TicketStatus, TicketSummary};
 use crate::views::browser::{focus_next_card, focused_card, open_focused_card, typing_in_field};
 use crate::views::components::live::Live;
+
+/// A card as the board draws it: where it shows (a pending move counts) and how it is marked.
+// Four independent marks of one card, each a class of its own.
+#[allow(clippy::struct_excessive_bools)]
+#[derive(Clone)]
+pub struct CardView {
+    pub ticket: TicketSummary,
+    pub shown: TicketStatus,
+    /// Moved here, not yet confirmed.
+    pub moving: bool,
+    /// Filed since the board was opened.
+    pub fresh: bool,
+    /// Changed since the board was last drawn.
+    pub changed: bool,
+    /// Someone else did something on it since the viewer last opened it.
+    pub unread: bool,
+}
+
+impl CardView {
+    /// What the card's element shows; when any of it changes the card is drawn anew.
+    /// The element's classes: `base`, its priority, and how it is marked.
+    pub fn classes(&self, base: &str) -> String {
+        let marks = [
+            (self.fresh, "card--fresh"),
+            (self.changed, "card--changed"),
+            (self.moving, "card--moving"),
+            (self.ticket.callback_requested, "card--callback"),
+        ];
+        marks.iter().filter(|(on, _)| *on).fold(
+            format!("{base} {base}--{}", self.ticket.priority.as_str()),
+            |classes, (_, mark)| classes + " " + mark,
+        )
+    }
+
+    pub fn key(&self) -> (TicketRef, i64, TicketStatus, bool, bool) {
+        (
+            self.ticket.reference,
+            self.ticket.updated_at,
+            self.shown,
+            self.moving,
+            self.unread,
+        )
+    }
+}
+
+/// A dot before the reference of a request with activity by others since it was last opened.
+#[component]
+pub fn UnreadDot(unread: bool) -> impl IntoView {
+    unread.then(|| {
+        view! {
+            <span class="unread-dot" role="img" aria-label="New activity"
+                title="New activity since you last opened it"></span>
+        }
+    })
+}
+
+/// The 44 px box that selects a card for bulk changes.
+#[component]
+pub fn SelectBox(reference: TicketRef, work: BoardWork) -> impl IntoView {
+    view! {
+        <label class="card__select">
+            <input type="checkbox" aria-label=format!("Select {reference}")
+                prop:checked=move || work.selected.with(|s| s.contains(&reference))
+                on:change=move |_| work.toggle_selected(reference)/>
+        </label>
+    }
+}
 
 /// A change asked for on the board.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
