@@ -72,7 +72,11 @@ pub fn AppHeader(me: Me) -> impl IntoView {
             {links
                 .into_iter()
                 .map(|(href, label)| {
-                    let current = move || (location.pathname.get() == href).then_some("page");
+                    // `try_get`: the server draws a page twice (see `Gate`); the first copy's
+                    // location is gone when its attributes are read.
+                    let current = move || {
+                        location.pathname.try_get().is_some_and(|path| path == href).then_some("page")
+                    };
                     view! { <a href=href aria-current=current>{label}</a> }
                 })
                 .collect_view()}
