@@ -35,22 +35,8 @@ async fn main() {
 
     let db = scratch_sqlite().await.expect("a scratch database");
     let server = Instance::start(&db.url).await;
-    let person = |email: &str| {
-        let store = db.store.clone();
-        let email = email.to_owned();
-        async move {
-            store
-                .active_people()
-                .await
-                .unwrap()
-                .into_iter()
-                .find(|p| p.email == email)
-                .map(|p| p.user_id)
-                .unwrap()
-        }
-    };
-    let staff = server.sign_in(person("sam@agency.example").await).await;
-    let client = server.sign_in(person("dana@acme.example").await).await;
+    let staff = server.sign_in(&db.store, "sam@agency.example").await;
+    let client = server.sign_in(&db.store, "dana@acme.example").await;
     let filed = server
         .call(
             Some(&client),

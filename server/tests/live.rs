@@ -292,23 +292,9 @@ async fn a_change_through_one_instance_reaches_a_stream_on_another() {
     // The first instance seeds the demo data; the second starts on the same database.
     let a = Instance::start(&db.url).await;
     let b = Instance::start(&db.url).await;
-    let person = |email: &str| {
-        let store = db.store.clone();
-        let email = email.to_owned();
-        async move {
-            store
-                .active_people()
-                .await
-                .unwrap()
-                .into_iter()
-                .find(|p| p.email == email)
-                .unwrap()
-                .user_id
-        }
-    };
-    let sam_on_a = a.sign_in(person("sam@agency.example").await).await;
-    let dana_on_b = b.sign_in(person("dana@acme.example").await).await;
-    let tom_on_b = b.sign_in(person("tom@bluebird.example").await).await;
+    let sam_on_a = a.sign_in(&db.store, "sam@agency.example").await;
+    let dana_on_b = b.sign_in(&db.store, "dana@acme.example").await;
+    let tom_on_b = b.sign_in(&db.store, "tom@bluebird.example").await;
 
     let filed = b
         .call(

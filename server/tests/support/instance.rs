@@ -5,6 +5,8 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use app::backend::store::Store;
+
 use super::wire;
 
 pub struct Instance {
@@ -47,8 +49,17 @@ impl Instance {
         self.child.id()
     }
 
-    /// Signs in as a demo person (by user id); returns the cookie to send.
-    pub async fn sign_in(&self, user_id: i64) -> String {
+    /// Signs in as the demo person with this email (looked up in `store`, the same database);
+    /// returns the cookie to send.
+    pub async fn sign_in(&self, store: &Store, email: &str) -> String {
+        let user_id = store
+            .active_people()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|p| p.email == email)
+            .unwrap_or_else(|| panic!("no demo person {email}"))
+            .user_id;
         let answer = self
             .call(None, "demo_sign_in", &format!("user_id={user_id}"))
             .await;
