@@ -139,11 +139,6 @@ impl EventBus {
         let _ = self.shared.sessions_ended.send(());
     }
 
-    /// The newest event this instance has fanned out.
-    pub fn through(&self) -> i64 {
-        *self.shared.through.borrow()
-    }
-
     fn read_window(
         &self,
         after: i64,
