@@ -25,7 +25,9 @@ export async function signInAs(page: Page, name: string) {
   await page.goto('/signin');
   await hydrated(page);
   await page.getByRole('button', { name: new RegExp(`^${name}`) }).click();
-  await expect(page.locator('.app-header')).toContainText(name);
+  // A whole new page (signed in, then loaded afresh) while other journeys run beside it on two
+  // cores: give it longer than a click's answer.
+  await expect(page.locator('.app-header')).toContainText(name, { timeout: 15_000 });
 }
 
 /** Waits until the app has taken over the server-rendered page. */

@@ -190,6 +190,50 @@ pub fn refocus_card(reference: crate::domain::ticket::TicketRef) {
     let _ = reference;
 }
 
+/// Watches for elements added or removed anywhere in the page and calls `on_redraw` once the
+/// change is in the document. Watching stops when the guard is dropped.
+///
+/// The whole body is watched: a page's own elements may not be in the document yet when it
+/// starts watching (after an in-app navigation the old page is still there).
+pub fn watch_redraws(on_redraw: impl Fn() + 'static) -> Option<RedrawWatch> {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        use wasm_bindgen::closure::Closure;
+        let root = web_sys::window()?.document()?.body()?;
+        let callback = Closure::<dyn FnMut()>::new(on_redraw);
+        let observer = web_sys::MutationObserver::new(callback.as_ref().unchecked_ref()).ok()?;
+        let options = web_sys::MutationObserverInit::new();
+        options.set_child_list(true);
+        options.set_subtree(true);
+        observer.observe_with_options(&root, &options).ok()?;
+        Some(RedrawWatch {
+            observer,
+            _callback: callback,
+        })
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = on_redraw;
+        None
+    }
+}
+
+/// Keeps a [`watch_redraws`] going; dropping it stops the watching.
+pub struct RedrawWatch {
+    #[cfg(feature = "hydrate")]
+    observer: web_sys::MutationObserver,
+    #[cfg(feature = "hydrate")]
+    _callback: wasm_bindgen::closure::Closure<dyn FnMut()>,
+}
+
+impl Drop for RedrawWatch {
+    fn drop(&mut self) {
+        #[cfg(feature = "hydrate")]
+        self.observer.disconnect();
+    }
+}
+
 /// Follows the focused card's link (the "o" shortcut).
 pub fn open_focused_card() {
     #[cfg(feature = "hydrate")]

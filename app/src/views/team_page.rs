@@ -231,7 +231,8 @@ fn InviteForm(
     roles: &'static [Role],
     action: ServerAction<InviteMember>,
 ) -> impl IntoView {
-    let sent = move || action.value().get().and_then(Result::ok);
+    let value = action.value();
+    let sent = move || value.try_get().flatten().and_then(Result::ok);
     view! {
         <section class="panel" aria-labelledby="invite-heading">
             <h2 id="invite-heading">"Invite someone"</h2>

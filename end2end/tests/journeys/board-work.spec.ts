@@ -40,7 +40,13 @@ test('cards move by drag and drop, by keyboard and in bulk, on every open board'
     await Promise.all(element.getAnimations().map((animation) => animation.finished.catch(() => undefined)));
     element.scrollIntoView({ block: 'center' });
   });
-  const from = (await source.boundingBox())!;
+  // (A live update may draw the card anew between finding and measuring it: measure again.)
+  let from!: { x: number; y: number };
+  await expect(async () => {
+    const box = await source.boundingBox();
+    expect(box).not.toBeNull();
+    from = box!;
+  }).toPass();
   const target = (await sam.page.locator('.column--waiting_on_client').boundingBox())!;
   await sam.page.mouse.move(from.x + 24, from.y + 24);
   await sam.page.mouse.down();

@@ -39,7 +39,7 @@ pub fn TextField(
 ) -> impl IntoView {
     let id = id.unwrap_or(name);
     let error_id = format!("{id}-error");
-    let invalid = move || error.get().is_some().to_string();
+    let invalid = move || error.try_get().flatten().is_some().to_string();
     let control = if let (true, Some(value)) = (multiline, value) {
         view! {
             <textarea
@@ -130,21 +130,31 @@ impl FormErrors {
         A::Output: Clone + Send + Sync + 'static,
     {
         FormErrors {
-            error: Signal::derive(move || action.value().get().and_then(Result::err)),
+            // (The server may draw a form twice and drop the first drawing: `try_get`.)
+            error: {
+                let value = action.value();
+                Signal::derive(move || value.try_get().flatten().and_then(Result::err))
+            },
             fields,
         }
     }
 
     /// The message for one field's control.
     pub fn field(self, name: &'static str) -> Signal<Option<String>> {
-        Signal::derive(move || self.error.get().and_then(|e| e.field_message(name)))
+        Signal::derive(move || {
+            self.error
+                .try_get()
+                .flatten()
+                .and_then(|e| e.field_message(name))
+        })
     }
 
     /// An error about none of the form's fields.
     pub fn general(self) -> Signal<Option<String>> {
         Signal::derive(move || {
             self.error
-                .get()
+                .try_get()
+                .flatten()
                 .filter(|e| {
                     self.fields
                         .iter()

@@ -63,7 +63,7 @@ fn MyRequests(me: Me) -> impl IntoView {
             </div>
             <SearchBox filter current=search/>
             <Show
-                when=move || search.get().is_some()
+                when=move || search.try_get().flatten().is_some()
                 fallback=move || view! {
                     <FilterTabs current=filter/>
                     <Transition fallback=|| view! { <ListSkeleton/> }>
@@ -102,9 +102,10 @@ fn MyRequests(me: Me) -> impl IntoView {
 /// bar keeps the search (`/?q=invoice`), so back and reload work.
 #[component]
 fn SearchBox(filter: Memo<RequestFilter>, current: Memo<Option<String>>) -> impl IntoView {
+    // (The server draws the page twice and drops the first drawing: read with `try_get`.)
     view! {
         <Form action="/" attr:class="search" attr:role="search">
-            <input type="hidden" name="filter" value=move || filter.get().as_str()/>
+            <input type="hidden" name="filter" value=move || filter.try_get().unwrap_or_default().as_str()/>
             <label class="visually-hidden" for="search">"Search my requests"</label>
             <input
                 id="search"
@@ -112,12 +113,12 @@ fn SearchBox(filter: Memo<RequestFilter>, current: Memo<Option<String>>) -> impl
                 type="search"
                 name="q"
                 placeholder="Search my requests"
-                prop:value=move || current.get().unwrap_or_default()
+                prop:value=move || current.try_get().flatten().unwrap_or_default()
                 maxlength="200"
             />
             <button type="submit" class="button search__button">"Search"</button>
-            {move || current.get().map(|_| view! {
-                <a class="button button--quiet search__clear" href=move || format!("/?filter={}", filter.get().as_str())>
+            {move || current.try_get().flatten().map(|_| view! {
+                <a class="button button--quiet search__clear" href=move || format!("/?filter={}", filter.try_get().unwrap_or_default().as_str())>
                     "Clear"
                 </a>
             })}
@@ -224,7 +225,7 @@ fn FilterTabs(current: Memo<RequestFilter>) -> impl IntoView {
                 .into_iter()
                 .map(|filter| {
                     let href = format!("/?filter={}", filter.as_str());
-                    let selected = move || (current.get() == filter).then_some("page");
+                    let selected = move || (current.try_get() == Some(filter)).then_some("page");
                     view! { <a class="tabs__tab" href=href aria-current=selected>{filter.label()}</a> }
                 })
                 .collect_view()}

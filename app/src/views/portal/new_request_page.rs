@@ -27,15 +27,25 @@ pub fn NewRequestPage() -> impl IntoView {
 #[component]
 fn NewRequest(me: Me) -> impl IntoView {
     let create = ServerAction::<CreateRequest>::new();
-    let filed = move || create.value().get().and_then(Result::ok);
+    // (The server draws this twice and drops the first drawing: read with `try_get`.)
+    let value = create.value();
+    let filed = move || value.try_get().flatten().and_then(Result::ok);
     let staff = me.is_staff();
+    // Read here, inside the router, not in the form the `Show` below may draw later.
+    let query = use_query_map();
+    let follows = Signal::derive(move || {
+        query
+            .try_read()?
+            .get("follows")
+            .and_then(|r| r.parse::<TicketRef>().ok())
+    });
 
     view! {
         <AppHeader me/>
         <main class="page page--narrow">
             // `Show` re-renders only when the answer flips, so a failed submit keeps the form (and
             // what was typed in it) on screen.
-            <Show when=move || filed().is_some() fallback=move || view! { <RequestForm create staff/> }>
+            <Show when=move || filed().is_some() fallback=move || view! { <RequestForm create staff follows/> }>
                 {move || filed().map(|filed| view! { <Filed filed on_another=move || create.clear()/> })}
             </Show>
         </main>
@@ -44,7 +54,12 @@ fn NewRequest(me: Me) -> impl IntoView {
 
 /// The form. It is never cleared by a failed submit: what was typed stays.
 #[component]
-fn RequestForm(create: ServerAction<CreateRequest>, staff: bool) -> impl IntoView {
+fn RequestForm(
+    create: ServerAction<CreateRequest>,
+    staff: bool,
+    /// The earlier request this one follows up (`?follows=FD-…`).
+    follows: Signal<Option<TicketRef>>,
+) -> impl IntoView {
     let errors = FormErrors::of(
         create,
         &[
@@ -59,13 +74,6 @@ fn RequestForm(create: ServerAction<CreateRequest>, staff: bool) -> impl IntoVie
     let category_error = errors.field("category");
     let categories = Resource::new(|| (), |()| list_categories());
     let files = RwSignal::new(Vec::<UploadedFile>::new());
-    let query = use_query_map();
-    let follows = move || {
-        query
-            .read()
-            .get("follows")
-            .and_then(|r| r.parse::<TicketRef>().ok())
-    };
 
     view! {
         <a class="back-link" href=if staff { "/board" } else { "/" }>
@@ -80,7 +88,7 @@ fn RequestForm(create: ServerAction<CreateRequest>, staff: bool) -> impl IntoVie
             }}
         </p>
         <ActionForm action=create attr:class="form" attr:novalidate=true>
-            {move || follows().map(|earlier| view! {
+            {move || follows.try_get().flatten().map(|earlier| view! {
                 <p class="notice">"This follows up " <strong>{earlier.to_string()}</strong> "."</p>
                 <input type="hidden" name="follows" value=earlier.to_string()/>
             })}

@@ -12,7 +12,7 @@ use crate::api::triage::{SetAway, am_i_away};
 use crate::domain::listing::{AssigneeFilter, Choice, QueueFilter};
 use crate::domain::sla::ClockState;
 use crate::domain::ticket::{Category, Channel, Priority, TicketRef, TicketStatus};
-use crate::views::browser::{focused_card, refocus_card};
+use crate::views::browser::{RedrawWatch, focused_card, refocus_card, watch_redraws};
 use crate::views::components::feedback::{ErrorPanel, ListSkeleton};
 use crate::views::components::form::{FormErrors, FormMessage, SelectField, choice_options};
 use crate::views::components::header::AppHeader;
@@ -72,16 +72,18 @@ fn Board(me: Me) -> impl IntoView {
             work.settle();
         }
     });
-    // After the board is drawn again (fresh data, or a move shown or settled), a card that was
-    // redrawn has lost the focus: give it back.
-    Effect::new(move |_| {
-        queue_now();
-        work.moves.track();
-        if let Some(reference) = work.cursor.get_value() {
-            // Once the redraw is done (a timer, not an animation frame: those wait while the
-            // page is in the background).
-            set_timeout(move || refocus_card(reference), std::time::Duration::ZERO);
-        }
+    // A redraw replaces the focused card's element and the focus falls back to the page: once the
+    // new element is in the document (a transition may swap it in later than the data arrives),
+    // the focus goes back to that card.
+    // (The watch lives in the effect, which runs in the browser only, and ends with it.)
+    Effect::new(move |watch: Option<Option<RedrawWatch>>| {
+        watch.flatten().or_else(|| {
+            watch_redraws(move || {
+                if let Some(reference) = work.cursor.try_get_value().flatten() {
+                    refocus_card(reference);
+                }
+            })
+        })
     });
 
     view! {
@@ -122,6 +124,7 @@ fn Board(me: Me) -> impl IntoView {
                                         shown: moves.get(&ticket.reference).map_or(ticket.status, |m| m.to),
                                         moving: moves.get(&ticket.reference).is_some_and(|m| !m.settled),
                                         fresh: ticket.created_at > opened,
+                                        arrived: ticket.created_at > opened && !before.contains_key(&ticket.reference),
                                         changed: before.get(&ticket.reference).is_some_and(|at| *at != ticket.updated_at),
                                         unread: list.unread.contains(&ticket.reference),
                                         ticket,

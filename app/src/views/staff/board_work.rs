@@ -11,7 +11,7 @@ use crate::views::browser::{focus_next_card, focused_card, open_focused_card, ty
 use crate::views::components::live::Live;
 
 /// A card as the board draws it: where it shows (a pending move counts) and how it is marked.
-// Four independent marks of one card, each a class of its own.
+// Independent marks of one card, each a class of its own.
 #[allow(clippy::struct_excessive_bools)]
 #[derive(Clone)]
 pub struct CardView {
@@ -21,6 +21,8 @@ pub struct CardView {
     pub moving: bool,
     /// Filed since the board was opened.
     pub fresh: bool,
+    /// Drawn for the first time (plays the arrival animation once, not on every redraw).
+    pub arrived: bool,
     /// Changed since the board was last drawn.
     pub changed: bool,
     /// Someone else did something on it since the viewer last opened it.
@@ -33,6 +35,7 @@ impl CardView {
     pub fn classes(&self, base: &str) -> String {
         let marks = [
             (self.fresh, "card--fresh"),
+            (self.arrived, "card--arrived"),
             (self.changed, "card--changed"),
             (self.moving, "card--moving"),
             (self.ticket.callback_requested, "card--callback"),
