@@ -19,7 +19,7 @@ cleanup() {
 trap cleanup EXIT
 
 # ---------------------------------------------------------------- tools
-ensure_apt curl brotli chromium postgresql python3-aiosmtpd
+ensure_apt curl brotli chromium postgresql python3-aiosmtpd dovecot-imapd
 ensure_wasm_target
 ensure_wasm_opt
 ensure_wasm_bindgen
@@ -38,13 +38,15 @@ say "clippy (browser: wasm32)"
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 # ---------------------------------------------------------------- cargo tests, both backends
-say "starting PostgreSQL for the conformance suite, and an SMTP server that keeps what it receives"
+say "starting PostgreSQL for the conformance suite, an SMTP server that keeps what it receives, and Dovecot (IMAP)"
 eval "$(bash scripts/services.sh start_pg "$SERVICES")"
 export FRONTDOOR_TEST_POSTGRES_URL=$DATABASE_URL FRONTDOOR_REQUIRE_POSTGRES=1
 unset DATABASE_URL
 eval "$(bash scripts/services.sh start_smtp_sink "$SERVICES")"
 export FRONTDOOR_TEST_SMTP_URL=smtp://$SMTP_HOST:$SMTP_PORT FRONTDOOR_TEST_SMTP_MAILDIR=$SMTP_CAPTURE_MAILDIR
 export FRONTDOOR_REQUIRE_SMTP=1 SMTP_CAPTURE_MAILDIR
+eval "$(bash scripts/services.sh start_imap "$SERVICES")"
+export FRONTDOOR_REQUIRE_MAIL_SERVERS=1
 say "cargo test (domain, store on SQLite + PostgreSQL, HTTP, mail over SMTP)"
 cargo test -p app --features ssr 2>&1 | tee "$SERVICES/cargo-app.log"
 cargo test -p server 2>&1 | tee "$SERVICES/cargo-server.log"
@@ -55,9 +57,10 @@ say "building the server"
 cargo build -p server --bin frontdoor
 package_site
 PORT=$(free_port)
-export FRONTDOOR_URL=http://127.0.0.1:$PORT
+export FRONTDOOR_URL=http://127.0.0.1:$PORT FRONTDOOR_INBOUND_SECRET=e2e-inbound-secret
 LEPTOS_SITE_ROOT=$SITE "$CARGO_TARGET_DIR/debug/frontdoor" serve --addr "127.0.0.1:$PORT" --demo \
   --database-url "sqlite://$SERVICES/e2e.db" --smtp-url "$FRONTDOOR_TEST_SMTP_URL" \
+  --inbound-mail-secret "$FRONTDOOR_INBOUND_SECRET" \
   --mail-from "Frontdoor <support@agency.example>" >"$SERVICES/server.log" 2>&1 &
 SERVER_PID=$!
 # A second server whose clock tests move forward (SLA timers): moving time never disturbs the

@@ -4,6 +4,7 @@ pub mod attachment;
 pub mod audit;
 pub mod business_time;
 pub mod canned;
+pub mod email;
 pub mod listing;
 pub mod mention;
 pub mod notification;

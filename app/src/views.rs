@@ -29,6 +29,7 @@ use self::sign_in_page::SignInPage;
 use self::staff::audit_page::AuditLogPage;
 use self::staff::board_page::BoardPage;
 use self::staff::desk_page::DeskPage;
+use self::staff::mail_page::MailQuarantinePage;
 use self::team_page::TeamPage;
 use self::two_step_page::TwoStepPage;
 
@@ -83,6 +84,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/team") view=TeamPage ssr=SsrMode::Async/>
                 <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/audit") view=AuditLogPage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/mail") view=MailQuarantinePage ssr=SsrMode::Async/>
                 <Route path=path!("/talk") view=TalkPage ssr=SsrMode::Async/>
                 <Route path=path!("/desk") view=DeskPage ssr=SsrMode::Async/>
             </Routes>

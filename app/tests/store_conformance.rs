@@ -8,7 +8,7 @@ use app::backend::clock::Clock;
 use app::backend::seed::{SeedOutcome, seed_demo};
 use app::backend::store::scratch::{Scratch, scratch_postgres, scratch_sqlite};
 use app::backend::store::{
-    NewAccount, NewAttachment, NewAuditEntry, NewLink, NewMessage, NewTicket, NewUser,
+    NewAccount, NewAttachment, NewAuditEntry, NewLink, NewMail, NewMessage, NewTicket, NewUser,
     SessionOrigin, StatusFilter, Store, StoreError, TicketQuery,
 };
 use app::domain::audit::{AuditAction, AuditFilter};
@@ -621,11 +621,14 @@ async fn links_work_once(db: &Scratch) {
 async fn mail_is_claimed_by_one_sender_and_retried(db: &Scratch) {
     let store = &db.store;
     let first = store
-        .enqueue_mail("a@x.test", "One", "Body one", T0)
+        .enqueue_mail(&NewMail::plain("a@x.test", "One", "Body one", "test"), T0)
         .await
         .unwrap();
     store
-        .enqueue_mail("b@x.test", "Two", "Body two", T0 + 1)
+        .enqueue_mail(
+            &NewMail::plain("b@x.test", "Two", "Body two", "test"),
+            T0 + 1,
+        )
         .await
         .unwrap();
     let claimed = store

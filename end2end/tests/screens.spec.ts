@@ -81,5 +81,16 @@ for (const { name, viewport } of widths) {
     await page.goto('/admin/audit');
     await expect(page.locator('.audit-entry').first()).toBeVisible();
     await shot('audit-log');
+
+    // Unreadable mail, as an admin finds it (posted through the mail hook).
+    const hook = await page.request.post('/inbound/mail', {
+      headers: { Authorization: `Bearer ${process.env.FRONTDOOR_INBOUND_SECRET}`, 'Content-Type': 'message/rfc822' },
+      data: `Subject: no sender ${name}\r\n\r\nA script forgot its From line.`,
+    });
+    expect((await hook.json()).outcome).toBe('quarantined');
+    await page.goto('/admin/mail');
+    await expect(page.locator('.quarantine-item').first()).toContainText('no usable sender address');
+    await expectAccessible(page);
+    await shot('mail-quarantine');
   });
 }

@@ -5,7 +5,10 @@
 
 use std::net::SocketAddr;
 
+use app::backend::mail_intake::UnknownSenders;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::inbound::imap::Mailbox;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -94,6 +97,35 @@ pub struct ServeArgs {
         default_value = "Frontdoor <frontdoor@localhost>"
     )]
     pub mail_from: String,
+
+    /// Support mailboxes to poll for mail: imap://USER:PASSWORD@HOST:PORT/MAILBOX (plain, a local
+    /// server) or imaps://USER:PASSWORD@HOST/MAILBOX (TLS); several, comma-separated
+    #[arg(
+        long,
+        env = "FRONTDOOR_IMAP_URLS",
+        value_delimiter = ',',
+        hide_env_values = true
+    )]
+    pub imap_url: Vec<Mailbox>,
+
+    /// Seconds between two polls of each mailbox
+    #[arg(long, env = "FRONTDOOR_IMAP_POLL_SECONDS", default_value_t = 30)]
+    pub imap_poll_seconds: u64,
+
+    /// Take mail by SMTP on this address (e.g. 0.0.0.0:2525), for mail your MX relays here; only
+    /// mail to addresses at the sender domain of --mail-from is accepted
+    #[arg(long, env = "FRONTDOOR_SMTP_LISTEN")]
+    pub smtp_listen: Option<SocketAddr>,
+
+    /// The secret a mail provider's webhook sends (Authorization: Bearer SECRET) to post raw mail
+    /// to /inbound/mail; without one that route is off
+    #[arg(long, env = "FRONTDOOR_INBOUND_MAIL_SECRET", hide_env_values = true)]
+    pub inbound_mail_secret: Option<String>,
+
+    /// What mail from an unknown address at no client's domain becomes: triage (a request in the
+    /// "Unknown senders" account) or refuse
+    #[arg(long, env = "FRONTDOOR_MAIL_UNKNOWN_SENDERS", default_value = "triage")]
+    pub mail_unknown_senders: UnknownSenders,
 
     /// For end-to-end tests only: let POST /test/clock?minutes=N move the server's clock forward,
     /// so that SLA timers can be tried without waiting. Never use it for real data

@@ -3,6 +3,7 @@
 use anyhow::{Context, bail};
 use app::backend::clock::Clock;
 use app::backend::mail::Mailer;
+use app::backend::mail_updates::run_notifier;
 use app::backend::password::hash_password;
 use app::backend::seed::{DEMO_PASSWORD, SeedOutcome, seed_demo as seed};
 use app::backend::store::{NewUser, Store};
@@ -14,7 +15,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::cli::{CreateAdminArgs, SeedArgs, ServeArgs};
-use crate::http;
+use crate::{http, inbound};
 
 const MIN_PASSWORD_CHARS: usize = 12;
 
@@ -63,6 +64,8 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
             demo_sign_in: args.demo,
             secure_cookies: args.secure_cookies,
             public_url: public_url.trim_end_matches('/').to_owned(),
+            unknown_senders: args.mail_unknown_senders,
+            inbound_mail_secret: args.inbound_mail_secret.clone(),
         },
         mailer,
         shutdown.clone(),
@@ -73,6 +76,8 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
         tokio::spawn(async move { mailer.run(store, clock, shutdown).await })
     };
     let live_updates = state.start_live_updates(database_url);
+    let mail_in = start_mail_intake(&state, &args, &shutdown).await?;
+    let mail_updates = tokio::spawn(run_notifier(state.clone(), shutdown.clone()));
     let sla_timers = {
         let state = state.clone();
         tokio::spawn(async move { state.sla_watch.clone().run(state, shutdown).await })
@@ -95,9 +100,47 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     let _ = outbox.await;
     let _ = sla_timers.await;
     let _ = live_updates.await;
+    let _ = mail_updates.await;
+    for task in mail_in {
+        let _ = task.await;
+    }
     store.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Starts polling the support mailboxes and, when asked for, the SMTP listener.
+async fn start_mail_intake(
+    state: &AppState,
+    args: &ServeArgs,
+    shutdown: &watch::Receiver<bool>,
+) -> anyhow::Result<Vec<tokio::task::JoinHandle<()>>> {
+    let every = std::time::Duration::from_secs(args.imap_poll_seconds.max(1));
+    let mut tasks: Vec<_> = args
+        .imap_url
+        .iter()
+        .map(|mailbox| {
+            tracing::info!(?mailbox, "polling a support mailbox");
+            tokio::spawn(inbound::imap::poll(
+                mailbox.clone(),
+                every,
+                state.clone(),
+                shutdown.clone(),
+            ))
+        })
+        .collect();
+    if let Some(addr) = args.smtp_listen {
+        let listener = TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("listening for SMTP on {addr}"))?;
+        tracing::info!(%addr, "taking mail by SMTP");
+        tasks.push(tokio::spawn(inbound::smtp::serve(
+            listener,
+            state.clone(),
+            shutdown.clone(),
+        )));
+    }
+    Ok(tasks)
 }
 
 async fn shutdown_signal() {

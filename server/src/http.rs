@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use app::backend::{AppState, attachments, auth, live};
+use app::backend::{AppState, attachments, auth, live, mail_intake, mail_originals};
+use app::domain::email::MAX_MESSAGE_BYTES;
 use app::error::AppError;
 use app::{App, shell};
 use axum::Router;
@@ -40,6 +41,8 @@ pub fn router(state: AppState) -> Router {
             post(attachments::upload).layer(DefaultBodyLimit::max(attachments::UPLOAD_BODY_LIMIT)),
         )
         .route("/files/{id}", get(attachments::download))
+        .route("/mail/original/{event}", get(mail_originals::original))
+        .route("/mail/quarantine/{id}", get(mail_originals::quarantined))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             auth::resolve_actor,
@@ -58,7 +61,10 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("no-cache"),
         ));
 
-    let mut router = Router::new().route("/healthz", get(healthz));
+    let mut router = Router::new().route("/healthz", get(healthz)).route(
+        "/inbound/mail",
+        post(mail_intake::hook).layer(DefaultBodyLimit::max(MAX_MESSAGE_BYTES)),
+    );
     if state.clock.is_movable() {
         router = router.route("/test/clock", post(move_clock));
     }

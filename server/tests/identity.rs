@@ -7,6 +7,7 @@ mod support;
 use std::time::Duration;
 
 use app::backend::Settings;
+use app::backend::mail_intake::UnknownSenders;
 use app::domain::policy::{Role, Team, Visibility};
 use app::domain::sign_in::LinkPurpose;
 use app::domain::ticket::TicketRef;
@@ -584,6 +585,8 @@ async fn over_tls_the_session_cookie_is_host_only_and_secure() {
         demo_sign_in: false,
         secure_cookies: true,
         public_url: "https://support.agency.example".to_owned(),
+        unknown_senders: UnknownSenders::Triage,
+        inbound_mail_secret: None,
     })
     .await;
     let response = password_sign_in(&h, None, "luis@acme.example", PASSWORD).await;

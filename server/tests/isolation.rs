@@ -38,6 +38,11 @@ fn arguments() -> BTreeMap<&'static str, &'static str> {
         ("set_away", "away=true"),
         ("triage_setup", ""),
         ("audit_log", "account_id={acme_account}"),
+        ("quarantined_mail", ""),
+        ("retry_quarantined", "id=1"),
+        ("dismiss_quarantined", "id=1"),
+        ("mail_preferences", ""),
+        ("set_mail_updates", "updates=true"),
         (
             "bulk_change",
             "references[]={acme}&status=in_progress&assign_to_me=true",

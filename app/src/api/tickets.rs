@@ -50,6 +50,8 @@ pub struct TicketView {
     pub followers: Vec<String>,
     /// Whether the viewer follows it; `None` when they cannot (staff, or the requester).
     pub following: Option<bool>,
+    /// Staff: why mail to the requester bounced, when it did (updates are not mailed meanwhile).
+    pub requester_bounce: Option<String>,
 }
 
 /// Files a request: a client for their own company, or staff on behalf of a contact
@@ -389,6 +391,15 @@ pub async fn get_ticket(reference: TicketRef) -> Result<TicketView, AppError> {
         followers: followers.into_iter().map(|f| f.name).collect(),
         following: (!actor.is_staff() && record.owner.requester_id != actor.user_id)
             .then_some(following),
+        requester_bounce: if staff_view {
+            state
+                .store
+                .mail_preferences(record.owner.requester_id)
+                .await?
+                .bounced
+        } else {
+            None
+        },
     })
 }
 

@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 
 use super::auth::session_from_parts;
 use super::state::AppState;
-use super::store::NewAttachment;
+use super::store::{NewAttachment, StoreResult};
 use crate::domain::attachment::{
     MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, UploadedFile, is_previewable_image, safe_filename,
     too_large_message,
@@ -73,7 +73,7 @@ pub async fn upload(
             let message = format!("“{filename}” is empty.");
             return Err(FieldError::new("attachments", message).into());
         }
-        let id = store_upload(&state, session.actor.user_id, &filename, &content).await?;
+        let id = store_file(&state, session.actor.user_id, &filename, &content).await?;
         uploaded.push(UploadedFile {
             id,
             filename,
@@ -86,13 +86,14 @@ pub async fn upload(
 /// The request body limit of `POST /files`: every file at its largest, plus the form around them.
 pub const UPLOAD_BODY_LIMIT: usize = MAX_ATTACHMENTS * MAX_ATTACHMENT_BYTES + 64 * 1024;
 
-/// Checks and stores an upload for `uploader`; returns its id.
-async fn store_upload(
+/// Stores a file for `uploader` (a web upload, or a file that came by mail), typed by its bytes;
+/// returns its id, ready to attach.
+pub async fn store_file(
     state: &AppState,
     uploader: i64,
     filename: &str,
     content: &[u8],
-) -> Result<i64, AppError> {
+) -> StoreResult<i64> {
     let content_type = sniff(content);
     let sha256 = URL_SAFE_NO_PAD.encode(Sha256::digest(content));
     let file = NewAttachment {
@@ -103,10 +104,10 @@ async fn store_upload(
         sha256: &sha256,
         content,
     };
-    Ok(state
+    state
         .store
         .add_attachment(&file, state.clock.now_ms())
-        .await?)
+        .await
 }
 
 #[derive(Debug, Deserialize)]
@@ -145,31 +146,45 @@ pub async fn download(
         return Err(AppError::NotFound);
     }
     let inline = query.preview == Some(1) && file.is_image == 1;
+    Ok(file_response(
+        &file.filename,
+        &file.content_type,
+        file.content,
+        inline,
+    ))
+}
+
+/// A stored file as a response: a download (or, `inline`, shown), never cached, never able to run
+/// anything even if a browser rendered it.
+pub fn file_response(
+    filename: &str,
+    content_type: &str,
+    content: Vec<u8>,
+    inline: bool,
+) -> Response {
     let disposition = format!(
         "{}; filename=\"{}\"; filename*=UTF-8''{}",
         if inline { "inline" } else { "attachment" },
-        file.filename
-            .replace(|c: char| !c.is_ascii() || c == '%', "_"),
-        percent_encode(&file.filename),
+        filename.replace(|c: char| !c.is_ascii() || c == '%', "_"),
+        percent_encode(filename),
     );
     let header = |value: &str| {
         HeaderValue::from_str(value).unwrap_or_else(|_| HeaderValue::from_static("attachment"))
     };
-    Ok((
+    (
         StatusCode::OK,
         [
-            (CONTENT_TYPE, header(&file.content_type)),
+            (CONTENT_TYPE, header(content_type)),
             (CONTENT_DISPOSITION, header(&disposition)),
             (CACHE_CONTROL, HeaderValue::from_static("private, no-store")),
-            // Even if a browser were persuaded to render it, it runs nothing.
             (
                 CONTENT_SECURITY_POLICY,
                 HeaderValue::from_static("sandbox; default-src 'none'"),
             ),
         ],
-        file.content,
+        content,
     )
-        .into_response())
+        .into_response()
 }
 
 /// RFC 5987 encoding of a file name for `filename*`.

@@ -134,6 +134,11 @@ impl EventBus {
         self.shared.written.notify_one();
     }
 
+    /// Changes whenever this instance's fan-out has read new events from the log.
+    pub fn watch_through(&self) -> watch::Receiver<i64> {
+        self.shared.through.subscribe()
+    }
+
     /// Announces that some sessions no longer exist.
     pub fn sessions_ended(&self) {
         let _ = self.shared.sessions_ended.send(());
@@ -355,6 +360,7 @@ mod tests {
                 requester_id: 100 + account_id,
             },
             internal,
+            actor_id: None,
         }
     }
 

@@ -6,13 +6,14 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use lettre::message::Mailbox;
 use lettre::message::header::ContentType;
+use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use tokio::sync::{Notify, watch};
 
 use super::clock::Clock;
-use super::store::{OutgoingMail, Store, StoreResult};
+use super::store::{NewMail, OutgoingMail, Store, StoreResult};
+use crate::domain::ticket::TicketRef;
 
 /// How long one instance may hold a mail while sending it before another may try.
 const LEASE_MS: i64 = 2 * 60 * 1000;
@@ -85,18 +86,31 @@ impl Mailer {
         })
     }
 
-    /// Puts a plain-text mail in the outbox and wakes the worker.
-    pub async fn queue(
-        &self,
-        store: &Store,
-        recipient: &str,
-        subject: &str,
-        body: &str,
-        now: i64,
-    ) -> StoreResult<()> {
-        store.enqueue_mail(recipient, subject, body, now).await?;
+    /// Puts a mail in the outbox and wakes the worker.
+    pub async fn queue(&self, store: &Store, mail: &NewMail<'_>, now: i64) -> StoreResult<()> {
+        store.enqueue_mail(mail, now).await?;
         self.wake.notify_one();
         Ok(())
+    }
+
+    /// Wakes the worker after mail was queued by other means (in a larger transaction).
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    /// The address Frontdoor sends from (and that mail to it must never be answered from).
+    pub fn address(&self) -> String {
+        self.from.email.to_string().to_lowercase()
+    }
+
+    /// A fresh Message-ID (without angle brackets) for mail about `reference`.
+    pub fn new_message_id(&self, reference: TicketRef) -> String {
+        format!(
+            "fd.{}.{}@{}",
+            reference.0,
+            super::auth::new_token(),
+            self.from.email.domain()
+        )
     }
 
     fn message(&self, mail: &OutgoingMail) -> Result<Message, MailError> {
@@ -104,21 +118,46 @@ impl Mailer {
             .recipient
             .parse()
             .map_err(|_| MailError::Build(format!("bad recipient `{}`", mail.recipient)))?;
-        let domain = self.from.email.domain().to_owned();
-        Message::builder()
+        let message_id = mail.message_id.clone().unwrap_or_else(|| {
+            format!(
+                "outbox-{}.{}@{}",
+                mail.id,
+                super::auth::new_token(),
+                self.from.email.domain()
+            )
+        });
+        let mut builder = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(&mail.subject)
-            .message_id(Some(format!(
-                "<outbox-{}.{}@{domain}>",
-                mail.id,
-                super::auth::new_token()
-            )))
-            // Our own mail is automatic: well-behaved autoresponders do not answer it.
-            .header(AutoSubmitted)
-            .header(ContentType::TEXT_PLAIN)
-            .body(mail.body_text.clone())
-            .map_err(|error| MailError::Build(error.to_string()))
+            .message_id(Some(format!("<{message_id}>")))
+            // Mail that loops back to us is recognised and dropped.
+            .header(XLoop(self.address()));
+        if let Some(answers) = &mail.in_reply_to {
+            builder = builder.in_reply_to(format!("<{answers}>"));
+        }
+        if !mail.refs.is_empty() {
+            let refs: Vec<String> = mail
+                .refs
+                .split_whitespace()
+                .map(|id| format!("<{id}>"))
+                .collect();
+            builder = builder.references(refs.join(" "));
+        }
+        if mail.automatic != 0 {
+            // Well-behaved autoresponders do not answer automatic mail.
+            builder = builder.header(AutoSubmitted);
+        }
+        let built = match &mail.body_html {
+            Some(html) => builder.multipart(MultiPart::alternative_plain_html(
+                mail.body_text.clone(),
+                html.clone(),
+            )),
+            None => builder
+                .header(ContentType::TEXT_PLAIN)
+                .body(mail.body_text.clone()),
+        };
+        built.map_err(|error| MailError::Build(error.to_string()))
     }
 
     async fn send(&self, mail: &OutgoingMail) -> Result<(), MailError> {
@@ -189,6 +228,24 @@ impl Mailer {
 fn retry_delay_ms(attempts: i64) -> i64 {
     let exponent = attempts.clamp(1, 8) - 1;
     (30_000_i64 << exponent).min(60 * 60 * 1000)
+}
+
+/// `X-Loop: <our address>`: a message carrying it came from us.
+#[derive(Clone)]
+struct XLoop(String);
+
+impl lettre::message::header::Header for XLoop {
+    fn name() -> lettre::message::header::HeaderName {
+        lettre::message::header::HeaderName::new_from_ascii_str("X-Loop")
+    }
+
+    fn parse(value: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(XLoop(value.to_owned()))
+    }
+
+    fn display(&self) -> lettre::message::header::HeaderValue {
+        lettre::message::header::HeaderValue::new(Self::name(), self.0.clone())
+    }
 }
 
 /// `Auto-Submitted: auto-generated` (RFC 3834).

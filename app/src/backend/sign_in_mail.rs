@@ -2,7 +2,7 @@
 
 use super::auth::{hash_token, new_token};
 use super::state::AppState;
-use super::store::NewLink;
+use super::store::{NewLink, NewMail};
 use crate::domain::people::TeamMember;
 use crate::domain::sign_in::LinkPurpose;
 use crate::error::AppError;
@@ -58,7 +58,11 @@ async fn queue(state: &AppState, to: &str, subject: &str, body: &str) -> Result<
     let now = state.clock.now_ms();
     state
         .mailer
-        .queue(&state.store, to, subject, body, now)
+        .queue(
+            &state.store,
+            &NewMail::plain(to, subject, body, "sign_in"),
+            now,
+        )
         .await?;
     Ok(())
 }

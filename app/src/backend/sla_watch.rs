@@ -8,7 +8,7 @@ use std::time::Duration;
 use tokio::sync::{Notify, watch};
 
 use super::state::AppState;
-use super::store::{RaisedSlaAlert, StoreResult};
+use super::store::{NewMail, RaisedSlaAlert, StoreResult};
 use crate::domain::sla::ClockState;
 
 /// How long one instance may hold a ticket while raising its alert.
@@ -92,9 +92,7 @@ async fn tell(state: &AppState, alert: &RaisedSlaAlert) -> StoreResult<()> {
             .mailer
             .queue(
                 &state.store,
-                recipient,
-                &subject,
-                &body,
+                &NewMail::plain(recipient, &subject, &body, "sla_alert"),
                 state.clock.now_ms(),
             )
             .await?;

@@ -9,6 +9,7 @@ use tokio::sync::watch;
 use super::clock::Clock;
 use super::live::EventBus;
 use super::mail::Mailer;
+use super::mail_intake::UnknownSenders;
 use super::sla_watch::SlaWatch;
 use super::store::{Backend, Store};
 use super::throttle::Throttle;
@@ -22,6 +23,11 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// Where people reach the portal, without a trailing slash; links in mail start with it.
     pub public_url: String,
+    /// What mail from unknown senders becomes.
+    pub unknown_senders: UnknownSenders,
+    /// The secret a mail provider's webhook shows to post raw mail (`POST /inbound/mail`);
+    /// without one the route is closed.
+    pub inbound_mail_secret: Option<String>,
 }
 
 #[derive(Clone, FromRef)]

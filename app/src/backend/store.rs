@@ -32,6 +32,7 @@ mod events;
 mod library;
 mod links;
 mod listing;
+mod mail;
 mod notifications;
 mod outbox;
 mod presence;
@@ -58,8 +59,11 @@ pub use audit::NewAuditEntry;
 pub use events::OwnedEvent;
 pub use links::{NewLink, StoredLink};
 pub use listing::TicketQuery;
+pub use mail::{
+    ArrivedMail, MailLogEntry, MailSettlement, MailThread, QuarantinedMail, TRIAGE_ACCOUNT_SLUG,
+};
 pub use notifications::InboxReader;
-pub use outbox::OutgoingMail;
+pub use outbox::{NewMail, OutgoingMail};
 pub use routing::RoutingDecision;
 pub use sessions::{LiveSession, SessionOrigin};
 pub use sla_timers::RaisedSlaAlert;

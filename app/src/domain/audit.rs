@@ -30,10 +30,12 @@ pub enum AuditAction {
     StatusChanged,
     RequestsMerged,
     DeskConfigured,
+    MailRetried,
+    MailDismissed,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 21] = [
+    pub const ALL: [AuditAction; 23] = [
         AuditAction::SignedIn,
         AuditAction::SignInFailed,
         AuditAction::SignedOut,
@@ -55,6 +57,8 @@ impl AuditAction {
         AuditAction::StatusChanged,
         AuditAction::RequestsMerged,
         AuditAction::DeskConfigured,
+        AuditAction::MailRetried,
+        AuditAction::MailDismissed,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -80,6 +84,8 @@ impl AuditAction {
             AuditAction::StatusChanged => "status_changed",
             AuditAction::RequestsMerged => "requests_merged",
             AuditAction::DeskConfigured => "desk_configured",
+            AuditAction::MailRetried => "mail_retried",
+            AuditAction::MailDismissed => "mail_dismissed",
         }
     }
 
@@ -106,6 +112,8 @@ impl AuditAction {
             AuditAction::StatusChanged => "Status changed",
             AuditAction::RequestsMerged => "Requests merged",
             AuditAction::DeskConfigured => "Desk settings changed",
+            AuditAction::MailRetried => "Unreadable mail retried",
+            AuditAction::MailDismissed => "Unreadable mail dismissed",
         }
     }
 }

@@ -383,6 +383,8 @@ pub struct TimelineEntry {
     pub html: Option<String>,
     /// Set when the entry comes from a duplicate merged into this request.
     pub from_ticket: Option<TicketRef>,
+    /// It came in by mail (staff can open the original).
+    pub by_mail: bool,
 }
 
 /// What happened to a ticket. Stored in the append-only event log.

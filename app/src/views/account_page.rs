@@ -11,6 +11,7 @@ use super::components::header::AppHeader;
 use super::components::time::ago;
 use super::session::{Audience, Gate};
 use super::sign_in_page::EmailLinkForm;
+use crate::api::mail::{SetMailUpdates, load_mail_preferences};
 use crate::api::session::{EndOtherSession, Me, SignOutEverywhere, my_sessions};
 use crate::api::two_step::{
     ConfirmTwoStepSetup, DisableTwoStep, SetTwoStepRequired, StartTwoStepSetup,
@@ -36,6 +37,7 @@ fn AccountScreen(me: Me) -> impl IntoView {
         let setup_needed = me.two_step_setup_needed;
         view! { <TwoStepSection setup_needed/> }
     });
+    let client = !me.is_staff();
     let end_one = ServerAction::<EndOtherSession>::new();
     let sessions = Resource::new(move || end_one.version().get(), |_| my_sessions());
     let errors = FormErrors::of(end_one, &[]);
@@ -74,12 +76,55 @@ fn AccountScreen(me: Me) -> impl IntoView {
                 </Transition>
                 <SignOutEverywhereButton/>
             </section>
+            {client.then(|| view! { <MailUpdatesSection/> })}
             <section class="panel" aria-labelledby="password-heading">
                 <h2 id="password-heading">"Password"</h2>
                 <p class="lead">"We'll email you a link to choose a new password."</p>
                 <EmailLinkForm purpose=LinkPurpose::PasswordReset button="Email me a link"/>
             </section>
         </main>
+    }
+}
+
+/// Mail about one's requests: on or off, and why it stopped if the address bounced.
+#[component]
+fn MailUpdatesSection() -> impl IntoView {
+    let set = ServerAction::<SetMailUpdates>::new();
+    let preferences = Resource::new(move || set.version().get(), |_| load_mail_preferences());
+    let errors = FormErrors::of(set, &[]);
+    view! {
+        <section class="panel" aria-labelledby="mail-heading">
+            <h2 id="mail-heading">"Mail about your requests"</h2>
+            <FormMessage message=errors.general()/>
+            <Transition fallback=|| view! { <ListSkeleton rows=1/> }>
+                {move || {
+                    preferences
+                        .get()
+                        .map(|result| match result {
+                            Ok(preferences) => {
+                                let updates = preferences.updates;
+                                view! {
+                                    <label class="choice">
+                                        <input type="checkbox" checked=updates
+                                            disabled=move || set.pending().get()
+                                            on:change=move |_| { set.dispatch(SetMailUpdates { updates: !updates }); }/>
+                                        " Email me when a request I filed or follow is received, changes status or gets a reply"
+                                    </label>
+                                    {preferences.bounced.map(|reason| view! {
+                                        <p class="notice notice--urgent" role="status">
+                                            "Mail to your address bounced"
+                                            {(!reason.is_empty()).then(|| format!(" ({reason})"))}
+                                            ". Updates start again when you next write to us by email."
+                                        </p>
+                                    })}
+                                }
+                                    .into_any()
+                            }
+                            Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                        })
+                }}
+            </Transition>
+        </section>
     }
 }
 

@@ -1,9 +1,10 @@
-//! The agency's side: the live queue board, desk and triage settings, and the audit log.
+//! The agency's side: the live queue board, desk and triage settings, the audit log and unreadable mail.
 
 pub mod audit_page;
 pub mod board_page;
 pub mod board_work;
 pub mod desk_page;
+pub mod mail_page;
 pub mod queue_list;
 pub mod ticket_tools;
 pub mod triage_settings;

@@ -18,12 +18,18 @@ impl Instance {
     /// Starts `frontdoor serve --demo` (demo sign-in on; an empty database gets demo data) on
     /// `database_url` and waits until it answers `/healthz`.
     pub async fn start(database_url: &str) -> Instance {
+        Self::start_with(database_url, &[]).await
+    }
+
+    /// [`Instance::start`] with more command-line arguments.
+    pub async fn start_with(database_url: &str, arguments: &[&str]) -> Instance {
         let addr = TcpListener::bind("127.0.0.1:0")
             .and_then(|listener| listener.local_addr())
             .expect("a free port");
         let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let child = Command::new(env!("CARGO_BIN_EXE_frontdoor"))
             .args(["serve", "--demo", "--addr", &addr.to_string()])
+            .args(arguments)
             .env("DATABASE_URL", database_url)
             .env("RUST_LOG", "warn")
             .env_remove("FRONTDOOR_TEST_CLOCK")

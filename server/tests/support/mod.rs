@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use app::backend::clock::Clock;
 use app::backend::live::EventBus;
 use app::backend::mail::Mailer;
+use app::backend::mail_intake::UnknownSenders;
 use app::backend::seed::seed_demo;
 use app::backend::store::scratch::{Scratch, scratch_sqlite};
 use app::backend::store::{NewTicket, Store};
@@ -34,6 +35,9 @@ pub struct Harness {
     _stop: watch::Sender<bool>,
 }
 
+/// What the harness's mail webhook (`POST /inbound/mail`) accepts as its secret.
+pub const INBOUND_MAIL_SECRET: &str = "test-inbound-secret";
+
 /// The demo agency, with demo sign-in on.
 pub async fn harness() -> Harness {
     harness_with(true).await
@@ -44,6 +48,8 @@ pub async fn harness_with(demo_sign_in: bool) -> Harness {
         demo_sign_in,
         secure_cookies: false,
         public_url: "http://frontdoor.test".to_owned(),
+        unknown_senders: UnknownSenders::Triage,
+        inbound_mail_secret: Some(INBOUND_MAIL_SECRET.to_owned()),
     })
     .await
 }

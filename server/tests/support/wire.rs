@@ -31,8 +31,8 @@ async fn send_head(
     addr: SocketAddr,
     method: &str,
     path: &str,
-    cookie: Option<&str>,
-    body: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
 ) -> std::io::Result<TcpStream> {
     let mut socket = TcpStream::connect(addr).await?;
     socket.set_nodelay(true)?;
@@ -43,19 +43,15 @@ async fn send_head(
         "text/event-stream, */*"
     };
     let mut head = format!("{method} {path} HTTP/1.0\r\nHost: {addr}\r\nAccept: {accept}\r\n");
-    if let Some(cookie) = cookie {
-        let _ = write!(head, "Cookie: {cookie}\r\n");
+    for (name, value) in headers {
+        let _ = write!(head, "{name}: {value}\r\n");
     }
     if !body.is_empty() {
-        let _ = write!(
-            head,
-            "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n",
-            body.len()
-        );
+        let _ = write!(head, "Content-Length: {}\r\n", body.len());
     }
     head.push_str("\r\n");
-    head.push_str(body);
     socket.write_all(head.as_bytes()).await?;
+    socket.write_all(body).await?;
     Ok(socket)
 }
 
@@ -83,7 +79,7 @@ async fn read_head<R: AsyncBufReadExt + Unpin>(
     Ok((status, headers))
 }
 
-/// One request, read to the end.
+/// One request, read to the end: a form post (or a GET) with the session cookie, if any.
 pub async fn request(
     addr: SocketAddr,
     method: &str,
@@ -91,7 +87,21 @@ pub async fn request(
     cookie: Option<&str>,
     body: &str,
 ) -> std::io::Result<Answer> {
-    let socket = send_head(addr, method, path, cookie, body).await?;
+    let cookie = cookie.map(|cookie| ("Cookie", cookie));
+    let form = (!body.is_empty()).then_some(("Content-Type", "application/x-www-form-urlencoded"));
+    let headers: Vec<(&str, &str)> = cookie.into_iter().chain(form).collect();
+    request_with(addr, method, path, &headers, body.as_bytes()).await
+}
+
+/// One request with the given headers and body, read to the end.
+pub async fn request_with(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> std::io::Result<Answer> {
+    let socket = send_head(addr, method, path, headers, body).await?;
     let mut reader = BufReader::new(socket);
     let (status, headers) = read_head(&mut reader).await?;
     let mut body = String::new();
@@ -119,7 +129,7 @@ pub struct EventStream {
 
 impl EventStream {
     pub async fn open(addr: SocketAddr, path: &str, cookie: &str) -> std::io::Result<EventStream> {
-        let socket = send_head(addr, "GET", path, Some(cookie), "").await?;
+        let socket = send_head(addr, "GET", path, &[("Cookie", cookie)], b"").await?;
         let mut reader = BufReader::new(socket);
         let (status, _) = read_head(&mut reader).await?;
         Ok(EventStream { reader, status })

@@ -32,6 +32,7 @@ struct OwnedEventRow {
     account_id: i64,
     requester_id: i64,
     internal: i64,
+    actor_id: Option<i64>,
 }
 
 /// An event with what the reading policy needs to decide who may receive it.
@@ -40,6 +41,8 @@ pub struct OwnedEvent {
     pub event: LiveEvent,
     pub owner: TicketOwner,
     pub internal: bool,
+    /// Who caused it (`None`: Frontdoor itself, e.g. an SLA alert).
+    pub actor_id: Option<i64>,
 }
 
 impl Store {
@@ -106,7 +109,7 @@ impl Store {
         limit: i64,
     ) -> StoreResult<Vec<OwnedEvent>> {
         let rows: Vec<OwnedEventRow> = sqlx::query_as(
-            "SELECT e.id, e.ticket_id, e.data, t.account_id, t.requester_id, e.internal \
+            "SELECT e.id, e.ticket_id, e.data, t.account_id, t.requester_id, e.internal, e.actor_id \
              FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id \
              WHERE e.id > $1 ORDER BY e.id LIMIT $2",
         )
@@ -122,6 +125,7 @@ impl Store {
                         requester_id: row.requester_id,
                     },
                     internal: row.internal != 0,
+                    actor_id: row.actor_id,
                     event: row.event.into_live()?,
                 })
             })

@@ -185,6 +185,7 @@ struct TimelineRow {
     actor_is_staff: i64,
     data: String,
     created_at: i64,
+    by_mail: i64,
 }
 
 /// A message to add to a request's conversation.
@@ -300,7 +301,8 @@ impl Store {
     ) -> StoreResult<Vec<TimelineEntry>> {
         let rows: Vec<TimelineRow> = sqlx::query_as(
             "SELECT e.id, e.ticket_id, u.name AS actor_name, \
-                    CASE WHEN u.account_id IS NULL THEN 1 ELSE 0 END AS actor_is_staff, e.data, e.created_at \
+                    CASE WHEN u.account_id IS NULL THEN 1 ELSE 0 END AS actor_is_staff, e.data, e.created_at, \
+                    CASE WHEN EXISTS (SELECT 1 FROM mail_messages m WHERE m.event_id = e.id) THEN 1 ELSE 0 END AS by_mail \
              FROM ticket_events e LEFT JOIN users u ON u.id = e.actor_id \
              WHERE (e.ticket_id = $1 OR (e.kind IN ('created', 'replied', 'note_added') \
                     AND e.ticket_id IN (SELECT id FROM tickets WHERE merged_into = $1))) \
@@ -321,6 +323,7 @@ impl Store {
                     at: row.created_at,
                     html: None,
                     from_ticket: (row.ticket_id != reference.0).then_some(TicketRef(row.ticket_id)),
+                    by_mail: row.by_mail == 1,
                 })
             })
             .collect()

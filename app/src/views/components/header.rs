@@ -43,6 +43,7 @@ pub fn AppHeader(me: Me) -> impl IntoView {
     }
     if me.role == Role::Admin {
         links.push(("/admin/audit", "Audit log"));
+        links.push(("/admin/mail", "Mail"));
     }
     if !me.is_staff() {
         links.push(("/talk", "Talk to a person"));

@@ -208,6 +208,7 @@ fn TicketDetails(
         viewer_id: _,
         followers,
         following,
+        requester_bounce,
     } = view;
     let latest_seen = detail.timeline.iter().map(|e| e.id).max().unwrap_or(0);
     let summary = detail.summary;
@@ -266,6 +267,13 @@ fn TicketDetails(
                 {summary.assignee_name.map(|name| format!(" · {name} is on it"))}
             </p>
             <StatusSteps status/>
+            {requester_bounce.map(|reason| view! {
+                <p class="notice notice--urgent" role="status">
+                    "Mail to the requester bounced"
+                    {(!reason.is_empty()).then(|| format!(" ({reason})"))}
+                    ". Updates are not mailed to them until they write to us again: call, or reply here and tell them in another way."
+                </p>
+            })}
             {can_work.then(|| view! { <StatusActions reference status/> })}
             {(can_mark_resolved && status.is_open()).then(|| view! { <MarkResolved reference/> })}
             {(!can_work && detail.merged_into.is_none()).then(|| view! {
@@ -285,7 +293,7 @@ fn TicketDetails(
                         .into_iter()
                         .map(|entry| {
                             let files = files_of(Some(entry.id));
-                            view! { <TimelineItem entry now files/> }
+                            view! { <TimelineItem entry now files staff=can_work/> }
                         })
                         .collect_view()}
                 </ol>
@@ -480,10 +488,28 @@ fn ReplyForm(
 }
 
 #[component]
-fn TimelineItem(entry: TimelineEntry, now: i64, files: Vec<AttachmentInfo>) -> impl IntoView {
+fn TimelineItem(
+    entry: TimelineEntry,
+    now: i64,
+    files: Vec<AttachmentInfo>,
+    /// Staff may open a mailed message's original.
+    staff: bool,
+) -> impl IntoView {
     let who = entry.actor_name.unwrap_or_else(|| "Frontdoor".to_owned());
     let when = ago(now, entry.at);
     let internal = entry.change.is_internal();
+    let event = entry.id;
+    // Staff can open what came by mail as it came.
+    let original = move || {
+        view! {
+            " · by email"
+            {staff.then(|| view! {
+                " · "
+                <a href=format!("/mail/original/{event}") download>"original"</a>
+            })}
+        }
+    };
+    let by_mail = entry.by_mail.then_some(original);
     let what = match entry.change {
         TicketChange::Created if entry.from_ticket.is_none() => format!("{who} filed the request"),
         TicketChange::StatusChanged { to, .. } => format!("{who} moved it to {}", to.label()),
@@ -534,6 +560,7 @@ fn TimelineItem(entry: TimelineEntry, now: i64, files: Vec<AttachmentInfo>) -> i
                     <p class="message__meta">
                         <span class="message__author">{who}</span>
                         {label}
+                        {by_mail.map(|original| original())}
                         " · "
                         {when}
                     </p>
@@ -551,7 +578,7 @@ fn TimelineItem(entry: TimelineEntry, now: i64, files: Vec<AttachmentInfo>) -> i
     };
     view! {
         <li class=class>
-            <span class="timeline__what">{what}</span>
+            <span class="timeline__what">{what}{by_mail.map(|original| original())}</span>
             <span class="timeline__when">{when}</span>
         </li>
     }

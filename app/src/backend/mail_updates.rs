@@ -1,0 +1,311 @@
+//! Mail to clients about their requests. A notifier follows the event log (whatever channel a
+//! change came through) and queues, in the same transaction that moves its position, one mail per
+//! change a requester should hear about: so a crash never loses or doubles one, and several
+//! instances share the work.
+
+use std::fmt::Write;
+use std::time::Duration;
+
+use tokio::sync::watch;
+
+use super::markdown::to_safe_html;
+use super::state::AppState;
+use super::store::{MailThread, NewMail, OwnedEvent, StoreResult};
+use crate::domain::email::{REPLY_MARKER, subject_for};
+use crate::domain::sla::response_promise;
+use crate::domain::ticket::{Channel, TicketChange, TicketRef};
+
+/// Events read per round.
+const BATCH: i64 = 200;
+/// When nothing wakes the notifier, it still looks this often.
+const POLL: Duration = Duration::from_secs(5);
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// Queues an acknowledgement of a new request to its requester, unless one went to them in the
+/// last day (so two mail systems answering each other cannot loop). `answers`: the client's
+/// Message-ID, when the request came by mail. Returns whether it was queued.
+pub async fn queue_acknowledgement(
+    state: &AppState,
+    reference: TicketRef,
+    requester_id: i64,
+    answers: Option<&str>,
+    now: i64,
+) -> StoreResult<bool> {
+    let Some((email, name)) = state.store.update_recipient(requester_id).await? else {
+        return Ok(false);
+    };
+    if state
+        .store
+        .mailed_since(&email, "acknowledgement", now - DAY_MS)
+        .await?
+    {
+        return Ok(false);
+    }
+    let letter = acknowledgement(state, reference, &name).await?;
+    let thread = MailThread {
+        first: answers.map(str::to_owned),
+        newest: answers.map(str::to_owned),
+    };
+    let message_id = state.mailer.new_message_id(reference);
+    let mail = letter.mail(&email, "acknowledgement", reference, thread, &message_id);
+    state.mailer.queue(&state.store, &mail, now).await?;
+    Ok(true)
+}
+
+/// A mail about a request, before it has a recipient.
+struct Letter {
+    subject: String,
+    text: String,
+    html: String,
+}
+
+impl Letter {
+    fn mail<'a>(
+        &'a self,
+        recipient: &'a str,
+        kind: &'a str,
+        reference: TicketRef,
+        thread: MailThread,
+        message_id: &'a str,
+    ) -> NewMail<'a> {
+        NewMail {
+            recipient,
+            subject: &self.subject,
+            body_text: &self.text,
+            body_html: Some(&self.html),
+            kind,
+            ticket: Some(reference),
+            thread,
+            message_id: Some(message_id),
+            automatic: kind != "reply",
+        }
+    }
+}
+
+/// What a letter says: a greeting, what happened, optionally a message, and the way back.
+struct Content<'a> {
+    name: &'a str,
+    headline: String,
+    /// A message in markdown (a staff reply), shown as written.
+    message: Option<&'a str>,
+}
+
+async fn letter(
+    state: &AppState,
+    reference: TicketRef,
+    content: Content<'_>,
+) -> StoreResult<Letter> {
+    let ticket = state.store.ticket(reference).await?;
+    let link = format!("{}/requests/{reference}", state.settings.public_url);
+    let first_name = content
+        .name
+        .split_whitespace()
+        .next()
+        .unwrap_or(content.name);
+    let status = ticket.summary.status.label();
+    let mut text = format!(
+        "{REPLY_MARKER}\n\nHello {first_name},\n\n{}\n\n",
+        content.headline
+    );
+    let mut html = format!(
+        "<p style=\"color:#6b7280;font-size:12px\">{}</p><p>Hello {},</p><p>{}</p>",
+        escape(REPLY_MARKER),
+        escape(first_name),
+        escape(&content.headline)
+    );
+    if let Some(message) = content.message {
+        text.push_str(message.trim());
+        text.push_str("\n\n");
+        html.push_str("<div style=\"border-left:3px solid #d1d5db;padding-left:12px\">");
+        html.push_str(&to_safe_html(message));
+        html.push_str("</div>");
+    }
+    let _ = write!(
+        text,
+        "{reference}: {}\nStatus: {status}\nSee it in the portal: {link}\n\nAnswer by replying to this mail.\n",
+        ticket.summary.title
+    );
+    let _ = write!(
+        html,
+        "<p><strong>{reference}: {}</strong><br>Status: {status}</p><p><a href=\"{}\">See it in the portal</a></p><p style=\"color:#6b7280\">Answer by replying to this mail.</p>",
+        escape(&ticket.summary.title),
+        escape(&link)
+    );
+    Ok(Letter {
+        subject: subject_for(reference, &ticket.summary.title),
+        text,
+        html,
+    })
+}
+
+async fn acknowledgement(
+    state: &AppState,
+    reference: TicketRef,
+    name: &str,
+) -> StoreResult<Letter> {
+    let (targets, _) = state.store.ticket_sla_policy(reference).await?;
+    let headline = format!(
+        "We have your request. A person reads it and answers {}. This is its reference: {reference}.",
+        response_promise(targets.first_response_ms)
+    );
+    letter(
+        state,
+        reference,
+        Content {
+            name,
+            headline,
+            message: None,
+        },
+    )
+    .await
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The notifier: queues mail for new events whenever the event log grows (on this instance or,
+/// through the live fan-out, another), until shutdown.
+pub async fn run_notifier(state: AppState, mut shutdown: watch::Receiver<bool>) {
+    let mut through = state.events.watch_through();
+    loop {
+        loop {
+            match notify_batch(&state).await {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(error) => {
+                    tracing::error!(%error, "mail notifier could not read the event log");
+                    break;
+                }
+            }
+        }
+        tokio::select! {
+            _ = through.changed() => {}
+            () = tokio::time::sleep(POLL) => {}
+            _ = shutdown.changed() => break,
+        }
+    }
+}
+
+/// Queues mail for the next batch of events. `true` when there may be more to read.
+pub async fn notify_batch(state: &AppState) -> StoreResult<bool> {
+    let from = state.store.mail_notifier_position().await?;
+    let events = state.store.owned_events_after(from, BATCH).await?;
+    let Some(last) = events.last().map(|e| e.event.id) else {
+        return Ok(false);
+    };
+    let now = state.clock.now_ms();
+    let mut planned = Vec::new();
+    for event in &events {
+        planned.extend(plan(state, event).await?);
+    }
+    let mails: Vec<NewMail<'_>> = planned
+        .iter()
+        .map(|p| {
+            p.letter.mail(
+                &p.recipient,
+                p.kind,
+                p.reference,
+                p.thread.clone(),
+                &p.message_id,
+            )
+        })
+        .collect();
+    if state
+        .store
+        .queue_notifications(from, last, &mails, now)
+        .await?
+        && !mails.is_empty()
+    {
+        state.mailer.wake();
+    }
+    Ok(events.len() as i64 == BATCH)
+}
+
+/// A mail the notifier is about to queue.
+struct Planned {
+    letter: Letter,
+    recipient: String,
+    kind: &'static str,
+    reference: TicketRef,
+    thread: MailThread,
+    message_id: String,
+}
+
+/// The mail one event calls for: the requester hears that their new request arrived; the
+/// requester and the request's followers hear of status changes and replies by others.
+async fn plan(state: &AppState, owned: &OwnedEvent) -> StoreResult<Vec<Planned>> {
+    let reference = owned.event.reference;
+    if owned.internal {
+        return Ok(Vec::new());
+    }
+    let (kind, headline, message) = match &owned.event.change {
+        // Filed in the portal, by them or for them (by mail it was acknowledged on arrival).
+        TicketChange::Created => {
+            let ticket = state.store.ticket(reference).await?;
+            if ticket.summary.channel == Channel::Email {
+                return Ok(Vec::new());
+            }
+            let Some((email, name)) = state
+                .store
+                .update_recipient(owned.owner.requester_id)
+                .await?
+            else {
+                return Ok(Vec::new());
+            };
+            return Ok(vec![Planned {
+                letter: acknowledgement(state, reference, &name).await?,
+                recipient: email,
+                kind: "acknowledgement",
+                reference,
+                thread: state.store.mail_thread(reference).await?,
+                message_id: state.mailer.new_message_id(reference),
+            }]);
+        }
+        TicketChange::StatusChanged { to, .. } => (
+            "status",
+            format!("changed the status to: {}.", to.label()),
+            None,
+        ),
+        TicketChange::Replied { body } => ("reply", "replied:".to_owned(), Some(body.as_str())),
+        _ => return Ok(Vec::new()),
+    };
+    let actor_name = match owned.actor_id {
+        Some(actor) => state.store.user_name(actor).await?,
+        None => "Frontdoor".to_owned(),
+    };
+    let mut people = vec![owned.owner.requester_id];
+    people.extend(
+        state
+            .store
+            .followers(reference)
+            .await?
+            .into_iter()
+            .map(|f| f.id),
+    );
+    let thread = state.store.mail_thread(reference).await?;
+    let mut planned = Vec::new();
+    // Nobody is told what they did themselves.
+    for person in people.into_iter().filter(|p| Some(*p) != owned.actor_id) {
+        let Some((email, name)) = state.store.update_recipient(person).await? else {
+            continue;
+        };
+        let content = Content {
+            name: &name,
+            headline: format!("{actor_name} {headline}"),
+            message,
+        };
+        planned.push(Planned {
+            letter: letter(state, reference, content).await?,
+            recipient: email,
+            kind,
+            reference,
+            thread: thread.clone(),
+            message_id: state.mailer.new_message_id(reference),
+        });
+    }
+    Ok(planned)
+}

@@ -1,0 +1,138 @@
+//! Mail that could not be read, for agency admins: what it is, why it failed, the original to
+//! download, and Retry / Dismiss.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::mail::{
+    DismissQuarantined, Quarantine, RetryQuarantined, UnreadableMail, quarantined_mail,
+};
+use crate::api::session::Me;
+use crate::domain::attachment::human_size;
+use crate::views::components::confirm::AskFirst;
+use crate::views::components::feedback::{EmptyState, ErrorPanel, ListSkeleton};
+use crate::views::components::form::FormMessage;
+use crate::views::components::header::AppHeader;
+use crate::views::components::time::ago;
+use crate::views::session::{Audience, Gate};
+
+/// Where a quarantined message can be downloaded as it came.
+pub fn quarantined_original_href(id: i64) -> String {
+    format!("/mail/quarantine/{id}")
+}
+
+#[component]
+pub fn MailQuarantinePage() -> impl IntoView {
+    view! {
+        <Title text="Unreadable mail · Frontdoor"/>
+        <Gate audience=Audience::Admins let:me>
+            <QuarantineScreen me/>
+        </Gate>
+    }
+}
+
+#[component]
+fn QuarantineScreen(me: Me) -> impl IntoView {
+    let retry = ServerAction::<RetryQuarantined>::new();
+    let dismiss = ServerAction::<DismissQuarantined>::new();
+    let quarantine = Resource::new(
+        move || (retry.version().get(), dismiss.version().get()),
+        |_| quarantined_mail(),
+    );
+    let retried = Signal::derive(move || retry.value().get().and_then(Result::ok));
+    let failed = Signal::derive(move || {
+        retry
+            .value()
+            .get()
+            .and_then(Result::err)
+            .or_else(|| dismiss.value().get().and_then(Result::err))
+            .map(|error| error.to_string())
+    });
+    view! {
+        <AppHeader me/>
+        <main class="page">
+            <h1>"Unreadable mail"</h1>
+            <p class="lead">"Mail to the support address that could not be read is kept here as it came, so nothing is lost. The next messages were processed meanwhile. Download one to look at it, retry it once the cause is fixed, or dismiss it."</p>
+            <Show when=move || retried.get().is_some()>
+                <p class="notice" role="status">{move || retried.get()}</p>
+            </Show>
+            <FormMessage message=failed/>
+            <Transition fallback=|| view! { <ListSkeleton/> }>
+                {move || {
+                    quarantine.get()
+                        .map(|result| match result {
+                            Ok(quarantine) => view! { <QuarantineList quarantine retry dismiss/> }.into_any(),
+                            Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                        })
+                }}
+            </Transition>
+        </main>
+    }
+}
+
+#[component]
+fn QuarantineList(
+    quarantine: Quarantine,
+    retry: ServerAction<RetryQuarantined>,
+    dismiss: ServerAction<DismissQuarantined>,
+) -> impl IntoView {
+    if quarantine.messages.is_empty() {
+        return view! {
+            <EmptyState title="Nothing waiting">
+                <p>"Every message that arrived could be read."</p>
+            </EmptyState>
+        }
+        .into_any();
+    }
+    let now = quarantine.now;
+    view! {
+        <ul class="settings-list" aria-label="Unreadable messages">
+            {quarantine
+                .messages
+                .into_iter()
+                .map(|message| view! { <QuarantineRow message now retry dismiss/> })
+                .collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+#[component]
+fn QuarantineRow(
+    message: UnreadableMail,
+    now: i64,
+    retry: ServerAction<RetryQuarantined>,
+    dismiss: ServerAction<DismissQuarantined>,
+) -> impl IntoView {
+    let id = message.id;
+    let mut error = message.error;
+    if let Some(first) = error.get(..1) {
+        error.replace_range(..1, &first.to_uppercase());
+    }
+    view! {
+        <li class="settings-item quarantine-item">
+            <p class="quarantine-item__error"><strong>{error}</strong></p>
+            <p class="muted">
+                {format!("Came by {} · {} · ", message.source, human_size(message.size_bytes))}
+                {ago(now, message.received_at)}
+            </p>
+            <div class="quarantine-item__actions">
+                <a class="button button--quiet button--small" href=quarantined_original_href(id) download>"Download original"</a>
+                <button type="button" class="button button--small"
+                    disabled=move || retry.pending().get()
+                    on:click=move |_| { retry.dispatch(RetryQuarantined { id }); }>
+                    "Retry"
+                </button>
+                <AskFirst
+                    button="Dismiss"
+                    button_class="button button--quiet button--small"
+                    label="Confirm dismissing"
+                    question="Dismiss this message without filing it? The original stays in the mailbox it came from, if any."
+                    confirm="Dismiss"
+                    pending=dismiss.pending()
+                    on_confirm=move |()| { dismiss.dispatch(DismissQuarantined { id }); }
+                />
+            </div>
+        </li>
+    }
+}

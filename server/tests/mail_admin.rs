@@ -1,0 +1,155 @@
+//! What staff do with mail: admins see unreadable mail, download it, retry or dismiss it; staff
+//! open the original of a mailed message; clients do neither.
+
+mod support;
+
+use app::backend::mail_intake::{Intake, receive};
+use axum::http::StatusCode;
+use support::harness;
+
+const GOOD: &str = "From: Tom Becker <tom@bluebird.example>\r\nTo: support@agency.example\r\n\
+    Subject: Scanner driver\r\nMessage-ID: <scanner@bluebird.example>\r\n\r\n\
+    The scanner at the front desk needs a new driver.\r\n";
+
+#[tokio::test]
+async fn admins_retry_or_dismiss_unreadable_mail() {
+    let h = harness().await;
+    let alex = h.sign_in("alex@agency.example").await;
+    let sam = h.sign_in("sam@agency.example").await;
+    // A message without a sender: kept aside, then (say, after fixing the sender's script) the
+    // same message arrives readable as a retry would see it.
+    let broken = GOOD.replace("From: Tom Becker <tom@bluebird.example>\r\n", "");
+    for raw in [broken.as_str(), "\u{1}\u{2}"] {
+        let intake = receive(&h.state, "http", raw.as_bytes()).await.unwrap();
+        assert!(matches!(intake, Intake::Quarantined { .. }), "{intake:?}");
+    }
+    let list = h.call(Some(&alex), "quarantined_mail", "").await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    let messages = list.body["messages"].as_array().unwrap().clone();
+    assert_eq!(messages.len(), 2);
+    assert_eq!(messages[0]["error"], "could not parse the message");
+    let (garbage, no_sender) = (
+        messages[0]["id"].as_i64().unwrap(),
+        messages[1]["id"].as_i64().unwrap(),
+    );
+
+    // The original downloads as it came, for admins only.
+    let download = h
+        .get(Some(&alex), &format!("/mail/quarantine/{no_sender}"))
+        .await;
+    assert_eq!(download.status(), StatusCode::OK);
+    assert_eq!(download.headers()["content-type"], "message/rfc822");
+    assert_eq!(
+        h.get(Some(&sam), &format!("/mail/quarantine/{no_sender}"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        h.call(Some(&sam), "quarantined_mail", "").await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    // Retried as it is, it is still unreadable and says so; dismissed, it is gone.
+    let retried = h
+        .call(Some(&alex), "retry_quarantined", &format!("id={no_sender}"))
+        .await;
+    assert_eq!(retried.status, StatusCode::OK, "{}", retried.body);
+    assert!(
+        retried
+            .body
+            .as_str()
+            .unwrap()
+            .starts_with("Still unreadable"),
+        "{}",
+        retried.body
+    );
+    let dismissed = h
+        .call(Some(&alex), "dismiss_quarantined", &format!("id={garbage}"))
+        .await;
+    assert_eq!(dismissed.status, StatusCode::OK);
+    let left = h.call(Some(&alex), "quarantined_mail", "").await;
+    // The retry quarantined it anew (one entry); the dismissed one is gone.
+    assert_eq!(left.body["messages"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        h.call(Some(&alex), "dismiss_quarantined", &format!("id={garbage}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND,
+        "once only"
+    );
+}
+
+#[tokio::test]
+async fn staff_open_the_original_of_a_mailed_request_and_clients_cannot() {
+    let h = harness().await;
+    let Intake::Created { reference, .. } =
+        receive(&h.state, "http", GOOD.as_bytes()).await.unwrap()
+    else {
+        panic!("a request");
+    };
+    let created = h
+        .store
+        .timeline(reference, false)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|entry| entry.by_mail)
+        .expect("the creation is marked as mailed");
+    let path = format!("/mail/original/{}", created.id);
+    let sam = h.sign_in("sam@agency.example").await;
+    let original = h.get(Some(&sam), &path).await;
+    assert_eq!(original.status(), StatusCode::OK);
+    let body = axum::body::to_bytes(original.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    assert_eq!(body.as_ref(), GOOD.as_bytes(), "byte for byte");
+    for client in ["tom@bluebird.example", "dana@acme.example"] {
+        let cookie = h.sign_in(client).await;
+        assert_eq!(
+            h.get(Some(&cookie), &path).await.status(),
+            StatusCode::NOT_FOUND,
+            "{client}"
+        );
+    }
+    assert_eq!(h.get(None, &path).await.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_bounce_marks_the_address_and_staff_see_it_on_the_request() {
+    let h = harness().await;
+    let Intake::Created { reference, .. } =
+        receive(&h.state, "http", GOOD.as_bytes()).await.unwrap()
+    else {
+        panic!("a request");
+    };
+    let report = "From: MAILER-DAEMON@mx.bluebird.example\r\nTo: support@agency.example\r\n\
+        Subject: Undelivered Mail Returned to Sender\r\nMessage-ID: <dsn1@mx.bluebird.example>\r\n\
+        MIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=r\r\n\r\n\
+        --r\r\nContent-Type: text/plain\r\n\r\nYour message could not be delivered.\r\n\
+        --r\r\nContent-Type: message/delivery-status\r\n\r\nReporting-MTA: dns; mx.bluebird.example\r\n\r\n\
+        Final-Recipient: rfc822; tom@bluebird.example\r\nAction: failed\r\nStatus: 5.1.1\r\n\
+        Diagnostic-Code: smtp; 550 5.1.1 mailbox unavailable\r\n--r--\r\n";
+    let intake = receive(&h.state, "http", report.as_bytes()).await.unwrap();
+    assert_eq!(
+        intake,
+        Intake::Bounce {
+            address: Some("tom@bluebird.example".to_owned()),
+            reference: None
+        }
+    );
+    let form = format!("reference={reference}");
+    let sam = h.sign_in("sam@agency.example").await;
+    let staff_view = h.call(Some(&sam), "get_ticket", &form).await;
+    assert_eq!(
+        staff_view.body["requester_bounce"], "smtp; 550 5.1.1 mailbox unavailable",
+        "{}",
+        staff_view.body
+    );
+    let tom = h.sign_in("tom@bluebird.example").await;
+    assert!(h.call(Some(&tom), "get_ticket", &form).await.body["requester_bounce"].is_null());
+    // Writing to us again clears the mark.
+    let again = GOOD.replace("<scanner@", "<scanner-again@");
+    receive(&h.state, "http", again.as_bytes()).await.unwrap();
+    assert!(h.call(Some(&sam), "get_ticket", &form).await.body["requester_bounce"].is_null());
+}
