@@ -264,6 +264,27 @@ async fn a_conversation_by_mail_stays_in_one_request() {
     );
 
     noise_and_garbage(&instance, &store, reference, &subject, &reply_id, run).await;
+
+    mail_announced_by_idle(&servers, &store, run).await;
+}
+
+/// Much later, more mail in the mailbox: the server announces it (IMAP IDLE) and it is filed in
+/// seconds, though the poll interval is ten minutes.
+async fn mail_announced_by_idle(servers: &MailServers, store: &Store, run: u128) {
+    let tickets_before = store.count_tickets().await.unwrap();
+    deliver_to_mailbox(
+        servers,
+        &format!(
+            "From: Dana Whitfield <dana@acme.example>\nTo: support@agency.example\n\
+             Subject: New starter on Monday {run}\nMessage-ID: <starter{run}@acme.example>\n\n\
+             Please set up an account for our new colleague.\n"
+        ),
+    )
+    .await;
+    wait_for("the mail announced by IDLE to be filed", || async {
+        (store.count_tickets().await.unwrap() == tickets_before + 1).then_some(())
+    })
+    .await;
 }
 
 /// Luis's out-of-office answers our mail: ignored, no loop, nothing new; unreadable mail is
@@ -329,8 +350,9 @@ async fn start_frontdoor(servers: &MailServers) -> (Instance, Store, u16) {
         &[
             "--imap-url",
             &servers.imap,
+            // Long: mail that arrives later is announced by IMAP IDLE, not found by polling.
             "--imap-poll-seconds",
-            "1",
+            "600",
             "--smtp-listen",
             &format!("127.0.0.1:{smtp_port}"),
             "--smtp-url",

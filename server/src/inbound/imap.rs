@@ -1,6 +1,7 @@
-//! Polls support mailboxes over IMAP. Each round takes the unseen messages, checks each one's size
-//! before downloading it, hands it to the intake pipeline, and marks it seen only once it is
-//! recorded; a message that could not be recorded stays unseen for the next round.
+//! Follows support mailboxes over IMAP: takes the unseen messages, checks each one's size before
+//! downloading it, hands it to the intake pipeline, and marks it seen only once it is recorded
+//! (a message that could not be recorded stays unseen for the next round); then waits in IDLE
+//! for news where the server offers it, or polls.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,7 +10,7 @@ use anyhow::{Context, bail};
 use app::backend::AppState;
 use app::backend::mail_intake::receive;
 use app::domain::email::MAX_MESSAGE_BYTES;
-use async_imap::Client;
+use async_imap::{Client, Session};
 use futures::TryStreamExt;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::TcpStream;
@@ -74,7 +75,12 @@ impl std::str::FromStr for Mailbox {
     }
 }
 
-/// Polls `mailbox` every `every` until shutdown.
+/// How long to wait in IDLE before asking again (servers may end an IDLE after 30 minutes).
+const IDLE_RENEW: Duration = Duration::from_mins(9);
+
+/// Takes in the mail of `mailbox` until shutdown: whatever is unseen, then again whenever the
+/// server says something arrived (IMAP IDLE, where the server offers it) or, without IDLE,
+/// every `every`. A lost connection is made again after `every`.
 pub async fn poll(
     mailbox: Mailbox,
     every: Duration,
@@ -82,15 +88,13 @@ pub async fn poll(
     mut shutdown: watch::Receiver<bool>,
 ) {
     let source = format!("imap:{}", mailbox.folder);
-    loop {
-        match poll_once(&mailbox, &state, &source).await {
-            Ok(0) => {}
-            Ok(count) => tracing::info!(?mailbox, count, "mail fetched"),
-            Err(error) => tracing::warn!(
+    while !*shutdown.borrow() {
+        if let Err(error) = connect(&mailbox, every, &state, &source, &mut shutdown).await {
+            tracing::warn!(
                 ?mailbox,
                 error = format!("{error:#}"),
-                "mailbox poll failed"
-            ),
+                "mailbox connection failed"
+            );
         }
         tokio::select! {
             () = tokio::time::sleep(every) => {}
@@ -99,8 +103,13 @@ pub async fn poll(
     }
 }
 
-/// One round over one mailbox. Returns how many messages were taken in.
-pub async fn poll_once(mailbox: &Mailbox, state: &AppState, source: &str) -> anyhow::Result<usize> {
+async fn connect(
+    mailbox: &Mailbox,
+    every: Duration,
+    state: &AppState,
+    source: &str,
+    shutdown: &mut watch::Receiver<bool>,
+) -> anyhow::Result<()> {
     let tcp = TcpStream::connect((mailbox.host.as_str(), mailbox.port))
         .await
         .with_context(|| format!("connecting to {}:{}", mailbox.host, mailbox.port))?;
@@ -112,9 +121,9 @@ pub async fn poll_once(mailbox: &Mailbox, state: &AppState, source: &str) -> any
             .connect(name, tcp)
             .await
             .context("TLS handshake")?;
-        take_in(stream, mailbox, state, source).await
+        follow(stream, mailbox, every, state, source, shutdown).await
     } else {
-        take_in(tcp, mailbox, state, source).await
+        follow(tcp, mailbox, every, state, source, shutdown).await
     }
 }
 
@@ -130,12 +139,15 @@ fn tls_config() -> tokio_rustls::rustls::ClientConfig {
     .with_no_client_auth()
 }
 
-async fn take_in<S>(
+/// Signs in and follows the mailbox on one connection until shutdown or an error.
+async fn follow<S>(
     stream: S,
     mailbox: &Mailbox,
+    every: Duration,
     state: &AppState,
     source: &str,
-) -> anyhow::Result<usize>
+    shutdown: &mut watch::Receiver<bool>,
+) -> anyhow::Result<()>
 where
     S: AsyncRead + AsyncWrite + Unpin + std::fmt::Debug + Send,
 {
@@ -154,6 +166,45 @@ where
         .select(&mailbox.folder)
         .await
         .with_context(|| format!("opening {}", mailbox.folder))?;
+    let idle = session.capabilities().await?.has_str("IDLE");
+    loop {
+        let taken = take_in(&mut session, state, source).await?;
+        if taken > 0 {
+            tracing::info!(?mailbox, taken, "mail fetched");
+        }
+        let stop = if idle {
+            let mut waiting = session.idle();
+            waiting.init().await.context("starting IDLE")?;
+            let (news, interrupt) = waiting.wait_with_timeout(IDLE_RENEW);
+            let stop = tokio::select! {
+                news = news => { news.context("waiting in IDLE")?; false }
+                _ = shutdown.changed() => true,
+            };
+            drop(interrupt);
+            session = waiting.done().await.context("ending IDLE")?;
+            stop
+        } else {
+            tokio::select! {
+                () = tokio::time::sleep(every) => false,
+                _ = shutdown.changed() => true,
+            }
+        };
+        if stop {
+            session.logout().await.ok();
+            return Ok(());
+        }
+    }
+}
+
+/// Takes in every unseen message. Returns how many.
+async fn take_in<S>(
+    session: &mut Session<S>,
+    state: &AppState,
+    source: &str,
+) -> anyhow::Result<usize>
+where
+    S: AsyncRead + AsyncWrite + Unpin + std::fmt::Debug + Send,
+{
     let mut unseen: Vec<u32> = session.uid_search("UNSEEN").await?.into_iter().collect();
     unseen.sort_unstable();
     let mut taken = 0;
@@ -183,20 +234,20 @@ where
         else {
             bail!("the server sent no message for UID {uid}");
         };
-        let outcome = if size > MAX_MESSAGE_BYTES {
-            state.store.quarantine_mail(
-                source,
-                raw,
-                &format!("the message is {size} bytes, over the {MAX_MESSAGE_BYTES} byte limit; not downloaded"),
-                state.clock.now_ms(),
-            )
-            .await
-            .map(|_| ())
+        let recorded = if size > MAX_MESSAGE_BYTES {
+            let reason = format!(
+                "the message is {size} bytes, over the {MAX_MESSAGE_BYTES} byte limit; not downloaded"
+            );
+            state
+                .store
+                .quarantine_mail(source, raw, &reason, state.clock.now_ms())
+                .await
+                .map(|_| ())
         } else {
             receive(state, source, raw).await.map(|_| ())
         };
-        // Not recorded: left unseen, tried again next round.
-        outcome.with_context(|| format!("recording UID {uid}"))?;
+        // Not recorded: left unseen, tried again next time.
+        recorded.with_context(|| format!("recording UID {uid}"))?;
         session
             .uid_store(uid.to_string(), "+FLAGS (\\Seen)")
             .await?
@@ -204,7 +255,6 @@ where
             .await?;
         taken += 1;
     }
-    session.logout().await.ok();
     Ok(taken)
 }
 
