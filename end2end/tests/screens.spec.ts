@@ -89,7 +89,7 @@ for (const { name, viewport } of widths) {
     });
     expect((await hook.json()).outcome).toBe('quarantined');
     await page.goto('/admin/mail');
-    await expect(page.locator('.quarantine-item').first()).toContainText('no usable sender address');
+    await expect(page.locator('.quarantine-item').first()).toContainText('No usable sender address');
     await expectAccessible(page);
     await shot('mail-quarantine');
   });

@@ -1,11 +1,11 @@
 -- The email channel.
 
--- Every message that came in or went out, once: the key that makes a second delivery of the same
+-- Every message that came in or went out: (Message-ID, sender) makes a second delivery of the same
 -- message a no-op, the index replies are threaded by (Message-ID → request), and the original
 -- kept for staff to read.
 CREATE TABLE mail_messages (
     id          INTEGER PRIMARY KEY,
-    message_id  TEXT    NOT NULL UNIQUE,
+    message_id  TEXT    NOT NULL,
     direction   TEXT    NOT NULL CHECK (direction IN ('in', 'out')),
     ticket_id   BIGINT  REFERENCES tickets (id),
     event_id    BIGINT  REFERENCES ticket_events (id),
@@ -16,7 +16,10 @@ CREATE TABLE mail_messages (
     raw         BLOB,
     created_at  BIGINT  NOT NULL
 );
+-- The same message from the same sender once; threading looks ids up whoever sent them.
+CREATE UNIQUE INDEX mail_messages_once ON mail_messages (message_id, sender);
 CREATE INDEX mail_messages_ticket ON mail_messages (ticket_id, id);
+CREATE INDEX mail_messages_event ON mail_messages (event_id);
 
 -- Mail that could not be read: kept as it came, with the error, until an admin retries or
 -- dismisses it. The next message is processed meanwhile.

@@ -65,7 +65,11 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
             secure_cookies: args.secure_cookies,
             public_url: public_url.trim_end_matches('/').to_owned(),
             unknown_senders: args.mail_unknown_senders,
-            inbound_mail_secret: args.inbound_mail_secret.clone(),
+            // An empty secret would let anyone in: it means none.
+            inbound_mail_secret: args
+                .inbound_mail_secret
+                .clone()
+                .filter(|secret| !secret.trim().is_empty()),
         },
         mailer,
         shutdown.clone(),

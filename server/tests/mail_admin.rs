@@ -153,3 +153,47 @@ async fn a_bounce_marks_the_address_and_staff_see_it_on_the_request() {
     receive(&h.state, "http", again.as_bytes()).await.unwrap();
     assert!(h.call(Some(&sam), "get_ticket", &form).await.body["requester_bounce"].is_null());
 }
+
+/// Mail that would fail to store every time would hold up every later message in its mailbox:
+/// it is refused or cleaned instead.
+#[tokio::test]
+async fn mail_that_could_never_be_stored_is_refused_or_cleaned() {
+    let h = harness().await;
+    h.store
+        .set_user_active(h.id("mei@acme.example"), false)
+        .await
+        .unwrap();
+    let from_former = GOOD
+        .replace(
+            "Tom Becker <tom@bluebird.example>",
+            "Mei Chen <mei@acme.example>",
+        )
+        .replace("<scanner@", "<former@");
+    let intake = receive(&h.state, "http", from_former.as_bytes())
+        .await
+        .unwrap();
+    assert!(
+        matches!(&intake, Intake::Refused { reason } if reason.contains("deactivated")),
+        "{intake:?}"
+    );
+
+    let long_id = "x".repeat(5000);
+    let hostile = GOOD
+        .replace(
+            "Subject: Scanner driver",
+            "Subject: =?utf-8?q?Null=00byte?=",
+        )
+        .replace(
+            "<scanner@bluebird.example>",
+            &format!("<{long_id}@bluebird.example>"),
+        )
+        .replace("needs a new driver.", "needs a new\0 driver.");
+    let Intake::Created { reference, .. } =
+        receive(&h.state, "http", hostile.as_bytes()).await.unwrap()
+    else {
+        panic!("a request");
+    };
+    let ticket = h.store.ticket(reference).await.unwrap();
+    assert!(!ticket.summary.title.contains('\0') && !ticket.description.contains('\0'));
+    assert_eq!(ticket.summary.title, "Nullbyte");
+}

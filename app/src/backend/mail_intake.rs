@@ -22,6 +22,7 @@ use crate::domain::email::{
 };
 use crate::domain::policy::{Actor, Role};
 use crate::domain::ticket::{Channel, TicketRef};
+use crate::domain::validation::TITLE_MAX_CHARS;
 use crate::error::AppError;
 
 /// What happens to mail from an address nobody uses and whose domain is not an account's.
@@ -177,6 +178,11 @@ async fn decide(state: &AppState, mail: &ReadMail, now: i64) -> StoreResult<(Int
             .map(|intake| (intake, None));
     }
     let actor = state.store.actor_by_email(&mail.sender).await?;
+    if actor.as_ref().is_some_and(Actor::is_staff) {
+        // `From` proves nothing: mail that claims to be staff must not speak for the agency.
+        let reason = "staff address: staff answer and file requests in the portal".to_owned();
+        return Ok((Intake::Refused { reason }, None));
+    }
     if let Some(actor) = &actor {
         state.store.clear_bounce(actor.user_id).await?;
     }
@@ -185,21 +191,31 @@ async fn decide(state: &AppState, mail: &ReadMail, now: i64) -> StoreResult<(Int
     let mut visible = Vec::new();
     if let Some(actor) = &actor {
         for reference in [by_headers, by_subject].into_iter().flatten() {
-            if let Ok(ticket) = state.store.ticket(reference).await
-                && actor.may_view(ticket.owner)
-            {
-                visible.push(reference);
+            match state.store.ticket(reference).await {
+                Ok(ticket) if actor.may_view(ticket.owner) => {
+                    // A merged duplicate's conversation goes on in the request it joined.
+                    visible.push((reference, ticket.merged_into.unwrap_or(reference)));
+                }
+                Ok(_) | Err(StoreError::NotFound) => {}
+                Err(error) => return Err(error),
             }
         }
     }
-    let thread = choose_thread(by_headers, by_subject, |r| visible.contains(&r));
+    let joined = |reference: TicketRef| {
+        visible
+            .iter()
+            .find(|(r, _)| *r == reference)
+            .map(|(_, to)| *to)
+    };
+    let thread = choose_thread(by_headers, by_subject, |r| joined(r).is_some());
     if let (Thread::Headers(reference) | Thread::Subject(reference), Some(actor)) = (thread, &actor)
     {
         if mail.marks.is_automatic_reply() {
             let reason = "automatic reply (out of office or similar)".to_owned();
             return Ok((Intake::Ignored { reason }, None));
         }
-        return reply(state, reference, actor, &mail.body, now).await;
+        let reference = joined(reference).unwrap_or(reference);
+        return reply(state, reference, actor, mail, now).await;
     }
     let (account_id, requester_id) = match requester_of_new_mail(state, mail, actor, now).await? {
         Ok(requester) => requester,
@@ -208,12 +224,15 @@ async fn decide(state: &AppState, mail: &ReadMail, now: i64) -> StoreResult<(Int
     let filing = Filing {
         account_id,
         requester_id,
-        title: title_from_subject(&mail.subject),
+        title: title_from_subject(&mail.subject)
+            .chars()
+            .take(TITLE_MAX_CHARS)
+            .collect(),
         follows: None,
         answers: mail.has_message_id.then(|| mail.message_id.clone()),
         acknowledge: !mail.marks.suppresses_acknowledgement(),
     };
-    create(state, &filing, &mail.body, now).await
+    create(state, &filing, &mail.body, None, now).await
 }
 
 /// Marks the address that failed and files the report with the request it was about.
@@ -241,13 +260,13 @@ async fn requester_of_new_mail(
 ) -> StoreResult<Result<(i64, i64), String>> {
     let sender = mail.sender.as_str();
     match actor {
-        Some(actor) if actor.is_staff() => Ok(Err(
-            "staff address: staff file requests for a client in the portal".to_owned(),
-        )),
         Some(actor) => Ok(actor
             .account_id
             .map(|account| (account, actor.user_id))
             .ok_or_else(|| "the sender belongs to no account".to_owned())),
+        None if state.store.email_in_use(sender).await? => {
+            Ok(Err("the sender's account is deactivated".to_owned()))
+        }
         None => {
             let domain = domain_of(sender).unwrap_or_default();
             let account = match state.store.account_for_domain(&domain).await? {
@@ -286,17 +305,23 @@ struct Filing {
     follows: Option<TicketRef>,
     /// The Message-ID of the client's mail, which our acknowledgement answers.
     answers: Option<String>,
-    /// Acknowledge it, unless one went to the sender today already.
+    /// Acknowledge it (not automatic, bulk or list mail); `queue_acknowledgement` also keeps to
+    /// one a day per sender.
     acknowledge: bool,
 }
 
+/// `stored`: the body's files, when they are stored already.
 async fn create(
     state: &AppState,
     filing: &Filing,
     body: &Body,
+    stored: Option<&[i64]>,
     now: i64,
 ) -> StoreResult<(Intake, Option<i64>)> {
-    let attachments = store_files(state, body, filing.requester_id).await?;
+    let attachments = match stored {
+        Some(ids) => ids.to_vec(),
+        None => store_files(state, body, filing.requester_id).await?,
+    };
     let ticket = NewTicket {
         channel: Channel::Email,
         follows: filing.follows,
@@ -343,9 +368,10 @@ async fn reply(
     state: &AppState,
     reference: TicketRef,
     author: &Actor,
-    body: &Body,
+    mail: &ReadMail,
     now: i64,
 ) -> StoreResult<(Intake, Option<i64>)> {
+    let body = &mail.body;
     let attachments = store_files(state, body, author.user_id).await?;
     let message = NewMessage {
         author_id: author.user_id,
@@ -367,9 +393,9 @@ async fn reply(
                 title: ticket.summary.title,
                 follows: Some(reference),
                 answers: None,
-                acknowledge: true,
+                acknowledge: !mail.marks.suppresses_acknowledgement(),
             };
-            create(state, &filing, body, now).await
+            create(state, &filing, body, Some(&attachments), now).await
         }
         Err(error) => Err(error),
     }

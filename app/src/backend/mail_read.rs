@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 
 use crate::domain::attachment::{MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, human_size, safe_filename};
 use crate::domain::email::{MAX_MESSAGE_BYTES, MailMarks, domain_of, new_text};
+use crate::domain::validation::DESCRIPTION_MAX_CHARS;
 
 /// A message as read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,6 +66,27 @@ impl Unreadable {
     }
 }
 
+/// The longest Message-ID kept as it is.
+const MAX_ID_BYTES: usize = 250;
+/// How many of the ids a message answers are looked at (the newest).
+const MAX_ANSWERED: usize = 20;
+
+/// Text as stored: no NUL characters (PostgreSQL refuses them), trimmed.
+fn clean(text: &str) -> String {
+    text.replace('\0', "").trim().to_owned()
+}
+
+/// At most `max` characters, saying so when cut (the original stays viewable).
+fn cut(text: String, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((end, _)) => format!(
+            "{}\n\n_(Cut here: the original mail has the rest.)_",
+            &text[..end]
+        ),
+        None => text,
+    }
+}
+
 /// Reads a raw RFC 5322 message.
 pub fn read(raw: &[u8]) -> Result<ReadMail, Unreadable> {
     if raw.len() > MAX_MESSAGE_BYTES {
@@ -78,7 +100,11 @@ pub fn read(raw: &[u8]) -> Result<ReadMail, Unreadable> {
         .filter(has_headers)
         .ok_or(Unreadable::NotMail)?;
     let sender = sender_of(&message).ok_or(Unreadable::NoSender)?;
-    let own_id = message.message_id().map(str::to_owned);
+    // Longer ids are no one's real Message-ID (and would not fit an index): hashed like none.
+    let own_id = message
+        .message_id()
+        .filter(|id| id.len() <= MAX_ID_BYTES)
+        .map(str::to_owned);
     let sender_name = message
         .from()
         .and_then(|from| from.first())
@@ -92,7 +118,7 @@ pub fn read(raw: &[u8]) -> Result<ReadMail, Unreadable> {
         message_id: own_id
             .unwrap_or_else(|| format!("sha256:{}", URL_SAFE_NO_PAD.encode(Sha256::digest(raw)))),
         sender_name,
-        subject: subject_of(&message).unwrap_or_default().to_owned(),
+        subject: clean(subject_of(&message).unwrap_or_default()),
         answers: answered_ids(&message),
         x_loop: header_value(&message, "X-Loop"),
         marks: marks_of(&message),
@@ -127,7 +153,10 @@ fn header_len(raw: &[u8]) -> usize {
 
 fn sender_of(message: &Message<'_>) -> Option<String> {
     let address = message.from()?.first()?.address()?.trim().to_lowercase();
-    domain_of(&address).map(|_| address)
+    // RFC 5321's longest path; no spaces or control characters.
+    let plausible =
+        address.len() <= 254 && !address.contains(|c: char| c.is_whitespace() || c.is_control());
+    (plausible && domain_of(&address).is_some()).then_some(address)
 }
 
 fn header_value(message: &Message<'_>, name: &str) -> Option<String> {
@@ -197,14 +226,18 @@ fn field_in(text: &str, name: &str) -> Option<String> {
 
 /// The Message-IDs a message answers: `References` then `In-Reply-To` (newest last).
 fn answered_ids(message: &Message<'_>) -> Vec<String> {
-    let mut ids: Vec<String> = Vec::new();
-    for header in [message.references(), message.in_reply_to()] {
-        for id in header.as_text_list().unwrap_or_default() {
-            if !ids.iter().any(|known| known == id) {
-                ids.push(id.to_string());
-            }
+    let all: Vec<_> = [message.references(), message.in_reply_to()]
+        .into_iter()
+        .flat_map(|header| header.as_text_list().unwrap_or_default())
+        .collect();
+    // Only the newest few count: a header of a million ids costs no more than one of twenty.
+    let mut ids: Vec<String> = Vec::with_capacity(MAX_ANSWERED);
+    for id in all.iter().rev().take(MAX_ANSWERED * 4) {
+        if ids.len() < MAX_ANSWERED && !ids.iter().any(|known| known.as_str() == id.as_ref()) {
+            ids.push(id.to_string());
         }
     }
+    ids.reverse();
     ids
 }
 
@@ -215,10 +248,11 @@ fn text_of_broken_multipart(message: &Message<'_>) -> Option<String> {
     let raw = message.raw_message();
     let body = &raw[header_len(raw)..];
     let marker = format!("--{boundary}");
+    // A boundary line starts a line (RFC 2046): one pass over the lines, however long the marker.
     let broken = !body
-        .windows(marker.len())
-        .any(|window| window == marker.as_bytes());
-    broken.then(|| String::from_utf8_lossy(body).trim().to_owned())
+        .split(|byte| *byte == b'\n')
+        .any(|line| line.starts_with(marker.as_bytes()));
+    broken.then(|| clean(&String::from_utf8_lossy(body)))
 }
 
 fn attachment_name(part: &mail_parser::MessagePart<'_>) -> String {
@@ -288,13 +322,13 @@ impl Body {
     fn of(message: &Message<'_>) -> Body {
         if let Some(text) = text_of_broken_multipart(message) {
             return Body {
-                text: new_text(&text),
+                text: cut(new_text(&text), DESCRIPTION_MAX_CHARS),
                 files: Vec::new(),
             };
         }
         let text = message
             .body_text(0)
-            .map(|text| new_text(&text))
+            .map(|text| new_text(&clean(&text)))
             .unwrap_or_default();
         let mut notes = Vec::new();
         let mut files = Vec::new();
@@ -319,7 +353,7 @@ impl Body {
             }
         }
         let mut text = match (text.is_empty(), files.is_empty()) {
-            (false, _) => text,
+            (false, _) => cut(text, DESCRIPTION_MAX_CHARS),
             (true, false) => "(No text: see the attached files.)".to_owned(),
             (true, true) => "(No text.)".to_owned(),
         };

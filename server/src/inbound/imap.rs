@@ -10,6 +10,7 @@ use anyhow::{Context, bail};
 use app::backend::AppState;
 use app::backend::mail_intake::receive;
 use app::domain::email::MAX_MESSAGE_BYTES;
+use async_imap::types::UnsolicitedResponse;
 use async_imap::{Client, Session};
 use futures::TryStreamExt;
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -171,6 +172,19 @@ where
         let taken = take_in(&mut session, state, source).await?;
         if taken > 0 {
             tracing::info!(?mailbox, taken, "mail fetched");
+        }
+        // Mail that arrived while we were taking in the last is announced in answer to any
+        // command (a NOOP here), into the side channel: if so, look again before idling.
+        session.noop().await.context("NOOP")?;
+        let mut announced = false;
+        while let Ok(response) = session.unsolicited_responses.try_recv() {
+            announced |= matches!(
+                response,
+                UnsolicitedResponse::Exists(_) | UnsolicitedResponse::Recent(_)
+            );
+        }
+        if announced {
+            continue;
         }
         let stop = if idle {
             let mut waiting = session.idle();

@@ -3,6 +3,7 @@
 //! size limit while reading it, and hands each message to the intake pipeline before answering:
 //! a `250` means the message is recorded.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use app::backend::AppState;
@@ -10,12 +11,20 @@ use app::backend::mail_intake::{Intake, receive};
 use app::domain::email::MAX_MESSAGE_BYTES;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::watch;
+use tokio::sync::{Semaphore, watch};
 
 /// How long a client may stay silent before it is disconnected.
 const IDLE: Duration = Duration::from_mins(5);
 /// The longest command line accepted (RFC 5321 allows 512; some clients send a little more).
 const MAX_LINE: usize = 2048;
+/// The longest line inside a message (RFC 5322 allows 998; longer ones are refused).
+const MAX_DATA_LINE: usize = 64 * 1024;
+/// Sessions served at once; more wait for a free one.
+const MAX_SESSIONS: usize = 32;
+/// Recipients of one message (all of them ours).
+const MAX_RECIPIENTS: usize = 100;
+/// How long one session may last, however busy.
+const SESSION: Duration = Duration::from_mins(30);
 
 /// Serves SMTP on `listener` until shutdown.
 pub async fn serve(listener: TcpListener, state: AppState, mut shutdown: watch::Receiver<bool>) {
@@ -26,18 +35,31 @@ pub async fn serve(listener: TcpListener, state: AppState, mut shutdown: watch::
         .next()
         .unwrap_or_default()
         .to_owned();
+    let sessions = Arc::new(Semaphore::new(MAX_SESSIONS));
     loop {
+        let permit = tokio::select! {
+            permit = sessions.clone().acquire_owned() => permit.expect("the semaphore stays open"),
+            _ = shutdown.changed() => break,
+        };
         tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, peer)) => {
                     let (state, domain) = (state.clone(), domain.clone());
                     tokio::spawn(async move {
-                        if let Err(error) = Session::new(stream, state, domain).run().await {
-                            tracing::debug!(%peer, %error, "SMTP session ended");
+                        let session = Session::new(stream, state, domain).run();
+                        match tokio::time::timeout(SESSION, session).await {
+                            Ok(Err(error)) => tracing::debug!(%peer, %error, "SMTP session ended"),
+                            Err(_) => tracing::debug!(%peer, "SMTP session too long: closed"),
+                            Ok(Ok(())) => {}
                         }
+                        drop(permit);
                     });
                 }
-                Err(error) => tracing::warn!(%error, "SMTP listener could not accept"),
+                Err(error) => {
+                    // Out of file descriptors, say: do not spin.
+                    tracing::warn!(%error, "SMTP listener could not accept");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
             },
             _ = shutdown.changed() => break,
         }
@@ -169,6 +191,9 @@ impl Session {
                 .reply("550 5.7.1 Relaying denied: not a mailbox here")
                 .await;
         }
+        if self.recipients.len() == MAX_RECIPIENTS {
+            return self.reply("452 4.5.3 Too many recipients").await;
+        }
         self.recipients.push(recipient);
         self.reply("250 2.1.5 Recipient OK").await
     }
@@ -181,7 +206,7 @@ impl Session {
         let mut message = Vec::new();
         let mut too_big = false;
         loop {
-            let Some(line) = self.read_line(MAX_MESSAGE_BYTES).await? else {
+            let Some(line) = self.read_line(MAX_DATA_LINE).await? else {
                 return Ok(());
             };
             if line == b"." {

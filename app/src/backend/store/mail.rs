@@ -17,7 +17,8 @@ pub const TRIAGE_ACCOUNT_SLUG: &str = "unsorted";
 /// A message as it arrived, before anything was decided about it.
 #[derive(Debug, Clone, Copy)]
 pub struct ArrivedMail<'a> {
-    /// Its `Message-ID` without angle brackets, or `sha256:<hex>` of its bytes when it has none.
+    /// Its `Message-ID` without angle brackets, or `sha256:<base64url>` of its bytes when it has
+    /// none (or one too long to index).
     pub message_id: &'a str,
     pub sender: &'a str,
     pub subject: &'a str,
@@ -113,7 +114,8 @@ impl Store {
     pub async fn ticket_for_message_ids(&self, ids: &[String]) -> StoreResult<Option<TicketRef>> {
         for id in ids.iter().rev().take(20) {
             let found: Option<i64> = sqlx::query_scalar(
-                "SELECT ticket_id FROM mail_messages WHERE message_id = $1 AND ticket_id IS NOT NULL",
+                "SELECT ticket_id FROM mail_messages WHERE message_id = $1 AND ticket_id IS NOT NULL \
+                 ORDER BY id LIMIT 1",
             )
             .bind(id)
             .fetch_optional(&self.pool)
@@ -202,6 +204,15 @@ impl Store {
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    /// Whether anyone, active or not, uses this address.
+    pub async fn email_in_use(&self, email: &str) -> StoreResult<bool> {
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email = $1")
+            .bind(email.trim().to_lowercase())
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(count > 0)
     }
 
     /// The account whose people write from this domain.
