@@ -287,17 +287,6 @@ impl Store {
         Ok(())
     }
 
-    /// Whether an address bounced (and has not written since).
-    pub async fn bounce_of(&self, email: &str) -> StoreResult<Option<String>> {
-        Ok(sqlx::query_scalar::<_, Option<String>>(
-            "SELECT mail_bounce FROM users WHERE email = $1 AND mail_bounced_at IS NOT NULL",
-        )
-        .bind(email.trim().to_lowercase())
-        .fetch_optional(&self.pool)
-        .await?
-        .flatten())
-    }
-
     /// Whether mail of `kind` went to `recipient` since `since`.
     pub async fn mailed_since(&self, recipient: &str, kind: &str, since: i64) -> StoreResult<bool> {
         let count: i64 = sqlx::query_scalar(
