@@ -147,7 +147,8 @@ pub async fn receive(state: &AppState, source: &str, raw: &[u8]) -> StoreResult<
     }
 }
 
-async fn quarantine(
+/// Keeps a message that cannot be read, with the reason, for an admin.
+pub async fn quarantine(
     state: &AppState,
     source: &str,
     raw: &[u8],
@@ -232,7 +233,8 @@ async fn decide(state: &AppState, mail: &ReadMail, now: i64) -> StoreResult<(Int
         answers: mail.has_message_id.then(|| mail.message_id.clone()),
         acknowledge: !mail.marks.suppresses_acknowledgement(),
     };
-    create(state, &filing, &mail.body, None, now).await
+    let attachments = store_files(state, &mail.body, requester_id).await?;
+    create(state, &filing, &mail.body.text, &attachments, now).await
 }
 
 /// Marks the address that failed and files the report with the request it was about.
@@ -310,28 +312,19 @@ struct Filing {
     acknowledge: bool,
 }
 
-/// `stored`: the body's files, when they are stored already.
+/// Files the request with its text and stored files.
 async fn create(
     state: &AppState,
     filing: &Filing,
-    body: &Body,
-    stored: Option<&[i64]>,
+    text: &str,
+    attachments: &[i64],
     now: i64,
 ) -> StoreResult<(Intake, Option<i64>)> {
-    let attachments = match stored {
-        Some(ids) => ids.to_vec(),
-        None => store_files(state, body, filing.requester_id).await?,
-    };
     let ticket = NewTicket {
         channel: Channel::Email,
         follows: filing.follows,
-        attachments: &attachments,
-        ..NewTicket::from_portal(
-            filing.account_id,
-            filing.requester_id,
-            &filing.title,
-            &body.text,
-        )
+        attachments,
+        ..NewTicket::from_portal(filing.account_id, filing.requester_id, &filing.title, text)
     };
     let event = state.store.create_ticket(&ticket, now).await?;
     state.events.publish();
@@ -375,7 +368,8 @@ async fn reply(
     let attachments = store_files(state, body, author.user_id).await?;
     let message = NewMessage {
         author_id: author.user_id,
-        by_client: !author.is_staff(),
+        // Staff never write by mail (refused before this).
+        by_client: true,
         body: &body.text,
         internal: false,
         attachments: &attachments,
@@ -385,7 +379,7 @@ async fn reply(
             state.events.publish();
             Ok((Intake::Replied { reference }, events.first().map(|e| e.id)))
         }
-        Err(StoreError::ReplyRefused(_)) if !author.is_staff() => {
+        Err(StoreError::ReplyRefused(_)) => {
             let ticket = state.store.ticket(reference).await?;
             let filing = Filing {
                 account_id: ticket.owner.account_id,
@@ -395,7 +389,7 @@ async fn reply(
                 answers: None,
                 acknowledge: !mail.marks.suppresses_acknowledgement(),
             };
-            create(state, &filing, body, Some(&attachments), now).await
+            create(state, &filing, &body.text, &attachments, now).await
         }
         Err(error) => Err(error),
     }

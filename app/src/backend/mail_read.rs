@@ -4,7 +4,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use mail_parser::{HeaderName, Message, MessageParser, MimeHeaders};
+use mail_parser::{ContentType, HeaderName, Message, MessageParser, MimeHeaders};
 use sha2::{Digest, Sha256};
 
 use crate::domain::attachment::{MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, human_size, safe_filename};
@@ -56,6 +56,14 @@ pub enum Unreadable {
 }
 
 impl Unreadable {
+    /// A message of `size` bytes, over [`MAX_MESSAGE_BYTES`].
+    pub fn too_large(size: usize) -> Unreadable {
+        Unreadable::TooLarge {
+            size: human_size(size as i64),
+            limit: human_size(MAX_MESSAGE_BYTES as i64),
+        }
+    }
+
     /// What of the message is kept in quarantine: all of it, except the header only of one too
     /// large to keep.
     pub fn kept<'r>(&self, raw: &'r [u8]) -> &'r [u8] {
@@ -90,10 +98,7 @@ fn cut(text: String, max: usize) -> String {
 /// Reads a raw RFC 5322 message.
 pub fn read(raw: &[u8]) -> Result<ReadMail, Unreadable> {
     if raw.len() > MAX_MESSAGE_BYTES {
-        return Err(Unreadable::TooLarge {
-            size: human_size(raw.len() as i64),
-            limit: human_size(MAX_MESSAGE_BYTES as i64),
-        });
+        return Err(Unreadable::too_large(raw.len()));
     }
     let message = MessageParser::default()
         .parse(raw)
@@ -179,17 +184,23 @@ fn marks_of(message: &Message<'_>) -> MailMarks {
 
 /// A delivery status report, or mail from a mailer daemon.
 fn is_bounce(message: &Message<'_>, sender: &str) -> bool {
-    let report = message.content_type().is_some_and(|ct| {
-        ct.ctype().eq_ignore_ascii_case("multipart")
-            && ct
-                .subtype()
-                .is_some_and(|s| s.eq_ignore_ascii_case("report"))
-            && ct
-                .attribute("report-type")
-                .is_some_and(|t| t.eq_ignore_ascii_case("delivery-status"))
-    });
+    let report = is_type(message.content_type(), "multipart", "report")
+        && message
+            .content_type()
+            .and_then(|ct| ct.attribute("report-type"))
+            .is_some_and(|t| t.eq_ignore_ascii_case("delivery-status"));
     let local = sender.split('@').next().unwrap_or_default();
     report || local == "mailer-daemon" || local == "postmaster"
+}
+
+/// Whether a part is of this MIME type (`ctype/subtype`, any case).
+fn is_type(content_type: Option<&ContentType<'_>>, ctype: &str, subtype: &str) -> bool {
+    content_type.is_some_and(|ct| {
+        ct.ctype().eq_ignore_ascii_case(ctype)
+            && ct
+                .subtype()
+                .is_some_and(|s| s.eq_ignore_ascii_case(subtype))
+    })
 }
 
 /// All the text of a report: its parts, and the headers of the message it returns.
@@ -259,18 +270,9 @@ fn attachment_name(part: &mail_parser::MessagePart<'_>) -> String {
     if let Some(name) = part.attachment_name() {
         return name.to_owned();
     }
-    let content_type = part.content_type();
-    let is = |ctype: &str, subtype: &str| {
-        content_type.is_some_and(|ct| {
-            ct.ctype().eq_ignore_ascii_case(ctype)
-                && ct
-                    .subtype()
-                    .is_some_and(|s| s.eq_ignore_ascii_case(subtype))
-        })
-    };
-    if is("message", "rfc822") {
+    if is_type(part.content_type(), "message", "rfc822") {
         "forwarded.eml".to_owned()
-    } else if is("text", "calendar") {
+    } else if is_type(part.content_type(), "text", "calendar") {
         "invite.ics".to_owned()
     } else {
         "file".to_owned()
@@ -280,12 +282,10 @@ fn attachment_name(part: &mail_parser::MessagePart<'_>) -> String {
 /// Reads a delivery failure report: the address that failed, why, and what was returned.
 fn bounce_report(message: &Message<'_>) -> BounceReport {
     let text = report_text(message);
+    // `Final-Recipient: rfc822; someone@example`: the address after the type.
     let address = field_in(&text, "final-recipient")
+        .or_else(|| field_in(&text, "original-recipient"))
         .map(|value| value.rsplit(';').next().unwrap_or(&value).trim().to_owned())
-        .or_else(|| {
-            field_in(&text, "original-recipient")
-                .map(|v| v.rsplit(';').next().unwrap_or(&v).trim().to_owned())
-        })
         .or_else(|| field_in(&text, "to"))
         .map(|address| {
             address

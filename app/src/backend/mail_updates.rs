@@ -8,9 +8,11 @@ use std::time::Duration;
 
 use tokio::sync::watch;
 
+use ammonia::clean_text as escape;
+
 use super::markdown::to_safe_html;
 use super::state::AppState;
-use super::store::{MailThread, NewMail, OwnedEvent, StoreResult};
+use super::store::{MailThread, NewMail, OwnedEvent, StoreResult, TicketRecord};
 use crate::domain::email::{REPLY_MARKER, subject_for};
 use crate::domain::sla::response_promise;
 use crate::domain::ticket::{Channel, TicketChange, TicketRef};
@@ -41,7 +43,8 @@ pub async fn queue_acknowledgement(
     {
         return Ok(false);
     }
-    let letter = acknowledgement(state, reference, &name).await?;
+    let ticket = state.store.ticket(reference).await?;
+    let letter = acknowledgement(state, &ticket, &name).await?;
     let thread = MailThread {
         first: answers.map(str::to_owned),
         newest: answers.map(str::to_owned),
@@ -90,12 +93,8 @@ struct Content<'a> {
     message: Option<&'a str>,
 }
 
-async fn letter(
-    state: &AppState,
-    reference: TicketRef,
-    content: Content<'_>,
-) -> StoreResult<Letter> {
-    let ticket = state.store.ticket(reference).await?;
+fn letter(state: &AppState, ticket: &TicketRecord, content: Content<'_>) -> Letter {
+    let reference = ticket.summary.reference;
     let link = format!("{}/requests/{reference}", state.settings.public_url);
     let first_name = content
         .name
@@ -131,40 +130,30 @@ async fn letter(
         escape(&ticket.summary.title),
         escape(&link)
     );
-    Ok(Letter {
+    Letter {
         subject: subject_for(reference, &ticket.summary.title),
         text,
         html,
-    })
+    }
 }
 
 async fn acknowledgement(
     state: &AppState,
-    reference: TicketRef,
+    ticket: &TicketRecord,
     name: &str,
 ) -> StoreResult<Letter> {
+    let reference = ticket.summary.reference;
     let (targets, _) = state.store.ticket_sla_policy(reference).await?;
     let headline = format!(
         "We have your request. A person reads it and answers {}. This is its reference: {reference}.",
         response_promise(targets.first_response_ms)
     );
-    letter(
-        state,
-        reference,
-        Content {
-            name,
-            headline,
-            message: None,
-        },
-    )
-    .await
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    let content = Content {
+        name,
+        headline,
+        message: None,
+    };
+    Ok(letter(state, ticket, content))
 }
 
 /// The notifier: queues mail for new events whenever the event log grows (on this instance or,
@@ -257,7 +246,7 @@ async fn plan(state: &AppState, owned: &OwnedEvent) -> StoreResult<Vec<Planned>>
                 return Ok(Vec::new());
             };
             return Ok(vec![Planned {
-                letter: acknowledgement(state, reference, &name).await?,
+                letter: acknowledgement(state, &ticket, &name).await?,
                 recipient: email,
                 kind: "acknowledgement",
                 reference,
@@ -286,6 +275,7 @@ async fn plan(state: &AppState, owned: &OwnedEvent) -> StoreResult<Vec<Planned>>
             .into_iter()
             .map(|f| f.id),
     );
+    let ticket = state.store.ticket(reference).await?;
     let thread = state.store.mail_thread(reference).await?;
     let mut planned = Vec::new();
     // Nobody is told what they did themselves.
@@ -299,7 +289,7 @@ async fn plan(state: &AppState, owned: &OwnedEvent) -> StoreResult<Vec<Planned>>
             message,
         };
         planned.push(Planned {
-            letter: letter(state, reference, content).await?,
+            letter: letter(state, &ticket, content),
             recipient: email,
             kind,
             reference,

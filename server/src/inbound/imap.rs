@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use app::backend::AppState;
-use app::backend::mail_intake::receive;
+use app::backend::mail_intake::{quarantine, receive};
+use app::backend::mail_read::Unreadable;
 use app::domain::email::MAX_MESSAGE_BYTES;
 use async_imap::types::UnsolicitedResponse;
 use async_imap::{Client, Session};
@@ -250,13 +251,10 @@ where
         };
         let recorded = if size > MAX_MESSAGE_BYTES {
             let reason = format!(
-                "the message is {size} bytes, over the {MAX_MESSAGE_BYTES} byte limit; not downloaded"
+                "{}; only its header was downloaded",
+                Unreadable::too_large(size)
             );
-            state
-                .store
-                .quarantine_mail(source, raw, &reason, state.clock.now_ms())
-                .await
-                .map(|_| ())
+            quarantine(state, source, raw, reason).await.map(|_| ())
         } else {
             receive(state, source, raw).await.map(|_| ())
         };

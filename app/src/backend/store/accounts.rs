@@ -262,7 +262,12 @@ impl Store {
     }
 
     /// Runs `sql` (setting `$2` on the user with id `$1`); `NotFound` if there is no such user.
-    async fn update_user<T>(&self, sql: &'static str, user_id: i64, value: T) -> StoreResult<()>
+    pub(super) async fn update_user<T>(
+        &self,
+        sql: &'static str,
+        user_id: i64,
+        value: T,
+    ) -> StoreResult<()>
     where
         T: 'static + Send + for<'q> sqlx::Encode<'q, sqlx::Any> + sqlx::Type<sqlx::Any>,
     {

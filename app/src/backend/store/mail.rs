@@ -129,18 +129,20 @@ impl Store {
 
     /// The first and newest Message-IDs of a request's mail conversation.
     pub async fn mail_thread(&self, reference: TicketRef) -> StoreResult<MailThread> {
-        let ends = |order: &'static str| {
-            sqlx::query_scalar::<_, String>(if order == "first" {
-                "SELECT message_id FROM mail_messages WHERE ticket_id = $1 ORDER BY id LIMIT 1"
-            } else {
-                "SELECT message_id FROM mail_messages WHERE ticket_id = $1 ORDER BY id DESC LIMIT 1"
-            })
-            .bind(reference.0)
-            .fetch_optional(&self.pool)
+        let end = |sql: &'static str| {
+            sqlx::query_scalar::<_, String>(sql)
+                .bind(reference.0)
+                .fetch_optional(&self.pool)
         };
         Ok(MailThread {
-            first: ends("first").await?,
-            newest: ends("newest").await?,
+            first: end(
+                "SELECT message_id FROM mail_messages WHERE ticket_id = $1 ORDER BY id LIMIT 1",
+            )
+            .await?,
+            newest: end(
+                "SELECT message_id FROM mail_messages WHERE ticket_id = $1 ORDER BY id DESC LIMIT 1",
+            )
+            .await?,
         })
     }
 
@@ -431,12 +433,8 @@ impl Store {
     }
 
     pub async fn set_mail_updates(&self, user_id: i64, updates: bool) -> StoreResult<()> {
-        sqlx::query("UPDATE users SET mail_updates = $2 WHERE id = $1")
-            .bind(user_id)
-            .bind(i64::from(updates))
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        let sql = "UPDATE users SET mail_updates = $2 WHERE id = $1";
+        self.update_user(sql, user_id, i64::from(updates)).await
     }
 
     /// Whether a contact wants mail about their requests, and where it goes; `None` when it
