@@ -40,17 +40,23 @@ test('cards move by drag and drop, by keyboard and in bulk, on every open board'
     await Promise.all(element.getAnimations().map((animation) => animation.finished.catch(() => undefined)));
     element.scrollIntoView({ block: 'center' });
   });
-  // (A live update may draw the card anew between finding and measuring it: measure again.)
+  // (Other tests' requests arrive on this board meanwhile and may push the card down between
+  // measuring it and pressing on it: aim again until the pointer rests on this very card.)
   let from!: { x: number; y: number };
   await expect(async () => {
     const box = await source.boundingBox();
     expect(box).not.toBeNull();
-    from = box!;
+    from = { x: box!.x + 24, y: box!.y + 24 };
+    await sam.page.mouse.move(from.x, from.y);
+    const under = await sam.page.evaluate(
+      ({ x, y }) => document.elementFromPoint(x, y)?.closest('.card')?.getAttribute('data-ref'),
+      from,
+    );
+    expect(under).toBe(first);
   }).toPass();
   const target = (await sam.page.locator('.column--waiting_on_client').boundingBox())!;
-  await sam.page.mouse.move(from.x + 24, from.y + 24);
   await sam.page.mouse.down();
-  await sam.page.mouse.move(target.x + target.width / 2, from.y + 24, { steps: 5 });
+  await sam.page.mouse.move(target.x + target.width / 2, from.y, { steps: 5 });
   await sam.page.mouse.up();
   await expect(card(sam.page, 'waiting_on_client', first)).toBeVisible();
   await expect(sam.page.locator('.board-notice')).toContainText(`${first}: moved to Waiting on client`);
