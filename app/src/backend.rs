@@ -14,6 +14,7 @@ pub mod markdown;
 pub mod password;
 mod respond;
 pub mod seed;
+pub mod seed_articles;
 pub mod sign_in_mail;
 pub mod sla_watch;
 pub mod state;

@@ -19,6 +19,7 @@ use leptos_router::{SsrMode, path};
 use self::account_page::AccountPage;
 use self::components::live::{LiveToasts, provide_live};
 use self::components::not_found::NotFoundPage;
+use self::portal::help_page::{ArticleReaderPage, HelpPage};
 use self::portal::{
     home_page::HomePage, new_request_page::NewRequestPage, talk_page::TalkPage,
     ticket_page::TicketPage,
@@ -26,6 +27,7 @@ use self::portal::{
 use self::session::provide_session;
 use self::sign_in_link_page::SignInLinkPage;
 use self::sign_in_page::SignInPage;
+use self::staff::articles_page::{ArticleEditorPage, ArticlesPage};
 use self::staff::audit_page::AuditLogPage;
 use self::staff::board_page::BoardPage;
 use self::staff::desk_page::DeskPage;
@@ -87,6 +89,10 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/mail") view=MailQuarantinePage ssr=SsrMode::Async/>
                 <Route path=path!("/talk") view=TalkPage ssr=SsrMode::Async/>
                 <Route path=path!("/desk") view=DeskPage ssr=SsrMode::Async/>
+                <Route path=path!("/desk/articles") view=ArticlesPage ssr=SsrMode::Async/>
+                <Route path=path!("/desk/articles/:id") view=ArticleEditorPage ssr=SsrMode::Async/>
+                <Route path=path!("/help") view=HelpPage ssr=SsrMode::Async/>
+                <Route path=path!("/help/:slug") view=ArticleReaderPage ssr=SsrMode::Async/>
             </Routes>
         </Router>
         <LiveToasts/>

@@ -12,9 +12,11 @@ use app::backend::store::{
     SessionOrigin, StatusFilter, Store, StoreError, TicketQuery,
 };
 use app::domain::audit::{AuditAction, AuditFilter};
+use app::domain::knowledge::{ArticleAccess, ArticleText, Audience, DEFLECTION_GRACE_MS};
 use app::domain::listing::{AssigneeFilter, QueueFilter};
 use app::domain::people::MemberStatus;
 use app::domain::policy::{Role, Team, TicketScope, Visibility};
+use app::domain::search::{MATCH_END, MATCH_START};
 use app::domain::sign_in::LinkPurpose;
 use app::domain::ticket::{TicketChange, TicketRef, TicketStatus};
 use sqlx::{AnyConnection, Connection, Executor};
@@ -80,6 +82,9 @@ conformance!(
     sla_alerts_are_claimed_by_one_timer_and_raised_once,
     tiers_give_their_companies_their_own_targets,
     a_rule_puts_a_ticket_on_a_tier,
+    articles_keep_their_slug_and_audience,
+    article_search_ranks_any_matching_word_with_a_marked_passage,
+    votes_and_deflections_are_counted_per_article,
 );
 
 /// An agency with two client companies: Acme (two contacts) and Bluebird (one).
@@ -1517,4 +1522,220 @@ async fn a_rule_puts_a_ticket_on_a_tier(db: &Scratch) {
     let timeline = store.timeline(vip, true).await.unwrap();
     assert!(timeline.iter().any(|e| matches!(&e.change,
         TicketChange::Routed { changes, .. } if changes.iter().any(|c| c.to.as_deref() == Some("Premium")))));
+}
+
+fn article(title: &str, body: &str) -> ArticleText {
+    ArticleText {
+        title: title.to_owned(),
+        summary: String::new(),
+        body: body.to_owned(),
+        section: "Access".to_owned(),
+    }
+}
+
+fn access(audience: Audience, accounts: Vec<i64>) -> ArticleAccess {
+    ArticleAccess {
+        published: true,
+        audience,
+        accounts,
+    }
+}
+
+async fn articles_keep_their_slug_and_audience(db: &Scratch) {
+    let store = &db.store;
+    let w = world(store).await;
+    let text = article("Reset your password", "Use the sign-in link.");
+    let (first, slug) = store
+        .save_article(
+            None,
+            &text,
+            &access(Audience::Accounts, vec![w.acme]),
+            w.sam,
+            T0,
+        )
+        .await
+        .unwrap();
+    assert_eq!(slug, "reset-your-password");
+    // The same title again gets a numbered slug; renaming keeps the slug (links keep working).
+    let (second, slug) = store
+        .save_article(None, &text, &access(Audience::Clients, vec![]), w.sam, T0)
+        .await
+        .unwrap();
+    assert_eq!(slug, "reset-your-password-2");
+    let renamed = article("Forgot your password", "Use the sign-in link.");
+    let (_, slug) = store
+        .save_article(
+            Some(first),
+            &renamed,
+            &access(Audience::Accounts, vec![w.acme, w.bluebird]),
+            w.sam,
+            T0 + 1,
+        )
+        .await
+        .unwrap();
+    assert_eq!(slug, "reset-your-password");
+    let stored = store.article_by_slug("reset-your-password").await.unwrap();
+    assert_eq!(stored.link.title, "Forgot your password");
+    assert_eq!(stored.body, "Use the sign-in link.");
+    let mut accounts = stored.access.accounts.clone();
+    accounts.sort_unstable();
+    assert_eq!(accounts, [w.acme, w.bluebird]);
+    assert_eq!(stored.updated_at, T0 + 1);
+    // Lists leave bodies out; deleting removes the article.
+    let all = store.articles().await.unwrap();
+    assert_eq!(all.len(), 2);
+    assert!(all.iter().all(|a| a.body.is_empty()));
+    store.delete_article(second).await.unwrap();
+    assert!(matches!(
+        store.article_by_id(second).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.delete_article(second).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store
+            .save_article(
+                Some(second),
+                &text,
+                &access(Audience::Clients, vec![]),
+                w.sam,
+                T0
+            )
+            .await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+async fn article_search_ranks_any_matching_word_with_a_marked_passage(db: &Scratch) {
+    let store = &db.store;
+    let w = world(store).await;
+    let everyone = access(Audience::Clients, vec![]);
+    let (invoice, _) = store
+        .save_article(
+            None,
+            &article("Get a copy of an invoice", "Invoices are emailed monthly."),
+            &everyone,
+            w.sam,
+            T0,
+        )
+        .await
+        .unwrap();
+    let (password, _) = store
+        .save_article(
+            None,
+            &article("Reset your password", "Ask for a sign-in link by email."),
+            &everyone,
+            w.sam,
+            T0,
+        )
+        .await
+        .unwrap();
+    // A request described in a person's words: any word may match, best first.
+    let hits = store
+        .search_articles("I need an old invoice for our accountant", 10)
+        .await
+        .unwrap();
+    assert_eq!(hits.first().map(|h| h.article_id), Some(invoice));
+    assert!(hits.iter().all(|h| h.article_id != password));
+    let hits = store.search_articles("monthly", 10).await.unwrap();
+    assert_eq!(hits.len(), 1);
+    assert!(
+        hits[0]
+            .snippet
+            .contains(&format!("{MATCH_START}monthly{MATCH_END}")),
+        "{:?}",
+        hits[0].snippet
+    );
+    // Edits are searched anew; operators are plain words.
+    store
+        .save_article(
+            Some(password),
+            &article("Reset your password", "Use the forgotten-password form."),
+            &everyone,
+            w.sam,
+            T0,
+        )
+        .await
+        .unwrap();
+    assert!(
+        store
+            .search_articles("sign-in", 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        store.search_articles("forgotten", 10).await.unwrap().len(),
+        1
+    );
+    assert!(
+        store
+            .search_articles("\" OR * NEAR(", 10)
+            .await
+            .unwrap()
+            .iter()
+            .all(|h| h.article_id > 0)
+    );
+}
+
+async fn votes_and_deflections_are_counted_per_article(db: &Scratch) {
+    let store = &db.store;
+    let w = world(store).await;
+    let (id, _) = store
+        .save_article(
+            None,
+            &article("Reset your password", "Steps."),
+            &access(Audience::Clients, vec![]),
+            w.sam,
+            T0,
+        )
+        .await
+        .unwrap();
+    // One vote per person, which they may change.
+    store.vote_article(id, w.luis, true, T0).await.unwrap();
+    store.vote_article(id, w.luis, false, T0 + 1).await.unwrap();
+    store.vote_article(id, w.grace, true, T0).await.unwrap();
+    assert_eq!(store.vote_of(id, w.luis).await.unwrap(), Some(false));
+    assert_eq!(store.vote_of(id, w.dana).await.unwrap(), None);
+    // Luis says it solved it; Grace left without filing; Dana opened it, then filed anyway.
+    store
+        .mark_suggestion_solved("a1", id, w.luis, w.acme, T0)
+        .await
+        .unwrap();
+    store
+        .mark_suggestion_solved("a1", id, w.luis, w.acme, T0 + 5)
+        .await
+        .unwrap();
+    store
+        .open_suggestion("b2", id, w.grace, w.bluebird, T0)
+        .await
+        .unwrap();
+    store
+        .open_suggestion("b2", id, w.grace, w.bluebird, T0 + 9)
+        .await
+        .unwrap();
+    store
+        .open_suggestion("c3", id, w.dana, w.acme, T0)
+        .await
+        .unwrap();
+    let ticket = file(store, w.acme, w.dana, "Still locked out", T0 + 60_000).await;
+    store
+        .suggestions_filed("c3", w.dana, ticket.0)
+        .await
+        .unwrap();
+    // Someone else's attempt name files nothing of Grace's.
+    store
+        .suggestions_filed("b2", w.dana, ticket.0)
+        .await
+        .unwrap();
+    let counts = |now| async move {
+        let counts = store.article_counts(now).await.unwrap();
+        let count = counts.into_iter().find(|c| c.article_id == id).unwrap();
+        (count.helpful, count.unhelpful, count.deflections)
+    };
+    // Right away only the "solved it" counts; after the grace period Grace's too.
+    assert_eq!(counts(T0 + 1_000).await, (1, 1, 1));
+    assert_eq!(counts(T0 + DEFLECTION_GRACE_MS).await, (1, 1, 2));
 }

@@ -16,6 +16,13 @@ for (const { name, viewport } of widths) {
     await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
     await shot('sign-in');
 
+    // Help, signed out: only the public articles, searchable.
+    await page.goto('/help?q=password');
+    await expect(page.locator('.article-row').first()).toContainText('Reset your password');
+    await expect(page.locator('.article-row mark').first()).toBeVisible();
+    await shot('help-search-signed-out');
+    await expectAccessible(page);
+
     await signInAs(page, 'Dana Whitfield');
     await expect(page.locator('.ticket-row').first()).toBeVisible();
     await shot('my-requests');
@@ -30,6 +37,16 @@ for (const { name, viewport } of widths) {
     await expect(page.locator('.ticket__title')).toBeVisible();
     await hydrated(page);
     await shot('ticket');
+
+    await page.goto('/help');
+    await expect(page.getByRole('heading', { name: 'Acme Logistics' })).toBeVisible();
+    await shot('help');
+    await expectAccessible(page);
+    await page.getByRole('link', { name: 'Acme: staging site access' }).click();
+    await expect(page.getByRole('heading', { name: 'Acme: staging site access' })).toBeVisible();
+    await expect(page.getByRole('group', { name: 'Was this article helpful?' })).toBeVisible();
+    await shot('help-article');
+    await expectAccessible(page);
 
     await page.goto('/team');
     await expect(page.getByRole('heading', { name: 'Acme Logistics team' })).toBeVisible();
@@ -61,6 +78,15 @@ for (const { name, viewport } of widths) {
     await page.locator('.card a').first().click();
     await expect(page.getByRole('form', { name: 'Triage' })).toBeVisible();
     await shot('ticket-staff');
+    await expectAccessible(page);
+
+    await page.goto('/desk/articles');
+    await expect(page.locator('.library__row').first()).toBeVisible();
+    await shot('articles');
+    await expectAccessible(page);
+    await page.getByRole('link', { name: 'Get a copy of an invoice' }).click();
+    await expect(page.getByLabel('Title')).toHaveValue('Get a copy of an invoice');
+    await shot('article-editor');
     await expectAccessible(page);
 
     await page.goto('/desk');

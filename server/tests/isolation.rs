@@ -12,15 +12,44 @@ use app::domain::ticket::TicketRef;
 use axum::http::StatusCode;
 use support::{Harness, harness_with, password_sign_in, session_cookie};
 
-/// Words that only Acme's data contains.
-const ACME_SECRETS: [&str; 3] = ["ACME-SECRET-TITLE", "Acme Logistics", "Luis Romero"];
+/// Words that only Acme's data contains (the last: its own help article).
+const ACME_SECRETS: [&str; 4] = [
+    "ACME-SECRET-TITLE",
+    "Acme Logistics",
+    "Luis Romero",
+    "staging.acme.example",
+];
+
+/// The help article only Acme's people may read.
+const ACME_ARTICLE: &str = "acme-staging-site-access";
 
 /// The form each server function is called with; `{acme}` / `{own}` become ticket references,
 /// `{acme_account}` Acme's account id and `{luis}` the id of one of Acme's contacts.
+#[allow(clippy::too_many_lines, reason = "a table: one line per server function")]
 fn arguments() -> BTreeMap<&'static str, &'static str> {
     BTreeMap::from([
         ("add_task", "reference={acme}&title=Probe"),
         ("add_sla_tier", "name=Probe"),
+        ("article_editor", "id=15"),
+        ("article_library", ""),
+        (
+            "article_solved_it",
+            "slug=acme-staging-site-access&attempt=probe1",
+        ),
+        ("delete_article", "id=15"),
+        ("help_centre", ""),
+        ("preview_article", "body=Probe"),
+        ("read_article", "slug=acme-staging-site-access"),
+        (
+            "save_article",
+            "id=15&title=Probe&body=Probe&section=Probe&audience=public&publish=1",
+        ),
+        ("search_help", "query=staging+acme"),
+        ("suggest_articles", "text=staging+site+access"),
+        (
+            "vote_article",
+            "slug=acme-staging-site-access&helpful=false",
+        ),
         ("am_i_away", ""),
         ("save_tier_accounts", "tier=2&accounts[]={acme_account}"),
         ("delete_rule", "id=1"),
@@ -250,6 +279,8 @@ async fn no_page_carries_another_companys_data() {
                 .path()
                 .replace(":reference", &acme.to_string())
                 .replace("{reference}", &acme.to_string())
+                .replace(":slug", ACME_ARTICLE)
+                .replace(":id", "15")
         })
         .collect();
     assert!(
@@ -307,4 +338,19 @@ async fn no_page_carries_another_companys_data() {
         .await
         .unwrap();
     assert!(String::from_utf8_lossy(&body).contains("ACME-SECRET-TITLE"));
+    let article = h
+        .send(
+            axum::http::Request::get(format!("/help/{ACME_ARTICLE}"))
+                .header(
+                    axum::http::header::COOKIE,
+                    sign_in(&h, "mei@acme.example").await,
+                )
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    let body = axum::body::to_bytes(article.into_body(), 4 << 20)
+        .await
+        .unwrap();
+    assert!(String::from_utf8_lossy(&body).contains("staging.acme.example"));
 }

@@ -56,7 +56,8 @@ pub struct TicketView {
 
 /// Files a request: a client for their own company, or staff on behalf of a contact
 /// (`requester`). Only title and description are required; `category` is a category id, or empty
-/// for "Not sure". Returns the reference and the first-response promise.
+/// for "Not sure". `attempt` names the writing session, whose opened article suggestions then
+/// count as not having saved a request. Returns the reference and the first-response promise.
 #[server(endpoint = "create_request")]
 pub async fn create_request(
     title: String,
@@ -65,6 +66,7 @@ pub async fn create_request(
     attachments: Option<Vec<i64>>,
     requester: Option<i64>,
     follows: Option<TicketRef>,
+    attempt: Option<String>,
 ) -> Result<FiledRequest, AppError> {
     use crate::backend::{audit::Audit, auth, state::app_state, store::NewTicket};
     use crate::domain::attachment::MAX_ATTACHMENTS;
@@ -112,6 +114,12 @@ pub async fn create_request(
         .create_ticket(&ticket, state.clock.now_ms())
         .await?;
     state.events.publish();
+    if let Some(attempt) = attempt.filter(|a| !a.is_empty()) {
+        state
+            .store
+            .suggestions_filed(&attempt, actor.user_id, event.reference.0)
+            .await?;
+    }
     // After the rules ran: they may have changed the priority or the tier.
     let (targets, _) = state.store.ticket_sla_policy(event.reference).await?;
     Audit::new(

@@ -5,6 +5,7 @@ use rand::{RngExt, SeedableRng};
 
 use super::clock::Clock;
 use super::password::hash_password;
+use super::seed_articles::seed_articles;
 use super::store::{NewAccount, NewMessage, NewTicket, NewUser, Store, StoreError, StoreResult};
 
 const MINUTE_MS: i64 = 60 * 1000;
@@ -197,29 +198,7 @@ pub async fn seed_demo(store: &Store, clock: &Clock, tickets: usize) -> StoreRes
         };
         staff_ids.push(store.create_user(&user, now).await?);
     }
-    let mut requesters = Vec::new();
-    for account in ACCOUNTS {
-        let new_account = NewAccount {
-            name: account.name,
-            slug: account.slug,
-            visibility: account.visibility,
-        };
-        let account_id = store.create_account(&new_account, now).await?;
-        // New people of the company who write in by mail become its contacts.
-        store
-            .map_domain(&format!("{}.example", account.slug), account_id)
-            .await?;
-        for (name, email, role) in account.people {
-            let user = NewUser {
-                account_id: Some(account_id),
-                email,
-                name,
-                role: *role,
-                password_hash: Some(&password_hash),
-            };
-            requesters.push((account_id, store.create_user(&user, now).await?));
-        }
-    }
+    let (account_ids, requesters) = seed_accounts(store, &password_hash, now).await?;
 
     for (title, body) in CANNED_REPLIES {
         let reply = CannedReply {
@@ -229,6 +208,7 @@ pub async fn seed_demo(store: &Store, clock: &Clock, tickets: usize) -> StoreRes
         };
         store.save_canned_reply(&reply, now).await?;
     }
+    seed_articles(store, staff_ids[0], account_ids[0], now).await?;
     let categories = store.categories().await?;
     seed_routing(store, &staff_ids, &categories, now).await?;
 
@@ -285,6 +265,41 @@ pub async fn seed_demo(store: &Store, clock: &Clock, tickets: usize) -> StoreRes
         people: staff_ids.len() + requesters.len(),
         tickets,
     })
+}
+
+/// The demo client companies and their people; returns the companies' ids and every contact
+/// as (company, person).
+async fn seed_accounts(
+    store: &Store,
+    password_hash: &str,
+    now: i64,
+) -> StoreResult<(Vec<i64>, Vec<(i64, i64)>)> {
+    let mut requesters = Vec::new();
+    let mut account_ids = Vec::new();
+    for account in ACCOUNTS {
+        let new_account = NewAccount {
+            name: account.name,
+            slug: account.slug,
+            visibility: account.visibility,
+        };
+        let account_id = store.create_account(&new_account, now).await?;
+        account_ids.push(account_id);
+        // New people of the company who write in by mail become its contacts.
+        store
+            .map_domain(&format!("{}.example", account.slug), account_id)
+            .await?;
+        for (name, email, role) in account.people {
+            let user = NewUser {
+                account_id: Some(account_id),
+                email,
+                name,
+                role: *role,
+                password_hash: Some(password_hash),
+            };
+            requesters.push((account_id, store.create_user(&user, now).await?));
+        }
+    }
+    Ok((account_ids, requesters))
 }
 
 /// Two teams with rotation and two rules an agency would start with.

@@ -29,6 +29,7 @@ mod accounts;
 mod attachments;
 mod audit;
 mod events;
+mod knowledge;
 mod library;
 mod links;
 mod listing;
@@ -57,6 +58,7 @@ pub use accounts::{NewAccount, NewUser};
 pub use attachments::{NewAttachment, StoredAttachment};
 pub use audit::NewAuditEntry;
 pub use events::OwnedEvent;
+pub use knowledge::{ArticleCounts, ArticleHitRow, StoredArticle};
 pub use links::{NewLink, StoredLink};
 pub use listing::TicketQuery;
 pub use mail::{

@@ -32,10 +32,12 @@ pub enum AuditAction {
     DeskConfigured,
     MailRetried,
     MailDismissed,
+    ArticleSaved,
+    ArticleDeleted,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 23] = [
+    pub const ALL: [AuditAction; 25] = [
         AuditAction::SignedIn,
         AuditAction::SignInFailed,
         AuditAction::SignedOut,
@@ -59,6 +61,8 @@ impl AuditAction {
         AuditAction::DeskConfigured,
         AuditAction::MailRetried,
         AuditAction::MailDismissed,
+        AuditAction::ArticleSaved,
+        AuditAction::ArticleDeleted,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -86,6 +90,8 @@ impl AuditAction {
             AuditAction::DeskConfigured => "desk_configured",
             AuditAction::MailRetried => "mail_retried",
             AuditAction::MailDismissed => "mail_dismissed",
+            AuditAction::ArticleSaved => "article_saved",
+            AuditAction::ArticleDeleted => "article_deleted",
         }
     }
 
@@ -114,6 +120,8 @@ impl AuditAction {
             AuditAction::DeskConfigured => "Desk settings changed",
             AuditAction::MailRetried => "Unreadable mail retried",
             AuditAction::MailDismissed => "Unreadable mail dismissed",
+            AuditAction::ArticleSaved => "Help article saved",
+            AuditAction::ArticleDeleted => "Help article deleted",
         }
     }
 }

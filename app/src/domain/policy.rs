@@ -157,6 +157,10 @@ pub enum Permission {
     ManageAccounts,
     /// Edit the desk's categories and canned replies.
     ConfigureDesk,
+    /// Write, publish and retire knowledge-base articles.
+    WriteArticles,
+    /// Let an article be read by anyone with its link, without signing in.
+    PublishPublicly,
 }
 
 /// A group of people managed together: one client company's contacts, or the agency's staff.
@@ -272,8 +276,12 @@ impl Actor {
     pub fn can(&self, permission: Permission) -> bool {
         match permission {
             Permission::FileRequest => !self.is_staff() && self.account_id.is_some(),
-            Permission::WorkQueue | Permission::SeeInternalNotes => self.is_staff(),
-            Permission::ReadAuditLog | Permission::ManageAccounts => self.role == Role::Admin,
+            Permission::WorkQueue | Permission::SeeInternalNotes | Permission::WriteArticles => {
+                self.is_staff()
+            }
+            Permission::ReadAuditLog | Permission::ManageAccounts | Permission::PublishPublicly => {
+                self.role == Role::Admin
+            }
             Permission::ConfigureDesk => matches!(self.role, Role::Admin | Role::Lead),
         }
     }

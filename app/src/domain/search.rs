@@ -22,22 +22,70 @@ pub fn search_terms(query: &str) -> Vec<String> {
         .collect()
 }
 
-/// An SQLite FTS5 query: every term must match, each as a prefix (`"invoi"*`).
-pub fn fts5_query(terms: &[String]) -> String {
+/// Words too common to tell one article from another.
+const STOP_WORDS: &[&str] = &[
+    "about", "after", "again", "all", "also", "and", "any", "are", "because", "been", "but", "can",
+    "cannot", "could", "did", "does", "doesn", "don", "for", "from", "get", "got", "had", "has",
+    "have", "hello", "help", "her", "his", "how", "just", "keep", "keeps", "like", "not", "now",
+    "our", "out", "please", "she", "should", "some", "still", "thanks", "that", "the", "their",
+    "them", "then", "there", "they", "this", "too", "use", "want", "was", "we", "what", "when",
+    "where", "which", "who", "why", "will", "with", "would", "you", "your",
+];
+
+/// At most this many words of a description are used to find articles about it.
+const MAX_DESCRIBING_TERMS: usize = 16;
+
+/// The telling words of a problem described in a person's own words: like [`search_terms`],
+/// without short and common words, each once.
+pub fn describing_terms(text: &str) -> Vec<String> {
+    let mut terms: Vec<String> = Vec::new();
+    let words = text
+        .split(|c: char| !c.is_alphanumeric())
+        .map(str::to_lowercase)
+        .filter(|word| word.chars().count() >= 3 && !STOP_WORDS.contains(&word.as_str()));
+    for word in words {
+        if terms.len() == MAX_DESCRIBING_TERMS {
+            break;
+        }
+        if !terms.contains(&word) {
+            terms.push(word);
+        }
+    }
+    terms
+}
+
+/// Whether a search needs every term to match (a search box), or any (suggestions from a
+/// problem described in a person's own words, ranked by how much matches).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Combine {
+    All,
+    Any,
+}
+
+/// An SQLite FTS5 query, each term as a prefix (`"invoi"*`).
+pub fn fts5_query(terms: &[String], combine: Combine) -> String {
+    let joiner = match combine {
+        Combine::All => " ",
+        Combine::Any => " OR ",
+    };
     terms
         .iter()
         .map(|term| format!("\"{term}\"*"))
         .collect::<Vec<_>>()
-        .join(" ")
+        .join(joiner)
 }
 
-/// A PostgreSQL `to_tsquery` input: every term must match, each as a prefix (`invoi:*`).
-pub fn tsquery(terms: &[String]) -> String {
+/// A PostgreSQL `to_tsquery` input, each term as a prefix (`invoi:*`).
+pub fn tsquery(terms: &[String], combine: Combine) -> String {
+    let joiner = match combine {
+        Combine::All => " & ",
+        Combine::Any => " | ",
+    };
     terms
         .iter()
         .map(|term| format!("{term}:*"))
         .collect::<Vec<_>>()
-        .join(" & ")
+        .join(joiner)
 }
 
 /// A piece of a snippet: plain text, or text that matched the query.
@@ -93,11 +141,31 @@ mod tests {
             ["invoice", "or", "1", "1", "near", "a", "b"]
         );
         assert_eq!(
-            fts5_query(&search_terms("Invoice copy")),
+            fts5_query(&search_terms("Invoice copy"), Combine::All),
             r#""invoice"* "copy"*"#
         );
-        assert_eq!(tsquery(&search_terms("Invoice copy")), "invoice:* & copy:*");
+        assert_eq!(
+            fts5_query(&search_terms("Invoice copy"), Combine::Any),
+            r#""invoice"* OR "copy"*"#
+        );
+        assert_eq!(
+            tsquery(&search_terms("Invoice copy"), Combine::All),
+            "invoice:* & copy:*"
+        );
+        assert_eq!(
+            tsquery(&search_terms("Invoice copy"), Combine::Any),
+            "invoice:* | copy:*"
+        );
         assert!(search_terms("  -- ** ").is_empty());
+    }
+
+    #[test]
+    fn descriptions_keep_their_telling_words() {
+        assert_eq!(
+            describing_terms("How do I get a copy of an invoice? The invoice for May, please"),
+            ["copy", "invoice", "may"]
+        );
+        assert!(describing_terms("how do I").is_empty());
     }
 
     #[test]

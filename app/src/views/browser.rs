@@ -285,3 +285,40 @@ pub fn event_inside(event: &leptos::ev::MouseEvent, selector: &str) -> bool {
         false
     }
 }
+
+/// A short random key made in the browser (letters and digits), e.g. to name one writing
+/// session of a request. Empty on the server, which never needs one.
+pub fn random_key() -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        use web_sys::js_sys::{Date, Math};
+        // Time plus 64 random bits: unique enough to tell one person's writing sessions apart.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let random = (Math::random() * 2f64.powi(52)) as u64
+            ^ ((Math::random() * 4_294_967_296.0) as u64) << 20;
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let time = Date::now() as u64;
+        format!("{time:x}{random:x}")
+    }
+    #[cfg(not(feature = "hydrate"))]
+    String::new()
+}
+
+/// `source` once it has held still for `delay`: what people type, without a request per key.
+pub fn debounced(
+    source: leptos::prelude::Signal<String>,
+    delay: std::time::Duration,
+) -> leptos::prelude::ReadSignal<String> {
+    use leptos::prelude::*;
+
+    let (settled, set_settled) = signal(source.get_untracked());
+    let pending = StoredValue::new(None::<TimeoutHandle>);
+    Effect::new(move |_| {
+        let text = source.get();
+        if let Some(handle) = pending.get_value() {
+            handle.clear();
+        }
+        pending.set_value(set_timeout_with_handle(move || set_settled.set(text), delay).ok());
+    });
+    settled
+}

@@ -81,3 +81,23 @@ where
         </Suspense>
     }
 }
+
+/// Renders `children` for everyone: a page that also works signed out (public help articles).
+#[component]
+pub fn Open<F, IV>(children: F) -> impl IntoView
+where
+    F: Fn(Option<Me>) -> IV + Send + Sync + 'static,
+    IV: IntoView + 'static,
+{
+    let session = use_session();
+    view! {
+        <Suspense fallback=PageLoading>
+            {move || {
+                session.get().map(|result| match result {
+                    Ok(me) => children(me).into_any(),
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                })
+            }}
+        </Suspense>
+    }
+}

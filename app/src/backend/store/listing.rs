@@ -9,7 +9,7 @@ use super::{Backend, Store, StoreResult};
 use crate::domain::listing::{AssigneeFilter, Cursor, QueueFilter, SearchHit, TicketPage};
 use crate::domain::policy::TicketScope;
 use crate::domain::search::{
-    MATCH_END, MATCH_START, fts5_query, search_terms, snippet_parts, tsquery,
+    Combine, MATCH_END, MATCH_START, fts5_query, search_terms, snippet_parts, tsquery,
 };
 use crate::domain::ticket::TicketSummary;
 
@@ -199,7 +199,7 @@ impl Store {
                        AND (CAST(ticket_search.internal AS INTEGER) = 0 OR $4 = 1) \
                      ORDER BY bm25(ticket_search, 5.0, 1.0) LIMIT $7"
                 ),
-                fts5_query(&terms),
+                fts5_query(&terms, Combine::All),
             ),
             Backend::Postgres => (
                 format!(
@@ -210,7 +210,7 @@ impl Store {
                      WHERE s.document @@ q AND {SCOPE_CLAUSE} AND (s.internal = 0 OR $4 = 1) \
                      ORDER BY ts_rank(s.document, q) DESC, s.id DESC LIMIT $7"
                 ),
-                tsquery(&terms),
+                tsquery(&terms, Combine::All),
             ),
         };
         let passages: Vec<PassageRow> = sqlx::query_as(&passages_sql)

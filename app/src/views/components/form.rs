@@ -36,6 +36,9 @@ pub fn TextField(
     /// being drawn again.
     #[prop(optional)]
     value: Option<RwSignal<String>>,
+    /// The text an input starts with (editing something saved).
+    #[prop(optional, into)]
+    initial: Option<String>,
 ) -> impl IntoView {
     let id = id.unwrap_or(name);
     let error_id = format!("{id}-error");
@@ -78,6 +81,7 @@ pub fn TextField(
                 autocomplete=autocomplete
                 inputmode=input_mode
                 placeholder=placeholder
+                value=initial
                 aria-invalid=invalid
                 aria-describedby=error_id.clone()
             />
@@ -246,4 +250,25 @@ where
             after(&output);
         }
     });
+}
+
+/// Checkboxes for "any of these".
+#[component]
+pub fn CheckGroup(
+    legend: &'static str,
+    name: &'static str,
+    options: Vec<(String, String)>,
+    checked: Vec<String>,
+) -> impl IntoView {
+    view! {
+        <fieldset class="check-group">
+            <legend>{legend}</legend>
+            {options.into_iter().map(|(value, label)| {
+                let on = checked.contains(&value);
+                view! {
+                    <label class="check check--chip"><input type="checkbox" name=name value=value checked=on/>{label}</label>
+                }
+            }).collect_view()}
+        </fieldset>
+    }
 }

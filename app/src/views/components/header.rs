@@ -45,7 +45,10 @@ pub fn AppHeader(me: Me) -> impl IntoView {
         links.push(("/admin/audit", "Audit log"));
         links.push(("/admin/mail", "Mail"));
     }
-    if !me.is_staff() {
+    if me.is_staff() {
+        links.push(("/desk/articles", "Articles"));
+    } else {
+        links.push(("/help", "Help"));
         links.push(("/talk", "Talk to a person"));
     }
     links.push(("/account", "Account"));
@@ -82,5 +85,30 @@ pub fn AppHeader(me: Me) -> impl IntoView {
                 })
                 .collect_view()}
         </nav>
+    }
+}
+
+/// The header of pages that work signed out (public help articles).
+#[component]
+pub fn PublicHeader() -> impl IntoView {
+    view! {
+        <header class="app-header">
+            <a class="brand" href="/help" aria-label="Frontdoor, help centre">
+                <span class="brand__mark" aria-hidden="true">"FD"</span>
+                <span class="brand__name">"Frontdoor"</span>
+            </a>
+            <div class="app-header__who">
+                <a class="button button--small" href="/signin">"Sign in"</a>
+            </div>
+        </header>
+    }
+}
+
+/// The signed-in header, or the public one.
+#[component]
+pub fn AnyHeader(me: Option<Me>) -> impl IntoView {
+    match me {
+        Some(me) => view! { <AppHeader me/> }.into_any(),
+        None => view! { <PublicHeader/> }.into_any(),
     }
 }

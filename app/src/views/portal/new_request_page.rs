@@ -3,14 +3,20 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::desk::{list_categories, load_desk_options};
+use crate::api::knowledge::{ArticleHit, ArticleSolvedIt, read_article, suggest_articles};
 use crate::api::session::Me;
 use crate::api::tickets::{CreateRequest, FiledRequest};
 use crate::domain::attachment::UploadedFile;
+use crate::domain::knowledge::ArticleLink;
 use crate::domain::ticket::{Category, TicketRef};
 use crate::domain::validation::{DESCRIPTION_MAX_CHARS, TITLE_MAX_CHARS};
+use crate::views::browser::{debounced, random_key};
 use crate::views::components::attachments::AttachmentPicker;
+use crate::views::components::feedback::ErrorPanel;
 use crate::views::components::form::{FormErrors, FormMessage, RadioChoice, TextField};
 use crate::views::components::header::AppHeader;
+use crate::views::portal::help_page::Article;
+use crate::views::portal::home_page::Snippet;
 use crate::views::session::{Audience, Gate};
 
 /// Filing a request: clients for themselves, staff on behalf of a contact (a phone call).
@@ -40,13 +46,18 @@ fn NewRequest(me: Me) -> impl IntoView {
             .and_then(|r| r.parse::<TicketRef>().ok())
     });
 
+    // The article that answered the question instead, when the client said so.
+    let solved = RwSignal::new(None::<ArticleLink>);
+
     view! {
         <AppHeader me/>
         <main class="page page--narrow">
             // `Show` re-renders only when the answer flips, so a failed submit keeps the form (and
             // what was typed in it) on screen.
-            <Show when=move || filed().is_some() fallback=move || view! { <RequestForm create staff follows/> }>
+            <Show when=move || filed().is_some() || solved.get().is_some()
+                fallback=move || view! { <RequestForm create staff follows solved/> }>
                 {move || filed().map(|filed| view! { <Filed filed on_another=move || create.clear()/> })}
+                {move || solved.get().map(|article| view! { <Solved article/> })}
             </Show>
         </main>
     }
@@ -59,6 +70,7 @@ fn RequestForm(
     staff: bool,
     /// The earlier request this one follows up (`?follows=FD-…`).
     follows: Signal<Option<TicketRef>>,
+    solved: RwSignal<Option<ArticleLink>>,
 ) -> impl IntoView {
     let errors = FormErrors::of(
         create,
@@ -74,6 +86,11 @@ fn RequestForm(
     let category_error = errors.field("category");
     let categories = Resource::new(|| (), |()| list_categories());
     let files = RwSignal::new(Vec::<UploadedFile>::new());
+    // What is typed, for suggesting articles (clients only: staff file what they were told).
+    let title = RwSignal::new(String::new());
+    let description = RwSignal::new(String::new());
+    // One writing session, named when the first suggestion is opened.
+    let attempt = RwSignal::new(String::new());
 
     view! {
         <a class="back-link" href=if staff { "/board" } else { "/" }>
@@ -93,12 +110,14 @@ fn RequestForm(
                 <input type="hidden" name="follows" value=earlier.to_string()/>
             })}
             {staff.then(|| view! { <ContactPicker error=errors.field("requester")/> })}
+            <input type="hidden" name="attempt" prop:value=move || attempt.get()/>
             <TextField
                 name="title"
                 label="Title"
                 placeholder="e.g. Contact form stopped sending emails"
                 max_chars=TITLE_MAX_CHARS
                 error=errors.field("title")
+                on:input=move |event| title.set(event_target_value(&event))
             />
             <TextField
                 name="description"
@@ -106,8 +125,10 @@ fn RequestForm(
                 placeholder="What happened, what you expected, and anything we should know."
                 max_chars=DESCRIPTION_MAX_CHARS
                 multiline=true
+                value=description
                 error=errors.field("description")
             />
+            {(!staff).then(|| view! { <Suggestions title description attempt solved/> })}
             <Transition fallback=|| view! { <p class="muted">"Loading categories…"</p> }>
                 {move || categories.get().and_then(Result::ok).map(|list| view! {
                     <CategoryChoices categories=list error=category_error/>
@@ -119,6 +140,129 @@ fn RequestForm(
                 {move || if pending.get() { "Sending…" } else { "Send request" }}
             </button>
         </ActionForm>
+    }
+}
+
+/// Help articles matching what the client is writing, suggested as they type. One can be read
+/// right here (what was typed stays), and "This solved it" ends the request unfiled.
+#[component]
+fn Suggestions(
+    title: RwSignal<String>,
+    description: RwSignal<String>,
+    attempt: RwSignal<String>,
+    solved: RwSignal<Option<ArticleLink>>,
+) -> impl IntoView {
+    let typed = debounced(
+        Signal::derive(move || format!("{} {}", title.get(), description.get())),
+        std::time::Duration::from_millis(400),
+    );
+    let suggestions = Resource::new(
+        move || typed.get(),
+        |text| async move {
+            if text.trim().chars().count() < 3 {
+                Ok(Vec::new())
+            } else {
+                suggest_articles(text).await
+            }
+        },
+    );
+    // The article open for reading, if any.
+    let open = RwSignal::new(None::<ArticleHit>);
+    view! {
+        <Transition fallback=|| ()>
+            {move || suggestions.get().and_then(Result::ok).filter(|hits| !hits.is_empty()).map(|hits| view! {
+                <section class="suggestions" aria-labelledby="suggestions-head">
+                    <h2 id="suggestions-head">"These articles may answer it"</h2>
+                    <ul class="suggestions__list">
+                        {hits.into_iter().map(|hit| {
+                            let slug = hit.link.slug.clone();
+                            let is_open = move || open.get().is_some_and(|o| o.link.slug == slug);
+                            let chosen = hit.clone();
+                            view! {
+                                <li>
+                                    <button type="button" class="suggestion" aria-expanded=move || is_open().to_string()
+                                        on:click=move |_| {
+                                            if attempt.get_untracked().is_empty() {
+                                                attempt.set(random_key());
+                                            }
+                                            open.set(Some(chosen.clone()));
+                                        }>
+                                        <span class="suggestion__title">{hit.link.title.clone()}</span>
+                                        <span class="suggestion__snippet"><Snippet parts=hit.snippet.clone()/></span>
+                                    </button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })}
+        </Transition>
+        {move || open.get().map(|hit| view! { <SuggestedArticle link=hit.link attempt=attempt.get_untracked() open solved/> })}
+    }
+}
+
+/// A suggested article, read without leaving the form.
+#[component]
+fn SuggestedArticle(
+    link: ArticleLink,
+    attempt: String,
+    open: RwSignal<Option<ArticleHit>>,
+    solved: RwSignal<Option<ArticleLink>>,
+) -> impl IntoView {
+    let page = Resource::new(
+        {
+            let (slug, attempt) = (link.slug.clone(), attempt.clone());
+            move || (slug.clone(), attempt.clone())
+        },
+        |(slug, attempt)| read_article(slug, Some(attempt)),
+    );
+    let solve = ServerAction::<ArticleSolvedIt>::new();
+    let value = solve.value();
+    let slug = StoredValue::new(link.slug.clone());
+    Effect::new(move |_| {
+        if matches!(value.get(), Some(Ok(()))) {
+            solved.set(Some(link.clone()));
+        }
+    });
+    let failed = move || value.try_get().flatten().and_then(Result::err);
+    view! {
+        <section class="suggested-article" aria-label="Suggested article">
+            <Suspense fallback=|| view! { <p class="muted" role="status">"Opening the article…"</p> }>
+                {move || page.get().map(|answer| match answer {
+                    Ok(page) => view! { <Article page/> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                })}
+            </Suspense>
+            <div class="suggested-article__actions">
+                <button type="button" class="button button--primary button--block" disabled=move || solve.pending().get()
+                    on:click=move |_| {
+                        solve.dispatch(ArticleSolvedIt { slug: slug.get_value(), attempt: attempt.clone() });
+                    }>
+                    "This solved it"
+                </button>
+                <button type="button" class="button button--block" on:click=move |_| open.set(None)>
+                    "Back to my request"
+                </button>
+            </div>
+            <p class="field-error" role="alert">{move || failed().map(|e| e.to_string())}</p>
+        </section>
+    }
+}
+
+/// After "This solved it": nothing was filed.
+#[component]
+fn Solved(article: ArticleLink) -> impl IntoView {
+    view! {
+        <section class="confirmation" role="status" aria-live="polite">
+            <div class="confirmation__icon" aria-hidden="true">"✓"</div>
+            <h1>"Glad that helped"</h1>
+            <p>"We didn't file a request. The article stays in Help if you need it again: "
+                <a href=format!("/help/{}", article.slug)>{article.title}</a>"."</p>
+            <div class="confirmation__actions">
+                <a class="button button--primary button--block" href="/">"Back to my requests"</a>
+                <a class="button button--block" href="/help">"Browse help"</a>
+            </div>
+        </section>
     }
 }
 

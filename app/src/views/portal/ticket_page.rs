@@ -27,6 +27,7 @@ use crate::views::components::sla::SlaChip;
 use crate::views::components::status::{StatusActions, StatusBadge, StatusSteps};
 use crate::views::components::time::ago;
 use crate::views::session::{Audience, Gate};
+use crate::views::staff::article_picker::ArticleLinkPicker;
 use crate::views::staff::ticket_tools::{MergePanel, TasksPanel, TriagePanel};
 
 /// One request: where it stands and what happened so far. Clients and staff both come here.
@@ -441,6 +442,15 @@ fn ReplyForm(
                                     }).collect_view()}
                                 </select>
                             </div>
+                        })}
+                        {staff.then(|| view! {
+                            <ArticleLinkPicker on_pick=move |link: String| {
+                                let text = draft.body.with_untracked(|body| {
+                                    if body.trim().is_empty() { link.clone() } else { format!("{}\n\n{link}", body.trim_end()) }
+                                });
+                                draft.body.set(text.clone());
+                                fill_text_area("body", &text);
+                            }/>
                         })}
                         <TextField
                             name="body"

@@ -15,7 +15,7 @@ use crate::domain::sla::{STANDARD_TIER, SlaPolicy, SlaTier, response_promise};
 use crate::domain::ticket::{Category, Channel, Priority};
 use crate::views::components::confirm::AskFirst;
 use crate::views::components::form::{
-    FormErrors, FormMessage, SelectField, choice_options, on_success,
+    CheckGroup, FormErrors, FormMessage, SelectField, choice_options, on_success,
 };
 
 /// Bumped whenever the rule list changes, so that the page reads it again (other settings keep
@@ -287,27 +287,6 @@ fn TryOutcome(save: ServerAction<SaveRule>) -> impl IntoView {
     };
     view! {
         <p class="route-preview" role="status" aria-live="polite">{outcome}</p>
-    }
-}
-
-/// Checkboxes for "any of these".
-#[component]
-fn CheckGroup(
-    legend: &'static str,
-    name: &'static str,
-    options: Vec<(String, String)>,
-    checked: Vec<String>,
-) -> impl IntoView {
-    view! {
-        <fieldset class="check-group">
-            <legend>{legend}</legend>
-            {options.into_iter().map(|(value, label)| {
-                let on = checked.contains(&value);
-                view! {
-                    <label class="check check--chip"><input type="checkbox" name=name value=value checked=on/>{label}</label>
-                }
-            }).collect_view()}
-        </fieldset>
     }
 }
 
