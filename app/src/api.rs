@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod board;
 pub mod desk;
+pub mod feedback;
 pub mod knowledge;
 pub mod mail;
 pub mod notifications;

@@ -4,6 +4,7 @@ pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod clock;
+pub mod feedback_link;
 pub mod live;
 pub mod mail;
 pub mod mail_intake;

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod business_time;
 pub mod canned;
 pub mod email;
+pub mod feedback;
 pub mod knowledge;
 pub mod listing;
 pub mod mention;

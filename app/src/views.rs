@@ -3,6 +3,7 @@
 pub mod account_page;
 pub mod browser;
 pub mod components;
+pub mod feedback_page;
 pub mod portal;
 pub mod session;
 pub mod sign_in_link_page;
@@ -19,6 +20,7 @@ use leptos_router::{SsrMode, path};
 use self::account_page::AccountPage;
 use self::components::live::{LiveToasts, provide_live};
 use self::components::not_found::NotFoundPage;
+use self::feedback_page::FeedbackLinkPage;
 use self::portal::help_page::{ArticleReaderPage, HelpPage};
 use self::portal::{
     home_page::HomePage, new_request_page::NewRequestPage, talk_page::TalkPage,
@@ -92,6 +94,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/desk/articles") view=ArticlesPage ssr=SsrMode::Async/>
                 <Route path=path!("/desk/articles/:id") view=ArticleEditorPage ssr=SsrMode::Async/>
                 <Route path=path!("/help") view=HelpPage ssr=SsrMode::Async/>
+                <Route path=path!("/feedback/:token") view=FeedbackLinkPage ssr=SsrMode::Async/>
                 <Route path=path!("/help/:slug") view=ArticleReaderPage ssr=SsrMode::Async/>
             </Routes>
         </Router>

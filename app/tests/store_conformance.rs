@@ -8,10 +8,11 @@ use app::backend::clock::Clock;
 use app::backend::seed::{SeedOutcome, seed_demo};
 use app::backend::store::scratch::{Scratch, scratch_postgres, scratch_sqlite};
 use app::backend::store::{
-    NewAccount, NewAttachment, NewAuditEntry, NewLink, NewMail, NewMessage, NewTicket, NewUser,
-    SessionOrigin, StatusFilter, Store, StoreError, TicketQuery,
+    NewAccount, NewAttachment, NewAuditEntry, NewFeedback, NewLink, NewMail, NewMessage, NewTicket,
+    NewUser, SessionOrigin, StatusFilter, Store, StoreError, TicketQuery,
 };
 use app::domain::audit::{AuditAction, AuditFilter};
+use app::domain::feedback::CHANGE_WINDOW_MS;
 use app::domain::knowledge::{ArticleAccess, ArticleText, Audience, DEFLECTION_GRACE_MS};
 use app::domain::listing::{AssigneeFilter, QueueFilter};
 use app::domain::people::MemberStatus;
@@ -85,6 +86,8 @@ conformance!(
     articles_keep_their_slug_and_audience,
     article_search_ranks_any_matching_word_with_a_marked_passage,
     votes_and_deflections_are_counted_per_article,
+    feedback_reopens_on_no_and_changes_within_the_week,
+    the_link_signing_key_is_made_once,
 );
 
 /// An agency with two client companies: Acme (two contacts) and Bluebird (one).
@@ -1738,4 +1741,60 @@ async fn votes_and_deflections_are_counted_per_article(db: &Scratch) {
     // Right away only the "solved it" counts; after the grace period Grace's too.
     assert_eq!(counts(T0 + 1_000).await, (1, 1, 1));
     assert_eq!(counts(T0 + DEFLECTION_GRACE_MS).await, (1, 1, 2));
+}
+
+async fn feedback_reopens_on_no_and_changes_within_the_week(db: &Scratch) {
+    let store = &db.store;
+    let w = world(store).await;
+    let reference = file(store, w.acme, w.luis, "Printer offline", T0).await;
+    let answer = |resolved, comment| NewFeedback {
+        reference,
+        user_id: w.luis,
+        resolved,
+        comment,
+    };
+    assert!(matches!(
+        store.give_feedback(answer(true, ""), T0).await,
+        Err(StoreError::Conflict(_))
+    ));
+    for status in [TicketStatus::InProgress, TicketStatus::Completed] {
+        store
+            .change_status(reference, status, w.sam, T0)
+            .await
+            .unwrap();
+    }
+    let events = store
+        .give_feedback(answer(false, "Still offline"), T0 + 1)
+        .await
+        .unwrap();
+    let kinds: Vec<&str> = events.iter().map(|e| e.change.kind()).collect();
+    assert_eq!(kinds, ["feedback_given", "status_changed"]);
+    let record = store.ticket(reference).await.unwrap();
+    assert_eq!(record.summary.status, TicketStatus::InProgress);
+    // A change keeps the first answer's time (the window's start) and reopens nothing more.
+    let events = store.give_feedback(answer(true, ""), T0 + 2).await.unwrap();
+    assert_eq!(events.len(), 1);
+    let kept = store.feedback(reference).await.unwrap().unwrap();
+    assert!(kept.resolved && kept.comment.is_empty());
+    assert_eq!(kept.answered_at, T0 + 1);
+    assert!(matches!(
+        store
+            .give_feedback(answer(false, ""), T0 + 1 + CHANGE_WINDOW_MS + 1)
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    let timeline = store.timeline(reference, false).await.unwrap();
+    assert_eq!(
+        timeline
+            .iter()
+            .filter(|e| e.change.kind() == "feedback_given")
+            .count(),
+        2
+    );
+}
+
+async fn the_link_signing_key_is_made_once(db: &Scratch) {
+    let first = db.store.signing_key().await.unwrap();
+    assert_eq!(first.len(), 32);
+    assert_eq!(db.store.signing_key().await.unwrap(), first);
 }

@@ -63,9 +63,10 @@ export function screenshotPath(name: string) {
 
 /**
  * The newest one-time link mailed to `address` (other than `previous`), read from the real SMTP
- * server's mailbox (scripts/test.sh starts it and passes its Maildir).
+ * server's mailbox (scripts/test.sh starts it and passes its Maildir). `kind` matches the link
+ * (a sign-in link unless said otherwise).
  */
-export async function mailedLink(address: string, previous?: string): Promise<string> {
+export async function mailedLink(address: string, previous?: string, kind = /https?:\/\/\S+\/signin\/link\?token=[\w-]+/): Promise<string> {
   const maildir = process.env.SMTP_CAPTURE_MAILDIR;
   if (!maildir) throw new Error('SMTP_CAPTURE_MAILDIR is not set: run the tests through scripts/test.sh');
   const fs = await import('node:fs');
@@ -73,10 +74,14 @@ export async function mailedLink(address: string, previous?: string): Promise<st
   await expect.poll(() => {
     const dir = `${maildir}/new`;
     const mails = fs.existsSync(dir) ? fs.readdirSync(dir).sort().map((file) => fs.readFileSync(`${dir}/${file}`, 'utf8')) : [];
-    const mail = mails.filter((text) => text.includes(`To: ${address}`)).pop();
-    // Quoted-printable: join soft line breaks, decode "=3D".
-    const body = mail?.replace(/=\r?\n/g, '').replace(/=3D/g, '=');
-    link = body?.match(/https?:\/\/\S+\/signin\/link\?token=[\w-]+/)?.[0];
+    // The newest mail to them with such a link (other mail may arrive meanwhile). Quoted-printable:
+    // join soft line breaks, decode "=3D".
+    link = mails
+      .filter((text) => text.includes(`To: ${address}`))
+      .map((text) => text.replace(/=\r?\n/g, '').replace(/=3D/g, '='))
+      .reverse()
+      .map((body) => body.match(kind)?.[0])
+      .find((found) => found !== undefined);
     return link !== previous ? link : undefined;
   }, { timeout: 10_000, message: `a mail with a link to ${address}` }).toBeTruthy();
   return link!;

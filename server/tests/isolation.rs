@@ -25,7 +25,10 @@ const ACME_ARTICLE: &str = "acme-staging-site-access";
 
 /// The form each server function is called with; `{acme}` / `{own}` become ticket references,
 /// `{acme_account}` Acme's account id and `{luis}` the id of one of Acme's contacts.
-#[allow(clippy::too_many_lines, reason = "a table: one line per server function")]
+#[allow(
+    clippy::too_many_lines,
+    reason = "a table: one line per server function"
+)]
 fn arguments() -> BTreeMap<&'static str, &'static str> {
     BTreeMap::from([
         ("add_task", "reference={acme}&title=Probe"),
@@ -37,7 +40,13 @@ fn arguments() -> BTreeMap<&'static str, &'static str> {
             "slug=acme-staging-site-access&attempt=probe1",
         ),
         ("delete_article", "id=15"),
+        ("feedback_by_link", "token=forged.token&resolved=false"),
+        (
+            "give_feedback",
+            "reference={acme}&resolved=false&comment=Probe",
+        ),
         ("help_centre", ""),
+        ("linked_feedback", "token=forged.token"),
         ("preview_article", "body=Probe"),
         ("read_article", "slug=acme-staging-site-access"),
         (
@@ -281,6 +290,7 @@ async fn no_page_carries_another_companys_data() {
                 .replace("{reference}", &acme.to_string())
                 .replace(":slug", ACME_ARTICLE)
                 .replace(":id", "15")
+                .replace(":token", "forged.token")
         })
         .collect();
     assert!(

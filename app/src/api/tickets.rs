@@ -52,6 +52,8 @@ pub struct TicketView {
     pub following: Option<bool>,
     /// Staff: why mail to the requester bounced, when it did (updates are not mailed meanwhile).
     pub requester_bounce: Option<String>,
+    /// For the requester of a completed request: "Was this resolved?" and their answer.
+    pub feedback: Option<crate::api::feedback::FeedbackPrompt>,
 }
 
 /// Files a request: a client for their own company, or staff on behalf of a contact
@@ -381,6 +383,8 @@ pub async fn get_ticket(reference: TicketRef) -> Result<TicketView, AppError> {
     };
     let followers = state.store.followers(reference).await?;
     let following = followers.iter().any(|f| f.id == actor.user_id);
+    let feedback =
+        crate::api::feedback::prompt_for(&actor, &record.owner, summary.status, reference).await?;
     Ok(TicketView {
         now: state.clock.now_ms(),
         detail: TicketDetail {
@@ -408,6 +412,7 @@ pub async fn get_ticket(reference: TicketRef) -> Result<TicketView, AppError> {
         } else {
             None
         },
+        feedback,
     })
 }
 

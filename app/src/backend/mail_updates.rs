@@ -10,12 +10,14 @@ use tokio::sync::watch;
 
 use ammonia::clean_text as escape;
 
+use super::feedback_link::FeedbackLink;
 use super::markdown::to_safe_html;
 use super::state::AppState;
 use super::store::{MailThread, NewMail, OwnedEvent, StoreResult, TicketRecord};
 use crate::domain::email::{REPLY_MARKER, subject_for};
+use crate::domain::feedback::LINK_LIFETIME_MS;
 use crate::domain::sla::response_promise;
-use crate::domain::ticket::{Channel, TicketChange, TicketRef};
+use crate::domain::ticket::{Channel, TicketChange, TicketRef, TicketStatus};
 
 /// Events read per round.
 const BATCH: i64 = 200;
@@ -91,6 +93,9 @@ struct Content<'a> {
     headline: String,
     /// A message in markdown (a staff reply), shown as written.
     message: Option<&'a str>,
+    /// A signed feedback link's token: the mail asks "Was this resolved?" (to the requester of
+    /// a request just completed).
+    feedback: Option<String>,
 }
 
 fn letter(state: &AppState, ticket: &TicketRecord, content: Content<'_>) -> Letter {
@@ -118,6 +123,20 @@ fn letter(state: &AppState, ticket: &TicketRecord, content: Content<'_>) -> Lett
         html.push_str("<div style=\"border-left:3px solid #d1d5db;padding-left:12px\">");
         html.push_str(&to_safe_html(message));
         html.push_str("</div>");
+    }
+    if let Some(token) = &content.feedback {
+        let answer = format!("{}/feedback/{token}", state.settings.public_url);
+        let _ = write!(
+            text,
+            "Was this resolved?\nYes: {answer}?answer=yes\nNo: {answer}?answer=no\n\n"
+        );
+        let _ = write!(
+            html,
+            "<p><strong>Was this resolved?</strong></p><p><a href=\"{yes}\" style=\"display:inline-block;padding:10px 18px;background:#15803d;color:#fff;border-radius:8px;text-decoration:none\">Yes</a> \
+             <a href=\"{no}\" style=\"display:inline-block;padding:10px 18px;background:#b91c1c;color:#fff;border-radius:8px;text-decoration:none\">No</a></p>",
+            yes = escape(&format!("{answer}?answer=yes")),
+            no = escape(&format!("{answer}?answer=no")),
+        );
     }
     let _ = write!(
         text,
@@ -152,6 +171,7 @@ async fn acknowledgement(
         name,
         headline,
         message: None,
+        feedback: None,
     };
     Ok(letter(state, ticket, content))
 }
@@ -231,6 +251,13 @@ async fn plan(state: &AppState, owned: &OwnedEvent) -> StoreResult<Vec<Planned>>
     if owned.internal {
         return Ok(Vec::new());
     }
+    let asks_feedback = matches!(
+        owned.event.change,
+        TicketChange::StatusChanged {
+            to: TicketStatus::Completed,
+            ..
+        }
+    );
     let (kind, headline, message) = match &owned.event.change {
         // Filed in the portal, by them or for them (by mail it was acknowledged on arrival).
         TicketChange::Created => {
@@ -283,10 +310,21 @@ async fn plan(state: &AppState, owned: &OwnedEvent) -> StoreResult<Vec<Planned>>
         let Some((email, name)) = state.store.update_recipient(person).await? else {
             continue;
         };
+        let feedback = if asks_feedback && person == owned.owner.requester_id {
+            let link = FeedbackLink {
+                ticket_id: reference.0,
+                user_id: person,
+                expires_at: state.clock.now_ms() + LINK_LIFETIME_MS,
+            };
+            Some(link.sign(&state.store.signing_key().await?))
+        } else {
+            None
+        };
         let content = Content {
             name: &name,
             headline: format!("{actor_name} {headline}"),
             message,
+            feedback,
         };
         planned.push(Planned {
             letter: letter(state, &ticket, content),

@@ -21,6 +21,7 @@ pub const STAFF_KINDS: &[&str] = &[
     "routed",
     "sla_alerted",
     "escalated",
+    "feedback_given",
 ];
 /// How many notifications the bell lists.
 pub const INBOX_SIZE: i64 = 20;
@@ -73,6 +74,8 @@ pub fn headline(change: &TicketChange, actor: Option<&str>) -> String {
             format!("{} target {how}", due.label())
         }
         TicketChange::Escalated { changes } => format!("Escalated: {}", said(changes)),
+        TicketChange::FeedbackGiven { resolved: true, .. } => format!("{who} said it is resolved"),
+        TicketChange::FeedbackGiven { .. } => format!("{who} said it is not resolved"),
     }
 }
 

@@ -447,6 +447,11 @@ pub enum TicketChange {
     Escalated {
         changes: Vec<FieldChange>,
     },
+    /// The requester answered "Was this resolved?" (or changed their answer).
+    FeedbackGiven {
+        resolved: bool,
+        comment: String,
+    },
 }
 
 impl TicketChange {
@@ -470,6 +475,7 @@ impl TicketChange {
             } => "sla_breached",
             TicketChange::SlaAlerted { .. } => "sla_warning",
             TicketChange::Escalated { .. } => "escalated",
+            TicketChange::FeedbackGiven { .. } => "feedback_given",
         }
     }
 

@@ -253,6 +253,7 @@ pub fn LiveToasts() -> impl IntoView {
             | TicketChange::SlaAlerted { .. }
             | TicketChange::Routed { .. }
             | TicketChange::Escalated { .. }
+            | TicketChange::FeedbackGiven { .. }
             | TicketChange::CallbackRequested { .. }
             | TicketChange::FieldsChanged { .. }
             | TicketChange::Merged { .. }

@@ -3,11 +3,13 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::desk::{DeskOptions, load_desk_options};
+use crate::api::feedback::{FeedbackPrompt, GiveFeedback};
 use crate::api::session::Me;
 use crate::api::ticket_work::{FollowRequest, here};
 use crate::api::tickets::{MarkResolved as MarkResolvedAction, Reply, TicketView, get_ticket};
 use crate::domain::attachment::UploadedFile;
 use crate::domain::canned::{PlaceholderValues, expand};
+use crate::domain::feedback::COMMENT_MAX_CHARS;
 use crate::domain::notification::said;
 #[cfg(feature = "hydrate")]
 use crate::domain::presence::HEARTBEAT_MS;
@@ -210,6 +212,7 @@ fn TicketDetails(
         followers,
         following,
         requester_bounce,
+        feedback,
     } = view;
     let latest_seen = detail.timeline.iter().map(|e| e.id).max().unwrap_or(0);
     let summary = detail.summary;
@@ -268,6 +271,7 @@ fn TicketDetails(
                 {summary.assignee_name.map(|name| format!(" · {name} is on it"))}
             </p>
             <StatusSteps status/>
+            {feedback.map(|prompt| view! { <FeedbackPanel reference prompt/> })}
             {requester_bounce.map(|reason| view! {
                 <p class="notice notice--urgent" role="status">
                     "Mail to the requester bounced"
@@ -318,6 +322,52 @@ fn TicketDetails(
             </aside>
         })}
         </div>
+    }
+}
+
+/// "Was this resolved?" for the requester of a completed request: Yes or No with an optional
+/// comment; "No" reopens it. The answer can be changed for a week.
+#[component]
+fn FeedbackPanel(reference: TicketRef, prompt: FeedbackPrompt) -> impl IntoView {
+    let give = ServerAction::<GiveFeedback>::new();
+    let errors = FormErrors::of(give, &["comment"]);
+    let changing = RwSignal::new(false);
+    let answer = prompt.answer.clone();
+    let asking = move || prompt.open && (answer.is_none() || changing.get());
+    let pending = give.pending();
+    let said = prompt.answer.clone().map(|given| {
+        let verdict = if given.resolved {
+            "You said this was resolved. Thank you!"
+        } else {
+            "You said this was not resolved, so we reopened it."
+        };
+        view! {
+            <p class="feedback__answer" role="status">{verdict}</p>
+            {(!given.comment.is_empty()).then(|| view! { <p class="feedback__comment">"“" {given.comment.clone()} "”"</p> })}
+        }
+    });
+    view! {
+        <section class="feedback" aria-labelledby="feedback-head">
+            <h2 id="feedback-head">"Was this resolved?"</h2>
+            {said}
+            {move || asking().then(|| view! {
+                <ActionForm action=give attr:class="form form--compact" attr:novalidate=true>
+                    <input type="hidden" name="reference" value=reference.to_string()/>
+                    <TextField name="comment" label="Anything to add? (optional)" placeholder="What worked, or what is still wrong"
+                        max_chars=COMMENT_MAX_CHARS multiline=true error=errors.field("comment")/>
+                    <div class="feedback__choices">
+                        <button type="submit" name="resolved" value="true" class="button button--ok" disabled=pending>"Yes, resolved"</button>
+                        <button type="submit" name="resolved" value="false" class="button button--danger" disabled=pending>"No, reopen it"</button>
+                    </div>
+                    <FormMessage message=errors.general() note=""/>
+                </ActionForm>
+            })}
+            {move || (prompt.open && prompt.answer.is_some() && !changing.get()).then(|| view! {
+                <button type="button" class="button button--small button--quiet" on:click=move |_| changing.set(true)>
+                    "Change my answer"
+                </button>
+            })}
+        </section>
     }
 }
 
@@ -548,6 +598,14 @@ fn TimelineItem(
             None => format!("{who} asked to talk to a person, by {}", reach_by.label()),
         },
         TicketChange::TaskAdded { title } => format!("{who} added task “{title}”"),
+        TicketChange::FeedbackGiven { resolved, comment } => {
+            let answer = if resolved { "resolved" } else { "not resolved" };
+            if comment.is_empty() {
+                format!("{who} said it is {answer}")
+            } else {
+                format!("{who} said it is {answer}: “{comment}”")
+            }
+        }
         TicketChange::TaskDone { title, all_done } => {
             let all = if all_done { " All tasks are done." } else { "" };
             format!("{who} finished task “{title}”.{all}")

@@ -1,0 +1,66 @@
+import { test, expect } from '@playwright/test';
+import { desktop, expectAccessible, expectSameDocument, liveConnected, mailedLink, markDocument, personOn, phone, screenshotPath } from '../helpers';
+
+// "Was this resolved?": the prompt appears on the client's phone the moment the request is
+// completed, "No" reopens it, and the link in the completion email answers signed out without
+// opening the request.
+test('a completed request asks whether it was resolved, in the portal and by email', async ({ browser }) => {
+  const tom = await personOn(browser, phone, 'Tom Becker');
+  const title = `Shared calendar not syncing ${Date.now()}`;
+  const filed = await tom.context.request.post('/api/create_request', {
+    form: { title, description: 'Since Monday.' },
+    headers: { Accept: 'application/json' },
+  });
+  expect(filed.ok()).toBeTruthy();
+  const reference = (await filed.json()).reference as string;
+  await tom.page.goto(`/requests/${reference}`);
+  await liveConnected(tom.page);
+  await markDocument(tom.page);
+  const prompt = tom.page.getByRole('region', { name: 'Was this resolved?' });
+  await expect(prompt).toHaveCount(0);
+
+  const sam = await personOn(browser, desktop, 'Sam Rivera');
+  const move = async (status: string) => {
+    const answer = await sam.context.request.post('/api/change_status', {
+      form: { reference, status },
+      headers: { Accept: 'application/json' },
+    });
+    expect(answer.ok(), await answer.text()).toBeTruthy();
+  };
+  await move('in_progress');
+  await move('completed');
+
+  // Live, without a reload.
+  await expect(prompt).toBeVisible();
+  await expectSameDocument(tom.page);
+  await tom.page.screenshot({ path: screenshotPath('phone-feedback-prompt'), fullPage: true });
+  await expectAccessible(tom.page);
+  await prompt.getByLabel('Anything to add? (optional)').fill('Still not syncing on my phone.');
+  await prompt.getByRole('button', { name: 'No, reopen it' }).tap();
+  await expect(tom.page.locator('.ticket__status')).toContainText('In progress');
+  await expect(prompt).toContainText('You said this was not resolved');
+
+  // Completed again: the email link answers, signed out, and opens nothing else.
+  const previous = await mailedLink('tom@bluebird.example', undefined, /https?:\/\/\S+\/feedback\/[\w.-]+/).catch(() => undefined);
+  await move('completed');
+  const link = await mailedLink('tom@bluebird.example', previous, /https?:\/\/\S+\/feedback\/[\w.-]+/);
+  const stranger = await browser.newContext({ ...phone, baseURL: process.env.FRONTDOOR_URL });
+  const page = await stranger.newPage();
+  await page.goto(`${new URL(link).pathname}?answer=yes`);
+  await expect(page.getByRole('heading', { name: `Was ${reference} resolved?` })).toBeVisible();
+  await expect(page.locator('body')).not.toContainText(title);
+  await page.screenshot({ path: screenshotPath('phone-feedback-link') });
+  await expectAccessible(page);
+  await page.getByRole('button', { name: "Yes, it's resolved" }).tap();
+  await expect(page.getByRole('heading', { name: 'Thank you' })).toBeVisible();
+  await page.goto(`/requests/${reference}`);
+  await expect(page).toHaveURL(/\/signin/);
+  await expect(page.locator('body')).not.toContainText(title);
+
+  // The requester's page shows the changed answer.
+  await expect(prompt).toContainText('You said this was resolved');
+
+  for (const context of [tom.context, sam.context, stranger]) {
+    await context.close();
+  }
+});
