@@ -13,6 +13,7 @@ pub mod mail_read;
 pub mod mail_updates;
 pub mod markdown;
 pub mod password;
+pub mod report_export;
 mod respond;
 pub mod seed;
 pub mod seed_articles;

@@ -34,6 +34,7 @@ use self::staff::audit_page::AuditLogPage;
 use self::staff::board_page::BoardPage;
 use self::staff::desk_page::DeskPage;
 use self::staff::mail_page::MailQuarantinePage;
+use self::staff::reports_page::ReportsPage;
 use self::team_page::TeamPage;
 use self::two_step_page::TwoStepPage;
 
@@ -93,6 +94,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/desk") view=DeskPage ssr=SsrMode::Async/>
                 <Route path=path!("/desk/articles") view=ArticlesPage ssr=SsrMode::Async/>
                 <Route path=path!("/desk/articles/:id") view=ArticleEditorPage ssr=SsrMode::Async/>
+                <Route path=path!("/reports") view=ReportsPage ssr=SsrMode::Async/>
                 <Route path=path!("/help") view=HelpPage ssr=SsrMode::Async/>
                 <Route path=path!("/feedback/:token") view=FeedbackLinkPage ssr=SsrMode::Async/>
                 <Route path=path!("/help/:slug") view=ArticleReaderPage ssr=SsrMode::Async/>

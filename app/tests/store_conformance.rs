@@ -17,9 +17,10 @@ use app::domain::knowledge::{ArticleAccess, ArticleText, Audience, DEFLECTION_GR
 use app::domain::listing::{AssigneeFilter, QueueFilter};
 use app::domain::people::MemberStatus;
 use app::domain::policy::{Role, Team, TicketScope, Visibility};
+use app::domain::report::{FollowUps, ReportFilter, ReportTable, TimeStats};
 use app::domain::search::{MATCH_END, MATCH_START};
 use app::domain::sign_in::LinkPurpose;
-use app::domain::ticket::{TicketChange, TicketRef, TicketStatus};
+use app::domain::ticket::{Channel, TicketChange, TicketRef, TicketStatus};
 use sqlx::{AnyConnection, Connection, Executor};
 
 const T0: i64 = 1_790_000_000_000;
@@ -88,6 +89,7 @@ conformance!(
     votes_and_deflections_are_counted_per_article,
     feedback_reopens_on_no_and_changes_within_the_week,
     the_link_signing_key_is_made_once,
+    report_figures_match_a_hand_computed_fixture,
 );
 
 /// An agency with two client companies: Acme (two contacts) and Bluebird (one).
@@ -1797,4 +1799,196 @@ async fn the_link_signing_key_is_made_once(db: &Scratch) {
     let first = db.store.signing_key().await.unwrap();
     assert_eq!(first.len(), 32);
     assert_eq!(db.store.signing_key().await.unwrap(), first);
+}
+
+/// 2026-11-`day` at `hour`:`minute` in Berlin (CET, UTC+1), as milliseconds.
+fn berlin(day: i64, hour: i64, minute: i64) -> i64 {
+    const NOV_23_UTC: i64 = 1_795_392_000_000;
+    NOV_23_UTC + (day - 23) * 86_400_000 + (hour - 1) * 3_600_000 + minute * 60_000
+}
+
+async fn reply(store: &Store, reference: TicketRef, author_id: i64, by_client: bool, at: i64) {
+    let message = NewMessage {
+        author_id,
+        by_client,
+        body: "Reply",
+        internal: false,
+        attachments: &[],
+    };
+    store.add_message(reference, &message, at).await.unwrap();
+}
+
+/// Four requests in the agency's hours (Berlin, 9–17 on weekdays; normal priority: first
+/// response within 8 business hours, resolution within 40), worked out by hand.
+async fn report_fixture(store: &Store, w: &World) -> TicketRef {
+    let filed = |account_id, requester_id, title, category: i64, channel, at| async move {
+        let ticket = NewTicket {
+            category_id: Some(category),
+            channel,
+            ..NewTicket::from_portal(account_id, requester_id, title, "details")
+        };
+        store.create_ticket(&ticket, at).await.unwrap().reference
+    };
+    // T1, Monday 10:00: answered at 12:00 (2 h), completed Tuesday 10:00 (7 h + 1 h = 8 h).
+    let t1 = filed(w.acme, w.luis, "T1", 1, Channel::Web, berlin(23, 10, 0)).await;
+    reply(store, t1, w.sam, false, berlin(23, 12, 0)).await;
+    store
+        .change_status(t1, TicketStatus::Completed, w.sam, berlin(24, 10, 0))
+        .await
+        .unwrap();
+    // T2, Monday 16:00: answered Tuesday 11:00 (1 h + 2 h = 3 h), then waiting on Luis until
+    // Wednesday 11:00 (the clock stops), completed Wednesday 13:00 (3 h + 2 h = 5 h).
+    let t2 = filed(w.acme, w.luis, "T2", 2, Channel::Web, berlin(23, 16, 0)).await;
+    reply(store, t2, w.sam, false, berlin(24, 11, 0)).await;
+    store
+        .change_status(t2, TicketStatus::WaitingOnClient, w.sam, berlin(24, 11, 0))
+        .await
+        .unwrap();
+    reply(store, t2, w.luis, true, berlin(25, 11, 0)).await;
+    store
+        .change_status(t2, TicketStatus::Completed, w.sam, berlin(25, 13, 0))
+        .await
+        .unwrap();
+    // T3, Grace by mail Tuesday 9:30: answered Thursday 9:30 (7.5 h + 8 h + 0.5 h = 16 h, late).
+    let t3 = filed(
+        w.bluebird,
+        w.grace,
+        "T3",
+        3,
+        Channel::Email,
+        berlin(24, 9, 30),
+    )
+    .await;
+    reply(store, t3, w.sam, false, berlin(26, 9, 30)).await;
+    // T4, Wednesday 10:00: Luis again on T1's category, within 7 days: T1's follow-up.
+    filed(w.acme, w.luis, "T4", 1, Channel::Web, berlin(25, 10, 0)).await;
+    // Luis says T1 was resolved, with a comment a spreadsheet would run.
+    let comment = "=HYPERLINK(\"http://evil\")";
+    let answer = NewFeedback {
+        reference: t1,
+        user_id: w.luis,
+        resolved: true,
+        comment,
+    };
+    store
+        .give_feedback(answer, berlin(24, 12, 0))
+        .await
+        .unwrap();
+    // Grace finds an article that saves a request.
+    let (article, _) = store
+        .save_article(
+            None,
+            &article("Reset your password", "Steps."),
+            &access(Audience::Clients, vec![]),
+            w.sam,
+            T0,
+        )
+        .await
+        .unwrap();
+    store
+        .mark_suggestion_solved("g1", article, w.grace, w.bluebird, berlin(25, 10, 0))
+        .await
+        .unwrap();
+    t1
+}
+
+async fn report_figures_match_a_hand_computed_fixture(db: &Scratch) {
+    const HOUR: i64 = 3_600_000;
+    let store = &db.store;
+    let w = world(store).await;
+    let t1 = report_fixture(store, &w).await;
+    let now = berlin(26, 12, 0);
+    let filter = ReportFilter::from_query("from=2026-11-23&to=2026-11-26");
+    let report = store.report(&filter, now).await.unwrap();
+    assert_eq!(report.volume, [2, 1, 1, 0]);
+    assert_eq!(
+        report.first_response,
+        TimeStats {
+            count: 3,
+            median_ms: Some(3 * HOUR),
+            p90_ms: Some(16 * HOUR),
+            met: 2
+        }
+    );
+    assert_eq!(
+        report.resolution,
+        TimeStats {
+            count: 2,
+            median_ms: Some(5 * HOUR),
+            p90_ms: Some(8 * HOUR),
+            met: 2
+        }
+    );
+    assert_eq!(
+        report.follow_ups,
+        FollowUps {
+            completed: 2,
+            without_follow_up: 1
+        }
+    );
+    let backlog: Vec<(TicketStatus, [i64; 4])> = report
+        .backlog
+        .iter()
+        .map(|l| (l.status, l.by_age))
+        .collect();
+    assert_eq!(
+        backlog,
+        [
+            (TicketStatus::New, [0, 1, 0, 0]),
+            (TicketStatus::InProgress, [0, 1, 0, 0]),
+            (TicketStatus::WaitingOnClient, [0, 0, 0, 0]),
+        ]
+    );
+    assert_eq!(
+        (
+            report.satisfaction.resolved,
+            report.satisfaction.not_resolved
+        ),
+        (1, 0)
+    );
+    assert_eq!(report.satisfaction.comments[0].reference, t1);
+    let usage: Vec<(&str, i64, i64, i64)> = report
+        .usage
+        .iter()
+        .map(|u| {
+            (
+                u.account_name.as_str(),
+                u.active_contacts,
+                u.via_portal,
+                u.via_email,
+            )
+        })
+        .collect();
+    assert_eq!(usage, [("Acme", 1, 3, 0), ("Bluebird", 1, 0, 1)]);
+    assert_eq!(report.deflections.total, 1);
+    assert_eq!(
+        report.deflections.by_article,
+        [("Reset your password".to_owned(), 1)]
+    );
+
+    // The exported comment stays text.
+    let csv = app::domain::report::csv(&ReportTable::Satisfaction.rows(&report));
+    assert!(
+        csv.contains("\"'=HYPERLINK(\"\"http://evil\"\")\""),
+        "{csv}"
+    );
+
+    // Cut to one company, one channel.
+    let bluebird = ReportFilter::from_query(&format!(
+        "from=2026-11-23&to=2026-11-26&account={}",
+        w.bluebird
+    ));
+    let report = store.report(&bluebird, now).await.unwrap();
+    assert_eq!(report.volume, [0, 1, 0, 0]);
+    assert_eq!(report.first_response.count, 1);
+    assert_eq!(report.resolution.count, 0);
+    assert_eq!(report.usage.len(), 1);
+    let by_mail = store
+        .report(
+            &ReportFilter::from_query("from=2026-11-23&to=2026-11-26&channel=email"),
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!(by_mail.volume, [0, 1, 0, 0]);
 }

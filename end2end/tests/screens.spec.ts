@@ -80,6 +80,15 @@ for (const { name, viewport } of widths) {
     await shot('ticket-staff');
     await expectAccessible(page);
 
+    await page.goto('/reports');
+    await expect(page.getByRole('heading', { name: 'Requests filed' })).toBeVisible();
+    await expect(page.locator('svg.chart')).toBeVisible();
+    await shot('reports');
+    await expectAccessible(page);
+    const csv = await page.request.get('/reports/volume.csv');
+    expect(csv.ok()).toBeTruthy();
+    expect(await csv.text()).toMatch(/^Period starting,Requests filed\r\n/);
+
     await page.goto('/desk/articles');
     await expect(page.locator('.library__row').first()).toBeVisible();
     await shot('articles');

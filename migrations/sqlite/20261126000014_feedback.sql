@@ -9,4 +9,5 @@ CREATE TABLE ticket_feedback (
     answered_at  BIGINT  NOT NULL,
     changed_at   BIGINT  NOT NULL
 );
-CREATE INDEX ticket_feedback_answered ON ticket_feedback (answered_at);
+-- Reports count answers by when they were last given.
+CREATE INDEX ticket_feedback_changed ON ticket_feedback (changed_at);

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use app::backend::{AppState, attachments, auth, live, mail_intake, mail_originals};
+use app::backend::{AppState, attachments, auth, live, mail_intake, mail_originals, report_export};
 use app::domain::email::MAX_MESSAGE_BYTES;
 use app::error::AppError;
 use app::{App, shell};
@@ -43,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .route("/files/{id}", get(attachments::download))
         .route("/mail/original/{event}", get(mail_originals::original))
         .route("/mail/quarantine/{id}", get(mail_originals::quarantined))
+        .route("/reports/{file}", get(report_export::export))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             auth::resolve_actor,

@@ -47,6 +47,7 @@ fn arguments() -> BTreeMap<&'static str, &'static str> {
         ),
         ("help_centre", ""),
         ("linked_feedback", "token=forged.token"),
+        ("load_report", "query=account%3D{acme_account}"),
         ("preview_article", "body=Probe"),
         ("read_article", "slug=acme-staging-site-access"),
         (
@@ -298,6 +299,8 @@ async fn no_page_carries_another_companys_data() {
         "{pages:?}"
     );
     let extra = [
+        format!("/reports?account={acme_account}"),
+        format!("/reports/usage.csv?account={acme_account}"),
         format!("/team?account={acme_account}"),
         format!("/admin/audit?account={acme_account}"),
     ];

@@ -78,6 +78,19 @@ pub fn actor_from_parts(parts: &Parts) -> Option<Actor> {
     session_from_parts(parts).map(|session| session.actor)
 }
 
+/// The person behind a download request (not a server function), if they may do `permission`.
+pub fn permitted_download(parts: &Parts, permission: Permission) -> Result<Actor, AppError> {
+    let session = session_from_parts(parts).ok_or(AppError::Unauthorized)?;
+    if session.two_step_missing {
+        return Err(AppError::TwoStepSetupNeeded);
+    }
+    if !session.actor.can(permission) {
+        // Nobody learns anything of a download they may not have, not even that it exists.
+        return Err(AppError::NotFound);
+    }
+    Ok(session.actor)
+}
+
 /// The current session inside a server function, if signed in.
 pub fn current_session() -> Option<LiveSession> {
     leptos::prelude::use_context::<Parts>().and_then(|parts| session_from_parts(&parts))

@@ -6,23 +6,10 @@ use axum::http::request::Parts;
 use axum::response::Response;
 
 use super::attachments::file_response;
-use super::auth::session_from_parts;
+use super::auth::permitted_download;
 use super::state::AppState;
-use crate::domain::policy::{Actor, Permission};
+use crate::domain::policy::Permission;
 use crate::error::AppError;
-
-/// The person behind the request, if they may do `permission`.
-fn permitted(parts: &Parts, permission: Permission) -> Result<Actor, AppError> {
-    let session = session_from_parts(parts).ok_or(AppError::Unauthorized)?;
-    if session.two_step_missing {
-        return Err(AppError::TwoStepSetupNeeded);
-    }
-    if !session.actor.can(permission) {
-        // Clients learn nothing about mail they may not see, not even that it exists.
-        return Err(AppError::NotFound);
-    }
-    Ok(session.actor)
-}
 
 /// `GET /mail/original/{event}`: the message a conversation entry came from, as it arrived (staff).
 pub async fn original(
@@ -30,7 +17,7 @@ pub async fn original(
     Path(event_id): Path<i64>,
     parts: Parts,
 ) -> Result<Response, AppError> {
-    let actor = permitted(&parts, Permission::SeeInternalNotes)?;
+    let actor = permitted_download(&parts, Permission::SeeInternalNotes)?;
     let (reference, raw) = state.store.original_mail(event_id).await?;
     let ticket = state.store.ticket(reference).await?;
     if !actor.may_view(ticket.owner) {
@@ -50,7 +37,7 @@ pub async fn quarantined(
     Path(id): Path<i64>,
     parts: Parts,
 ) -> Result<Response, AppError> {
-    permitted(&parts, Permission::ManageAccounts)?;
+    permitted_download(&parts, Permission::ManageAccounts)?;
     let (_, raw) = state.store.quarantined_raw(id).await?;
     Ok(file_response(
         &format!("unreadable-{id}.eml"),

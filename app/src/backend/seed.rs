@@ -216,7 +216,11 @@ pub async fn seed_demo(store: &Store, clock: &Clock, tickets: usize) -> StoreRes
     let mut created = Vec::with_capacity(tickets);
     let span_ms: i64 = 60 * 24 * 60 * 60 * 1000;
     for _ in 0..tickets {
-        created.push(now - rng.random_range(0..span_ms));
+        created.push(in_office_hours(
+            now - rng.random_range(0..span_ms),
+            now,
+            &mut rng,
+        ));
     }
     // File oldest first so that references grow with time, as they would have.
     created.sort_unstable();
@@ -363,6 +367,23 @@ async fn seed_routing(
 
 /// Walks a demo ticket along `path`: the first step is the agency's first answer (which starts
 /// it), later steps are status changes, all between its filing and now.
+/// A moment on a weekday between 8:00 and 16:00 UTC (office hours in Europe) on or before the
+/// day of `at`, and not after `now`: clients write while they work.
+fn in_office_hours(at: i64, now: i64, rng: &mut StdRng) -> i64 {
+    let mut day = at.div_euclid(DAY_MS) * DAY_MS;
+    // 1970-01-01 was a Thursday: Monday is 0.
+    let weekday = (at.div_euclid(DAY_MS) + 3).rem_euclid(7);
+    if weekday >= 5 {
+        day -= (weekday - 4) * DAY_MS;
+    }
+    let moment = day + 8 * HOUR_MS + rng.random_range(0..8 * HOUR_MS);
+    if moment > now {
+        moment - 7 * DAY_MS
+    } else {
+        moment
+    }
+}
+
 async fn play_out(
     store: &Store,
     reference: TicketRef,

@@ -38,6 +38,7 @@ mod mail;
 mod notifications;
 mod outbox;
 mod presence;
+mod reports;
 mod routing;
 pub mod scratch;
 mod sessions;

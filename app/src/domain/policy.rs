@@ -161,6 +161,8 @@ pub enum Permission {
     WriteArticles,
     /// Let an article be read by anyone with its link, without signing in.
     PublishPublicly,
+    /// Read the agency's reports (volumes, times, satisfaction, usage) and export them.
+    ReadReports,
 }
 
 /// A group of people managed together: one client company's contacts, or the agency's staff.
@@ -276,9 +278,10 @@ impl Actor {
     pub fn can(&self, permission: Permission) -> bool {
         match permission {
             Permission::FileRequest => !self.is_staff() && self.account_id.is_some(),
-            Permission::WorkQueue | Permission::SeeInternalNotes | Permission::WriteArticles => {
-                self.is_staff()
-            }
+            Permission::WorkQueue
+            | Permission::SeeInternalNotes
+            | Permission::WriteArticles
+            | Permission::ReadReports => self.is_staff(),
             Permission::ReadAuditLog | Permission::ManageAccounts | Permission::PublishPublicly => {
                 self.role == Role::Admin
             }

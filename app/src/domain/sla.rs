@@ -229,6 +229,28 @@ pub fn mark_at(
     })
 }
 
+/// What reports keep of a ticket's clocks: business time to the first response and to
+/// resolution (time waiting on the client left out), and whether it was ever reopened after
+/// being completed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Measured {
+    pub response_ms: Option<i64>,
+    pub resolution_ms: Option<i64>,
+    pub reopened: bool,
+}
+
+pub fn measured(times: &TicketTimes, calendar: &Calendar) -> Result<Measured, CalendarError> {
+    let (pauses, _) = pauses_from(&times.history);
+    let since_filed = |at: i64| business_time_between(times.created_at, at, calendar, &pauses);
+    Ok(Measured {
+        response_ms: times.first_response_at.map(since_filed).transpose()?,
+        resolution_ms: times.resolved_at.map(since_filed).transpose()?,
+        reopened: times.history.windows(2).any(|pair| {
+            pair[0].1 == TicketStatus::Completed && pair[1].1 != TicketStatus::Completed
+        }),
+    })
+}
+
 /// The first-response promise as a client reads it: "within 1 business hour", "within 4 business
 /// hours", "within 1 business day" (8 business hours), "within 2 business days".
 pub fn response_promise(target_ms: i64) -> String {
@@ -605,5 +627,40 @@ mod tests {
                 prop_assert!(reach <= since);
             }
         }
+    }
+
+    #[test]
+    fn reports_measure_business_time_without_waiting_and_see_reopens() {
+        let calendar = CalendarSpec::office_hours("Europe/Berlin")
+            .calendar()
+            .unwrap();
+        // Filed Monday 16:00; answered Tuesday 10:00 (2 business hours); waiting on the client
+        // Tuesday 11:00–Wednesday 11:00; completed Wednesday 12:00, reopened, completed 13:00.
+        let times = TicketTimes {
+            created_at: berlin(11, 23, 16),
+            first_response_at: Some(berlin(11, 24, 10)),
+            resolved_at: Some(berlin(11, 25, 13)),
+            history: vec![
+                (berlin(11, 23, 16), TicketStatus::New),
+                (berlin(11, 24, 10), TicketStatus::InProgress),
+                (berlin(11, 24, 11), TicketStatus::WaitingOnClient),
+                (berlin(11, 25, 11), TicketStatus::InProgress),
+                (berlin(11, 25, 12), TicketStatus::Completed),
+                (berlin(11, 25, 12), TicketStatus::InProgress),
+                (berlin(11, 25, 13), TicketStatus::Completed),
+            ],
+        };
+        let kept = measured(&times, &calendar).unwrap();
+        assert_eq!(kept.response_ms, Some(2 * HOUR));
+        // Mon 16–17 (1 h) + Tue 9–11 (2 h) + Wed 11–13 (2 h).
+        assert_eq!(kept.resolution_ms, Some(5 * HOUR));
+        assert!(kept.reopened);
+        let plain = TicketTimes {
+            first_response_at: None,
+            resolved_at: None,
+            history: vec![(berlin(11, 23, 16), TicketStatus::New)],
+            ..times
+        };
+        assert_eq!(measured(&plain, &calendar).unwrap(), Measured::default());
     }
 }

@@ -8,5 +8,6 @@ pub mod board_work;
 pub mod desk_page;
 pub mod mail_page;
 pub mod queue_list;
+pub mod reports_page;
 pub mod ticket_tools;
 pub mod triage_settings;

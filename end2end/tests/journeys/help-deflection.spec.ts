@@ -1,6 +1,14 @@
 import { test, expect, Page } from '@playwright/test';
 import { desktop, expectAccessible, personOn, phone, screenshotPath } from '../helpers';
 
+/** The report's count of requests saved by help articles (this month). */
+async function savedInReport(page: Page): Promise<number> {
+  await page.goto('/reports');
+  const note = page.locator('.report-saved');
+  await expect(note).toContainText('not filed');
+  return Number((await note.textContent())!.match(/\d+/)![0]);
+}
+
 async function deflections(page: Page, slug: string): Promise<number> {
   await page.goto('/desk/articles');
   const count = page.locator(`.library__row[data-slug="${slug}"] .library__deflections`);
@@ -13,6 +21,7 @@ async function deflections(page: Page, slug: string): Promise<number> {
 test('a suggested article answers a request before it is filed', async ({ browser }) => {
   const sam = await personOn(browser, desktop, 'Sam Rivera');
   const before = await deflections(sam.page, 'reset-your-password');
+  const savedBefore = await savedInReport(sam.page);
 
   const tom = await personOn(browser, phone, 'Tom Becker');
   await tom.page.goto('/requests/new');
@@ -38,6 +47,7 @@ test('a suggested article answers a request before it is filed', async ({ browse
 
   // The request it saved counts for the article.
   expect(await deflections(sam.page, 'reset-your-password')).toBe(before + 1);
+  expect(await savedInReport(sam.page)).toBe(savedBefore + 1);
 
   // Staff link an article from a reply.
   await sam.page.goto('/board');

@@ -5,7 +5,7 @@ use sqlx::FromRow;
 use super::{Store, StoreError, StoreResult, parse_stored};
 use crate::domain::business_time::{Calendar, CalendarSpec};
 use crate::domain::sla::{
-    DueKind, STANDARD_TIER, SlaPolicy, SlaTier, Targets, TicketTimes, mark_at,
+    DueKind, STANDARD_TIER, SlaPolicy, SlaTier, Targets, TicketTimes, mark_at, measured,
 };
 use crate::domain::ticket::{Priority, TicketChange, TicketRef, TicketStatus};
 
@@ -330,17 +330,24 @@ impl Store {
         let (targets, calendar) = self
             .sla_policy(parse_stored(&row.priority, "priority")?, row.tier_id)
             .await?;
-        let mark = mark_at(&times, targets, now, &calendar)
-            .map_err(|e| StoreError::Corrupt(format!("SLA of {reference}: {e}")))?;
+        let unreadable = |e| StoreError::Corrupt(format!("SLA of {reference}: {e}"));
+        let mark = mark_at(&times, targets, now, &calendar).map_err(unreadable)?;
+        let kept = measured(&times, &calendar).map_err(unreadable)?;
         sqlx::query(
             "UPDATE tickets SET sla_state = $2, sla_due_at = $3, sla_due_kind = $4, sla_warn_at = $5, \
-                                sla_claimed_until = NULL WHERE id = $1",
+                                sla_claimed_until = NULL, response_business_ms = $6, resolution_business_ms = $7, \
+                                response_target_ms = $8, resolution_target_ms = $9, reopened = $10 WHERE id = $1",
         )
         .bind(reference.0)
         .bind(mark.state.as_str())
         .bind(mark.due_at)
         .bind(mark.due_kind.map(DueKind::as_str))
         .bind(mark.warn_at)
+        .bind(kept.response_ms)
+        .bind(kept.resolution_ms)
+        .bind(targets.first_response_ms)
+        .bind(targets.resolution_ms)
+        .bind(i64::from(kept.reopened))
         .execute(&self.pool)
         .await?;
         Ok(())

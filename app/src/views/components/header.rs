@@ -46,6 +46,7 @@ pub fn AppHeader(me: Me) -> impl IntoView {
         links.push(("/admin/mail", "Mail"));
     }
     if me.is_staff() {
+        links.push(("/reports", "Reports"));
         links.push(("/desk/articles", "Articles"));
     } else {
         links.push(("/help", "Help"));
