@@ -84,6 +84,12 @@ kill -TERM "$SERVER_PID"
 server_status=0; wait "$SERVER_PID" || server_status=$?
 SERVER_PID=""
 grep -q "stopped" "$SERVICES/server.log" || { echo "server did not shut down gracefully:"; tail -20 "$SERVICES/server.log"; server_status=1; }
+# When a journey failed, what the server said about it (warnings, errors and slow requests) is
+# the first thing to read; the folder is removed on exit.
+if [ "$e2e_status" != 0 ]; then
+  echo "server log, warnings and errors (last 60):"
+  grep -aE "WARN|ERROR|panicked" "$SERVICES/server.log" | tail -60 || true
+fi
 
 # ---------------------------------------------------------------- summary
 cargo_passed=$(cat "$SERVICES"/cargo-*.log | awk '/^test result:/ { sum += $4 } END { print sum + 0 }')

@@ -7,7 +7,8 @@ const widths = [{ name: '360', viewport: { width: 360, height: 780 } }, { name: 
 
 for (const { name, viewport } of widths) {
   test(`screens at ${name}`, async ({ page }) => {
-    test.setTimeout(90_000);
+    // Some forty screens, each drawn and checked: minutes under a full parallel run on two cores.
+    test.setTimeout(240_000);
     await page.setViewportSize(viewport);
     // Full pages on the phone, except the board, whose columns scroll sideways and can be long.
     const shot = (screen: string, fullPage = name === '360') => page.screenshot({ path: `screenshots/${screen}-${name}.png`, fullPage });
