@@ -97,9 +97,11 @@ pub struct FeedbackLinkState {
     pub open: bool,
 }
 
-/// The request a valid link is for, if its person may still answer.
+/// The request a valid link is for (and its status), if its person may still answer.
 #[cfg(feature = "ssr")]
-async fn linked_request(token: &str) -> Result<(TicketRef, i64), AppError> {
+async fn linked_request(
+    token: &str,
+) -> Result<(TicketRef, crate::domain::ticket::TicketStatus, i64), AppError> {
     use crate::backend::feedback_link::FeedbackLink;
     use crate::backend::state::app_state;
     use crate::domain::feedback::may_answer;
@@ -119,7 +121,7 @@ async fn linked_request(token: &str) -> Result<(TicketRef, i64), AppError> {
     if !may_answer(&actor, record.owner) {
         return Err(AppError::Forbidden);
     }
-    Ok((reference, actor.user_id))
+    Ok((reference, record.summary.status, actor.user_id))
 }
 
 #[server(endpoint = "linked_feedback")]
@@ -127,9 +129,8 @@ pub async fn linked_feedback(token: String) -> Result<FeedbackLinkState, AppErro
     use crate::backend::state::app_state;
     use crate::domain::feedback::check_answer;
 
-    let (reference, _) = linked_request(&token).await?;
+    let (reference, status, _) = linked_request(&token).await?;
     let state = app_state();
-    let status = state.store.ticket(reference).await?.summary.status;
     let answer = state.store.feedback(reference).await?;
     Ok(FeedbackLinkState {
         reference,
@@ -145,6 +146,6 @@ pub async fn feedback_by_link(
     resolved: bool,
     #[server(default)] comment: String,
 ) -> Result<(), AppError> {
-    let (reference, user_id) = linked_request(&token).await?;
+    let (reference, _, user_id) = linked_request(&token).await?;
     record(reference, user_id, resolved, &comment).await
 }

@@ -8,6 +8,10 @@ use super::{Store, StoreError, StoreResult, parse_stored};
 use crate::domain::feedback::{Feedback, check_answer, reopens};
 use crate::domain::ticket::{LiveEvent, TicketChange, TicketRef, TicketStatus};
 
+/// A request's answer, as [`FeedbackRow`] reads it.
+const FEEDBACK_OF_TICKET: &str =
+    "SELECT resolved, comment, answered_at FROM ticket_feedback WHERE ticket_id = $1";
+
 /// The settings row holding the link-signing key (one for every instance on the database).
 const SIGNING_KEY_SETTING: &str = "link_signing_key";
 
@@ -39,12 +43,10 @@ pub struct NewFeedback<'a> {
 
 impl Store {
     pub async fn feedback(&self, reference: TicketRef) -> StoreResult<Option<Feedback>> {
-        let row: Option<FeedbackRow> = sqlx::query_as(
-            "SELECT resolved, comment, answered_at FROM ticket_feedback WHERE ticket_id = $1",
-        )
-        .bind(reference.0)
-        .fetch_optional(&self.pool)
-        .await?;
+        let row: Option<FeedbackRow> = sqlx::query_as(FEEDBACK_OF_TICKET)
+            .bind(reference.0)
+            .fetch_optional(&self.pool)
+            .await?;
         Ok(row.map(Feedback::from))
     }
 
@@ -67,12 +69,10 @@ impl Store {
                         .await?
                         .ok_or(StoreError::NotFound)?;
                 let status: TicketStatus = parse_stored(&status, "status")?;
-                let earlier: Option<FeedbackRow> = sqlx::query_as(
-                    "SELECT resolved, comment, answered_at FROM ticket_feedback WHERE ticket_id = $1",
-                )
-                .bind(reference.0)
-                .fetch_optional(&mut **tx)
-                .await?;
+                let earlier: Option<FeedbackRow> = sqlx::query_as(FEEDBACK_OF_TICKET)
+                    .bind(reference.0)
+                    .fetch_optional(&mut **tx)
+                    .await?;
                 let earlier = earlier.map(Feedback::from);
                 check_answer(status, earlier.as_ref(), now)
                     .map_err(|refused| StoreError::Conflict(refused.to_string()))?;
