@@ -62,6 +62,7 @@ conformance!(
     references_start_at_1001_and_creation_is_recorded,
     lists_show_each_scope_exactly_its_tickets,
     status_changes_follow_the_machine_and_are_recorded,
+    writers_at_the_same_moment_all_succeed,
     events_are_read_back_in_order_within_scope,
     sessions_find_their_person_until_they_expire,
     idle_sessions_end_and_used_ones_stay,
@@ -351,6 +352,38 @@ async fn status_changes_follow_the_machine_and_are_recorded(db: &Scratch) {
         ]
     );
     assert_eq!(timeline[1].actor_name.as_deref(), Some("Sam"));
+}
+
+/// Many read-then-write transactions at once (as under a busy board): none may fail. On SQLite a
+/// transaction that read before another connection committed cannot write any more, so writes
+/// must take the lock when they begin.
+async fn writers_at_the_same_moment_all_succeed(db: &Scratch) {
+    let store = &db.store;
+    let w = world(store).await;
+    let mut references = Vec::new();
+    for n in 0..12 {
+        references.push(file(store, w.acme, w.luis, &format!("Request {n}"), T0 + n).await);
+    }
+    let work = references.iter().map(|&reference| async move {
+        store
+            .change_status(reference, TicketStatus::InProgress, w.sam, T0 + 100)
+            .await?;
+        let reply = NewMessage {
+            author_id: w.sam,
+            by_client: false,
+            body: "On it",
+            internal: false,
+            attachments: &[],
+        };
+        store.add_message(reference, &reply, T0 + 200).await
+    });
+    let outcomes = futures::future::join_all(work).await;
+    let failed: Vec<_> = outcomes.iter().filter_map(|o| o.as_ref().err()).collect();
+    assert!(failed.is_empty(), "{failed:?}");
+    for reference in references {
+        let record = store.ticket(reference).await.unwrap();
+        assert_eq!(record.summary.status, TicketStatus::InProgress);
+    }
 }
 
 async fn events_are_read_back_in_order_within_scope(db: &Scratch) {

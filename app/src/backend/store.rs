@@ -179,13 +179,25 @@ impl Store {
         Ok(())
     }
 
+    /// Starts a transaction that will write.
+    ///
+    /// On SQLite it takes the write lock up front (`BEGIN IMMEDIATE`): a deferred transaction that
+    /// reads first and writes later fails with "database is locked" (`SQLITE_BUSY_SNAPSHOT`,
+    /// which the busy timeout does not wait out) whenever another connection committed in between.
+    async fn begin_write(&self) -> StoreResult<Transaction<'static, Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
     /// Starts a transaction that will append ticket events.
     ///
     /// Event ids must become visible in id order, or a live reader that has seen id N could skip a
     /// smaller id committed later. SQLite has one writer at a time anyway; on Postgres an advisory
     /// lock makes event-writing transactions commit one after another.
     async fn begin_event_write(&self) -> StoreResult<Transaction<'static, Any>> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         if self.backend == Backend::Postgres {
             sqlx::query("SELECT pg_advisory_xact_lock(7402)")
                 .execute(&mut *tx)

@@ -173,7 +173,7 @@ impl Store {
         by: i64,
         now: i64,
     ) -> StoreResult<(i64, String)> {
-        in_transaction!(self.pool.begin(), |tx| {
+        in_transaction!(self.begin_write(), |tx| {
             let saved: Option<(i64, String)> = match id {
                 None => sqlx::query_as(
                     "INSERT INTO kb_articles (slug, title, summary, body, section, published, audience, \

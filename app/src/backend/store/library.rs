@@ -183,7 +183,7 @@ impl Store {
         query: &str,
         now: i64,
     ) -> StoreResult<()> {
-        in_transaction!(self.pool.begin(), |tx| {
+        in_transaction!(self.begin_write(), |tx| {
             sqlx::query("DELETE FROM saved_views WHERE user_id = $1 AND name = $2")
                 .bind(user_id)
                 .bind(name)

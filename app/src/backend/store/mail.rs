@@ -384,7 +384,7 @@ impl Store {
         mails: &[NewMail<'_>],
         now: i64,
     ) -> StoreResult<bool> {
-        in_transaction!(self.pool.begin(), |tx| {
+        in_transaction!(self.begin_write(), |tx| {
             let moved = sqlx::query(
                 "UPDATE mail_notifier SET after_event = $2 WHERE name = 'ticket_updates' AND after_event = $1",
             )

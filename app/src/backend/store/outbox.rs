@@ -67,7 +67,7 @@ const OUTGOING_COLUMNS: &str = "id, recipient, subject, body_text, body_html, me
 
 impl Store {
     pub async fn enqueue_mail(&self, mail: &NewMail<'_>, now: i64) -> StoreResult<i64> {
-        in_transaction!(self.pool.begin(), |tx| {
+        in_transaction!(self.begin_write(), |tx| {
             Self::enqueue_in(tx, mail, now).await
         })
     }

@@ -119,7 +119,7 @@ impl Store {
             return Ok(());
         };
         order.swap(at, other);
-        in_transaction!(self.pool.begin(), |tx| {
+        in_transaction!(self.begin_write(), |tx| {
             for (position, rule) in (1..).zip(&order) {
                 sqlx::query("UPDATE routing_rules SET position = $2 WHERE id = $1")
                     .bind(rule)
@@ -159,7 +159,7 @@ impl Store {
 
     /// Sets a team's rotation and members (staff only; others are ignored).
     pub async fn save_team_setup(&self, setup: &TeamSetup) -> StoreResult<()> {
-        in_transaction!(self.pool.begin(), |tx| {
+        in_transaction!(self.begin_write(), |tx| {
             let updated = sqlx::query("UPDATE staff_teams SET assignment = $2 WHERE id = $1")
                 .bind(setup.id)
                 .bind(setup.rotation.as_str())

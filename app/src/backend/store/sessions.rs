@@ -47,7 +47,7 @@ impl Store {
         now: i64,
         expires_at: i64,
     ) -> StoreResult<()> {
-        in_transaction!(self.pool.begin(), |tx| {
+        in_transaction!(self.begin_write(), |tx| {
             sqlx::query(
             "INSERT INTO sessions (token_hash, user_id, created_at, expires_at, last_seen_at, user_agent, ip) \
              VALUES ($1, $2, $3, $4, $3, $5, $6)",

@@ -145,7 +145,7 @@ impl Store {
 
     /// Adds a tier whose targets start as Standard's; returns its id.
     pub async fn add_sla_tier(&self, name: &str) -> StoreResult<i64> {
-        in_transaction!(self.pool.begin(), |tx| {
+        in_transaction!(self.begin_write(), |tx| {
             let taken: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sla_tiers WHERE name = $1")
                 .bind(name)
                 .fetch_one(&mut **tx)
@@ -194,7 +194,7 @@ impl Store {
             .bind(tier_id)
             .fetch_all(&self.pool)
             .await?;
-        in_transaction!(self.pool.begin(), |tx| {
+        in_transaction!(self.begin_write(), |tx| {
             sqlx::query("UPDATE accounts SET sla_tier_id = NULL WHERE sla_tier_id = $1")
                 .bind(tier_id)
                 .execute(&mut **tx)

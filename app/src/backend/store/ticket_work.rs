@@ -534,7 +534,7 @@ impl Store {
         index: usize,
         done: bool,
     ) -> StoreResult<()> {
-        in_transaction!(self.pool.begin(), |tx| {
+        in_transaction!(self.begin_write(), |tx| {
             let stored: String = sqlx::query_scalar("SELECT checklist FROM tasks WHERE id = $1")
                 .bind(task_id)
                 .fetch_optional(&mut **tx)
