@@ -17,7 +17,7 @@ use app::domain::knowledge::{ArticleAccess, ArticleText, Audience, DEFLECTION_GR
 use app::domain::listing::{AssigneeFilter, QueueFilter};
 use app::domain::people::MemberStatus;
 use app::domain::policy::{Role, Team, TicketScope, Visibility};
-use app::domain::report::{FollowUps, ReportFilter, ReportTable, TimeStats};
+use app::domain::report::{DAY_MS, FollowUps, ReportFilter, ReportTable, TimeStats};
 use app::domain::search::{MATCH_END, MATCH_START};
 use app::domain::sign_in::LinkPurpose;
 use app::domain::ticket::{Channel, TicketChange, TicketRef, TicketStatus};
@@ -91,6 +91,7 @@ conformance!(
     feedback_reopens_on_no_and_changes_within_the_week,
     the_link_signing_key_is_made_once,
     report_figures_match_a_hand_computed_fixture,
+    follow_ups_are_recounted_as_requests_change,
 );
 
 /// An agency with two client companies: Acme (two contacts) and Bluebird (one).
@@ -2024,4 +2025,61 @@ async fn report_figures_match_a_hand_computed_fixture(db: &Scratch) {
         .await
         .unwrap();
     assert_eq!(by_mail.volume, [0, 1, 0, 0]);
+}
+
+/// "Resolved without follow-up" is kept on the completed request; it must follow later edits of
+/// the requests that came after it, not just what they were when filed.
+async fn follow_ups_are_recounted_as_requests_change(db: &Scratch) {
+    let store = &db.store;
+    let w = world(store).await;
+    let in_category = |requester_id, category_id, follows| NewTicket {
+        category_id: Some(category_id),
+        follows,
+        ..NewTicket::from_portal(w.acme, requester_id, "Request", "details")
+    };
+    let t1 = store
+        .create_ticket(&in_category(w.luis, 1, None), T0)
+        .await
+        .unwrap()
+        .reference;
+    for (status, at) in [
+        (TicketStatus::InProgress, T0 + 1),
+        (TicketStatus::Completed, T0 + 2),
+    ] {
+        store.change_status(t1, status, w.sam, at).await.unwrap();
+    }
+    let without_follow_up = || async {
+        let filter = ReportFilter {
+            from: Some(T0.div_euclid(DAY_MS) * DAY_MS),
+            ..ReportFilter::default()
+        };
+        let report = store.report(&filter, T0 + 3 * DAY_MS).await.unwrap();
+        assert_eq!(report.follow_ups.completed, 1);
+        report.follow_ups.without_follow_up
+    };
+    assert_eq!(without_follow_up().await, 1);
+
+    // Luis files again the next day, on another topic: no follow-up.
+    let t2 = store
+        .create_ticket(&in_category(w.luis, 2, None), T0 + DAY_MS)
+        .await
+        .unwrap()
+        .reference;
+    assert_eq!(without_follow_up().await, 1);
+    // Triage puts it on T1's topic: now it is one; and back again: no longer.
+    for (category, expected) in [(1, 0), (2, 1)] {
+        let mut facts = store.ticket(t2).await.unwrap().facts;
+        facts.category_id = Some(category);
+        store
+            .update_facts(t2, &facts, w.sam, T0 + DAY_MS + category)
+            .await
+            .unwrap();
+        assert_eq!(without_follow_up().await, expected, "category {category}");
+    }
+    // Dana files a request saying it follows T1: a follow-up whoever files it.
+    store
+        .create_ticket(&in_category(w.dana, 3, Some(t1)), T0 + 2 * DAY_MS)
+        .await
+        .unwrap();
+    assert_eq!(without_follow_up().await, 0);
 }

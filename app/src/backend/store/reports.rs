@@ -17,16 +17,34 @@ const COMMENTS: i64 = 10;
 /// Articles the deflection list names.
 const TOP_ARTICLES: i64 = 10;
 
-/// The filter on tickets `t`, with `$1`–`$5` bound by [`Cut::bind`]; merged duplicates are left
-/// out (their survivor counts).
-const CUT: &str = "t.merged_into IS NULL AND ($1 IS NULL OR t.account_id = $1) \
-     AND ($2 IS NULL OR t.category_id = $2) AND ($3 IS NULL OR t.channel = $3) \
-     AND ($4 IS NULL OR t.team_id = $4) AND ($5 IS NULL OR t.assignee_id = $5)";
-
-/// A filter's binds, in the order [`CUT`] reads them.
+/// The filter on tickets `t`, with `$1`–`$5` bound by [`Cut::bind_as`]; merged duplicates are
+/// left out (their survivor counts). A filter that is not set still names its parameter (bound
+/// to NULL) but compares no column: `col = $n OR $n IS NULL` would keep SQLite from the index.
 struct Cut<'a>(&'a ReportFilter);
 
 impl Cut<'_> {
+    fn sql(&self) -> String {
+        let filter = self.0;
+        let terms = [
+            ("account_id", filter.account_id.is_some()),
+            ("category_id", filter.category_id.is_some()),
+            ("channel", filter.channel.is_some()),
+            ("team_id", filter.team_id.is_some()),
+            ("assignee_id", filter.agent_id.is_some()),
+        ];
+        let filters = terms.into_iter().zip(1..).map(|((column, set), n)| {
+            if set {
+                format!("t.{column} = ${n}")
+            } else {
+                format!("${n} IS NULL")
+            }
+        });
+        std::iter::once("t.merged_into IS NULL".to_owned())
+            .chain(filters)
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    }
+
     fn bind_as<'q, O>(
         &self,
         query: sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>,
@@ -83,26 +101,43 @@ impl Store {
     pub async fn report(&self, filter: &ReportFilter, now: i64) -> StoreResult<Report> {
         let range = filter.range(now);
         let bucket = bucket_ms(range);
+        // Independent reads: asked at once, each on its own pooled connection, so the database
+        // works on several side by side (SQLite readers run in parallel beside the writer).
+        let (
+            volume,
+            first_response,
+            resolution,
+            backlog,
+            satisfaction,
+            follow_ups,
+            usage,
+            deflections,
+        ) = futures::try_join!(
+            self.volume(filter, range, bucket),
+            self.time_stats(filter, range, "response_business_ms", "response_target_ms"),
+            self.time_stats(
+                filter,
+                range,
+                "resolution_business_ms",
+                "resolution_target_ms"
+            ),
+            self.backlog(filter, now),
+            self.satisfaction(filter, range),
+            self.follow_ups(filter, range),
+            self.usage(filter, range),
+            self.deflections(filter, range, now),
+        )?;
         Ok(Report {
             range,
             bucket_ms: bucket,
-            volume: self.volume(filter, range, bucket).await?,
-            first_response: self
-                .time_stats(filter, range, "response_business_ms", "response_target_ms")
-                .await?,
-            resolution: self
-                .time_stats(
-                    filter,
-                    range,
-                    "resolution_business_ms",
-                    "resolution_target_ms",
-                )
-                .await?,
-            backlog: self.backlog(filter, now).await?,
-            satisfaction: self.satisfaction(filter, range).await?,
-            follow_ups: self.follow_ups(filter, range).await?,
-            usage: self.usage(filter, range).await?,
-            deflections: self.deflections(filter, range, now).await?,
+            volume,
+            first_response,
+            resolution,
+            backlog,
+            satisfaction,
+            follow_ups,
+            usage,
+            deflections,
         })
     }
 
@@ -112,10 +147,11 @@ impl Store {
         range: Range,
         bucket: i64,
     ) -> StoreResult<Vec<i64>> {
+        let cut = Cut(filter).sql();
         let rows: Vec<CountRow> = Cut(filter)
             .bind_as(sqlx::query_as(&format!(
                 "SELECT (t.created_at - $6) / $8 AS bucket, COUNT(*) AS count FROM tickets t \
-                 WHERE {CUT} AND t.created_at >= $6 AND t.created_at < $7 GROUP BY bucket"
+                 WHERE {cut} AND t.created_at >= $6 AND t.created_at < $7 GROUP BY bucket"
             )))
             .bind(range.start)
             .bind(range.end)
@@ -145,12 +181,13 @@ impl Store {
         measure: &str,
         target: &str,
     ) -> StoreResult<TimeStats> {
+        let cut = Cut(filter).sql();
         // Column names come from this file, never from a request.
         let rows: Vec<MinuteRow> = Cut(filter)
             .bind_as(sqlx::query_as(&format!(
                 "SELECT t.{measure} / {MINUTE_MS} AS minute, COUNT(*) AS count, \
                         CAST(SUM(CASE WHEN t.{measure} <= t.{target} THEN 1 ELSE 0 END) AS BIGINT) AS met \
-                 FROM tickets t WHERE {CUT} AND t.created_at >= $6 AND t.created_at < $7 \
+                 FROM tickets t WHERE {cut} AND t.created_at >= $6 AND t.created_at < $7 \
                    AND t.{measure} IS NOT NULL GROUP BY minute ORDER BY minute"
             )))
             .bind(range.start)
@@ -168,13 +205,14 @@ impl Store {
 
     /// Open tickets now, by status and age band.
     async fn backlog(&self, filter: &ReportFilter, now: i64) -> StoreResult<Vec<BacklogRow>> {
+        let cut = Cut(filter).sql();
         let rows: Vec<BacklogCount> = Cut(filter)
             .bind_as(sqlx::query_as(&format!(
                 "SELECT t.status, CASE WHEN t.created_at > $6 - {DAY_MS} THEN 0 \
                                        WHEN t.created_at > $6 - {three} THEN 1 \
                                        WHEN t.created_at > $6 - {seven} THEN 2 ELSE 3 END AS band, \
                         COUNT(*) AS count \
-                 FROM tickets t WHERE {CUT} AND t.status IN ('new', 'in_progress', 'waiting_on_client') \
+                 FROM tickets t WHERE {cut} AND t.status IN ('new', 'in_progress', 'waiting_on_client') \
                  GROUP BY t.status, band",
                 three = 3 * DAY_MS,
                 seven = 7 * DAY_MS,
@@ -202,9 +240,12 @@ impl Store {
 
     /// Answers given in the range (by when they were last given), with the latest comments.
     async fn satisfaction(&self, filter: &ReportFilter, range: Range) -> StoreResult<Satisfaction> {
+        let cut = Cut(filter).sql();
+        // The ticket is checked per answer, by its key: written as a join, Postgres hashes every
+        // ticket to meet a month's answers.
         let answered = format!(
-            "FROM ticket_feedback f JOIN tickets t ON t.id = f.ticket_id \
-             WHERE {CUT} AND f.changed_at >= $6 AND f.changed_at < $7"
+            "FROM ticket_feedback f WHERE f.changed_at >= $6 AND f.changed_at < $7 \
+               AND (SELECT 1 FROM tickets t WHERE t.id = f.ticket_id AND {cut}) IS NOT NULL"
         );
         let (resolved, not_resolved): (Option<i64>, Option<i64>) = Cut(filter)
             .bind_as(sqlx::query_as(&format!(
@@ -239,24 +280,19 @@ impl Store {
         })
     }
 
-    /// Requests completed in the range, and those with no follow-up: never reopened, and no
-    /// request from the same contact following it, or on the same category, within the window.
+    /// Requests completed in the range, and those with no follow-up: never reopened, and not
+    /// followed (see [`Store::recount_follow_ups`]).
     async fn follow_ups(&self, filter: &ReportFilter, range: Range) -> StoreResult<FollowUps> {
+        let cut = Cut(filter).sql();
         let (completed, with_follow_up): (i64, Option<i64>) = Cut(filter)
             .bind_as(sqlx::query_as(&format!(
-                "SELECT COUNT(*), CAST(SUM(CASE WHEN t.reopened = 1 \
-                        OR EXISTS (SELECT 1 FROM tickets n WHERE n.follows = t.id \
-                          AND n.created_at > t.resolved_at AND n.created_at <= t.resolved_at + $8) \
-                        OR EXISTS (SELECT 1 FROM tickets n WHERE n.requester_id = t.requester_id \
-                          AND n.category_id = t.category_id \
-                          AND n.created_at > t.resolved_at AND n.created_at <= t.resolved_at + $8) \
+                "SELECT COUNT(*), CAST(SUM(CASE WHEN t.reopened = 1 OR t.followed_up = 1 \
                         THEN 1 ELSE 0 END) AS BIGINT) \
-                 FROM tickets t WHERE {CUT} AND t.status = 'completed' \
+                 FROM tickets t WHERE {cut} AND t.status = 'completed' \
                    AND t.resolved_at >= $6 AND t.resolved_at < $7"
             )))
             .bind(range.start)
             .bind(range.end)
-            .bind(FOLLOW_UP_WINDOW_MS)
             .fetch_one(&self.pool)
             .await?;
         Ok(FollowUps {
@@ -265,17 +301,58 @@ impl Store {
         })
     }
 
+    /// Keeps `followed_up` true of exactly the completed requests that a request from the same
+    /// contact on the same category, or one saying it follows them, came after within
+    /// [`FOLLOW_UP_WINDOW_MS`] of completion. Run whenever `reference` changed: it may be such a
+    /// later request (for the requests before it) or such a completed one (for itself).
+    pub(super) async fn recount_follow_ups(&self, reference: TicketRef) -> StoreResult<()> {
+        let Some((requester_id, follows, created_at)): Option<(i64, Option<i64>, i64)> =
+            sqlx::query_as("SELECT requester_id, follows, created_at FROM tickets WHERE id = $1")
+                .bind(reference.0)
+                .fetch_optional(&self.pool)
+                .await?
+        else {
+            return Ok(());
+        };
+        sqlx::query(
+            "UPDATE tickets SET followed_up = CASE WHEN EXISTS (SELECT 1 FROM tickets n \
+                 WHERE (n.follows = tickets.id OR (n.requester_id = tickets.requester_id \
+                        AND n.category_id = tickets.category_id)) \
+                   AND n.created_at > tickets.resolved_at AND n.created_at <= tickets.resolved_at + $5) \
+               THEN 1 ELSE 0 END \
+             WHERE id = $1 OR id = $2 \
+                OR (requester_id = $3 AND resolved_at >= $4 - $5 AND resolved_at < $4)",
+        )
+        .bind(reference.0)
+        .bind(follows)
+        .bind(requester_id)
+        .bind(created_at)
+        .bind(FOLLOW_UP_WINDOW_MS)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     /// Per client company: contacts who filed in the range, and how their requests came in.
+    /// Counted per contact, then per company, then named: hashing contacts beats sorting
+    /// requests, and each company is looked up once, not once per request.
     async fn usage(&self, filter: &ReportFilter, range: Range) -> StoreResult<Vec<AccountUsage>> {
+        let cut = Cut(filter).sql();
         let rows: Vec<UsageRow> = Cut(filter)
             .bind_as(sqlx::query_as(&format!(
-                "SELECT t.account_id, a.name AS account_name, COUNT(DISTINCT t.requester_id) AS active_contacts, \
-                        CAST(SUM(CASE WHEN t.channel = 'web' THEN 1 ELSE 0 END) AS BIGINT) AS via_portal, \
-                        CAST(SUM(CASE WHEN t.channel = 'email' THEN 1 ELSE 0 END) AS BIGINT) AS via_email, \
-                        CAST(SUM(CASE WHEN t.channel NOT IN ('web', 'email') THEN 1 ELSE 0 END) AS BIGINT) AS via_other \
-                 FROM tickets t JOIN accounts a ON a.id = t.account_id \
-                 WHERE {CUT} AND t.created_at >= $6 AND t.created_at < $7 \
-                 GROUP BY t.account_id, a.name ORDER BY COUNT(*) DESC, a.name"
+                "SELECT u.account_id, a.name AS account_name, u.active_contacts, u.via_portal, \
+                        u.via_email, u.via_other \
+                 FROM (SELECT c.account_id, COUNT(*) AS active_contacts, \
+                         CAST(SUM(c.filed) AS BIGINT) AS filed, CAST(SUM(c.web) AS BIGINT) AS via_portal, \
+                         CAST(SUM(c.email) AS BIGINT) AS via_email, \
+                         CAST(SUM(c.filed - c.web - c.email) AS BIGINT) AS via_other \
+                       FROM (SELECT t.account_id, t.requester_id, COUNT(*) AS filed, \
+                               SUM(CASE WHEN t.channel = 'web' THEN 1 ELSE 0 END) AS web, \
+                               SUM(CASE WHEN t.channel = 'email' THEN 1 ELSE 0 END) AS email \
+                             FROM tickets t WHERE {cut} AND t.created_at >= $6 AND t.created_at < $7 \
+                             GROUP BY t.account_id, t.requester_id) c \
+                       GROUP BY c.account_id) u \
+                 JOIN accounts a ON a.id = u.account_id ORDER BY u.filed DESC, a.name"
             )))
             .bind(range.start)
             .bind(range.end)

@@ -350,6 +350,7 @@ impl Store {
         .bind(i64::from(kept.reopened))
         .execute(&self.pool)
         .await?;
-        Ok(())
+        // What reports count of a ticket is kept with its clock, after every change.
+        self.recount_follow_ups(reference).await
     }
 }
