@@ -29,7 +29,7 @@ use crate::views::components::sla::SlaChip;
 use crate::views::components::status::{StatusActions, StatusBadge, StatusSteps};
 use crate::views::components::time::ago;
 use crate::views::session::{Audience, Gate};
-use crate::views::staff::article_picker::ArticleLinkPicker;
+use crate::views::staff::article_picker::{ArticleLinkPicker, PickerState};
 use crate::views::staff::ticket_tools::{MergePanel, TasksPanel, TriagePanel};
 
 /// One request: where it stands and what happened so far. Clients and staff both come here.
@@ -163,6 +163,8 @@ struct ReplyDraft {
     send: ServerAction<Reply>,
     /// Counts messages that went through: each one starts a fresh, empty form.
     sent: RwSignal<u32>,
+    /// A help-article search under way (staff).
+    picker: PickerState,
 }
 
 impl ReplyDraft {
@@ -174,6 +176,7 @@ impl ReplyDraft {
             since: RwSignal::new(None),
             send: ServerAction::new(),
             sent: RwSignal::new(0),
+            picker: PickerState::default(),
         };
         Effect::new(move |_| {
             if matches!(draft.send.value().get(), Some(Ok(_))) {
@@ -189,6 +192,7 @@ impl ReplyDraft {
         self.internal.set(false);
         self.files.set(Vec::new());
         self.since.set(None);
+        self.picker.clear();
     }
 
     fn is_writing(self) -> bool {
@@ -494,7 +498,7 @@ fn ReplyForm(
                             </div>
                         })}
                         {staff.then(|| view! {
-                            <ArticleLinkPicker on_pick=move |link: String| {
+                            <ArticleLinkPicker state=draft.picker on_pick=move |link: String| {
                                 let text = draft.body.with_untracked(|body| {
                                     if body.trim().is_empty() { link.clone() } else { format!("{}\n\n{link}", body.trim_end()) }
                                 });

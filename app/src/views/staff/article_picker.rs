@@ -7,11 +7,28 @@ use crate::api::knowledge::search_help;
 use crate::domain::knowledge::{ArticleLink, reply_link};
 use crate::views::browser::debounced;
 
+/// Whether the picker is open and what is typed in it: held by the form's owner, so that a page
+/// drawn again (a live change re-reads the request) keeps the search the person is in.
+#[derive(Clone, Copy, Default)]
+pub struct PickerState {
+    pub open: RwSignal<bool>,
+    pub typed: RwSignal<String>,
+}
+
+impl PickerState {
+    pub fn clear(self) {
+        self.open.set(false);
+        self.typed.set(String::new());
+    }
+}
+
 /// A search box over published articles; picking one hands its link (as Markdown) to `on_pick`.
 #[component]
-pub fn ArticleLinkPicker(#[prop(into)] on_pick: Callback<String>) -> impl IntoView {
-    let open = RwSignal::new(false);
-    let typed = RwSignal::new(String::new());
+pub fn ArticleLinkPicker(
+    state: PickerState,
+    #[prop(into)] on_pick: Callback<String>,
+) -> impl IntoView {
+    let PickerState { open, typed } = state;
     let query = debounced(typed.into(), std::time::Duration::from_millis(300));
     let hits = Resource::new(
         move || query.get(),
@@ -25,8 +42,7 @@ pub fn ArticleLinkPicker(#[prop(into)] on_pick: Callback<String>) -> impl IntoVi
     );
     let pick = move |link: &ArticleLink| {
         on_pick.run(reply_link(link));
-        open.set(false);
-        typed.set(String::new());
+        state.clear();
     };
     view! {
         <div class="article-picker">
