@@ -17,6 +17,7 @@ pub mod report_export;
 mod respond;
 pub mod seed;
 pub mod seed_articles;
+pub mod service_worker;
 pub mod sign_in_mail;
 pub mod sla_watch;
 pub mod state;

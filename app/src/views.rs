@@ -20,6 +20,7 @@ use leptos_router::{SsrMode, path};
 use self::account_page::AccountPage;
 use self::components::live::{LiveToasts, provide_live};
 use self::components::not_found::NotFoundPage;
+use self::components::update_prompt::UpdatePrompt;
 use self::feedback_page::FeedbackLinkPage;
 use self::portal::help_page::{ArticleReaderPage, HelpPage};
 use self::portal::{
@@ -50,6 +51,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="description" content="Frontdoor: file, follow and work support requests."/>
                 <link rel="icon" href="/icon.svg" type="image/svg+xml"/>
                 <link rel="manifest" href="/manifest.webmanifest"/>
+                <link rel="apple-touch-icon" href="/icon-192.png"/>
+                <script src="/register-sw.js" defer></script>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -101,5 +104,6 @@ pub fn App() -> impl IntoView {
             </Routes>
         </Router>
         <LiveToasts/>
+        <UpdatePrompt/>
     }
 }

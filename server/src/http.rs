@@ -3,7 +3,9 @@
 
 use std::time::Duration;
 
-use app::backend::{AppState, attachments, auth, live, mail_intake, mail_originals, report_export};
+use app::backend::{
+    AppState, attachments, auth, live, mail_intake, mail_originals, report_export, service_worker,
+};
 use app::domain::email::MAX_MESSAGE_BYTES;
 use app::error::AppError;
 use app::{App, shell};
@@ -62,10 +64,13 @@ pub fn router(state: AppState) -> Router {
             HeaderValue::from_static("no-cache"),
         ));
 
-    let mut router = Router::new().route("/healthz", get(healthz)).route(
-        "/inbound/mail",
-        post(mail_intake::hook).layer(DefaultBodyLimit::max(MAX_MESSAGE_BYTES)),
-    );
+    let mut router = Router::new()
+        .route("/healthz", get(healthz))
+        .route("/sw.js", get(service_worker::serve))
+        .route(
+            "/inbound/mail",
+            post(mail_intake::hook).layer(DefaultBodyLimit::max(MAX_MESSAGE_BYTES)),
+        );
     if state.clock.is_movable() {
         router = router.route("/test/clock", post(move_clock));
     }

@@ -27,6 +27,47 @@ pub fn mark_hydrated() {
     }
 }
 
+/// Calls `ready` once a newer version of the app waits to take over. `/register-sw.js` says so
+/// with an attribute on `<html>` (when it knew before the app started) and an event (after).
+pub fn on_update_ready(ready: impl Fn() + 'static) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        use wasm_bindgen::closure::Closure;
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let already = window
+            .document()
+            .and_then(|d| d.document_element())
+            .is_some_and(|html| html.has_attribute("data-update-ready"));
+        if already {
+            ready();
+            return;
+        }
+        let listener = Closure::<dyn Fn()>::new(ready);
+        let _ = window.add_event_listener_with_callback(
+            "frontdoor:update-ready",
+            listener.as_ref().unchecked_ref(),
+        );
+        // Listens for the page's lifetime.
+        listener.forget();
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = ready;
+}
+
+/// Lets the waiting version in; the page reloads once it has taken over.
+pub fn apply_update() {
+    #[cfg(feature = "hydrate")]
+    if let (Some(window), Ok(event)) = (
+        web_sys::window(),
+        web_sys::Event::new("frontdoor:apply-update"),
+    ) {
+        let _ = window.dispatch_event(&event);
+    }
+}
+
 /// Uploads the files chosen in the `<input type="file">` that fired `event` (`POST /files`), then
 /// empties the input so the same file can be chosen again. `done` gets the server's answer.
 pub fn upload_chosen_files<F>(event: &leptos::ev::Event, done: F)

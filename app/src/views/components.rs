@@ -11,3 +11,4 @@ pub mod not_found;
 pub mod sla;
 pub mod status;
 pub mod time;
+pub mod update_prompt;
