@@ -11,7 +11,7 @@ use crate::api::session::Me;
 use crate::domain::mention::mentions;
 use crate::domain::policy::Role;
 use crate::domain::sla::ClockState;
-use crate::domain::ticket::{LiveEvent, TicketChange};
+use crate::domain::ticket::{LiveEvent, TicketChange, TicketRef};
 use crate::error::AppError;
 use crate::views::components::form::on_success;
 use crate::views::session::use_session;
@@ -36,6 +36,9 @@ pub struct Live {
     /// How many events this page has received, and the newest id: what the stream delivered,
     /// shown (as data attributes) beside the live indicator.
     pub received: RwSignal<(u64, i64)>,
+    /// The request the last bump of `revision` was about; `None` for a nudge or a resync, which
+    /// may concern anything.
+    cause: StoredValue<Option<TicketRef>>,
     started: StoredValue<bool>,
 }
 
@@ -54,7 +57,33 @@ impl Live {
 
     /// Asks every list on the page to refetch (after this page changed something itself).
     pub fn nudge(self) {
+        self.bump(None);
+    }
+
+    fn bump(self, cause: Option<TicketRef>) {
+        self.cause.set_value(cause);
         self.revision.update(|n| *n += 1);
+    }
+
+    /// A revision that moves only for changes to the request `reference()` names (and for nudges
+    /// and resyncs). A page about one request keys on it, so that the rest of the queue's traffic
+    /// does not draw it again under the hands of someone working on it.
+    pub fn revision_for(
+        self,
+        reference: impl Fn() -> Option<TicketRef> + Send + Sync + 'static,
+    ) -> Memo<u64> {
+        Memo::new(move |previous: Option<&u64>| {
+            self.revision.track();
+            let concerns = self
+                .cause
+                .get_value()
+                .is_none_or(|cause| Some(cause) == reference());
+            match previous {
+                Some(&n) if !concerns => n,
+                Some(&n) => n + 1,
+                None => 0,
+            }
+        })
     }
 }
 
@@ -74,6 +103,7 @@ pub fn provide_live() -> Live {
         latest: RwSignal::new(None),
         link: RwSignal::new(LinkState::Idle),
         received: RwSignal::new((0, 0)),
+        cause: StoredValue::new(None),
         started: StoredValue::new(false),
     };
     provide_context(live);
@@ -146,8 +176,9 @@ mod stream {
                     *count += 1;
                     *newest = event.id;
                 });
+                let reference = event.reference;
                 live.latest.set(Some(event));
-                live.nudge();
+                live.bump(Some(reference));
             }
         });
         // Too far behind to replay: everything on screen is read again.

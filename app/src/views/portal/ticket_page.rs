@@ -61,8 +61,11 @@ fn Ticket(me: Me) -> impl IntoView {
         }
         current
     });
+    // Drawn again only when this request changes: other requests' traffic would otherwise close
+    // the panels and confirmations someone is in the middle of.
+    let revision = live.revision_for(reference);
     let ticket = Resource::new(
-        move || (reference(), live.revision.get()),
+        move || (reference(), revision.get()),
         |(reference, _)| async move {
             match reference {
                 Some(reference) => get_ticket(reference).await,
