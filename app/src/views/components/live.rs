@@ -226,12 +226,16 @@ where
     }
 }
 
-/// A short note when a request changes status, for people not looking at that request.
+/// Notes on screen at once; older ones give way.
+const MAX_TOASTS: usize = 3;
+
+/// A short note when a request changes status, for people not looking at that request. Each stays
+/// its full time: a busy queue's notes stack up (a few) instead of replacing one another at once.
 #[component]
 pub fn LiveToasts() -> impl IntoView {
     let live = use_live();
     let session = use_session();
-    let message = RwSignal::new(None::<String>);
+    let toasts = RwSignal::new(Vec::<(i64, String)>::new());
     Effect::new(move |_| {
         let Some(event) = live.latest.get() else {
             return;
@@ -291,12 +295,48 @@ pub fn LiveToasts() -> impl IntoView {
             | TicketChange::TaskAdded { .. }
             | TicketChange::TaskDone { .. } => return,
         };
-        message.set(Some(text));
-        set_timeout(move || message.set(None), Duration::from_secs(5));
+        let id = event.id;
+        toasts.update(|shown| {
+            shown.push((id, text));
+            if shown.len() > MAX_TOASTS {
+                shown.remove(0);
+            }
+        });
+        set_timeout(
+            move || toasts.update(|shown| shown.retain(|(shown_id, _)| *shown_id != id)),
+            Duration::from_secs(6),
+        );
     });
     view! {
         <div class="toast-region" role="status" aria-live="polite">
-            {move || message.get().map(|text| view! { <p class="toast">{text}</p> })}
+            <For each=move || toasts.get() key=|(id, _)| *id let((_, text))>
+                <p class="toast">{text}</p>
+            </For>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_page_moves_only_for_its_own_request_and_for_nudges() {
+        let owner = Owner::new();
+        owner.set();
+        let live = provide_live();
+        let this = TicketRef(1001);
+        let revision = live.revision_for(move || Some(this));
+        let seen = revision.get();
+        live.bump(Some(TicketRef(1002)));
+        assert_eq!(revision.get(), seen, "another request's change");
+        live.bump(Some(this));
+        assert_eq!(revision.get(), seen + 1, "this request's change");
+        live.nudge();
+        assert_eq!(
+            revision.get(),
+            seen + 2,
+            "a nudge or a resync concerns anything"
+        );
     }
 }
