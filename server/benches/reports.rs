@@ -179,8 +179,7 @@ async fn time_reports(store: &Store, company: i64, now: i64) -> Vec<(&'static st
                 "{name}: the fill is in range"
             );
         }
-        runs.sort();
-        results.push((name, runs[runs.len() / 2]));
+        results.push((name, median(runs)));
     }
     results
 }
@@ -197,6 +196,10 @@ async fn time_refresh(store: &Store, now: i64) -> Duration {
             .expect("refresh a ticket");
         runs.push(started.elapsed());
     }
+    median(runs)
+}
+
+fn median(mut runs: Vec<Duration>) -> Duration {
     runs.sort();
     runs[runs.len() / 2]
 }

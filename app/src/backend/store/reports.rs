@@ -303,17 +303,16 @@ impl Store {
 
     /// Keeps `followed_up` true of exactly the completed requests that a request from the same
     /// contact on the same category, or one saying it follows them, came after within
-    /// [`FOLLOW_UP_WINDOW_MS`] of completion. Run whenever `reference` changed: it may be such a
-    /// later request (for the requests before it) or such a completed one (for itself).
-    pub(super) async fn recount_follow_ups(&self, reference: TicketRef) -> StoreResult<()> {
-        let Some((requester_id, follows, created_at)): Option<(i64, Option<i64>, i64)> =
-            sqlx::query_as("SELECT requester_id, follows, created_at FROM tickets WHERE id = $1")
-                .bind(reference.0)
-                .fetch_optional(&self.pool)
-                .await?
-        else {
-            return Ok(());
-        };
+    /// [`FOLLOW_UP_WINDOW_MS`] of completion. Run whenever `reference` changed (with its requester,
+    /// the request it follows and its filing time, as just read): it may be such a later request
+    /// (for the requests before it) or such a completed one (for itself).
+    pub(super) async fn recount_follow_ups(
+        &self,
+        reference: TicketRef,
+        requester_id: i64,
+        follows: Option<i64>,
+        created_at: i64,
+    ) -> StoreResult<()> {
         sqlx::query(
             "UPDATE tickets SET followed_up = CASE WHEN EXISTS (SELECT 1 FROM tickets n \
                  WHERE (n.follows = tickets.id OR (n.requester_id = tickets.requester_id \

@@ -27,6 +27,8 @@ struct TimesRow {
     first_response_at: Option<i64>,
     resolved_at: Option<i64>,
     status: String,
+    requester_id: i64,
+    follows: Option<i64>,
 }
 
 #[derive(FromRow)]
@@ -298,7 +300,7 @@ impl Store {
     pub async fn refresh_sla(&self, reference: TicketRef, now: i64) -> StoreResult<()> {
         let row: TimesRow = sqlx::query_as(&format!(
             "SELECT t.priority, {TICKET_TIER} AS tier_id, t.created_at, t.first_response_at, \
-                    t.resolved_at, t.status \
+                    t.resolved_at, t.status, t.requester_id, t.follows \
              FROM tickets t JOIN accounts a ON a.id = t.account_id WHERE t.id = $1"
         ))
         .bind(reference.0)
@@ -351,6 +353,7 @@ impl Store {
         .execute(&self.pool)
         .await?;
         // What reports count of a ticket is kept with its clock, after every change.
-        self.recount_follow_ups(reference).await
+        self.recount_follow_ups(reference, row.requester_id, row.follows, row.created_at)
+            .await
     }
 }
