@@ -3,6 +3,7 @@
 pub mod attachments;
 pub mod audit;
 pub mod auth;
+pub mod build_stamp;
 pub mod clock;
 pub mod feedback_link;
 pub mod live;

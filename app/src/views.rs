@@ -13,13 +13,15 @@ pub mod team_page;
 pub mod two_step_page;
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, provide_meta_context};
+use leptos_meta::{MetaTags, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use self::account_page::AccountPage;
+use self::components::connection::ConnectionBanner;
 use self::components::live::{LiveToasts, provide_live};
 use self::components::not_found::NotFoundPage;
+use self::components::outbox::provide_outbox;
 use self::components::update_prompt::UpdatePrompt;
 use self::feedback_page::FeedbackLinkPage;
 use self::portal::help_page::{ArticleReaderPage, HelpPage};
@@ -52,6 +54,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="icon" href="/icon.svg" type="image/svg+xml"/>
                 <link rel="manifest" href="/manifest.webmanifest"/>
                 <link rel="apple-touch-icon" href="/icon-192.png"/>
+                <link rel="stylesheet" id="leptos" href=format!("/{}/frontdoor.css", options.site_pkg_dir)/>
                 <script src="/register-sw.js" defer></script>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
@@ -69,17 +72,20 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let session = provide_session();
     let live = provide_live();
+    let outbox = provide_outbox();
     // Effects run only in the browser, once the page is hydrated.
     Effect::new(|_| browser::mark_hydrated());
-    // Live updates start once we know who is signed in, after the data the page was built from.
+    // Live updates start once we know who is signed in, after the data the page was built from;
+    // requests written offline wait for the same.
     Effect::new(move |_| {
         if let Some(Ok(Some(me))) = session.get() {
             live.connect(me.live_cursor);
+            outbox.open_for(me.id);
         }
     });
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/frontdoor.css"/>
+        <ConnectionBanner/>
         <Router>
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>

@@ -8,8 +8,8 @@ use app::backend::clock::Clock;
 use app::backend::seed::{SeedOutcome, seed_demo};
 use app::backend::store::scratch::{Scratch, scratch_postgres, scratch_sqlite};
 use app::backend::store::{
-    NewAccount, NewAttachment, NewAuditEntry, NewFeedback, NewLink, NewMail, NewMessage, NewTicket,
-    NewUser, SessionOrigin, StatusFilter, Store, StoreError, TicketQuery,
+    Filing, NewAccount, NewAttachment, NewAuditEntry, NewFeedback, NewLink, NewMail, NewMessage,
+    NewTicket, NewUser, SessionOrigin, StatusFilter, Store, StoreError, TicketQuery,
 };
 use app::domain::audit::{AuditAction, AuditFilter};
 use app::domain::feedback::CHANGE_WINDOW_MS;
@@ -63,6 +63,7 @@ conformance!(
     lists_show_each_scope_exactly_its_tickets,
     status_changes_follow_the_machine_and_are_recorded,
     writers_at_the_same_moment_all_succeed,
+    a_request_sent_again_under_its_key_is_filed_once,
     events_are_read_back_in_order_within_scope,
     sessions_find_their_person_until_they_expire,
     idle_sessions_end_and_used_ones_stay,
@@ -385,6 +386,44 @@ async fn writers_at_the_same_moment_all_succeed(db: &Scratch) {
         let record = store.ticket(reference).await.unwrap();
         assert_eq!(record.summary.status, TicketStatus::InProgress);
     }
+}
+
+/// A request written offline is sent until an answer arrives: the same key, at once or later,
+/// files it once. Keys are the sender's own: another person's same key files their own request.
+async fn a_request_sent_again_under_its_key_is_filed_once(db: &Scratch) {
+    let store = &db.store;
+    let w = world(store).await;
+    let ticket = NewTicket::from_portal(w.acme, w.luis, "Printer jam", "Tray 2");
+    let sendings = (0..6).map(|n| store.create_ticket_once(&ticket, "offline-key-1", T0 + n));
+    let outcomes: Vec<Filing> = futures::future::try_join_all(sendings).await.unwrap();
+    let reference = outcomes[0].reference();
+    assert!(
+        outcomes.iter().all(|o| o.reference() == reference),
+        "{outcomes:?}"
+    );
+    let filed = outcomes
+        .iter()
+        .filter(|o| matches!(o, Filing::Filed(_)))
+        .count();
+    assert_eq!(filed, 1, "{outcomes:?}");
+    let later = store
+        .create_ticket_once(&ticket, "offline-key-1", T0 + 99)
+        .await
+        .unwrap();
+    assert_eq!(later, Filing::AlreadyFiled(reference));
+
+    let dana = NewTicket::from_portal(w.acme, w.dana, "Printer jam", "Tray 2");
+    let hers = store
+        .create_ticket_once(&dana, "offline-key-1", T0 + 100)
+        .await
+        .unwrap();
+    assert!(matches!(hers, Filing::Filed(_)));
+    assert_ne!(hers.reference(), reference);
+    let all = store
+        .list_tickets(TicketScope::Account(w.acme), StatusFilter::Any, 50)
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 2);
 }
 
 async fn events_are_read_back_in_order_within_scope(db: &Scratch) {

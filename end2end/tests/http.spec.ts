@@ -43,9 +43,16 @@ test.describe('HTTP surface', () => {
   });
 });
 
-test('the browser app is served compressed', async ({ request }) => {
-  const response = await request.get('/pkg/frontdoor.wasm', { headers: { 'accept-encoding': 'br, gzip' } });
+test('the browser app is served compressed, under its build stamp, to be kept for good', async ({ request }) => {
+  const page = await (await request.get('/signin')).text();
+  const wasm = page.match(/href="(\/pkg\/[0-9a-f]{16}\/frontdoor\.wasm)"/)?.[1];
+  expect(wasm, 'the page preloads the stamped wasm').toBeTruthy();
+  expect(page).toContain(wasm!.replace('.wasm', '.css'));
+  const response = await request.get(wasm!, { headers: { 'accept-encoding': 'br, gzip' } });
   expect(response.status()).toBe(200);
   expect(response.headers()['content-type']).toBe('application/wasm');
   expect(response.headers()['content-encoding']).toBe('br');
+  expect(response.headers()['cache-control']).toBe('public, max-age=31536000, immutable');
+  // Someone's page is never kept by an HTTP cache.
+  expect((await request.get('/signin')).headers()['cache-control']).toBe('private, no-store');
 });

@@ -49,10 +49,16 @@ pub fn router(state: AppState) -> Router {
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             auth::resolve_actor,
+        ))
+        // Someone's requests are theirs: no HTTP cache keeps them (the service worker keeps a
+        // copy for offline reading, and drops it at sign-out).
+        .route_layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
         ));
 
-    // The app's own assets, compressed at build time (brotli q11 / gzip -9). Their names do not
-    // change between releases, so browsers revalidate them (cheap: Last-Modified) before use.
+    // The app's own assets, compressed at build time (brotli q11 / gzip -9), under this build's
+    // stamp: a browser keeps them for good, and a new build asks for new URLs.
     let assets = Router::new()
         .fallback_service(
             ServeDir::new(format!("{}/pkg", state.leptos_options.site_root))
@@ -61,8 +67,9 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
-            HeaderValue::from_static("no-cache"),
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
         ));
+    let assets_path = format!("/{}", state.leptos_options.site_pkg_dir);
 
     let mut router = Router::new()
         .route("/healthz", get(healthz))
@@ -75,7 +82,7 @@ pub fn router(state: AppState) -> Router {
         router = router.route("/test/clock", post(move_clock));
     }
     router
-        .nest("/pkg", assets)
+        .nest(&assets_path, assets)
         .merge(personal)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(server_fn_status))

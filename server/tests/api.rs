@@ -50,6 +50,28 @@ async fn signed_out_people_get_nothing_personal() {
     );
 }
 
+/// Nothing personal is left in an HTTP cache (a shared computer, a proxy): only the service
+/// worker keeps a copy, and drops it at sign-out.
+#[tokio::test]
+async fn personal_answers_are_never_stored_by_http_caches() {
+    let h = harness().await;
+    let tom = h.sign_in("tom@bluebird.example").await;
+    let filed = h.file("tom@bluebird.example", "Printer jam").await;
+    let answers = [
+        h.get(Some(&tom), "/").await,
+        h.get(Some(&tom), &format!("/requests/{filed}")).await,
+        h.post(Some(&tom), "list_my_requests", "").await,
+        h.post(None, "list_my_requests", "").await,
+    ];
+    for answer in answers {
+        assert_eq!(
+            answer.headers()[header::CACHE_CONTROL],
+            "private, no-store",
+            "{answer:?}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn malformed_calls_are_answered_with_400_not_500() {
     let h = harness().await;

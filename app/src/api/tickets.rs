@@ -59,7 +59,9 @@ pub struct TicketView {
 /// Files a request: a client for their own company, or staff on behalf of a contact
 /// (`requester`). Only title and description are required; `category` is a category id, or empty
 /// for "Not sure". `attempt` names the writing session, whose opened article suggestions then
-/// count as not having saved a request. Returns the reference and the first-response promise.
+/// count as not having saved a request. `submission` is the sender's own key for this request
+/// (one written offline is sent again until an answer arrives): the same key files it once.
+/// Returns the reference and the first-response promise.
 #[server(endpoint = "create_request")]
 pub async fn create_request(
     title: String,
@@ -69,13 +71,18 @@ pub async fn create_request(
     requester: Option<i64>,
     follows: Option<TicketRef>,
     attempt: Option<String>,
+    submission: Option<String>,
 ) -> Result<FiledRequest, AppError> {
-    use crate::backend::{audit::Audit, auth, state::app_state, store::NewTicket};
+    use crate::backend::{
+        audit::Audit,
+        auth,
+        state::app_state,
+        store::{Filing, NewTicket},
+    };
     use crate::domain::attachment::MAX_ATTACHMENTS;
     use crate::domain::audit::AuditAction;
-    use crate::domain::sla::response_promise;
     use crate::domain::ticket::Priority;
-    use crate::domain::validation::{FieldError, NewRequest};
+    use crate::domain::validation::{FieldError, NewRequest, SubmissionKey};
 
     let actor = auth::require_actor()?;
     let state = app_state();
@@ -96,6 +103,14 @@ pub async fn create_request(
             return Err(AppError::NotFound);
         }
     }
+    let submission = submission
+        .filter(|key| !key.is_empty())
+        .map(|key| {
+            SubmissionKey::parse(&key).ok_or_else(|| {
+                AppError::BadRequest("The submission key is not well formed.".into())
+            })
+        })
+        .transpose()?;
     let priority = Priority::default();
     let ticket = NewTicket {
         channel,
@@ -111,10 +126,19 @@ pub async fn create_request(
             &request.description,
         )
     };
-    let event = state
-        .store
-        .create_ticket(&ticket, state.clock.now_ms())
-        .await?;
+    let now = state.clock.now_ms();
+    let event = match submission {
+        Some(key) => match state
+            .store
+            .create_ticket_once(&ticket, key.as_str(), now)
+            .await?
+        {
+            Filing::Filed(event) => event,
+            // Sent before (the answer was lost on the way): the same request, nothing new.
+            Filing::AlreadyFiled(reference) => return filed_request(reference).await,
+        },
+        None => state.store.create_ticket(&ticket, now).await?,
+    };
     state.events.publish();
     if let Some(attempt) = attempt.filter(|a| !a.is_empty()) {
         state
@@ -122,8 +146,6 @@ pub async fn create_request(
             .suggestions_filed(&attempt, actor.user_id, event.reference.0)
             .await?;
     }
-    // After the rules ran: they may have changed the priority or the tier.
-    let (targets, _) = state.store.ticket_sla_policy(event.reference).await?;
     Audit::new(
         AuditAction::RequestFiled,
         format!("ticket:{}", event.reference),
@@ -133,9 +155,20 @@ pub async fn create_request(
     .record(&state)
     .await?;
     tracing::info!(reference = %event.reference, user = actor.user_id, channel = channel.as_str(), "request filed");
-    auth::redirect_plain_form_post(&format!("/requests/{}", event.reference));
+    filed_request(event.reference).await
+}
+
+/// The answer to filing `reference`: where it is, and when the first response is due.
+#[cfg(feature = "ssr")]
+async fn filed_request(reference: TicketRef) -> Result<FiledRequest, AppError> {
+    use crate::backend::{auth, state::app_state};
+    use crate::domain::sla::response_promise;
+
+    // After the rules ran: they may have changed the priority or the tier.
+    let (targets, _) = app_state().store.ticket_sla_policy(reference).await?;
+    auth::redirect_plain_form_post(&format!("/requests/{reference}"));
     Ok(FiledRequest {
-        reference: event.reference,
+        reference,
         first_response: response_promise(targets.first_response_ms),
     })
 }

@@ -3,17 +3,24 @@
 // lets it in ("A new version is available — Reload").
 const VERSION = '__VERSION__';
 const CACHE = `frontdoor-shell-${VERSION}`;
+// This build's own files: their URLs carry the stamp, so what is kept never goes stale.
+const BUILD = ['__PKG__/frontdoor.js', '__PKG__/frontdoor.wasm', '__PKG__/frontdoor.css'];
 // The app shell: what every page needs to start, kept for a bad connection.
 const SHELL = [
-  '/pkg/frontdoor.js',
-  '/pkg/frontdoor.wasm',
-  '/pkg/frontdoor.css',
+  ...BUILD,
   '/register-sw.js',
   '/manifest.webmanifest',
   '/icon.svg',
   '/icon-192.png',
   '/icon-512.png',
 ];
+
+// Pages kept for reading offline: my requests, the request form and the requests last opened.
+// One person's copy at a time: the app drops it by name at sign-out and on the sign-in page
+// (`browser::forget_saved_pages`), so a session ended elsewhere leaves nothing behind either.
+const PAGES = 'frontdoor-pages';
+const SAVED_PAGE = /^\/(requests\/(new|FD-\d+))?$/;
+const MAX_SAVED_REQUESTS = 20;
 
 self.addEventListener('install', (event) => {
   event.waitUntil(
@@ -36,23 +43,68 @@ self.addEventListener('message', (event) => {
   if (event.data === 'apply-update') self.skipWaiting();
 });
 
-// Shell files: the network first (a page and its scripts must come from the same build), the
-// cache when the network fails. Pages, server functions, files and the event stream are not
-// touched: they always go to the network.
+// Pages, server functions, files and the event stream always go to the network; the pages
+// listed in SAVED_PAGE are also kept for offline reading, and the shell for starting offline.
+// A page that cannot be had offline says so, rather than the browser's error page.
 self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
-  if (event.request.method !== 'GET' || url.origin !== self.location.origin || !SHELL.includes(url.pathname)) {
-    return;
+  if (event.request.method !== 'GET' || url.origin !== self.location.origin) return;
+  if (event.request.mode === 'navigate') {
+    event.respondWith(SAVED_PAGE.test(url.pathname) ? savedPage(event.request, url) : fetch(event.request).catch(notKept));
+  } else if (SHELL.includes(url.pathname)) {
+    event.respondWith(shellFile(event.request, url));
   }
-  event.respondWith(
-    (async () => {
-      try {
-        return await fetch(event.request);
-      } catch (offline) {
-        const kept = await caches.match(url.pathname, { cacheName: CACHE });
-        if (kept) return kept;
-        throw offline;
-      }
-    })(),
-  );
 });
+
+// A page that is kept: from the network (and kept again), else the copy kept last, marked with
+// when it was kept so the app can say so.
+async function savedPage(request, url) {
+  const key = url.pathname + url.search;
+  const pages = await caches.open(PAGES);
+  let response;
+  try {
+    response = await fetch(request);
+  } catch (offline) {
+    const kept = await pages.match(key);
+    if (!kept) return notKept();
+    const html = (await kept.text()).replace('<html', `<html data-saved-at="${kept.headers.get('x-saved-at')}"`);
+    return new Response(html, { headers: { 'content-type': 'text/html; charset=utf-8' } });
+  }
+  if (response.ok && response.type === 'basic') {
+    const headers = new Headers(response.headers);
+    headers.set('x-saved-at', String(Date.now()));
+    const copy = new Response(await response.clone().blob(), { status: 200, headers });
+    await pages.delete(key);
+    await pages.put(key, copy);
+    const requests = (await pages.keys()).filter((kept) => new URL(kept.url).pathname.startsWith('/requests/FD-'));
+    for (const old of requests.slice(0, Math.max(0, requests.length - MAX_SAVED_REQUESTS))) await pages.delete(old);
+  }
+  return response;
+}
+
+function notKept() {
+  return new Response(
+    `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Offline · Frontdoor</title><link rel="stylesheet" href="${BUILD[2]}"></head>
+<body><main class="page page--narrow"><h1>You're offline</h1>
+<p class="lead">This page was not saved on this device. Your requests and the ones you opened last can be read offline.</p>
+<p><a class="button button--primary" href="/">My requests</a></p></main></body></html>`,
+    { status: 503, headers: { 'content-type': 'text/html; charset=utf-8' } },
+  );
+}
+
+// This build's files from the cache (they cannot change); other shell files from the network
+// first, the cache when the network fails.
+async function shellFile(request, url) {
+  if (BUILD.includes(url.pathname)) {
+    const kept = await caches.match(url.pathname, { cacheName: CACHE });
+    if (kept) return kept;
+  }
+  try {
+    return await fetch(request);
+  } catch (offline) {
+    const kept = await caches.match(url.pathname, { cacheName: CACHE });
+    if (kept) return kept;
+    throw offline;
+  }
+}

@@ -1,42 +1,22 @@
-//! `GET /sw.js`: the service worker (`service_worker.js`), stamped with a digest of this build's
-//! assets. A browser compares the script byte for byte, so a new build is a new worker, and the
-//! same build is never mistaken for one.
-
-use std::fmt::Write;
-use std::sync::OnceLock;
+//! `GET /sw.js`: the service worker (`service_worker.js`), stamped with this build's stamp. A
+//! browser compares the script byte for byte, so a new build is a new worker, and the same build
+//! is never mistaken for one.
 
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use sha2::{Digest, Sha256};
 
+use super::build_stamp;
 use super::state::AppState;
 
 const TEMPLATE: &str = include_str!("service_worker.js");
-/// What the app shell is built from, under the site root.
-const ASSETS: [&str; 3] = [
-    "pkg/frontdoor.wasm",
-    "pkg/frontdoor.js",
-    "pkg/frontdoor.css",
-];
 
-/// The script for the assets under `site_root` (a missing asset counts as empty: a server run
-/// without a built site still answers).
-pub fn script(site_root: &str) -> String {
-    let mut digest = Sha256::new();
-    for asset in ASSETS {
-        digest.update(asset.as_bytes());
-        digest.update(std::fs::read(format!("{site_root}/{asset}")).unwrap_or_default());
-    }
-    let version = digest
-        .finalize()
-        .iter()
-        .take(8)
-        .fold(String::new(), |mut hex, byte| {
-            let _ = write!(hex, "{byte:02x}");
-            hex
-        });
-    TEMPLATE.replace("__VERSION__", &version)
+/// The script for assets served under `pkg_dir` (`pkg/<stamp>`).
+pub fn script(pkg_dir: &str) -> String {
+    let version = build_stamp::from_pkg_dir(pkg_dir).unwrap_or("unstamped");
+    TEMPLATE
+        .replace("__VERSION__", version)
+        .replace("__PKG__", &format!("/{pkg_dir}"))
 }
 
 /// The cookie a browser test sets to see the next build's worker (`--test-clock` servers only):
@@ -46,9 +26,7 @@ const TEST_BUILD_COOKIE: &str = "frontdoor_test_build=";
 
 #[allow(clippy::unused_async)] // an axum handler
 pub async fn serve(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    // The assets do not change while the server runs: digest them once.
-    static SCRIPT: OnceLock<String> = OnceLock::new();
-    let script = SCRIPT.get_or_init(|| script(&state.leptos_options.site_root));
+    let script = script(&state.leptos_options.site_pkg_dir);
     let test_build = state
         .clock
         .is_movable()
@@ -60,7 +38,7 @@ pub async fn serve(State(state): State<AppState>, headers: HeaderMap) -> Respons
             &format!("const VERSION = '{build}-"),
             1,
         ),
-        None => script.clone(),
+        None => script,
     };
     (
         [
@@ -94,16 +72,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_version_follows_the_assets() {
-        let site = std::env::temp_dir().join(format!("fd-sw-{}", std::process::id()));
-        std::fs::create_dir_all(site.join("pkg")).unwrap();
-        let root = site.to_str().unwrap();
-        let empty = script(root);
-        assert!(!empty.contains("__VERSION__"));
-        assert_eq!(script(root), empty, "the same build, the same worker");
-        std::fs::write(site.join("pkg/frontdoor.wasm"), b"\0asm new build").unwrap();
-        assert_ne!(script(root), empty, "a new build, a new worker");
-        std::fs::remove_dir_all(site).unwrap();
+    fn the_worker_carries_the_stamp_and_its_asset_urls() {
+        let script = script(&build_stamp::pkg_dir("00ff00ff00ff00ff"));
+        assert!(script.contains("const VERSION = '00ff00ff00ff00ff'"));
+        assert!(script.contains("'/pkg/00ff00ff00ff00ff/frontdoor.wasm'"));
+        assert!(!script.contains("__"), "every placeholder filled");
     }
 
     #[test]

@@ -6,6 +6,7 @@ use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 use tokio::sync::watch;
 
+use super::build_stamp;
 use super::clock::Clock;
 use super::live::EventBus;
 use super::mail::Mailer;
@@ -51,15 +52,18 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// The state of a freshly started app: an empty event bus and fresh throttles.
+    /// The state of a freshly started app: an empty event bus and fresh throttles. Pages ask for
+    /// the browser app's files under this build's stamp (see [`build_stamp`]).
     pub fn new(
-        leptos_options: LeptosOptions,
+        mut leptos_options: LeptosOptions,
         store: Store,
         clock: Clock,
         settings: Settings,
         mailer: Mailer,
         shutdown: watch::Receiver<bool>,
     ) -> AppState {
+        leptos_options.site_pkg_dir =
+            build_stamp::pkg_dir(&build_stamp::of(&leptos_options.site_root)).into();
         AppState {
             leptos_options,
             store,

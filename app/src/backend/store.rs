@@ -73,7 +73,7 @@ pub use routing::RoutingDecision;
 pub use sessions::{LiveSession, SessionOrigin};
 pub use sla_timers::RaisedSlaAlert;
 pub use ticket_work::NewTask;
-pub use tickets::{NewMessage, NewTicket, StatusFilter, TicketRecord};
+pub use tickets::{Filing, NewMessage, NewTicket, StatusFilter, TicketRecord};
 pub use two_step::TwoStepChallenge;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -159,10 +159,38 @@ pub fn single_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The sender's own key for one sending (an idempotency key): sending again under it finds what
+/// the first sending made. Letters, digits, `-` and `_`, 8 to 64 of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubmissionKey(String);
+
+impl SubmissionKey {
+    pub fn parse(key: &str) -> Option<SubmissionKey> {
+        let well_formed = (8..=64).contains(&key.len())
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        well_formed.then(|| SubmissionKey(key.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn submission_keys_are_short_and_plain() {
+        assert!(SubmissionKey::parse("a1b2c3d4e5f6").is_some());
+        assert!(SubmissionKey::parse("short").is_none());
+        assert!(SubmissionKey::parse(&"x".repeat(65)).is_none());
+        assert!(SubmissionKey::parse("key with spaces").is_none());
+        assert!(SubmissionKey::parse("<script>alert(1)</script>").is_none());
+    }
 
     #[test]
     fn dates_are_read_as_utc_midnight() {

@@ -68,6 +68,153 @@ pub fn apply_update() {
     }
 }
 
+/// Whether the browser believes it is online (always, on the server).
+pub fn is_online() -> bool {
+    #[cfg(feature = "hydrate")]
+    if let Some(window) = web_sys::window() {
+        return window.navigator().on_line();
+    }
+    true
+}
+
+/// Calls `changed` with the new state each time the connection goes or comes back.
+pub fn on_connectivity(changed: impl Fn(bool) + 'static) {
+    #[cfg(feature = "hydrate")]
+    {
+        use std::rc::Rc;
+        use wasm_bindgen::JsCast;
+        use wasm_bindgen::closure::Closure;
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let changed = Rc::new(changed);
+        for (name, online) in [("online", true), ("offline", false)] {
+            let changed = Rc::clone(&changed);
+            let listener = Closure::<dyn Fn()>::new(move || changed(online));
+            let _ =
+                window.add_event_listener_with_callback(name, listener.as_ref().unchecked_ref());
+            // Listens for the page's lifetime.
+            listener.forget();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = changed;
+}
+
+/// Whether the server answers now (`GET /healthz`, past any cache). Browsers say "online" when a
+/// network is back, which is not yet the same thing.
+#[cfg_attr(not(feature = "hydrate"), allow(clippy::unused_async))] // the server has nothing to ask
+pub async fn server_answers() -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let Some(window) = web_sys::window() else {
+            return false;
+        };
+        let init = web_sys::RequestInit::new();
+        init.set_cache(web_sys::RequestCache::NoStore);
+        let answer =
+            wasm_bindgen_futures::JsFuture::from(window.fetch_with_str_and_init("/healthz", &init))
+                .await;
+        answer
+            .ok()
+            .and_then(|r| r.dyn_into::<web_sys::Response>().ok())
+            .is_some_and(|r| r.ok())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    true
+}
+
+/// When this page is a copy the service worker kept (served offline): when it was kept, in ms.
+pub fn saved_at() -> Option<i64> {
+    #[cfg(feature = "hydrate")]
+    {
+        let html = web_sys::window()?.document()?.document_element()?;
+        html.get_attribute("data-saved-at")?.parse().ok()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    None
+}
+
+/// The name of the service worker's cache of pages kept for offline reading (`sw.js`: `PAGES`).
+#[cfg(feature = "hydrate")]
+const SAVED_PAGES_CACHE: &str = "frontdoor-pages";
+
+/// Drops the pages this device kept for offline reading. At sign-out, and on the sign-in page
+/// (a session that ended elsewhere leaves nothing behind either).
+pub async fn forget_saved_pages() {
+    #[cfg(feature = "hydrate")]
+    if let Some(caches) = web_sys::window().and_then(|w| w.caches().ok()) {
+        let _ = wasm_bindgen_futures::JsFuture::from(caches.delete(SAVED_PAGES_CACHE)).await;
+    }
+}
+
+/// Where requests written offline wait (`localStorage`, one key per person), until sent or
+/// signed out.
+pub const OUTBOX_KEY: &str = "frontdoor-outbox";
+
+/// Reads `key` from this device's storage.
+pub fn read_locally(key: &str) -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        web_sys::window()?
+            .local_storage()
+            .ok()??
+            .get_item(key)
+            .ok()?
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = key;
+        None
+    }
+}
+
+/// Keeps `value` under `key` on this device (`None` removes it).
+pub fn store_locally(key: &str, value: Option<&str>) {
+    #[cfg(feature = "hydrate")]
+    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = match value {
+            Some(value) => storage.set_item(key, value),
+            None => storage.remove_item(key),
+        };
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (key, value);
+}
+
+/// This moment, in ms since the epoch, by the device's clock.
+pub fn now_ms() -> i64 {
+    #[cfg(feature = "hydrate")]
+    {
+        web_sys::js_sys::Date::now() as i64
+    }
+    #[cfg(not(feature = "hydrate"))]
+    0
+}
+
+/// `at` (ms) as the device's wall-clock time, "14:05".
+pub fn clock_time(at: i64) -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        let date = web_sys::js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at as f64));
+        format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = at;
+        String::new()
+    }
+}
+
+/// Loads this page again from the server.
+pub fn reload() {
+    #[cfg(feature = "hydrate")]
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().reload();
+    }
+}
+
 /// Uploads the files chosen in the `<input type="file">` that fired `event` (`POST /files`), then
 /// empties the input so the same file can be chosen again. `done` gets the server's answer.
 pub fn upload_chosen_files<F>(event: &leptos::ev::Event, done: F)

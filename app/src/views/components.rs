@@ -3,11 +3,13 @@
 pub mod attachments;
 pub mod bell;
 pub mod confirm;
+pub mod connection;
 pub mod feedback;
 pub mod form;
 pub mod header;
 pub mod live;
 pub mod not_found;
+pub mod outbox;
 pub mod sla;
 pub mod status;
 pub mod time;

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
-use super::browser::load_page;
+use super::browser::{forget_saved_pages, load_page};
 use leptos_router::components::Redirect;
 
 use super::components::feedback::{ErrorPanel, ListSkeleton, PageLoading};
@@ -37,6 +37,8 @@ pub fn SignInPage() -> impl IntoView {
 #[component]
 fn SignInChoices() -> impl IntoView {
     let people = Resource::new(|| (), |()| demo_people());
+    // Signed out (here, or the session ended elsewhere): pages kept for whoever was signed in go.
+    Effect::new(|_| leptos::task::spawn_local(forget_saved_pages()));
     view! {
         <SignInFrame>
             <h1>"Sign in"</h1>

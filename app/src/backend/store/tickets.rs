@@ -201,11 +201,78 @@ pub struct NewMessage<'a> {
     pub attachments: &'a [i64],
 }
 
+/// What sending a request with a key came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Filing {
+    /// Filed now: its creation event.
+    Filed(LiveEvent),
+    /// The same key had filed this one before; nothing new was made.
+    AlreadyFiled(TicketRef),
+}
+
+impl Filing {
+    pub fn reference(&self) -> TicketRef {
+        match self {
+            Filing::Filed(event) => event.reference,
+            Filing::AlreadyFiled(reference) => *reference,
+        }
+    }
+}
+
 impl Store {
     /// Files a ticket, attaches its files and records its creation. Returns the creation event.
     pub async fn create_ticket(&self, ticket: &NewTicket<'_>, now: i64) -> StoreResult<LiveEvent> {
         let written: StoreResult<_> = in_transaction!(self.begin_event_write(), |tx| {
-            let id: i64 = sqlx::query_scalar(
+            Self::insert_ticket(tx, ticket, now).await
+        });
+        self.route_filed(written?, now).await
+    }
+
+    /// Files a ticket the way [`Store::create_ticket`] does, unless its sender already sent one
+    /// under the same `key` (a retried or queued sending): then that one is the answer.
+    pub async fn create_ticket_once(
+        &self,
+        ticket: &NewTicket<'_>,
+        key: &str,
+        now: i64,
+    ) -> StoreResult<Filing> {
+        let written: StoreResult<_> = in_transaction!(self.begin_event_write(), |tx| {
+            // Event writes are serialized (see `begin_event_write`): no second sending of the
+            // key can slip in between this look and the insert below.
+            let earlier: Option<i64> = sqlx::query_scalar(
+                "SELECT ticket_id FROM submissions WHERE author_id = $1 AND key = $2",
+            )
+            .bind(ticket.filed_by)
+            .bind(key)
+            .fetch_optional(&mut **tx)
+            .await?;
+            if let Some(id) = earlier {
+                return Ok(Filing::AlreadyFiled(TicketRef(id)));
+            }
+            let event = Self::insert_ticket(tx, ticket, now).await?;
+            sqlx::query(
+                "INSERT INTO submissions (author_id, key, ticket_id, created_at) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(ticket.filed_by)
+            .bind(key)
+            .bind(event.reference.0)
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
+            Ok(Filing::Filed(event))
+        });
+        match written? {
+            Filing::Filed(event) => Ok(Filing::Filed(self.route_filed(event, now).await?)),
+            earlier @ Filing::AlreadyFiled(_) => Ok(earlier),
+        }
+    }
+
+    async fn insert_ticket(
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        ticket: &NewTicket<'_>,
+        now: i64,
+    ) -> StoreResult<LiveEvent> {
+        let id: i64 = sqlx::query_scalar(
             "INSERT INTO tickets (account_id, requester_id, title, description, status, channel, \
                                   category_id, priority, follows, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, 'new', $5, $6, $7, $8, $9, $9) RETURNING id",
@@ -221,27 +288,28 @@ impl Store {
         .bind(now)
         .fetch_one(&mut **tx)
         .await?;
-            let event =
-                Self::append_event(tx, id, Some(ticket.filed_by), TicketChange::Created, now)
-                    .await?;
-            Self::claim_attachments(tx, ticket.attachments, ticket.filed_by, id, None).await?;
-            Ok(event)
-        });
-        let written = written?;
+        let event =
+            Self::append_event(tx, id, Some(ticket.filed_by), TicketChange::Created, now).await?;
+        Self::claim_attachments(tx, ticket.attachments, ticket.filed_by, id, None).await?;
+        Ok(event)
+    }
+
+    /// After a ticket is filed: the routing rules, then its SLA clock.
+    async fn route_filed(&self, filed: LiveEvent, now: i64) -> StoreResult<LiveEvent> {
         // The ticket is filed whatever the rules do: a rule pointing at something since
         // removed must not turn a request into an error the client would file again.
-        let routed = match self.route_new_ticket(written.reference, now).await {
+        let routed = match self.route_new_ticket(filed.reference, now).await {
             Ok(routed) => routed.is_some(),
             Err(error) => {
-                tracing::warn!(%error, ticket = %written.reference, "routing rules failed");
+                tracing::warn!(%error, ticket = %filed.reference, "routing rules failed");
                 false
             }
         };
         // A routing change has already set the clock, for the routed priority and tier.
         if !routed {
-            self.refresh_sla(written.reference, now).await?;
+            self.refresh_sla(filed.reference, now).await?;
         }
-        Ok(written)
+        Ok(filed)
     }
 
     /// Tickets in a scope, most recently updated first: the first page of a [`TicketQuery`].

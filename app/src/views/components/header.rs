@@ -6,15 +6,22 @@ use leptos_router::hooks::use_location;
 
 use crate::api::session::{Me, SignOut};
 use crate::domain::policy::Role;
-use crate::views::browser::load_page;
+use crate::views::browser::{forget_saved_pages, load_page};
+use crate::views::components::outbox::use_outbox;
 
 #[component]
 pub fn AppHeader(me: Me) -> impl IntoView {
     let live = use_live();
     let sign_out = ServerAction::<SignOut>::new();
+    let outbox = use_outbox();
     Effect::new(move |_| {
         if matches!(sign_out.value().get(), Some(Ok(()))) {
-            load_page("/signin");
+            // Nothing of theirs stays on this device.
+            outbox.clear();
+            leptos::task::spawn_local(async {
+                forget_saved_pages().await;
+                load_page("/signin");
+            });
         }
     });
     let link_label = move || match live.link.get() {

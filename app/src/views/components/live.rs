@@ -130,7 +130,14 @@ mod stream {
     /// Opens the stream, and closes it while the device is offline: on the way back it reopens
     /// after the last event received, so the server replays exactly what was missed.
     pub(super) fn open(live: Live, cursor: i64) {
-        let current = Rc::new(RefCell::new(connect(live, cursor)));
+        // A page opened offline (a saved copy) waits for the connection instead of retrying.
+        let first = if crate::views::browser::is_online() {
+            connect(live, cursor)
+        } else {
+            live.link.set(LinkState::Offline);
+            None
+        };
+        let current = Rc::new(RefCell::new(first));
         let on_offline = {
             let current = current.clone();
             Closure::<dyn FnMut()>::new(move || {

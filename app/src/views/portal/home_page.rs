@@ -11,6 +11,7 @@ use crate::domain::ticket::{RequestFilter, TicketSummary};
 use crate::views::components::feedback::{EmptyState, ErrorPanel, ListSkeleton};
 use crate::views::components::header::AppHeader;
 use crate::views::components::live::{last_good, use_live};
+use crate::views::components::outbox::WaitingRequests;
 use crate::views::components::status::StatusBadge;
 use crate::views::components::time::ago;
 use crate::views::session::{Audience, Gate};
@@ -61,6 +62,7 @@ fn MyRequests(me: Me) -> impl IntoView {
                 <h1>"My requests"</h1>
                 <a class="button button--primary page-head__action" href="/requests/new">"New request"</a>
             </div>
+            <WaitingRequests/>
             <SearchBox filter current=search/>
             <Show
                 when=move || search.try_get().flatten().is_some()

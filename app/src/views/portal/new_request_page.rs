@@ -9,12 +9,14 @@ use crate::api::tickets::{CreateRequest, FiledRequest};
 use crate::domain::attachment::UploadedFile;
 use crate::domain::knowledge::ArticleLink;
 use crate::domain::ticket::{Category, TicketRef};
-use crate::domain::validation::{DESCRIPTION_MAX_CHARS, TITLE_MAX_CHARS};
+use crate::domain::validation::{DESCRIPTION_MAX_CHARS, NewRequest, TITLE_MAX_CHARS};
+use crate::error::AppError;
 use crate::views::browser::{debounced, random_key};
 use crate::views::components::attachments::AttachmentPicker;
 use crate::views::components::feedback::ErrorPanel;
 use crate::views::components::form::{FormErrors, FormMessage, RadioChoice, TextField};
 use crate::views::components::header::AppHeader;
+use crate::views::components::outbox::use_outbox;
 use crate::views::portal::help_page::Article;
 use crate::views::portal::home_page::Snippet;
 use crate::views::session::{Audience, Gate};
@@ -48,16 +50,35 @@ fn NewRequest(me: Me) -> impl IntoView {
 
     // The article that answered the question instead, when the client said so.
     let solved = RwSignal::new(None::<ArticleLink>);
+    // Sent without a connection: the title of the request now waiting on this device.
+    let queued = RwSignal::new(None::<String>);
+    let outbox = use_outbox();
+    // What the form sent last: kept on this device if the server could not be reached.
+    let last_sent = StoredValue::new(None::<CreateRequest>);
+    Effect::new(move |_| {
+        if matches!(value.get(), Some(Err(AppError::Unreachable))) {
+            let request = last_sent
+                .get_value()
+                .filter(|r| NewRequest::parse(&r.title, &r.description).is_ok());
+            if let Some(request) = request {
+                queued.set(Some(request.title.clone()));
+                outbox.queue(request);
+            }
+        }
+    });
 
     view! {
         <AppHeader me/>
         <main class="page page--narrow">
             // `Show` re-renders only when the answer flips, so a failed submit keeps the form (and
             // what was typed in it) on screen.
-            <Show when=move || filed().is_some() || solved.get().is_some()
-                fallback=move || view! { <RequestForm create staff follows solved/> }>
+            <Show when=move || filed().is_some() || solved.get().is_some() || queued.get().is_some()
+                fallback=move || view! { <RequestForm create staff follows solved last_sent/> }>
                 {move || filed().map(|filed| view! { <Filed filed on_another=move || create.clear()/> })}
                 {move || solved.get().map(|article| view! { <Solved article/> })}
+                {move || queued.get().map(|title| view! {
+                    <Queued title on_another=move || { create.clear(); queued.set(None); }/>
+                })}
             </Show>
         </main>
     }
@@ -71,6 +92,7 @@ fn RequestForm(
     /// The earlier request this one follows up (`?follows=FD-…`).
     follows: Signal<Option<TicketRef>>,
     solved: RwSignal<Option<ArticleLink>>,
+    last_sent: StoredValue<Option<CreateRequest>>,
 ) -> impl IntoView {
     let errors = FormErrors::of(
         create,
@@ -91,6 +113,19 @@ fn RequestForm(
     let description = RwSignal::new(String::new());
     // One writing session, named when the first suggestion is opened.
     let attempt = RwSignal::new(String::new());
+    // This request's own key: sent again (offline, or after a lost answer) it is filed once.
+    let submission = RwSignal::new(String::new());
+    Effect::new(move |_| submission.set(random_key()));
+    // Read what is being sent (after `ActionForm` read it too), in case it has to wait here.
+    let remember = move |event: leptos::ev::SubmitEvent| {
+        #[cfg(feature = "hydrate")]
+        {
+            use leptos::form::FromFormData;
+            last_sent.set_value(CreateRequest::from_event(&event).ok());
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (event, last_sent);
+    };
 
     view! {
         <a class="back-link" href=if staff { "/board" } else { "/" }>
@@ -104,13 +139,14 @@ fn RequestForm(
                 "Tell us what you need. We'll reply here and by email."
             }}
         </p>
-        <ActionForm action=create attr:class="form" attr:novalidate=true>
+        <ActionForm action=create attr:class="form" attr:novalidate=true on:submit=remember>
             {move || follows.try_get().flatten().map(|earlier| view! {
                 <p class="notice">"This follows up " <strong>{earlier.to_string()}</strong> "."</p>
                 <input type="hidden" name="follows" value=earlier.to_string()/>
             })}
             {staff.then(|| view! { <ContactPicker error=errors.field("requester")/> })}
             <input type="hidden" name="attempt" prop:value=move || attempt.get()/>
+            <input type="hidden" name="submission" prop:value=move || submission.get()/>
             <TextField
                 name="title"
                 label="Title"
@@ -322,6 +358,28 @@ fn ContactPicker(#[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
 
 /// The confirmation after filing, with the reference people quote when they call and when to
 /// expect an answer.
+#[component]
+fn Queued<F>(title: String, on_another: F) -> impl IntoView
+where
+    F: Fn() + Send + Sync + 'static,
+{
+    view! {
+        <section class="confirmation confirmation--queued" role="status" aria-live="polite">
+            <div class="confirmation__icon" aria-hidden="true">"↻"</div>
+            <h1>"Saved on this device"</h1>
+            <p>"There is no connection right now, so " <strong>{format!("“{title}”")}</strong>
+                " waits here and is sent by itself as soon as you're back online."</p>
+            <p class="confirmation__next">"It's listed under My requests until then. Nothing is lost if you close the app."</p>
+            <div class="confirmation__actions">
+                <a class="button button--primary button--block" href="/">"Back to my requests"</a>
+                <button type="button" class="button button--quiet button--block" on:click=move |_| on_another()>
+                    "Write another request"
+                </button>
+            </div>
+        </section>
+    }
+}
+
 #[component]
 fn Filed<F>(filed: FiledRequest, on_another: F) -> impl IntoView
 where
