@@ -19,7 +19,7 @@ cleanup() {
 trap cleanup EXIT
 
 # ---------------------------------------------------------------- tools
-ensure_apt curl brotli chromium postgresql python3-aiosmtpd dovecot-imapd
+ensure_apt curl brotli chromium postgresql python3-aiosmtpd python3-cryptography dovecot-imapd
 ensure_wasm_target
 ensure_wasm_opt
 ensure_wasm_bindgen

@@ -8,6 +8,7 @@ pub mod feedback;
 pub mod knowledge;
 pub mod mail;
 pub mod notifications;
+pub mod push;
 pub mod reports;
 pub mod session;
 pub mod sign_in_links;

@@ -14,6 +14,7 @@ pub mod mail_read;
 pub mod mail_updates;
 pub mod markdown;
 pub mod password;
+pub mod push;
 pub mod report_export;
 mod respond;
 pub mod seed;

@@ -13,6 +13,7 @@ pub mod notification;
 pub mod people;
 pub mod policy;
 pub mod presence;
+pub mod push;
 pub mod report;
 pub mod routing;
 pub mod search;

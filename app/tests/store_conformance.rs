@@ -9,7 +9,8 @@ use app::backend::seed::{SeedOutcome, seed_demo};
 use app::backend::store::scratch::{Scratch, scratch_postgres, scratch_sqlite};
 use app::backend::store::{
     Filing, NewAccount, NewAttachment, NewAuditEntry, NewFeedback, NewLink, NewMail, NewMessage,
-    NewTicket, NewUser, SessionOrigin, StatusFilter, Store, StoreError, TicketQuery,
+    NewPush, NewSubscription, NewTicket, NewUser, SessionOrigin, StatusFilter, Store, StoreError,
+    TicketQuery,
 };
 use app::domain::audit::{AuditAction, AuditFilter};
 use app::domain::feedback::CHANGE_WINDOW_MS;
@@ -91,6 +92,8 @@ conformance!(
     votes_and_deflections_are_counted_per_article,
     feedback_reopens_on_no_and_changes_within_the_week,
     the_link_signing_key_is_made_once,
+    push_devices_change_hands,
+    push_notifications_go_once_and_go_with_their_device,
     report_figures_match_a_hand_computed_fixture,
     follow_ups_are_recounted_as_requests_change,
 );
@@ -1872,6 +1875,143 @@ async fn the_link_signing_key_is_made_once(db: &Scratch) {
     let first = db.store.signing_key().await.unwrap();
     assert_eq!(first.len(), 32);
     assert_eq!(db.store.signing_key().await.unwrap(), first);
+}
+
+/// A browser subscribing again for someone else takes its endpoint over; one turns off only
+/// one's own device. The VAPID key is made once.
+async fn push_devices_change_hands(db: &Scratch) {
+    let store = &db.store;
+    let w = world(store).await;
+    let phone = NewSubscription {
+        endpoint: "https://fcm.googleapis.com/fcm/send/phone",
+        p256dh: "key",
+        auth: "secret",
+    };
+    store
+        .save_push_subscription(w.luis, &phone, T0)
+        .await
+        .unwrap();
+    store
+        .save_push_subscription(w.luis, &phone, T0 + 1)
+        .await
+        .unwrap();
+    let luis_devices = store.push_devices(w.luis).await.unwrap();
+    assert_eq!(luis_devices.len(), 1, "the same browser is one device");
+    store
+        .save_push_subscription(w.dana, &phone, T0 + 2)
+        .await
+        .unwrap();
+    assert!(
+        store.push_devices(w.luis).await.unwrap().is_empty(),
+        "Dana signed in on his phone"
+    );
+    let dana_phone = store.push_devices(w.dana).await.unwrap()[0];
+    store
+        .delete_push_subscription(w.luis, phone.endpoint)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.push_devices(w.dana).await.unwrap(),
+        vec![dana_phone],
+        "only one's own"
+    );
+    let key = store.vapid_private_key([7; 32]).await.unwrap();
+    assert_eq!(
+        store.vapid_private_key([9; 32]).await.unwrap(),
+        key,
+        "made once"
+    );
+}
+
+/// Queued notifications are claimed by one sender at a time, retried or given up; a device that
+/// is gone takes its queue with it.
+async fn push_notifications_go_once_and_go_with_their_device(db: &Scratch) {
+    let store = &db.store;
+    let w = world(store).await;
+    let phone = NewSubscription {
+        endpoint: "https://fcm.googleapis.com/fcm/send/phone",
+        p256dh: "key",
+        auth: "secret",
+    };
+    store
+        .save_push_subscription(w.dana, &phone, T0)
+        .await
+        .unwrap();
+    let dana_phone = store.push_devices(w.dana).await.unwrap()[0];
+    let from = store.mail_notifier_position().await.unwrap();
+    let push = |n: i64| NewPush {
+        subscription_id: dana_phone,
+        payload: format!("{{\"n\":{n}}}"),
+    };
+    assert!(
+        store
+            .queue_notifications(from, from + 1, &[], &[push(1), push(2)], T0)
+            .await
+            .unwrap()
+    );
+    let first = store.claim_due_push(T0, 60_000).await.unwrap().unwrap();
+    assert_eq!(
+        (
+            first.payload.as_str(),
+            first.endpoint.as_str(),
+            first.attempts
+        ),
+        ("{\"n\":1}", phone.endpoint, 1)
+    );
+    let second = store.claim_due_push(T0, 60_000).await.unwrap().unwrap();
+    assert_eq!(second.payload, "{\"n\":2}");
+    assert!(
+        store.claim_due_push(T0, 60_000).await.unwrap().is_none(),
+        "both are held"
+    );
+    store.mark_push_sent(first.id, T0 + 5).await.unwrap();
+    store
+        .mark_push_failed(second.id, "503", Some(T0 + 30_000), T0 + 5)
+        .await
+        .unwrap();
+    assert!(
+        store
+            .claim_due_push(T0 + 10, 60_000)
+            .await
+            .unwrap()
+            .is_none(),
+        "not due yet"
+    );
+    let retried = store
+        .claim_due_push(T0 + 30_000, 60_000)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((retried.id, retried.attempts), (second.id, 2));
+    store
+        .mark_push_failed(retried.id, "503", None, T0 + 30_001)
+        .await
+        .unwrap();
+    assert!(
+        store
+            .claim_due_push(T0 + 10_000_000, 60_000)
+            .await
+            .unwrap()
+            .is_none(),
+        "given up"
+    );
+
+    assert!(
+        store
+            .queue_notifications(from + 1, from + 2, &[], &[push(3)], T0)
+            .await
+            .unwrap()
+    );
+    store.drop_push_subscription(dana_phone).await.unwrap();
+    assert!(store.push_devices(w.dana).await.unwrap().is_empty());
+    assert!(
+        store
+            .claim_due_push(T0 + 10_000_000, 60_000)
+            .await
+            .unwrap()
+            .is_none(),
+        "its queue went too"
+    );
 }
 
 /// 2026-11-`day` at `hour`:`minute` in Berlin (CET, UTC+1), as milliseconds.

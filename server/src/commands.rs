@@ -5,10 +5,12 @@ use app::backend::clock::Clock;
 use app::backend::mail::Mailer;
 use app::backend::mail_updates::run_notifier;
 use app::backend::password::hash_password;
+use app::backend::push;
 use app::backend::seed::{DEMO_PASSWORD, SeedOutcome, seed_demo as seed};
 use app::backend::store::{NewUser, Store};
 use app::backend::{AppState, Settings};
 use app::domain::policy::Role;
+use app::domain::push::LoopbackEndpoints;
 use app::domain::sign_in::{check_new_password, parse_email};
 use leptos::config::get_configuration;
 use tokio::net::TcpListener;
@@ -70,6 +72,7 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
                 .inbound_mail_secret
                 .clone()
                 .filter(|secret| !secret.trim().is_empty()),
+            push_loopback: LoopbackEndpoints::Refused,
         },
         mailer,
         shutdown.clone(),
@@ -82,6 +85,7 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     let live_updates = state.start_live_updates(database_url);
     let mail_in = start_mail_intake(&state, &args, &shutdown).await?;
     let mail_updates = tokio::spawn(run_notifier(state.clone(), shutdown.clone()));
+    let push_sender = tokio::spawn(push::run_sender(state.clone(), shutdown.clone()));
     let sla_timers = {
         let state = state.clone();
         tokio::spawn(async move { state.sla_watch.clone().run(state, shutdown).await })
@@ -105,6 +109,7 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     let _ = sla_timers.await;
     let _ = live_updates.await;
     let _ = mail_updates.await;
+    let _ = push_sender.await;
     for task in mail_in {
         let _ = task.await;
     }

@@ -9,6 +9,7 @@ use std::time::Duration;
 use app::backend::Settings;
 use app::backend::mail_intake::UnknownSenders;
 use app::domain::policy::{Role, Team, Visibility};
+use app::domain::push::LoopbackEndpoints;
 use app::domain::sign_in::LinkPurpose;
 use app::domain::ticket::TicketRef;
 use axum::body::Body;
@@ -587,6 +588,7 @@ async fn over_tls_the_session_cookie_is_host_only_and_secure() {
         public_url: "https://support.agency.example".to_owned(),
         unknown_senders: UnknownSenders::Triage,
         inbound_mail_secret: None,
+        push_loopback: LoopbackEndpoints::Refused,
     })
     .await;
     let response = password_sign_in(&h, None, "luis@acme.example", PASSWORD).await;

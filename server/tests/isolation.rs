@@ -82,6 +82,15 @@ fn arguments() -> BTreeMap<&'static str, &'static str> {
         ("dismiss_quarantined", "id=1"),
         ("mail_preferences", ""),
         ("set_mail_updates", "updates=true"),
+        ("push_settings", ""),
+        (
+            "subscribe_push",
+            "endpoint=https://fcm.googleapis.com/fcm/send/probe&p256dh=x&auth=y",
+        ),
+        (
+            "unsubscribe_push",
+            "endpoint=https://fcm.googleapis.com/fcm/send/probe",
+        ),
         (
             "bulk_change",
             "references[]={acme}&status=in_progress&assign_to_me=true",

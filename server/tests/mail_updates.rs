@@ -86,13 +86,13 @@ async fn two_notifiers_reading_the_same_events_queue_them_once() {
     // it moved and queues nothing.
     assert!(
         h.store
-            .queue_notifications(from, from + 1, std::slice::from_ref(&mail), 1)
+            .queue_notifications(from, from + 1, std::slice::from_ref(&mail), &[], 1)
             .await
             .unwrap()
     );
     assert!(
         !h.store
-            .queue_notifications(from, from + 1, &[mail], 1)
+            .queue_notifications(from, from + 1, &[mail], &[], 1)
             .await
             .unwrap()
     );

@@ -1,7 +1,7 @@
-//! Mail to clients about their requests. A notifier follows the event log (whatever channel a
-//! change came through) and queues, in the same transaction that moves its position, one mail per
-//! change a requester should hear about: so a crash never loses or doubles one, and several
-//! instances share the work.
+//! Mail (and push notifications) to clients about their requests. A notifier follows the event
+//! log (whatever channel a change came through) and queues, in the same transaction that moves its
+//! position, one mail and one notification per device for each change a requester should hear
+//! about: so a crash never loses or doubles one, and several instances share the work.
 
 use std::fmt::Write;
 use std::time::Duration;
@@ -13,9 +13,10 @@ use ammonia::clean_text as escape;
 use super::feedback_link::FeedbackLink;
 use super::markdown::to_safe_html;
 use super::state::AppState;
-use super::store::{MailThread, NewMail, OwnedEvent, StoreResult, TicketRecord};
+use super::store::{MailThread, NewMail, NewPush, OwnedEvent, StoreResult, TicketRecord};
 use crate::domain::email::{REPLY_MARKER, subject_for};
 use crate::domain::feedback::LINK_LIFETIME_MS;
+use crate::domain::push::{PushMessage, PushNews};
 use crate::domain::sla::response_promise;
 use crate::domain::ticket::{Channel, TicketChange, TicketRef, TicketStatus};
 
@@ -208,8 +209,11 @@ pub async fn notify_batch(state: &AppState) -> StoreResult<bool> {
     };
     let now = state.clock.now_ms();
     let mut planned = Vec::new();
+    let mut pushes = Vec::new();
     for event in &events {
-        planned.extend(plan(state, event).await?);
+        let (mails, notifications) = plan(state, event).await?;
+        planned.extend(mails);
+        pushes.extend(notifications);
     }
     let mails: Vec<NewMail<'_>> = planned
         .iter()
@@ -225,11 +229,15 @@ pub async fn notify_batch(state: &AppState) -> StoreResult<bool> {
         .collect();
     if state
         .store
-        .queue_notifications(from, last, &mails, now)
+        .queue_notifications(from, last, &mails, &pushes, now)
         .await?
-        && !mails.is_empty()
     {
-        state.mailer.wake();
+        if !mails.is_empty() {
+            state.mailer.wake();
+        }
+        if !pushes.is_empty() {
+            state.push_wake.notify_one();
+        }
     }
     Ok(events.len() as i64 == BATCH)
 }
@@ -244,12 +252,38 @@ struct Planned {
     message_id: String,
 }
 
-/// The mail one event calls for: the requester hears that their new request arrived; the
-/// requester and the request's followers hear of status changes and replies by others.
-async fn plan(state: &AppState, owned: &OwnedEvent) -> StoreResult<Vec<Planned>> {
+/// A request filed in the portal, by them or for them, is acknowledged by mail to its requester
+/// (one that came by mail was acknowledged on arrival).
+async fn acknowledge(state: &AppState, owned: &OwnedEvent) -> StoreResult<Vec<Planned>> {
+    let reference = owned.event.reference;
+    let ticket = state.store.ticket(reference).await?;
+    if ticket.summary.channel == Channel::Email {
+        return Ok(Vec::new());
+    }
+    let Some((email, name)) = state
+        .store
+        .update_recipient(owned.owner.requester_id)
+        .await?
+    else {
+        return Ok(Vec::new());
+    };
+    Ok(vec![Planned {
+        letter: acknowledgement(state, &ticket, &name).await?,
+        recipient: email,
+        kind: "acknowledgement",
+        reference,
+        thread: state.store.mail_thread(reference).await?,
+        message_id: state.mailer.new_message_id(reference),
+    }])
+}
+
+/// The mail and notifications one event calls for: the requester hears by mail that their new
+/// request arrived; the requester and the request's followers hear of status changes and replies
+/// by others, by mail and on the devices where they turned notifications on.
+async fn plan(state: &AppState, owned: &OwnedEvent) -> StoreResult<(Vec<Planned>, Vec<NewPush>)> {
     let reference = owned.event.reference;
     if owned.internal {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     }
     let asks_feedback = matches!(
         owned.event.change,
@@ -258,36 +292,21 @@ async fn plan(state: &AppState, owned: &OwnedEvent) -> StoreResult<Vec<Planned>>
             ..
         }
     );
-    let (kind, headline, message) = match &owned.event.change {
-        // Filed in the portal, by them or for them (by mail it was acknowledged on arrival).
-        TicketChange::Created => {
-            let ticket = state.store.ticket(reference).await?;
-            if ticket.summary.channel == Channel::Email {
-                return Ok(Vec::new());
-            }
-            let Some((email, name)) = state
-                .store
-                .update_recipient(owned.owner.requester_id)
-                .await?
-            else {
-                return Ok(Vec::new());
-            };
-            return Ok(vec![Planned {
-                letter: acknowledgement(state, &ticket, &name).await?,
-                recipient: email,
-                kind: "acknowledgement",
-                reference,
-                thread: state.store.mail_thread(reference).await?,
-                message_id: state.mailer.new_message_id(reference),
-            }]);
-        }
+    let (kind, headline, message, news) = match &owned.event.change {
+        TicketChange::Created => return Ok((acknowledge(state, owned).await?, Vec::new())),
         TicketChange::StatusChanged { to, .. } => (
             "status",
             format!("changed the status to: {}.", to.label()),
             None,
+            PushNews::Status(*to),
         ),
-        TicketChange::Replied { body } => ("reply", "replied:".to_owned(), Some(body.as_str())),
-        _ => return Ok(Vec::new()),
+        TicketChange::Replied { body } => (
+            "reply",
+            "replied:".to_owned(),
+            Some(body.as_str()),
+            PushNews::Reply { body },
+        ),
+        _ => return Ok((Vec::new(), Vec::new())),
     };
     let actor_name = match owned.actor_id {
         Some(actor) => state.store.user_name(actor).await?,
@@ -305,8 +324,16 @@ async fn plan(state: &AppState, owned: &OwnedEvent) -> StoreResult<Vec<Planned>>
     let ticket = state.store.ticket(reference).await?;
     let thread = state.store.mail_thread(reference).await?;
     let mut planned = Vec::new();
+    let mut pushes = Vec::new();
+    let notification = PushMessage::about(reference, &ticket.summary.title, &actor_name, &news);
+    let payload = serde_json::to_string(&notification).unwrap_or_default();
     // Nobody is told what they did themselves.
     for person in people.into_iter().filter(|p| Some(*p) != owned.actor_id) {
+        let devices = state.store.push_devices(person).await?;
+        pushes.extend(devices.into_iter().map(|subscription_id| NewPush {
+            subscription_id,
+            payload: payload.clone(),
+        }));
         let Some((email, name)) = state.store.update_recipient(person).await? else {
             continue;
         };
@@ -335,5 +362,5 @@ async fn plan(state: &AppState, owned: &OwnedEvent) -> StoreResult<Vec<Planned>>
             message_id: state.mailer.new_message_id(reference),
         });
     }
-    Ok(planned)
+    Ok((planned, pushes))
 }

@@ -108,3 +108,45 @@ async function shellFile(request, url) {
     throw offline;
   }
 }
+
+// A notification from Frontdoor (`backend/push.rs` sends `{title, body, url, tag}`): shown, and a
+// newer one about the same request replaces the older.
+self.addEventListener('push', (event) => {
+  let message;
+  try {
+    message = event.data ? event.data.json() : null;
+  } catch (unreadable) {
+    message = null;
+  }
+  if (!message || typeof message.title !== 'string') return;
+  const url = typeof message.url === 'string' && message.url.startsWith('/') ? message.url : '/';
+  event.waitUntil(
+    self.registration.showNotification(message.title, {
+      body: message.body,
+      tag: message.tag,
+      renotify: Boolean(message.tag),
+      icon: '/icon-192.png',
+      badge: '/icon-192.png',
+      data: { url },
+    }),
+  );
+});
+
+// Tapping it opens the request: in a window of the app already open if there is one.
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  event.waitUntil(openFromNotification(event.notification.data));
+});
+
+async function openFromNotification(data) {
+  const url = new URL(data && data.url ? data.url : '/', self.location.origin).href;
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  for (const client of windows) {
+    if (new URL(client.url).origin === self.location.origin && 'navigate' in client) {
+      // Focus is only granted while handling the tap; the page opens either way.
+      await client.focus().catch(() => {});
+      return client.navigate(url);
+    }
+  }
+  return self.clients.openWindow(url);
+}

@@ -4,7 +4,8 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
-use tokio::sync::watch;
+use tokio::sync::{Notify, OnceCell, watch};
+use web_push_native::jwt_simple::algorithms::ES256KeyPair;
 
 use super::build_stamp;
 use super::clock::Clock;
@@ -14,6 +15,7 @@ use super::mail_intake::UnknownSenders;
 use super::sla_watch::SlaWatch;
 use super::store::{Backend, Store};
 use super::throttle::Throttle;
+use crate::domain::push::LoopbackEndpoints;
 
 /// Settings the host decides at start-up.
 #[derive(Debug, Clone)]
@@ -29,6 +31,8 @@ pub struct Settings {
     /// The secret a mail provider's webhook shows to post raw mail (`POST /inbound/mail`);
     /// without one the route is closed.
     pub inbound_mail_secret: Option<String>,
+    /// Whether push subscriptions may name a receiver on 127.0.0.1 over plain HTTP (tests).
+    pub push_loopback: LoopbackEndpoints,
 }
 
 #[derive(Clone, FromRef)]
@@ -47,6 +51,12 @@ pub struct AppState {
     pub mailer: Arc<Mailer>,
     #[from_ref(skip)]
     pub sla_watch: Arc<SlaWatch>,
+    /// Wakes the push sender when notifications are queued.
+    #[from_ref(skip)]
+    pub push_wake: Arc<Notify>,
+    /// The VAPID key pair, read from the database on first use.
+    #[from_ref(skip)]
+    pub vapid: Arc<OnceCell<Arc<ES256KeyPair>>>,
     /// Flips to `true` when the server starts shutting down, so that endless streams end.
     pub shutdown: watch::Receiver<bool>,
 }
@@ -74,6 +84,8 @@ impl AppState {
             mail_throttle: Arc::new(Throttle::sign_in()),
             mailer: Arc::new(mailer),
             sla_watch: Arc::default(),
+            push_wake: Arc::default(),
+            vapid: Arc::default(),
             shutdown,
         }
     }

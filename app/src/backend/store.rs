@@ -38,6 +38,7 @@ mod mail;
 mod notifications;
 mod outbox;
 mod presence;
+mod push;
 mod reports;
 mod routing;
 pub mod scratch;
@@ -69,6 +70,7 @@ pub use mail::{
 };
 pub use notifications::InboxReader;
 pub use outbox::{NewMail, OutgoingMail};
+pub use push::{NewPush, NewSubscription, OutgoingPush};
 pub use routing::RoutingDecision;
 pub use sessions::{LiveSession, SessionOrigin};
 pub use sla_timers::RaisedSlaAlert;

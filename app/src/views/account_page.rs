@@ -20,6 +20,7 @@ use crate::api::two_step::{
 use crate::domain::people::SessionInfo;
 use crate::domain::sign_in::LinkPurpose;
 use crate::domain::two_step::{TwoStepSetup, TwoStepStatus};
+use crate::views::components::device_notifications::DeviceNotifications;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -76,7 +77,7 @@ fn AccountScreen(me: Me) -> impl IntoView {
                 </Transition>
                 <SignOutEverywhereButton/>
             </section>
-            {client.then(|| view! { <MailUpdatesSection/> })}
+            {client.then(|| view! { <MailUpdatesSection/> <DeviceNotifications/> })}
             <section class="panel" aria-labelledby="password-heading">
                 <h2 id="password-heading">"Password"</h2>
                 <p class="lead">"We'll email you a link to choose a new password."</p>

@@ -215,6 +215,167 @@ pub fn reload() {
     }
 }
 
+/// Notifications on this device, as the browser has them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DevicePush {
+    /// No service worker, push or notifications here (or the page is not hydrated yet).
+    Unsupported,
+    /// The person told the browser never to show our notifications.
+    Blocked,
+    Off,
+    On(DeviceSubscription),
+}
+
+/// A browser's push subscription: where its push service takes messages, and its keys.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct DeviceSubscription {
+    pub endpoint: String,
+    pub keys: DeviceKeys,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct DeviceKeys {
+    pub p256dh: String,
+    pub auth: String,
+}
+
+/// Whether this device takes our notifications now.
+#[cfg_attr(not(feature = "hydrate"), allow(clippy::unused_async))] // the server has nothing to ask
+pub async fn device_push() -> DevicePush {
+    #[cfg(feature = "hydrate")]
+    {
+        let Some(manager) = push_manager().await else {
+            return DevicePush::Unsupported;
+        };
+        if web_sys::Notification::permission() == web_sys::NotificationPermission::Denied {
+            return DevicePush::Blocked;
+        }
+        let current = manager
+            .get_subscription()
+            .ok()
+            .map(wasm_bindgen_futures::JsFuture::from);
+        let subscription = match current {
+            Some(pending) => pending.await.ok(),
+            None => None,
+        };
+        subscription
+            .and_then(|s| read_subscription(&s))
+            .map_or(DevicePush::Off, DevicePush::On)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    DevicePush::Unsupported
+}
+
+/// Asks the browser to show our notifications and subscribes this device with our public key
+/// (`application_server_key`, base64url).
+#[cfg_attr(not(feature = "hydrate"), allow(clippy::unused_async))] // the server has nothing to ask
+pub async fn subscribe_device(application_server_key: &str) -> Result<DeviceSubscription, String> {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen_futures::JsFuture;
+        let manager = push_manager()
+            .await
+            .ok_or("This browser cannot show notifications.")?;
+        let permission = JsFuture::from(
+            web_sys::Notification::request_permission()
+                .map_err(|_| "Notifications are not available here.")?,
+        )
+        .await
+        .ok()
+        .and_then(|p| p.as_string());
+        if permission.as_deref() != Some("granted") {
+            return Err("Notifications were not allowed. You can allow them in the browser's site settings.".into());
+        }
+        let key =
+            base64url_bytes(application_server_key).ok_or("The server's key is not readable.")?;
+        let options = web_sys::PushSubscriptionOptionsInit::new();
+        options.set_user_visible_only(true);
+        options.set_application_server_key(&web_sys::js_sys::Uint8Array::from(key.as_slice()));
+        let subscribed = manager
+            .subscribe_with_options(&options)
+            .map_err(|_| "This browser could not subscribe.".to_owned())?;
+        let subscription = JsFuture::from(subscribed).await.map_err(|_| {
+            "This browser's push service could not be reached. Try again later.".to_owned()
+        })?;
+        read_subscription(&subscription)
+            .ok_or_else(|| "The browser's answer was not readable.".into())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = application_server_key;
+        Err("Notifications are set up in the browser.".into())
+    }
+}
+
+/// Unsubscribes this device; returns the endpoint it had, for the server to forget.
+#[cfg_attr(not(feature = "hydrate"), allow(clippy::unused_async))] // the server has nothing to ask
+pub async fn unsubscribe_device() -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        use wasm_bindgen_futures::JsFuture;
+        let manager = push_manager().await?;
+        let current = JsFuture::from(manager.get_subscription().ok()?)
+            .await
+            .ok()?;
+        let subscription = current.dyn_into::<web_sys::PushSubscription>().ok()?;
+        let endpoint = subscription.endpoint();
+        let _ = JsFuture::from(subscription.unsubscribe().ok()?).await;
+        Some(endpoint)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    None
+}
+
+#[cfg(feature = "hydrate")]
+async fn push_manager() -> Option<web_sys::PushManager> {
+    use wasm_bindgen::JsCast;
+    let window = web_sys::window()?;
+    let has = |name: &str| {
+        web_sys::js_sys::Reflect::has(&window, &wasm_bindgen::JsValue::from_str(name))
+            .unwrap_or(false)
+    };
+    if !has("Notification") || !has("PushManager") {
+        return None;
+    }
+    let ready = window.navigator().service_worker().ready().ok()?;
+    let registration = wasm_bindgen_futures::JsFuture::from(ready)
+        .await
+        .ok()?
+        .dyn_into::<web_sys::ServiceWorkerRegistration>()
+        .ok()?;
+    registration.push_manager().ok()
+}
+
+/// A `PushSubscription` as its JSON form gives it (keys already base64url).
+#[cfg(feature = "hydrate")]
+fn read_subscription(subscription: &wasm_bindgen::JsValue) -> Option<DeviceSubscription> {
+    if subscription.is_null() || subscription.is_undefined() {
+        return None;
+    }
+    let json = web_sys::js_sys::JSON::stringify(subscription)
+        .ok()?
+        .as_string()?;
+    serde_json::from_str(&json).ok()
+}
+
+#[cfg(feature = "hydrate")]
+fn base64url_bytes(text: &str) -> Option<Vec<u8>> {
+    let mut standard: String = text
+        .chars()
+        .map(|c| match c {
+            '-' => '+',
+            '_' => '/',
+            c => c,
+        })
+        .collect();
+    while !standard.len().is_multiple_of(4) {
+        standard.push('=');
+    }
+    let binary = web_sys::window()?.atob(&standard).ok()?;
+    Some(binary.chars().map(|c| c as u8).collect())
+}
+
 /// Uploads the files chosen in the `<input type="file">` that fired `event` (`POST /files`), then
 /// empties the input so the same file can be chosen again. `done` gets the server's answer.
 pub fn upload_chosen_files<F>(event: &leptos::ev::Event, done: F)

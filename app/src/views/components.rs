@@ -4,6 +4,7 @@ pub mod attachments;
 pub mod bell;
 pub mod confirm;
 pub mod connection;
+pub mod device_notifications;
 pub mod feedback;
 pub mod form;
 pub mod header;

@@ -16,6 +16,7 @@ use app::backend::seed::seed_demo;
 use app::backend::store::scratch::{Scratch, scratch_sqlite};
 use app::backend::store::{NewTicket, Store};
 use app::backend::{AppState, Settings};
+use app::domain::push::LoopbackEndpoints;
 use app::domain::ticket::TicketRef;
 use axum::Router;
 use axum::body::Body;
@@ -50,6 +51,8 @@ pub async fn harness_with(demo_sign_in: bool) -> Harness {
         public_url: "http://frontdoor.test".to_owned(),
         unknown_senders: UnknownSenders::Triage,
         inbound_mail_secret: Some(INBOUND_MAIL_SECRET.to_owned()),
+        // The push test's receiver listens on 127.0.0.1.
+        push_loopback: LoopbackEndpoints::Allowed,
     })
     .await
 }

@@ -137,19 +137,26 @@ impl Store {
     /// The key feedback links are signed with: made on first use and kept in the database, so
     /// every instance signs and checks alike.
     pub async fn signing_key(&self) -> StoreResult<Vec<u8>> {
+        self.secret_made_once(SIGNING_KEY_SETTING, &rand::random::<[u8; 32]>())
+            .await
+    }
+
+    /// The secret kept under `key` in settings: `fresh` if none was kept yet (the first writer
+    /// wins when instances start together).
+    pub(super) async fn secret_made_once(&self, key: &str, fresh: &[u8]) -> StoreResult<Vec<u8>> {
         sqlx::query(
             "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING",
         )
-        .bind(SIGNING_KEY_SETTING)
-        .bind(URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>()))
+        .bind(key)
+        .bind(URL_SAFE_NO_PAD.encode(fresh))
         .execute(&self.pool)
         .await?;
         let stored: String = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
-            .bind(SIGNING_KEY_SETTING)
+            .bind(key)
             .fetch_one(&self.pool)
             .await?;
         URL_SAFE_NO_PAD
             .decode(stored)
-            .map_err(|e| StoreError::Corrupt(format!("link signing key: {e}")))
+            .map_err(|e| StoreError::Corrupt(format!("{key}: {e}")))
     }
 }

@@ -7,6 +7,7 @@ use sqlx::FromRow;
 
 use super::accounts::{ACTOR_COLUMNS, ActorRow};
 use super::outbox::NewMail;
+use super::push::NewPush;
 use super::{NewAccount, Store, StoreError, StoreResult, is_unique_violation};
 use crate::domain::policy::{Actor, Visibility};
 use crate::domain::ticket::TicketRef;
@@ -375,13 +376,14 @@ impl Store {
         .await?)
     }
 
-    /// Queues `mails` and moves the notifier from `from` to `to`, all or nothing. `false` when
+    /// Queues `mails` and `pushes` and moves the notifier from `from` to `to`, all or nothing. `false` when
     /// another instance moved it first (then nothing was queued).
     pub async fn queue_notifications(
         &self,
         from: i64,
         to: i64,
         mails: &[NewMail<'_>],
+        pushes: &[NewPush],
         now: i64,
     ) -> StoreResult<bool> {
         in_transaction!(self.begin_write(), |tx| {
@@ -397,6 +399,9 @@ impl Store {
             }
             for mail in mails {
                 Self::enqueue_in(tx, mail, now).await?;
+            }
+            for push in pushes {
+                Self::enqueue_push_in(tx, push, now).await?;
             }
             Ok(true)
         })

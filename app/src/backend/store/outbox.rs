@@ -65,6 +65,23 @@ impl<'a> NewMail<'a> {
 
 const OUTGOING_COLUMNS: &str = "id, recipient, subject, body_text, body_html, message_id, in_reply_to, refs, automatic, attempts";
 
+/// The statement that claims the oldest due row of an outbox `table` (columns `sent_at`,
+/// `next_attempt_at`, `claimed_until`, `attempts`) until `$2`, as of `$1`, returning `columns`.
+///
+/// The claim condition is repeated outside the sub-select: on Postgres a second instance that
+/// picked the same row waits for the first, then re-checks it and finds it claimed.
+pub(super) fn claim_next_due(table: &str, columns: &str) -> String {
+    format!(
+        "UPDATE {table} SET claimed_until = $2, attempts = attempts + 1 \
+         WHERE id = (SELECT id FROM {table} \
+                     WHERE sent_at IS NULL AND next_attempt_at <= $1 \
+                       AND (claimed_until IS NULL OR claimed_until <= $1) \
+                     ORDER BY next_attempt_at, id LIMIT 1) \
+           AND sent_at IS NULL AND (claimed_until IS NULL OR claimed_until <= $1) \
+         RETURNING {columns}"
+    )
+}
+
 impl Store {
     pub async fn enqueue_mail(&self, mail: &NewMail<'_>, now: i64) -> StoreResult<i64> {
         in_transaction!(self.begin_write(), |tx| {
@@ -108,27 +125,18 @@ impl Store {
     }
 
     /// Takes the oldest mail that is due and not being sent by someone else, for `lease_ms`.
-    ///
-    /// The claim condition is repeated outside the sub-select: on Postgres a second instance that
-    /// picked the same row waits for the first, then re-checks it and finds it claimed.
     pub async fn claim_due_mail(
         &self,
         now: i64,
         lease_ms: i64,
     ) -> StoreResult<Option<OutgoingMail>> {
-        Ok(sqlx::query_as(&format!(
-            "UPDATE mail_outbox SET claimed_until = $2, attempts = attempts + 1 \
-             WHERE id = (SELECT id FROM mail_outbox \
-                         WHERE sent_at IS NULL AND next_attempt_at <= $1 \
-                           AND (claimed_until IS NULL OR claimed_until <= $1) \
-                         ORDER BY next_attempt_at, id LIMIT 1) \
-               AND sent_at IS NULL AND (claimed_until IS NULL OR claimed_until <= $1) \
-             RETURNING {OUTGOING_COLUMNS}",
-        ))
-        .bind(now)
-        .bind(now + lease_ms)
-        .fetch_optional(&self.pool)
-        .await?)
+        Ok(
+            sqlx::query_as(&claim_next_due("mail_outbox", OUTGOING_COLUMNS))
+                .bind(now)
+                .bind(now + lease_ms)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
     }
 
     pub async fn mark_mail_sent(&self, id: i64, now: i64) -> StoreResult<()> {

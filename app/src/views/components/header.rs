@@ -6,7 +6,7 @@ use leptos_router::hooks::use_location;
 
 use crate::api::session::{Me, SignOut};
 use crate::domain::policy::Role;
-use crate::views::browser::{forget_saved_pages, load_page};
+use crate::views::browser::{forget_saved_pages, load_page, unsubscribe_device};
 use crate::views::components::outbox::use_outbox;
 
 #[component]
@@ -16,10 +16,12 @@ pub fn AppHeader(me: Me) -> impl IntoView {
     let outbox = use_outbox();
     Effect::new(move |_| {
         if matches!(sign_out.value().get(), Some(Ok(()))) {
-            // Nothing of theirs stays on this device.
+            // Nothing of theirs stays on this device: no saved pages, no waiting requests, and no
+            // notifications (its push service then tells the server the device is gone).
             outbox.clear();
             leptos::task::spawn_local(async {
                 forget_saved_pages().await;
+                let _ = unsubscribe_device().await;
                 load_page("/signin");
             });
         }

@@ -13,6 +13,7 @@ use crate::domain::validation::{DESCRIPTION_MAX_CHARS, NewRequest, TITLE_MAX_CHA
 use crate::error::AppError;
 use crate::views::browser::{debounced, random_key};
 use crate::views::components::attachments::AttachmentPicker;
+use crate::views::components::device_notifications::DeviceNotifications;
 use crate::views::components::feedback::ErrorPanel;
 use crate::views::components::form::{FormErrors, FormMessage, RadioChoice, TextField};
 use crate::views::components::header::AppHeader;
@@ -400,6 +401,7 @@ where
                 <strong>{filed.first_response}</strong>
                 ". You'll see every step here and get an email."
             </p>
+            <DeviceNotifications offer=true/>
             <div class="confirmation__actions">
                 <a class="button button--primary button--block" href=format!("/requests/{reference}")>
                     "View request"
