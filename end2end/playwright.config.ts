@@ -25,8 +25,9 @@ export default defineConfig({
   projects: [
     // The people we build for first: a client on a phone (390×844, touch).
     { name: 'phone', testIgnore: [/journeys\//, /http\.spec/], use: { ...devices['iPhone 13'], browserName: 'chromium' } },
-    // Browser-independent HTTP checks run once, here; screenshots set their own widths in the phone project.
-    { name: 'desktop', testIgnore: [/journeys\//, /screens\.spec/], use: { ...devices['Desktop Chrome'], viewport: { width: 1440, height: 900 } } },
+    // Browser-independent HTTP checks run once, here; screenshots (and every page in light and dark) set
+    // their own widths in the phone project.
+    { name: 'desktop', testIgnore: [/journeys\//, /screens\.spec/, /every-page\.spec/], use: { ...devices['Desktop Chrome'], viewport: { width: 1440, height: 900 } } },
     // Journeys that involve several people make their own browser contexts (phone and desktop).
     { name: 'journeys', testMatch: /journeys\/.*\.spec\.ts/ },
   ],

@@ -49,7 +49,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover"/>
-                <meta name="theme-color" content="#1d4ed8"/>
+                <meta name="theme-color" content="#1d4ed8" media="(prefers-color-scheme: light)"/>
+                <meta name="theme-color" content="#172033" media="(prefers-color-scheme: dark)"/>
                 <meta name="description" content="Frontdoor: file, follow and work support requests."/>
                 <link rel="icon" href="/icon.svg" type="image/svg+xml"/>
                 <link rel="manifest" href="/manifest.webmanifest"/>

@@ -113,9 +113,9 @@ export async function expectAccessible(page: Page) {
 }
 
 /**
- * Nothing scrolls sideways, and everything tappable is at least 44 px tall. A control inside a
- * label counts the label (a radio's whole choice card is its target); a visually hidden control
- * is reached through its label.
+ * Nothing scrolls sideways, everything tappable is at least 44 px tall, and no text field is small
+ * enough for a phone to zoom in on it. A control inside a label counts the label (a radio's whole
+ * choice card is its target); a visually hidden control is reached through its label.
  */
 export async function expectPhoneFriendly(page: Page) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
@@ -127,4 +127,12 @@ export async function expectPhoneFriendly(page: Page) {
       .filter(({ box }) => box.height < 44)
       .map(({ el }) => el.outerHTML.slice(0, 80)));
   expect(small).toEqual([]);
+  // Text fields at 16 px or more: smaller, and iOS Safari zooms the page in on focus.
+  const zooming = await page.evaluate(() =>
+    [...document.querySelectorAll('input, textarea, select')]
+      .filter((el) => (el as HTMLElement).offsetParent !== null)
+      .filter((el) => !['checkbox', 'radio', 'hidden', 'file', 'submit', 'button'].includes((el as HTMLInputElement).type))
+      .filter((el) => parseFloat(getComputedStyle(el).fontSize) < 16)
+      .map((el) => `${el.outerHTML.slice(0, 80)} (${getComputedStyle(el).fontSize})`));
+  expect(zooming).toEqual([]);
 }

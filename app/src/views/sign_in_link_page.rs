@@ -30,7 +30,7 @@ pub fn SignInLinkPage() -> impl IntoView {
                                     <h1>"This link can't be used"</h1>
                                     <p class="lead" role="alert">{problem.to_string()}</p>
                                     <EmailLinkForm purpose=LinkPurpose::MagicLink button="Email me a new link"/>
-                                    <p><a href="/signin">"Sign in with a password"</a></p>
+                                    <p><a class="text-link" href="/signin">"Sign in with a password"</a></p>
                                 }
                                     .into_any()
                             }

@@ -25,7 +25,7 @@ pub fn TwoStepPage() -> impl IntoView {
                     {move || if pending.get() { "Checking…" } else { "Sign in" }}
                 </button>
             </ActionForm>
-            <p><a href="/signin">"Start again"</a></p>
+            <p><a class="text-link" href="/signin">"Start again"</a></p>
         </SignInFrame>
     }
 }

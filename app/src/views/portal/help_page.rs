@@ -53,7 +53,7 @@ fn Help(me: Option<Me>) -> impl IntoView {
             <p class="lead">"Answers to common questions. Can't find yours? File a request and a person will help."</p>
             <Form action="/help" attr:class="search" attr:role="search">
                 <label for="help-q" class="visually-hidden">"Search help articles"</label>
-                <input id="help-q" type="search" name="q" placeholder="Search help, e.g. reset password"
+                <input id="help-q" class="search__input" type="search" name="q" placeholder="Search help, e.g. reset password"
                     prop:value=move || search.try_get().flatten().unwrap_or_default() enterkeyhint="search"/>
                 <button type="submit" class="button">"Search"</button>
             </Form>
@@ -140,7 +140,7 @@ fn HelpResults(hits: Vec<ArticleHit>) -> impl IntoView {
                 .map(|hit| view! { <ArticleRow link=hit.link.clone() snippet=hit/> })
                 .collect_view()}
         </ul>
-        <p><a href="/help">"All articles"</a></p>
+        <p><a class="text-link" href="/help">"All articles"</a></p>
     }
     .into_any()
 }
