@@ -48,11 +48,13 @@ pub async fn subscribe_push(
     let state = app_state();
     check_endpoint(&endpoint, state.settings.push_loopback)
         .map_err(|refused| FieldError::new("endpoint", refused.to_string()))?;
+    // Browsers give base64url; some pad it.
+    let (p256dh, auth) = (p256dh.trim_end_matches('='), auth.trim_end_matches('='));
     let key_ok = URL_SAFE_NO_PAD
-        .decode(p256dh.trim_end_matches('='))
+        .decode(p256dh)
         .is_ok_and(|bytes| PublicKey::from_sec1_bytes(&bytes).is_ok());
     let auth_ok = URL_SAFE_NO_PAD
-        .decode(auth.trim_end_matches('='))
+        .decode(auth)
         .is_ok_and(|bytes| bytes.len() == 16);
     if !key_ok || !auth_ok {
         return Err(AppError::BadRequest(
@@ -61,8 +63,8 @@ pub async fn subscribe_push(
     }
     let subscription = NewSubscription {
         endpoint: &endpoint,
-        p256dh: p256dh.trim_end_matches('='),
-        auth: auth.trim_end_matches('='),
+        p256dh,
+        auth,
     };
     state
         .store

@@ -396,7 +396,8 @@ fn set_cookie(cookie: &Cookie<'_>) {
     }
 }
 
-fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
+/// The value of the cookie `name` in a request's headers, if it has a non-empty one.
+pub(crate) fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(COOKIE)
         .iter()

@@ -6,8 +6,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
-use super::build_stamp;
 use super::state::AppState;
+use super::{auth, build_stamp};
 
 const TEMPLATE: &str = include_str!("service_worker.js");
 
@@ -22,7 +22,7 @@ pub fn script(pkg_dir: &str) -> String {
 /// The cookie a browser test sets to see the next build's worker (`--test-clock` servers only):
 /// how a new version rolls out can be tested without building one, and without other tests'
 /// browsers seeing it.
-const TEST_BUILD_COOKIE: &str = "frontdoor_test_build=";
+const TEST_BUILD_COOKIE: &str = "frontdoor_test_build";
 
 #[allow(clippy::unused_async)] // an axum handler
 pub async fn serve(State(state): State<AppState>, headers: HeaderMap) -> Response {
@@ -30,7 +30,7 @@ pub async fn serve(State(state): State<AppState>, headers: HeaderMap) -> Respons
     let test_build = state
         .clock
         .is_movable()
-        .then(|| cookie_value(&headers, TEST_BUILD_COOKIE))
+        .then(|| test_build(&headers))
         .flatten();
     let script = match test_build {
         Some(build) => script.replacen(
@@ -54,17 +54,10 @@ pub async fn serve(State(state): State<AppState>, headers: HeaderMap) -> Respons
         .into_response()
 }
 
-/// A short alphanumeric cookie value after `prefix` (`name=`), if the request has one.
-fn cookie_value(headers: &HeaderMap, prefix: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .find_map(|pair| pair.trim().strip_prefix(prefix))
-        .filter(|value| !value.is_empty() && value.len() <= 16)
-        .filter(|value| value.bytes().all(|b| b.is_ascii_alphanumeric()))
-        .map(str::to_owned)
+/// The next build a browser test asked for: a short alphanumeric value of its cookie.
+fn test_build(headers: &HeaderMap) -> Option<String> {
+    auth::cookie_value(headers, TEST_BUILD_COOKIE)
+        .filter(|value| value.len() <= 16 && value.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 #[cfg(test)]
@@ -84,7 +77,7 @@ mod tests {
         let with = |cookie: &str| {
             let mut headers = HeaderMap::new();
             headers.insert(header::COOKIE, HeaderValue::from_str(cookie).unwrap());
-            cookie_value(&headers, TEST_BUILD_COOKIE)
+            test_build(&headers)
         };
         assert_eq!(
             with("a=1; frontdoor_test_build=next2"),

@@ -13,9 +13,10 @@ pub fn ConnectionBanner() -> impl IntoView {
     // Until when what is on screen is known to be current.
     let current_at = RwSignal::new(0_i64);
     Effect::new(move |_| {
-        saved_at.set(browser::saved_at());
+        let saved = browser::saved_at();
+        saved_at.set(saved);
         online.set(browser::is_online());
-        current_at.set(browser::saved_at().unwrap_or_else(browser::now_ms));
+        current_at.set(saved.unwrap_or_else(browser::now_ms));
         browser::on_connectivity(move |now_online| {
             if now_online && saved_at.get_untracked().is_some() {
                 reload_once_answering();

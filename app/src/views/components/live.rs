@@ -138,16 +138,14 @@ mod stream {
             None
         };
         let current = Rc::new(RefCell::new(first));
-        let on_offline = {
-            let current = current.clone();
-            Closure::<dyn FnMut()>::new(move || {
+        crate::views::browser::on_connectivity(move |online| {
+            if !online {
                 live.link.set(LinkState::Offline);
                 if let Some(source) = current.borrow_mut().take() {
                     source.close();
                 }
-            })
-        };
-        let on_online = Closure::<dyn FnMut()>::new(move || {
+                return;
+            }
             live.link.set(LinkState::Reconnecting);
             let (received, newest) = live.received.get_untracked();
             let after = if received == 0 { cursor } else { newest };
@@ -157,15 +155,6 @@ mod stream {
             // Anything that failed to load meanwhile is read again.
             live.nudge();
         });
-        if let Some(window) = web_sys::window() {
-            let _ = window
-                .add_event_listener_with_callback("offline", on_offline.as_ref().unchecked_ref());
-            let _ = window
-                .add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
-        }
-        // The listeners live as long as the page.
-        on_offline.forget();
-        on_online.forget();
     }
 
     fn connect(live: Live, after: i64) -> Option<EventSource> {

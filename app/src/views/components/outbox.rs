@@ -3,9 +3,10 @@
 //! whose answer was lost on the way files nothing twice.
 
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use serde::{Deserialize, Serialize};
 
-use crate::api::tickets::{CreateRequest, create_request};
+use crate::api::tickets::CreateRequest;
 use crate::domain::ticket::TicketRef;
 use crate::error::AppError;
 use crate::views::browser;
@@ -111,19 +112,7 @@ impl Outbox {
         self.sending.set(true);
         leptos::task::spawn_local(async move {
             for item in waiting {
-                let request = item.request.clone();
-                let sent = create_request(
-                    request.title,
-                    request.description,
-                    request.category,
-                    request.attachments,
-                    request.requester,
-                    request.follows,
-                    request.attempt,
-                    request.submission,
-                )
-                .await;
-                match sent {
+                match item.request.clone().run_on_client().await {
                     Ok(filed) => {
                         self.discard(item.key());
                         self.sent.update(|sent| {
