@@ -43,6 +43,17 @@ ensure_wasm_opt() {
   (cd "$NPM_TOOLS" && npm install --no-audit --no-fund --loglevel=error "binaryen@$BINARYEN_VERSION")
 }
 
+# Schemathesis (PyPI), in its own virtualenv: property-based calls against the REST API's
+# OpenAPI document.
+SCHEMATHESIS_VERSION=4.32.5
+SCHEMATHESIS=$FRONTDOOR_CACHE/py/schemathesis
+ensure_schemathesis() {
+  if "$SCHEMATHESIS/bin/st" --version 2>/dev/null | grep -q "$SCHEMATHESIS_VERSION"; then return; fi
+  say "installing schemathesis $SCHEMATHESIS_VERSION (PyPI)"
+  python3 -m venv "$SCHEMATHESIS"
+  "$SCHEMATHESIS/bin/pip" install -q "schemathesis==$SCHEMATHESIS_VERSION"
+}
+
 # Debian packages, installed only when missing: apt-get update is slow, so run it only then.
 ensure_apt() {
   local missing=()

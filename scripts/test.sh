@@ -23,6 +23,7 @@ ensure_apt curl brotli chromium postgresql python3-aiosmtpd python3-cryptography
 ensure_wasm_target
 ensure_wasm_opt
 ensure_wasm_bindgen
+ensure_schemathesis
 if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
   say "installing the end2end npm packages"
   (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
@@ -79,6 +80,14 @@ set +e
 e2e_status=${PIPESTATUS[0]}
 set -e
 
+# The REST API against its own OpenAPI document: property-based calls (Schemathesis), valid and
+# invalid, with a token made the way a person makes one. No 5xx, no answer outside the schema.
+say "schemathesis (the REST API against its OpenAPI document)"
+set +e
+bash scripts/api-fuzz.sh "$FRONTDOOR_URL" 2>&1 | tee "$SERVICES/schemathesis.log"
+api_status=${PIPESTATUS[0]}
+set -e
+
 # The server must stop cleanly on SIGTERM (graceful shutdown, nothing lost).
 kill -TERM "$SERVER_PID"
 server_status=0; wait "$SERVER_PID" || server_status=$?
@@ -101,4 +110,5 @@ echo
 echo "wasm: $wasm_raw bytes raw, $wasm_br bytes brotli"
 echo "cargo test: $cargo_passed passed, $cargo_failed failed"
 echo "end2end (playwright): $e2e_passed passed, $e2e_failed failed"
-[ "$e2e_status" = 0 ] && [ "$server_status" = 0 ]
+echo "rest api (schemathesis): $([ "$api_status" = 0 ] && echo passed || echo FAILED)"
+[ "$e2e_status" = 0 ] && [ "$api_status" = 0 ] && [ "$server_status" = 0 ]

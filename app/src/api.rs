@@ -1,6 +1,7 @@
 //! Server functions: the browser's API. Each one is thin: who is asking → may they →
 //! store → announce the change.
 
+pub mod api_tokens;
 pub mod audit;
 pub mod board;
 pub mod desk;

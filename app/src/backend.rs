@@ -17,6 +17,7 @@ pub mod password;
 pub mod push;
 pub mod report_export;
 mod respond;
+pub mod rest;
 pub mod seed;
 pub mod seed_articles;
 pub mod service_worker;

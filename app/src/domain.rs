@@ -1,5 +1,6 @@
 //! Pure rules of the product: no I/O, no framework. Compiled for the server and the browser.
 
+pub mod api_token;
 pub mod attachment;
 pub mod audit;
 pub mod business_time;

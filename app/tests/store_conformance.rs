@@ -8,9 +8,9 @@ use app::backend::clock::Clock;
 use app::backend::seed::{SeedOutcome, seed_demo};
 use app::backend::store::scratch::{Scratch, scratch_postgres, scratch_sqlite};
 use app::backend::store::{
-    Filing, NewAccount, NewAttachment, NewAuditEntry, NewFeedback, NewLink, NewMail, NewMessage,
-    NewPush, NewSubscription, NewTicket, NewUser, SessionOrigin, StatusFilter, Store, StoreError,
-    TicketQuery,
+    Filing, NewAccount, NewApiToken, NewAttachment, NewAuditEntry, NewFeedback, NewLink, NewMail,
+    NewMessage, NewPush, NewSubscription, NewTicket, NewUser, SessionOrigin, StatusFilter, Store,
+    StoreError, TicketQuery,
 };
 use app::domain::audit::{AuditAction, AuditFilter};
 use app::domain::feedback::CHANGE_WINDOW_MS;
@@ -94,6 +94,7 @@ conformance!(
     the_link_signing_key_is_made_once,
     push_devices_change_hands,
     push_notifications_go_once_and_go_with_their_device,
+    api_tokens_are_found_by_hash_and_stop_with_their_maker,
     report_figures_match_a_hand_computed_fixture,
     follow_ups_are_recounted_as_requests_change,
 );
@@ -2261,4 +2262,106 @@ async fn follow_ups_are_recounted_as_requests_change(db: &Scratch) {
         .await
         .unwrap();
     assert_eq!(without_follow_up().await, 0);
+}
+
+/// A token is found by its secret's hash (never by anything else), notes its use at most once a
+/// minute, is revoked only by its maker or an admin, and stops when its maker is deactivated.
+async fn api_tokens_are_found_by_hash_and_stop_with_their_maker(db: &Scratch) {
+    use app::domain::api_token::Scopes;
+
+    let store = &db.store;
+    let w = world(store).await;
+    let scopes = Scopes::parse("tickets:write events:read").unwrap();
+    let token = |name, secret_hash| NewApiToken {
+        user_id: w.sam,
+        name,
+        secret_hash,
+        shown: "fd_abcdef…",
+        scopes: &scopes,
+        account_limit: Some(w.acme),
+        expires_at: Some(T0 + 1_000_000),
+    };
+    let first = store
+        .create_api_token(&token("Sync", "hash-1"), T0)
+        .await
+        .unwrap();
+    store
+        .create_api_token(&token("Other", "hash-2"), T0)
+        .await
+        .unwrap();
+    assert!(
+        store
+            .api_token_holder("hash-3", T0)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let holder = store
+        .api_token_holder("hash-1", T0 + 10)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((holder.token_id, holder.actor.user_id), (first, w.sam));
+    assert_eq!(holder.grant.scopes, scopes);
+    assert_eq!(holder.grant.account_limit, Some(w.acme));
+    assert_eq!(holder.grant.expires_at, Some(T0 + 1_000_000));
+
+    let listed = store.api_tokens(Some(w.sam)).await.unwrap();
+    assert_eq!(listed.len(), 2);
+    assert_eq!(listed[1].name, "Sync", "newest first");
+    assert_eq!(listed[1].last_used_at, Some(T0 + 10));
+    assert_eq!(listed[1].account_name.as_deref(), Some("Acme"));
+    assert_eq!(listed[1].owner_name, "Sam");
+    store.api_token_holder("hash-1", T0 + 20).await.unwrap();
+    assert_eq!(
+        store.api_tokens(Some(w.sam)).await.unwrap()[1].last_used_at,
+        Some(T0 + 10),
+        "not written on every call"
+    );
+    assert!(store.api_tokens(Some(w.dana)).await.unwrap().is_empty());
+    assert_eq!(store.api_tokens(None).await.unwrap().len(), 2);
+
+    assert!(
+        !store
+            .revoke_api_token(first, Some(w.dana), T0 + 30)
+            .await
+            .unwrap(),
+        "not hers"
+    );
+    assert!(
+        store
+            .revoke_api_token(first, Some(w.sam), T0 + 30)
+            .await
+            .unwrap()
+    );
+    let revoked = store
+        .api_token_holder("hash-1", T0 + 40)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(revoked.grant.revoked_at, Some(T0 + 30));
+    assert!(
+        store.revoke_api_token(first, None, T0 + 50).await.unwrap(),
+        "an admin may"
+    );
+    assert_eq!(
+        store
+            .api_token_holder("hash-1", T0 + 60)
+            .await
+            .unwrap()
+            .unwrap()
+            .grant
+            .revoked_at,
+        Some(T0 + 30),
+        "revoked once"
+    );
+
+    store.set_user_active(w.sam, false).await.unwrap();
+    assert!(
+        store
+            .api_token_holder("hash-2", T0 + 70)
+            .await
+            .unwrap()
+            .is_none()
+    );
 }

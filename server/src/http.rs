@@ -4,7 +4,8 @@
 use std::time::Duration;
 
 use app::backend::{
-    AppState, attachments, auth, live, mail_intake, mail_originals, report_export, service_worker,
+    AppState, attachments, auth, live, mail_intake, mail_originals, report_export, rest,
+    service_worker,
 };
 use app::domain::email::MAX_MESSAGE_BYTES;
 use app::error::AppError;
@@ -71,7 +72,15 @@ pub fn router(state: AppState) -> Router {
         ));
     let assets_path = format!("/{}", state.leptos_options.site_pkg_dir);
 
+    // Other systems, with API tokens (no cookies). What a token reads is someone's data: no
+    // HTTP cache keeps it.
+    let api = rest::router().layer(SetResponseHeaderLayer::if_not_present(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    ));
+
     let mut router = Router::new()
+        .nest("/api/v1", api)
         .route("/healthz", get(healthz))
         .route("/sw.js", get(service_worker::serve))
         .route(

@@ -83,6 +83,12 @@ fn arguments() -> BTreeMap<&'static str, &'static str> {
         ("mail_preferences", ""),
         ("set_mail_updates", "updates=true"),
         ("push_settings", ""),
+        ("list_api_tokens", ""),
+        (
+            "create_api_token",
+            "name=Probe&scopes=tickets%3Aread&account={acme_account}",
+        ),
+        ("revoke_api_token", "id=1"),
         (
             "subscribe_push",
             "endpoint=https://fcm.googleapis.com/fcm/send/probe&p256dh=x&auth=y",
@@ -375,4 +381,73 @@ async fn no_page_carries_another_companys_data() {
         .await
         .unwrap();
     assert!(String::from_utf8_lossy(&body).contains("staging.acme.example"));
+}
+
+/// Every REST route (from the OpenAPI document, so new routes are covered at once) and method,
+/// called with Acme's ticket by a token limited to Bluebird with every scope: nothing of Acme's
+/// comes back, and nothing of Acme's changes.
+#[tokio::test]
+async fn no_api_route_carries_another_companys_data() {
+    use app::backend::rest::ApiDoc;
+    use utoipa::OpenApi;
+
+    let h = harness_with(false).await;
+    let acme = h.file("luis@acme.example", "ACME-SECRET-TITLE").await;
+    let tom = h.id("tom@bluebird.example");
+    let bluebird = account_of(&h, tom).await;
+    let alex = sign_in(&h, "alex@agency.example").await;
+    let made = h
+        .call(
+            Some(&alex),
+            "create_api_token",
+            &format!(
+                "name=Bluebird+only&scopes=tickets%3Awrite+accounts%3Awrite+knowledge%3Awrite+events%3Aread&account={bluebird}"
+            ),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+    let secret = made.body["secret"].as_str().unwrap().to_owned();
+    let luis = h.id("luis@acme.example");
+    let doc = serde_json::to_value(ApiDoc::openapi()).unwrap();
+    let mut calls = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        let path = path.replace("{reference}", &acme.to_string());
+        for method in item.as_object().unwrap().keys() {
+            let body = serde_json::json!({
+                "title": "Probe", "description": "Probe", "requester_id": luis, "body": "Probe",
+                "status": "completed",
+            });
+            let request = axum::http::Request::builder()
+                .method(method.to_uppercase().as_str())
+                .uri(path.as_str())
+                .header(
+                    axum::http::header::AUTHORIZATION,
+                    format!("Bearer {secret}"),
+                )
+                .header(axum::http::header::CONTENT_TYPE, "application/json")
+                .body(axum::body::Body::from(body.to_string()))
+                .unwrap();
+            let response = h.send(request).await;
+            let status = response.status();
+            let bytes = axum::body::to_bytes(response.into_body(), 4 << 20)
+                .await
+                .unwrap();
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(status.as_u16() < 500, "{method} {path}: {status} {text}");
+            for secret in ACME_SECRETS {
+                assert!(
+                    !text.contains(secret),
+                    "{method} {path} shows Acme's data ({secret})"
+                );
+            }
+            calls += 1;
+        }
+    }
+    assert!(calls >= 7, "{calls} calls");
+    let ticket = h.store.ticket(acme).await.unwrap();
+    assert_eq!(
+        ticket.summary.status.as_str(),
+        "new",
+        "Acme's request is untouched"
+    );
 }

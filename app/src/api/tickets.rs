@@ -87,6 +87,13 @@ pub async fn create_request(
     let actor = auth::require_actor()?;
     let state = app_state();
     let (account_id, requester_id, channel) = requester_of(&actor, requester).await?;
+    // Nobody files what they could not then see (staff acting within one account).
+    if !actor.may_view(crate::domain::policy::TicketOwner {
+        account_id,
+        requester_id,
+    }) {
+        return Err(AppError::Forbidden);
+    }
     let request = NewRequest::parse(&title, &description)?;
     let category_id = category_of(category.as_deref()).await?;
     let attachments = attachments.unwrap_or_default();
@@ -365,8 +372,9 @@ pub async fn get_ticket(reference: TicketRef) -> Result<TicketView, AppError> {
         return Err(AppError::NotFound);
     }
     let staff_view = actor.can(Permission::SeeInternalNotes);
-    if staff_view {
-        // Opened: the board no longer marks it until someone else does something.
+    // Opened by a person (not read by another system through the API): the board no longer
+    // marks it until someone else does something.
+    if staff_view && auth::api_call().is_none() {
         state
             .store
             .mark_ticket_seen(actor.user_id, reference)

@@ -1,7 +1,7 @@
 //! Recording to the audit log from inside a server function: who (the signed-in person, unless
 //! given), from where (the client address), what and to whom.
 
-use super::auth::{client_address, current_actor};
+use super::auth::{api_call, client_address, current_actor};
 use super::state::AppState;
 use super::store::NewAuditEntry;
 use crate::domain::audit::AuditAction;
@@ -46,6 +46,17 @@ impl Audit {
     }
 
     pub async fn record(self, state: &AppState) -> Result<(), AppError> {
+        let mut detail = self.detail;
+        // Done through the API: which token did it.
+        if let Some(call) = api_call() {
+            let token = serde_json::json!({ "id": call.token_id, "name": call.token_name });
+            match &mut detail {
+                serde_json::Value::Object(fields) => {
+                    fields.insert("api_token".into(), token);
+                }
+                other => *other = serde_json::json!({ "api_token": token }),
+            }
+        }
         let entry = NewAuditEntry {
             actor_id: self
                 .actor_id
@@ -53,7 +64,7 @@ impl Audit {
             account_id: self.account_id,
             action: self.action,
             subject: self.subject,
-            detail: self.detail,
+            detail,
             ip: client_address()
                 .map(|ip| ip.to_string())
                 .unwrap_or_default(),

@@ -137,6 +137,12 @@ pub fn require_permission(permission: Permission) -> Result<Actor, AppError> {
     }
 }
 
+/// The API token a server function runs under, when called through the REST API.
+pub fn api_call() -> Option<super::rest::ApiCall> {
+    leptos::prelude::use_context::<Parts>()
+        .and_then(|parts| parts.extensions.get::<super::rest::ApiCall>().cloned())
+}
+
 /// The address a request came from, when the server knows it.
 pub fn client_address() -> Option<IpAddr> {
     leptos::prelude::use_context::<Parts>().and_then(|parts| {

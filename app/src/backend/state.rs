@@ -12,6 +12,7 @@ use super::clock::Clock;
 use super::live::EventBus;
 use super::mail::Mailer;
 use super::mail_intake::UnknownSenders;
+use super::rest::ApiRate;
 use super::sla_watch::SlaWatch;
 use super::store::{Backend, Store};
 use super::throttle::Throttle;
@@ -57,6 +58,9 @@ pub struct AppState {
     /// The VAPID key pair, read from the database on first use.
     #[from_ref(skip)]
     pub vapid: Arc<OnceCell<Arc<ES256KeyPair>>>,
+    /// Each API token's call allowance.
+    #[from_ref(skip)]
+    pub api_rate: Arc<ApiRate>,
     /// Flips to `true` when the server starts shutting down, so that endless streams end.
     pub shutdown: watch::Receiver<bool>,
 }
@@ -86,6 +90,7 @@ impl AppState {
             sla_watch: Arc::default(),
             push_wake: Arc::default(),
             vapid: Arc::default(),
+            api_rate: Arc::default(),
             shutdown,
         }
     }

@@ -26,6 +26,7 @@ macro_rules! in_transaction {
 }
 
 mod accounts;
+mod api_tokens;
 mod attachments;
 mod audit;
 mod events;
@@ -58,6 +59,7 @@ use sqlx::{Any, AnyPool, Executor, Transaction};
 use crate::domain::ticket::{ReplyRefused, TransitionError};
 
 pub use accounts::{NewAccount, NewUser};
+pub use api_tokens::{NewApiToken, TokenHolder};
 pub use attachments::{NewAttachment, StoredAttachment};
 pub use audit::NewAuditEntry;
 pub use events::OwnedEvent;

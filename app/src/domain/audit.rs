@@ -34,10 +34,12 @@ pub enum AuditAction {
     MailDismissed,
     ArticleSaved,
     ArticleDeleted,
+    ApiTokenCreated,
+    ApiTokenRevoked,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 25] = [
+    pub const ALL: [AuditAction; 27] = [
         AuditAction::SignedIn,
         AuditAction::SignInFailed,
         AuditAction::SignedOut,
@@ -63,6 +65,8 @@ impl AuditAction {
         AuditAction::MailDismissed,
         AuditAction::ArticleSaved,
         AuditAction::ArticleDeleted,
+        AuditAction::ApiTokenCreated,
+        AuditAction::ApiTokenRevoked,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -92,6 +96,8 @@ impl AuditAction {
             AuditAction::MailDismissed => "mail_dismissed",
             AuditAction::ArticleSaved => "article_saved",
             AuditAction::ArticleDeleted => "article_deleted",
+            AuditAction::ApiTokenCreated => "api_token_created",
+            AuditAction::ApiTokenRevoked => "api_token_revoked",
         }
     }
 
@@ -122,6 +128,8 @@ impl AuditAction {
             AuditAction::MailDismissed => "Unreadable mail dismissed",
             AuditAction::ArticleSaved => "Help article saved",
             AuditAction::ArticleDeleted => "Help article deleted",
+            AuditAction::ApiTokenCreated => "API token created",
+            AuditAction::ApiTokenRevoked => "API token revoked",
         }
     }
 }

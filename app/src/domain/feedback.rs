@@ -81,6 +81,7 @@ mod tests {
             role,
             account_id,
             visibility: Visibility::Company,
+            account_limit: None,
         }
     }
 

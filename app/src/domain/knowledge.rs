@@ -210,6 +210,7 @@ mod tests {
             role,
             account_id,
             visibility: Visibility::Company,
+            account_limit: None,
         }
     }
 

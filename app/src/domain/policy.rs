@@ -140,6 +140,10 @@ pub struct Actor {
     pub account_id: Option<i64>,
     /// The company's visibility mode; meaningless for staff.
     pub visibility: Visibility,
+    /// Acting within one client account only (an API token limited to it): tickets of other
+    /// accounts are out of sight, and nothing agency-wide may be done.
+    #[serde(default)]
+    pub account_limit: Option<i64>,
 }
 
 /// Things a person may be allowed to do, beyond seeing a particular ticket.
@@ -163,6 +167,22 @@ pub enum Permission {
     PublishPublicly,
     /// Read the agency's reports (volumes, times, satisfaction, usage) and export them.
     ReadReports,
+}
+
+impl Permission {
+    /// Whether it concerns the agency as a whole rather than one account's requests: never
+    /// granted to someone acting within one account.
+    fn is_agency_wide(self) -> bool {
+        match self {
+            Permission::FileRequest | Permission::WorkQueue | Permission::SeeInternalNotes => false,
+            Permission::ReadAuditLog
+            | Permission::ManageAccounts
+            | Permission::ConfigureDesk
+            | Permission::WriteArticles
+            | Permission::PublishPublicly
+            | Permission::ReadReports => true,
+        }
+    }
 }
 
 /// A group of people managed together: one client company's contacts, or the agency's staff.
@@ -276,6 +296,9 @@ impl Actor {
     }
 
     pub fn can(&self, permission: Permission) -> bool {
+        if self.account_limit.is_some() && permission.is_agency_wide() {
+            return false;
+        }
         match permission {
             Permission::FileRequest => !self.is_staff() && self.account_id.is_some(),
             Permission::WorkQueue
@@ -299,8 +322,15 @@ impl Actor {
         }
     }
 
-    /// Account admins manage their own company's team; agency admins manage every team.
+    /// Account admins manage their own company's team; agency admins manage every team (within
+    /// an account limit, that account's only).
     pub fn may_manage(&self, team: Team) -> bool {
+        if self
+            .account_limit
+            .is_some_and(|limit| team != Team::Account(limit))
+        {
+            return false;
+        }
         match (self.role, self.account_id) {
             (Role::Admin, _) => true,
             (Role::AccountAdmin, Some(own)) => team == Team::Account(own),
@@ -329,8 +359,33 @@ impl Actor {
         }
     }
 
+    /// The same person, acting within `account_id` only.
+    #[must_use]
+    pub fn limited_to(self, account_id: i64) -> Actor {
+        Actor {
+            account_limit: Some(account_id),
+            ..self
+        }
+    }
+
     /// The tickets this person may see.
     pub fn ticket_scope(&self) -> TicketScope {
+        let scope = self.unlimited_ticket_scope();
+        let Some(limit) = self.account_limit else {
+            return scope;
+        };
+        match scope {
+            TicketScope::All => TicketScope::Account(limit),
+            TicketScope::Account(account_id) | TicketScope::Requester { account_id, .. }
+                if account_id != limit =>
+            {
+                TicketScope::Nothing
+            }
+            scope => scope,
+        }
+    }
+
+    fn unlimited_ticket_scope(&self) -> TicketScope {
         if self.is_staff() {
             return TicketScope::All;
         }
@@ -397,6 +452,7 @@ mod tests {
             role,
             account_id,
             visibility,
+            account_limit: None,
         }
     }
 
@@ -649,5 +705,44 @@ mod tests {
         fn only_staff_read_internal_notes(role in any_role(), visibility in any_visibility()) {
             prop_assert_eq!(actor(role, Some(1), visibility).can(Permission::SeeInternalNotes), role.is_staff());
         }
+
+        /// Within an account limit nobody sees another account's ticket, and sees no more than
+        /// without the limit.
+        #[test]
+        fn an_account_limit_only_ever_narrows(
+            role in any_role(),
+            visibility in any_visibility(),
+            own_account in proptest::option::of(1i64..5),
+            limit in 1i64..5,
+            owner_account in 1i64..5,
+            requester in prop::sample::select(vec![10i64, 11]),
+        ) {
+            let person = actor(role, own_account, visibility);
+            let limited = person.clone().limited_to(limit);
+            let owner = TicketOwner { account_id: owner_account, requester_id: requester };
+            if limited.may_view(owner) {
+                prop_assert_eq!(owner_account, limit);
+                prop_assert!(person.may_view(owner));
+            }
+        }
+
+        #[test]
+        fn an_account_limit_keeps_the_agency_out_of_reach(role in any_role(), limit in 1i64..5, other in 1i64..5) {
+            let limited = actor(role, None, Visibility::default()).limited_to(limit);
+            for permission in [Permission::ReadAuditLog, Permission::ManageAccounts, Permission::ConfigureDesk,
+                               Permission::WriteArticles, Permission::PublishPublicly, Permission::ReadReports] {
+                prop_assert!(!limited.can(permission));
+            }
+            prop_assert!(!limited.may_manage(Team::Staff));
+            prop_assert_eq!(limited.may_manage(Team::Account(other)), role == Role::Admin && other == limit);
+        }
+    }
+
+    #[test]
+    fn staff_limited_to_an_account_still_work_its_requests() {
+        let agent = actor(Role::Agent, None, Visibility::default()).limited_to(3);
+        assert!(agent.can(Permission::WorkQueue));
+        assert!(agent.can(Permission::SeeInternalNotes));
+        assert_eq!(agent.ticket_scope(), TicketScope::Account(3));
     }
 }

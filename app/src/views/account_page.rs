@@ -21,6 +21,7 @@ use crate::domain::people::SessionInfo;
 use crate::domain::sign_in::LinkPurpose;
 use crate::domain::two_step::{TwoStepSetup, TwoStepStatus};
 use crate::views::components::device_notifications::DeviceNotifications;
+use crate::views::staff::api_tokens::ApiTokensSection;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -78,6 +79,7 @@ fn AccountScreen(me: Me) -> impl IntoView {
                 <SignOutEverywhereButton/>
             </section>
             {client.then(|| view! { <MailUpdatesSection/> <DeviceNotifications/> })}
+            {(!client).then(|| view! { <ApiTokensSection/> })}
             <section class="panel" aria-labelledby="password-heading">
                 <h2 id="password-heading">"Password"</h2>
                 <p class="lead">"We'll email you a link to choose a new password."</p>

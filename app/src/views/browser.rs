@@ -207,6 +207,25 @@ pub fn clock_time(at: i64) -> String {
     }
 }
 
+/// Puts `text` on the device's clipboard; `false` where the browser does not allow it (then
+/// people copy it by hand).
+#[cfg_attr(not(feature = "hydrate"), allow(clippy::unused_async))]
+pub async fn copy_to_clipboard(text: &str) -> bool {
+    #[cfg(feature = "hydrate")]
+    {
+        let Some(window) = web_sys::window() else {
+            return false;
+        };
+        let promise = window.navigator().clipboard().write_text(text);
+        wasm_bindgen_futures::JsFuture::from(promise).await.is_ok()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = text;
+        false
+    }
+}
+
 /// Loads this page again from the server.
 pub fn reload() {
     #[cfg(feature = "hydrate")]

@@ -1,5 +1,6 @@
 //! The agency's side: the live queue board, desk and triage settings, the audit log and unreadable mail.
 
+pub mod api_tokens;
 pub mod article_picker;
 pub mod articles_page;
 pub mod audit_page;

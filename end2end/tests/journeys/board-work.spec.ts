@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { desktop, expectAccessible, liveConnected, personOn, screenshotPath } from '../helpers';
+import { desktop, expectAccessible, hydrated, liveConnected, personOn, screenshotPath } from '../helpers';
 
 function card(page: Page, column: string, reference: string) {
   return page.locator(`.column--${column} .card[data-ref="${reference}"]`);
@@ -120,4 +120,36 @@ test('cards move by drag and drop, by keyboard and in bulk, on every open board'
   for (const context of [sam.context, jordan.context, tom]) {
     await context.close();
   }
+});
+
+// "I'm away" pressed reads as a warning (amber), not as an ordinary pressed button (blue), and
+// says how to come back. (Alex is in no rotation, so this routes nobody else's requests.)
+test('the away switch shows its state', async ({ browser }) => {
+  const alex = await personOn(browser, desktop, 'Alex Morgan');
+  await alex.page.goto('/board');
+  const away = alex.page.locator('.away-toggle');
+  const background = () => away.evaluate((element) => getComputedStyle(element).backgroundColor);
+  await hydrated(alex.page);
+  if ((await away.getAttribute('aria-pressed')) === 'true') {
+    await away.click();
+  }
+  await expect(away).toHaveAttribute('aria-pressed', 'false');
+  const plain = await background();
+  await away.click();
+  await expect(away).toHaveAttribute('aria-pressed', 'true');
+  await expect(away).toHaveText("I'm away · back now");
+  const pressed = await background();
+  const waitingBackground = await alex.page.evaluate(() => {
+    const probe = document.createElement('span');
+    probe.style.backgroundColor = 'var(--status-waiting-bg)';
+    document.body.append(probe);
+    const colour = getComputedStyle(probe).backgroundColor;
+    probe.remove();
+    return colour;
+  });
+  expect(pressed).toBe(waitingBackground);
+  expect(pressed).not.toBe(plain);
+  await away.click();
+  await expect(away).toHaveAttribute('aria-pressed', 'false');
+  await alex.context.close();
 });

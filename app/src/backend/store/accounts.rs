@@ -39,6 +39,7 @@ impl ActorRow {
             role: parse_stored(&self.role, "role")?,
             account_id: self.account_id,
             visibility: parse_stored(&self.visibility, "visibility")?,
+            account_limit: None,
         })
     }
 }

@@ -1,0 +1,267 @@
+//! "API tokens" on a staff member's Account page: make one (its secret shown once, to copy),
+//! see when each was last used, revoke one.
+
+use leptos::prelude::*;
+
+use crate::api::api_tokens::{CreateApiToken, RevokeApiToken, list_api_tokens};
+use crate::domain::api_token::{Access, ApiResource, ApiTokenInfo, MAX_NAME_CHARS, Scopes};
+use crate::domain::people::AccountSummary;
+use crate::views::browser;
+use crate::views::components::confirm::AskFirst;
+use crate::views::components::feedback::{ErrorPanel, ListSkeleton};
+use crate::views::components::form::{FormErrors, FormMessage, TextField};
+use crate::views::components::time::ago;
+
+/// How long a new token lasts, as the form offers it (days; empty: until revoked).
+const LIFETIMES: [(&str, &str); 4] = [
+    ("30", "30 days"),
+    ("90", "90 days"),
+    ("366", "A year"),
+    ("", "Until revoked"),
+];
+
+#[component]
+pub fn ApiTokensSection() -> impl IntoView {
+    let create = ServerAction::<CreateApiToken>::new();
+    let revoke = ServerAction::<RevokeApiToken>::new();
+    // The list is read again after a token is made or revoked, never after a refused try: the
+    // form (drawn apart from the list) keeps what was typed.
+    let made = RwSignal::new(0_u32);
+    let tokens = Resource::new(
+        move || (made.get(), revoke.version().get()),
+        |_| list_api_tokens(),
+    );
+    let adding = RwSignal::new(false);
+    Effect::new(move |_| {
+        if matches!(create.value().get(), Some(Ok(_))) {
+            adding.set(false);
+            made.update(|n| *n += 1);
+        }
+    });
+    // The companies a token may be limited to, kept from the first reading of the list.
+    let companies = RwSignal::new(None::<Vec<AccountSummary>>);
+    Effect::new(move |_| {
+        if let Some(Ok(list)) = tokens.get()
+            && companies.read_untracked().is_none()
+        {
+            companies.set(Some(list.accounts));
+        }
+    });
+    let created = move || create.value().get().and_then(Result::ok);
+    view! {
+        <section class="panel" id="api-tokens" aria-labelledby="api-tokens-heading">
+            <h2 id="api-tokens-heading">"API tokens"</h2>
+            <p class="lead">
+                "Let another system — a script, an automation, your own tools — work with Frontdoor as you, "
+                "through the REST API. A token can do no more than you can."
+            </p>
+            // A page of the server, not of the app: the browser loads it (the router would not know it).
+            <p><a class="text-link" href="/api/v1/docs" rel="external">"API reference"</a></p>
+            {move || created().map(|token| view! { <NewSecret secret=token.secret/> })}
+            <Show
+                when=move || adding.get()
+                fallback=move || view! {
+                    <button type="button" class="button" on:click=move |_| adding.set(true)>"New token"</button>
+                }
+            >
+                {move || companies.get().map(|accounts| view! { <TokenForm create accounts cancel=adding/> })}
+            </Show>
+            <Transition fallback=|| view! { <ListSkeleton rows=2/> }>
+                {move || tokens.get().map(|result| match result {
+                    Ok(list) if list.tokens.is_empty() => view! {
+                        <p class="muted">"No tokens yet."</p>
+                    }.into_any(),
+                    Ok(list) => {
+                        let (now, everyone) = (list.now, list.everyone);
+                        view! {
+                            <ul class="token-list" aria-label="Your API tokens">
+                                {list.tokens.into_iter().map(|token| view! {
+                                    <TokenRow token now everyone revoke/>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// The secret of the token just made: the one time it is shown.
+#[component]
+fn NewSecret(secret: String) -> impl IntoView {
+    let copied = RwSignal::new(None::<bool>);
+    let text = StoredValue::new(secret.clone());
+    let copy = move |_| {
+        leptos::task::spawn_local(async move {
+            let done = browser::copy_to_clipboard(&text.get_value()).await;
+            copied.set(Some(done));
+        });
+    };
+    view! {
+        <div class="token-secret" role="status">
+            <p><strong>"Copy your new token now."</strong>" It is not shown again; if it is lost, make another."</p>
+            <label class="visually-hidden" for="new-token-secret">"New API token"</label>
+            <input id="new-token-secret" class="token-secret__value" type="text" readonly value=secret/>
+            <button type="button" class="button button--primary" on:click=copy>"Copy"</button>
+            <span class="token-secret__copied" aria-live="polite">
+                {move || match copied.get() {
+                    Some(true) => "Copied.",
+                    Some(false) => "Select it and copy it by hand.",
+                    None => "",
+                }}
+            </span>
+        </div>
+    }
+}
+
+#[component]
+fn TokenForm(
+    create: ServerAction<CreateApiToken>,
+    accounts: Vec<AccountSummary>,
+    cancel: RwSignal<bool>,
+) -> impl IntoView {
+    let errors = FormErrors::of(create, &["name", "scopes", "account", "expires_in_days"]);
+    let mut starting = Scopes::default();
+    let _ = starting.grant(ApiResource::Tickets, Access::Read);
+    let scopes = RwSignal::new(starting);
+    view! {
+        <ActionForm action=create attr:class="form form--compact" attr:novalidate=true>
+            <TextField
+                name="name"
+                id="token-name"
+                label="Name"
+                placeholder="e.g. Zapier: new requests to our chat"
+                max_chars=MAX_NAME_CHARS
+                error=errors.field("name")
+            />
+            <fieldset class="token-scopes">
+                <legend>"What it may do"</legend>
+                <input type="hidden" name="scopes" prop:value=move || scopes.get().to_string()/>
+                {ApiResource::ALL.into_iter().map(|resource| view! { <ScopeChoice resource scopes/> }).collect_view()}
+                <p class="field-error" role="alert">{move || errors.field("scopes").get()}</p>
+            </fieldset>
+            <div class="field">
+                <label for="token-account">"Companies"</label>
+                <select id="token-account" name="account">
+                    <option value="">"All companies"</option>
+                    {accounts.into_iter().map(|account| view! {
+                        <option value=account.id.to_string()>{format!("Only {}", account.name)}</option>
+                    }).collect_view()}
+                </select>
+                <p class="field-error" role="alert">{move || errors.field("account").get()}</p>
+            </div>
+            <div class="field">
+                <label for="token-lifetime">"Expires"</label>
+                <select id="token-lifetime" name="expires_in_days">
+                    {LIFETIMES.into_iter().map(|(days, label)| view! {
+                        <option value=days selected=days == "90">{label}</option>
+                    }).collect_view()}
+                </select>
+                <p class="field-error" role="alert">{move || errors.field("expires_in_days").get()}</p>
+            </div>
+            <FormMessage message=errors.general()/>
+            <div class="form__actions">
+                <button type="submit" class="button button--primary" disabled=create.pending()>
+                    {move || if create.pending().get() { "Making…" } else { "Make token" }}
+                </button>
+                <button type="button" class="button button--quiet" on:click=move |_| cancel.set(false)>"Cancel"</button>
+            </div>
+        </ActionForm>
+    }
+}
+
+/// One resource's access level: none, read, or read and write.
+#[component]
+fn ScopeChoice(resource: ApiResource, scopes: RwSignal<Scopes>) -> impl IntoView {
+    let id = format!("scope-{}", resource.as_str());
+    let current = move || match scopes.get().get(resource) {
+        None => "none",
+        Some(access) => access.as_str(),
+    };
+    let choose = move |event| {
+        let value = event_target_value(&event);
+        scopes.update(|scopes| {
+            let mut next = Scopes::default();
+            for other in ApiResource::ALL.into_iter().filter(|r| *r != resource) {
+                if let Some(access) = scopes.get(other) {
+                    let _ = next.grant(other, access);
+                }
+            }
+            let access = match value.as_str() {
+                "read" => Some(Access::Read),
+                "write" => Some(Access::Write),
+                _ => None,
+            };
+            if let Some(access) = access {
+                let _ = next.grant(resource, access);
+            }
+            *scopes = next;
+        });
+    };
+    view! {
+        <div class="field token-scope">
+            <label for=id.clone()>{resource.label()}</label>
+            <select id=id on:change=choose prop:value=current>
+                <option value="none">"No access"</option>
+                <option value="read">"Read"</option>
+                {resource.writable().then(|| view! { <option value="write">"Read and change"</option> })}
+            </select>
+        </div>
+    }
+}
+
+#[component]
+fn TokenRow(
+    token: ApiTokenInfo,
+    now: i64,
+    everyone: bool,
+    revoke: ServerAction<RevokeApiToken>,
+) -> impl IntoView {
+    let id = token.id;
+    let state = match (token.revoked_at, token.expires_at) {
+        (Some(at), _) => format!("Revoked {}", ago(now, at)),
+        (None, Some(at)) if at <= now => "Expired".to_owned(),
+        (None, Some(at)) => format!("Expires in {} days", (at - now + 86_399_999) / 86_400_000),
+        (None, None) => "Does not expire".to_owned(),
+    };
+    let active = token.revoked_at.is_none() && token.expires_at.is_none_or(|at| at > now);
+    let used = token.last_used_at.map_or_else(
+        || "Never used".to_owned(),
+        |at| format!("Last used {}", ago(now, at)),
+    );
+    let limit = token
+        .account_name
+        .map_or_else(|| "All companies".to_owned(), |name| format!("Only {name}"));
+    let question = format!(
+        "Revoke “{}”? Whatever uses it stops working at once.",
+        token.name
+    );
+    view! {
+        <li class="token-row" data-state=if active { "active" } else { "inactive" }>
+            <div class="token-row__head">
+                <span class="token-row__name">{token.name}</span>
+                <code class="token-row__shown">{token.shown}</code>
+            </div>
+            <p class="token-row__meta">
+                {everyone.then(|| format!("{} · ", token.owner_name))}
+                {token.scopes.to_string()}" · "{limit}
+            </p>
+            <p class="token-row__meta">{used}" · "{state}</p>
+            {active.then(|| view! {
+                <AskFirst
+                    button="Revoke"
+                    button_class="button button--quiet button--small"
+                    label="Confirm revoking the token"
+                    question=question.clone()
+                    confirm="Revoke"
+                    pending=revoke.pending()
+                    on_confirm=move |()| {
+                        revoke.dispatch(RevokeApiToken { id });
+                    }
+                />
+            })}
+        </li>
+    }
+}
