@@ -20,7 +20,7 @@ token=$(curl -sf -X POST -H 'Accept: application/json' -H "Cookie: $cookie" \
 [ -n "$token" ] || { echo "could not make an API token"; exit 1; }
 
 # Below the token's rate limit (10 a second), so every call is answered for real.
-"$SCHEMATHESIS/bin/st" run "$BASE/api/v1/openapi.json" --url "$BASE" \
+"$SCHEMATHESIS/bin/st" --config-file "$ROOT/scripts/schemathesis.toml" run "$BASE/api/v1/openapi.json" --url "$BASE" \
   --header "Authorization: Bearer $token" \
   --checks all --mode all --max-examples "${API_FUZZ_EXAMPLES:-40}" --rate-limit 8/s \
   --seed "${API_FUZZ_SEED:-20261127}" --no-color

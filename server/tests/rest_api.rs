@@ -581,6 +581,16 @@ async fn malformed_calls_get_a_400_saying_why() {
             "/api/v1/tickets".to_owned(),
             Some(json!({ "title": 3 })),
         ),
+        (
+            "PATCH",
+            format!("/api/v1/tickets/{reference}"),
+            Some(json!([null, null])),
+        ),
+        (
+            "POST",
+            "/api/v1/tickets".to_owned(),
+            Some(json!({ "title": "x", "description": "y", "requester_id": 7.5 })),
+        ),
         ("GET", "/api/v1/tickets?status=sleeping".to_owned(), None),
         ("GET", "/api/v1/tickets?limit=0".to_owned(), None),
         ("GET", "/api/v1/tickets?after=yesterday".to_owned(), None),

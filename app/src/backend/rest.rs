@@ -24,6 +24,8 @@ pub use problem::{CODES, Problem};
 
 use super::state::AppState;
 use crate::domain::api_token::ApiResource;
+use crate::domain::sla::ClockState;
+use crate::domain::ticket::{Channel, Priority, TicketStatus};
 
 /// JSON bodies are small: a request's text, a reply.
 const BODY_LIMIT: usize = 256 * 1024;
@@ -46,6 +48,8 @@ const BODY_LIMIT: usize = 256 * 1024;
         tickets::add_note,
         events::list_events,
     ),
+    // Types only parameters name are not collected from the paths.
+    components(schemas(TicketStatus, Priority, Channel, ClockState)),
     modifiers(&TokenAuth),
     tags(
         (name = "tickets", description = "Requests: list, read, file, reply, note and change."),

@@ -36,6 +36,7 @@ pub struct SlaPolicy {
 /// Where an SLA clock stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum ClockState {
     /// Counting, with time to spare.
     Running,

@@ -10,6 +10,7 @@ use super::sla::{ClockState, DueKind};
 /// Where a request stands. Clients see exactly these four.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum TicketStatus {
     New,
     InProgress,
@@ -167,6 +168,7 @@ impl TryFrom<String> for TicketRef {
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
 )]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Priority {
     Critical,
     High,
@@ -237,6 +239,7 @@ impl FromStr for Priority {
 /// How a request reached us. Every channel files the same structure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Channel {
     #[default]
     Web,

@@ -41,8 +41,10 @@ pub struct EventPage {
 #[into_params(parameter_in = Query)]
 pub struct EventQuery {
     /// Only events after this id; 0 (the default) for the beginning.
+    #[param(minimum = 0)]
     pub after: Option<i64>,
-    /// 1–500; 100 when not given.
+    /// How many; 100 when not given.
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
 }
 

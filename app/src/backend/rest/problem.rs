@@ -201,17 +201,23 @@ impl IntoResponse for Problem {
     }
 }
 
-/// A JSON body; one that cannot be read is a `bad_request` problem naming what is wrong.
+/// A JSON object body; one that cannot be read (or is not an object: serde would read a struct
+/// from an array too) is a `bad_request` problem naming what is wrong.
 pub struct Body<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
     type Rejection = Problem;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        Json::<T>::from_request(request, state)
+        let Json(value) = Json::<serde_json::Value>::from_request(request, state)
             .await
-            .map(|Json(value)| Body(value))
-            .map_err(|rejection: JsonRejection| Problem::bad_request(rejection.body_text()))
+            .map_err(|rejection: JsonRejection| Problem::bad_request(rejection.body_text()))?;
+        if !value.is_object() {
+            return Err(Problem::bad_request("The body must be a JSON object."));
+        }
+        serde_json::from_value(value)
+            .map(Body)
+            .map_err(|error| Problem::bad_request(format!("The body does not fit: {error}.")))
     }
 }
 

@@ -39,12 +39,10 @@ pub struct Ticket {
     /// e.g. `FD-1201`.
     pub reference: String,
     pub title: String,
-    /// `new`, `in_progress`, `waiting_on_client` or `completed`.
-    pub status: String,
-    /// `low`, `normal`, `high` or `urgent`.
-    pub priority: String,
-    /// How it reached the agency: `web`, `email`, `chat`, `staff`.
-    pub channel: String,
+    pub status: TicketStatus,
+    pub priority: Priority,
+    /// How it reached the agency.
+    pub channel: Channel,
     pub category: Option<String>,
     pub account: String,
     pub requester: String,
@@ -58,9 +56,9 @@ impl From<TicketSummary> for Ticket {
         Ticket {
             reference: t.reference.to_string(),
             title: t.title,
-            status: t.status.as_str().to_owned(),
-            priority: t.priority.as_str().to_owned(),
-            channel: t.channel.as_str().to_owned(),
+            status: t.status,
+            priority: t.priority,
+            channel: t.channel,
             category: t.category,
             account: t.account_name,
             requester: t.requester_name,
@@ -142,32 +140,38 @@ pub struct TicketPage {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct TicketFilter {
-    /// `new`, `in_progress`, `waiting_on_client` or `completed`.
-    #[param(value_type = Option<String>)]
     pub status: Option<TicketStatus>,
-    /// `low`, `normal`, `high` or `urgent`.
-    #[param(value_type = Option<String>)]
     pub priority: Option<Priority>,
     /// A category id.
     pub category: Option<i64>,
     /// `me`, `none`, or a staff member's id.
+    #[param(pattern = "^(me|none|[0-9]{1,15})$")]
     pub assignee: Option<String>,
     /// A team id.
     pub team: Option<i64>,
     /// A client account id.
     pub account: Option<i64>,
-    /// `web`, `email`, `chat` or `staff`.
-    #[param(value_type = Option<String>)]
     pub channel: Option<Channel>,
+    /// A tag, e.g. `vpn`.
+    #[param(pattern = "[A-Za-z0-9]", max_length = 64)]
     pub tag: Option<String>,
-    /// Where the SLA clock stands: `on_track`, `warning`, `breached`, `paused`.
-    #[param(value_type = Option<String>)]
+    /// Where the SLA clock stands.
     pub sla: Option<ClockState>,
     /// The previous page's `next`.
-    #[param(value_type = Option<String>)]
+    #[param(value_type = Option<String>, pattern = "^[0-9]{1,15}\\.[0-9]{1,15}$")]
     pub after: Option<Cursor>,
-    /// 1–100; 25 when not given.
+    /// How many to list; 25 when not given.
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
+}
+
+/// A request's reference in a path.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Path)]
+pub struct ReferencePath {
+    /// e.g. `FD-1201`.
+    #[param(pattern = "^(FD-|fd-)?[1-9][0-9]{0,14}$")]
+    pub reference: String,
 }
 
 impl TicketFilter {
@@ -182,6 +186,9 @@ impl TicketFilter {
         };
         let tag = match self.tag.as_deref() {
             None => None,
+            Some(raw) if raw.chars().count() > 64 => {
+                return Err(Problem::bad_request("`tag` is at most 64 characters."));
+            }
             Some(raw) => {
                 Some(normalize_tag(raw).ok_or_else(|| Problem::bad_request("`tag` is empty."))?)
             }
@@ -248,7 +255,7 @@ fn reference(raw: &str) -> Result<TicketRef, Problem> {
 /// Reads one request with its conversation (internal notes for staff tokens).
 #[utoipa::path(
     get, path = "/api/v1/tickets/{reference}", tag = "tickets",
-    params(("reference" = String, Path, description = "e.g. FD-1201")),
+    params(ReferencePath),
     security(("token" = ["tickets:read"])),
     responses(
         (status = 200, body = TicketWithConversation),
@@ -258,7 +265,7 @@ fn reference(raw: &str) -> Result<TicketRef, Problem> {
 pub async fn get_one(
     State(state): State<AppState>,
     caller: Caller,
-    Path(raw): Path<String>,
+    Path(ReferencePath { reference: raw }): Path<ReferencePath>,
 ) -> Result<Json<TicketWithConversation>, Problem> {
     caller.needs(ApiResource::Tickets, Access::Read)?;
     let reference = reference(&raw)?;
@@ -270,12 +277,16 @@ pub async fn get_one(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewTicketBody {
+    #[schema(min_length = 1, max_length = 200, pattern = "\\S")]
     pub title: String,
+    #[schema(min_length = 1, max_length = 20000, pattern = "\\S")]
     pub description: String,
     /// A category id; none for "not sure".
-    pub category_id: Option<i64>,
-    /// The contact it is filed for (staff tokens must name one).
-    pub requester_id: Option<i64>,
+    #[schema(value_type = Option<i64>)]
+    pub category_id: Option<Id>,
+    /// The client contact it is filed for.
+    #[schema(value_type = i64)]
+    pub requester_id: Id,
 }
 
 /// Files a request. Send an `Idempotency-Key` header (8–64 letters, digits, `-` or `_`): sending
@@ -311,9 +322,9 @@ pub async fn create(
             create_request(
                 body.title,
                 body.description,
-                body.category_id.map(|id| id.to_string()),
+                body.category_id.map(|Id(id)| id.to_string()),
                 None,
-                body.requester_id,
+                Some(body.requester_id.0),
                 None,
                 None,
                 key,
@@ -335,6 +346,7 @@ pub async fn create(
 #[serde(deny_unknown_fields)]
 pub struct MessageBody {
     /// Markdown.
+    #[schema(min_length = 1, max_length = 20000, pattern = "\\S")]
     pub body: String,
 }
 
@@ -349,7 +361,7 @@ pub struct Posted {
 /// Adds a public reply: the client sees it and is notified.
 #[utoipa::path(
     post, path = "/api/v1/tickets/{reference}/replies", tag = "tickets", request_body = MessageBody,
-    params(("reference" = String, Path, description = "e.g. FD-1201")),
+    params(ReferencePath),
     security(("token" = ["tickets:write"])),
     responses(
         (status = 201, body = Posted),
@@ -359,7 +371,7 @@ pub struct Posted {
 pub async fn add_reply(
     state: State<AppState>,
     caller: Caller,
-    path: Path<String>,
+    path: Path<ReferencePath>,
     body: Body<MessageBody>,
 ) -> Result<(StatusCode, Json<Posted>), Problem> {
     post_message(state, caller, path, body, false).await
@@ -368,7 +380,7 @@ pub async fn add_reply(
 /// Adds an internal note: agency staff only; never shown to the client.
 #[utoipa::path(
     post, path = "/api/v1/tickets/{reference}/notes", tag = "tickets", request_body = MessageBody,
-    params(("reference" = String, Path, description = "e.g. FD-1201")),
+    params(ReferencePath),
     security(("token" = ["tickets:write"])),
     responses(
         (status = 201, body = Posted),
@@ -378,7 +390,7 @@ pub async fn add_reply(
 pub async fn add_note(
     state: State<AppState>,
     caller: Caller,
-    path: Path<String>,
+    path: Path<ReferencePath>,
     body: Body<MessageBody>,
 ) -> Result<(StatusCode, Json<Posted>), Problem> {
     post_message(state, caller, path, body, true).await
@@ -387,7 +399,7 @@ pub async fn add_note(
 async fn post_message(
     State(state): State<AppState>,
     caller: Caller,
-    Path(raw): Path<String>,
+    Path(ReferencePath { reference: raw }): Path<ReferencePath>,
     Body(message): Body<MessageBody>,
     internal: bool,
 ) -> Result<(StatusCode, Json<Posted>), Problem> {
@@ -415,6 +427,30 @@ async fn post_message(
     ))
 }
 
+/// An id in a body. JSON has one kind of number, so `7.0` is read as `7` (as JSON Schema's
+/// `integer` allows); `7.5` is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Id(pub i64);
+
+impl<'de> Deserialize<'de> for Id {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Id, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Number {
+            Whole(i64),
+            Float(f64),
+        }
+        match Number::deserialize(d)? {
+            Number::Whole(n) => Ok(Id(n)),
+            #[allow(clippy::cast_possible_truncation)]
+            Number::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Ok(Id(f as i64)),
+            Number::Float(f) => Err(serde::de::Error::custom(format!(
+                "{f} is not a whole number"
+            ))),
+        }
+    }
+}
+
 /// Reads a field that may be given as `null` (to clear it) or left out (to keep it).
 fn given<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
     T::deserialize(d).map(Some)
@@ -426,25 +462,23 @@ fn given<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TicketChanges {
-    /// Moves it along the workflow: `new`, `in_progress`, `waiting_on_client`, `completed`.
-    #[schema(value_type = Option<String>)]
+    /// Moves it along the workflow.
     pub status: Option<TicketStatus>,
-    #[schema(value_type = Option<String>)]
     pub priority: Option<Priority>,
     /// A category id, or `null` for none.
     #[serde(default, deserialize_with = "given")]
     #[schema(value_type = Option<i64>)]
-    pub category_id: Option<Option<i64>>,
+    pub category_id: Option<Option<Id>>,
     /// A staff member's id, or `null` for unassigned.
     #[serde(default, deserialize_with = "given")]
     #[schema(value_type = Option<i64>)]
-    pub assignee_id: Option<Option<i64>>,
+    pub assignee_id: Option<Option<Id>>,
 }
 
 /// Changes a request's status, priority, category or assignee (agency staff tokens).
 #[utoipa::path(
     patch, path = "/api/v1/tickets/{reference}", tag = "tickets", request_body = TicketChanges,
-    params(("reference" = String, Path, description = "e.g. FD-1201")),
+    params(ReferencePath),
     security(("token" = ["tickets:write"])),
     responses(
         (status = 200, body = TicketWithConversation),
@@ -454,7 +488,7 @@ pub struct TicketChanges {
 pub async fn change(
     State(state): State<AppState>,
     caller: Caller,
-    Path(raw): Path<String>,
+    Path(ReferencePath { reference: raw }): Path<ReferencePath>,
     Body(changes): Body<TicketChanges>,
 ) -> Result<Json<TicketWithConversation>, Problem> {
     caller.needs(ApiResource::Tickets, Access::Write)?;
@@ -468,6 +502,8 @@ pub async fn change(
     if changes.priority.is_some() || changes.category_id.is_some() || changes.assignee_id.is_some()
     {
         let id_text = |id: Option<i64>| id.map(|id| id.to_string());
+        let chosen =
+            |change: Option<Option<Id>>, current| change.map_or(current, |id| id.map(|Id(id)| id));
         caller
             .run(
                 &state,
@@ -475,8 +511,8 @@ pub async fn change(
                     reference,
                     facts.version,
                     changes.priority.unwrap_or(facts.priority),
-                    id_text(changes.category_id.unwrap_or(facts.category_id)),
-                    id_text(changes.assignee_id.unwrap_or(facts.assignee_id)),
+                    id_text(chosen(changes.category_id, facts.category_id)),
+                    id_text(chosen(changes.assignee_id, facts.assignee_id)),
                     id_text(facts.team_id),
                     Some(facts.tags.join(",")),
                 ),
@@ -490,4 +526,22 @@ pub async fn change(
     }
     let view = caller.run(&state, get_ticket(reference)).await?;
     Ok(Json(view.detail.into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_may_be_written_as_whole_numbers_of_any_kind() {
+        assert_eq!(serde_json::from_str::<Id>("7").unwrap(), Id(7));
+        assert_eq!(serde_json::from_str::<Id>("7.0").unwrap(), Id(7));
+        assert_eq!(
+            serde_json::from_str::<Id>("-298280.0").unwrap(),
+            Id(-298_280)
+        );
+        assert!(serde_json::from_str::<Id>("7.5").is_err());
+        assert!(serde_json::from_str::<Id>("1e300").is_err());
+        assert!(serde_json::from_str::<Id>("\"7\"").is_err());
+    }
 }
