@@ -15,7 +15,7 @@ alex=$(curl -sf -X POST -H 'Accept: application/json' "$BASE/api/demo_people" |
 cookie=$(curl -sf -o /dev/null -D - -X POST -H 'Accept: application/json' --data "user_id=$alex" "$BASE/api/demo_sign_in" |
   awk -F'[ ;]' 'tolower($1) == "set-cookie:" { print $2; exit }')
 token=$(curl -sf -X POST -H 'Accept: application/json' -H "Cookie: $cookie" \
-  --data 'name=Schemathesis&scopes=tickets%3Awrite+accounts%3Awrite+knowledge%3Awrite+events%3Aread' \
+  --data 'name=Schemathesis&scopes=tickets%3Awrite+accounts%3Awrite+knowledge%3Aread+events%3Aread' \
   "$BASE/api/create_api_token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
 [ -n "$token" ] || { echo "could not make an API token"; exit 1; }
 

@@ -686,7 +686,210 @@ async fn the_api_describes_itself() {
         .unwrap();
     let html = String::from_utf8_lossy(&html);
     // Every operation has its section (paths are escaped as text).
-    assert_eq!(html.matches("<section class=\"op\">").count(), 7);
+    assert_eq!(html.matches("<section class=\"op\">").count(), 14);
     assert!(html.contains("replies"));
     assert!(html.contains("id=\"problem-rate_limited\""));
+}
+
+#[tokio::test]
+async fn companies_and_contacts_follow_the_teams_rules() {
+    let h = harness().await;
+    let admin = token(
+        &h,
+        "alex@agency.example",
+        "name=CRM&scopes=accounts%3Awrite",
+    )
+    .await;
+    let listed = api(&h, "GET", "/api/v1/accounts", Some(&admin), None).await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
+    assert_eq!(listed.body.as_array().unwrap().len(), 3);
+
+    let added = api(
+        &h,
+        "POST",
+        "/api/v1/accounts",
+        Some(&admin),
+        Some(json!({ "name": "Harbour Cafe" })),
+    )
+    .await;
+    assert_eq!(added.status, StatusCode::CREATED, "{}", added.body);
+    assert_eq!(added.body["name"], "Harbour Cafe");
+    let harbour = added.body["id"].as_i64().unwrap();
+    let contacts = format!("/api/v1/accounts/{harbour}/contacts");
+    let invited = api(
+        &h,
+        "POST",
+        &contacts,
+        Some(&admin),
+        Some(json!({ "name": "Nina Berg", "email": "nina@harbour.example", "role": "account_admin" })),
+    )
+    .await;
+    assert_eq!(invited.status, StatusCode::ACCEPTED, "{}", invited.body);
+    let people = api(&h, "GET", &contacts, Some(&admin), None).await;
+    assert_eq!(people.body[0]["email"], "nina@harbour.example");
+    assert_eq!(people.body[0]["status"], "invited");
+    assert_eq!(people.body[0]["role"], "account_admin");
+    let bad_email = api(
+        &h,
+        "POST",
+        &contacts,
+        Some(&admin),
+        Some(json!({ "name": "X", "email": "not-an-address" })),
+    )
+    .await;
+    assert_problem(
+        &bad_email,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "validation_failed",
+    );
+    assert_eq!(bad_email.body["field"], "email");
+}
+
+#[tokio::test]
+async fn the_directory_is_read_by_staff_and_kept_within_a_tokens_company() {
+    let h = harness().await;
+    let admin = token(
+        &h,
+        "alex@agency.example",
+        "name=CRM&scopes=accounts%3Awrite",
+    )
+    .await;
+    let added = api(
+        &h,
+        "POST",
+        "/api/v1/accounts",
+        Some(&admin),
+        Some(json!({ "name": "Harbour Cafe" })),
+    )
+    .await;
+    let harbour = added.body["id"].as_i64().unwrap();
+    let contacts = format!("/api/v1/accounts/{harbour}/contacts");
+    // An agent may read the directory but not add companies; a token limited to Acme sees Acme.
+    let agent = token(
+        &h,
+        "sam@agency.example",
+        "name=Agent&scopes=accounts%3Awrite",
+    )
+    .await;
+    let refused = api(
+        &h,
+        "POST",
+        "/api/v1/accounts",
+        Some(&agent),
+        Some(json!({ "name": "Nope" })),
+    )
+    .await;
+    assert_problem(&refused, StatusCode::FORBIDDEN, "forbidden");
+    assert_eq!(
+        api(&h, "GET", &contacts, Some(&agent), None).await.status,
+        StatusCode::OK
+    );
+    let acme = acme_account(&h).await;
+    let limited = token(
+        &h,
+        "alex@agency.example",
+        &format!("name=Acme&scopes=accounts%3Awrite&account={acme}"),
+    )
+    .await;
+    let only = api(&h, "GET", "/api/v1/accounts", Some(&limited), None).await;
+    let names: Vec<&str> = only
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Acme Logistics"]);
+    let elsewhere = api(&h, "GET", &contacts, Some(&limited), None).await;
+    assert_problem(&elsewhere, StatusCode::NOT_FOUND, "not_found");
+    let planted = api(
+        &h,
+        "POST",
+        &contacts,
+        Some(&limited),
+        Some(json!({ "name": "X", "email": "x@harbour.example" })),
+    )
+    .await;
+    assert!(planted.status.is_client_error(), "{}", planted.body);
+    let missing = api(
+        &h,
+        "GET",
+        "/api/v1/accounts/999999/contacts",
+        Some(&admin),
+        None,
+    )
+    .await;
+    assert_problem(&missing, StatusCode::NOT_FOUND, "not_found");
+}
+
+#[tokio::test]
+async fn categories_and_articles_are_read_as_the_token_may() {
+    let h = harness().await;
+    let reader = token(&h, "sam@agency.example", "name=KB&scopes=knowledge%3Aread").await;
+    let categories = api(&h, "GET", "/api/v1/categories", Some(&reader), None).await;
+    assert_eq!(categories.status, StatusCode::OK);
+    assert!(categories.body.as_array().unwrap().len() >= 5);
+    assert!(categories.body[0]["description"].is_string());
+    let articles = api(&h, "GET", "/api/v1/articles", Some(&reader), None).await;
+    let slugs: Vec<&str> = articles
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["slug"].as_str().unwrap())
+        .collect();
+    assert!(
+        slugs.contains(&"reset-your-password") && slugs.contains(&"acme-staging-site-access"),
+        "{slugs:?}"
+    );
+    let one = api(
+        &h,
+        "GET",
+        "/api/v1/articles/reset-your-password",
+        Some(&reader),
+        None,
+    )
+    .await;
+    assert_eq!(one.status, StatusCode::OK, "{}", one.body);
+    assert!(one.body["body_html"].as_str().unwrap().contains("<p>"));
+
+    // Limited to Bluebird: Acme's own article is not there.
+    let bluebird = h
+        .store
+        .active_actor(h.id("tom@bluebird.example"))
+        .await
+        .unwrap()
+        .unwrap()
+        .account_id
+        .unwrap();
+    let limited = token(
+        &h,
+        "alex@agency.example",
+        &format!("name=B&scopes=knowledge%3Aread&account={bluebird}"),
+    )
+    .await;
+    let theirs = api(&h, "GET", "/api/v1/articles", Some(&limited), None).await;
+    assert!(!theirs.body.to_string().contains("acme-staging-site-access"));
+    let hidden = api(
+        &h,
+        "GET",
+        "/api/v1/articles/acme-staging-site-access",
+        Some(&limited),
+        None,
+    )
+    .await;
+    assert_problem(&hidden, StatusCode::NOT_FOUND, "not_found");
+    // Knowledge is read only here, and other scopes do not reach it.
+    let cookie = h.sign_in("sam@agency.example").await;
+    let write = h
+        .call(
+            Some(&cookie),
+            "create_api_token",
+            "name=W&scopes=knowledge%3Awrite",
+        )
+        .await;
+    assert_eq!(write.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let tickets_only = token(&h, "sam@agency.example", "name=T&scopes=tickets%3Aread").await;
+    let refused = api(&h, "GET", "/api/v1/categories", Some(&tickets_only), None).await;
+    assert_problem(&refused, StatusCode::FORBIDDEN, "forbidden");
 }

@@ -6,8 +6,10 @@
 //! OpenAPI 3.1 document is derived from the handlers below and served at `/api/v1/openapi.json`,
 //! with a readable reference at `/api/v1/docs`.
 
+mod accounts;
 mod caller;
 mod events;
+mod knowledge;
 mod problem;
 mod tickets;
 
@@ -35,7 +37,8 @@ const BODY_LIMIT: usize = 256 * 1024;
     info(
         title = "Frontdoor API",
         version = "1",
-        description = "Requests, their conversations and the event log of a Frontdoor portal. \
+        description = "Requests and their conversations, client companies and contacts, categories, help \
+            articles and the event log of a Frontdoor portal. \
             Authenticate with an API token made on your Account page: \
             `Authorization: Bearer fd_…`. Errors are problem documents (RFC 9457) with a stable `code`."
     ),
@@ -47,6 +50,13 @@ const BODY_LIMIT: usize = 256 * 1024;
         tickets::add_reply,
         tickets::add_note,
         events::list_events,
+        accounts::list_accounts,
+        accounts::add_account,
+        accounts::list_contacts,
+        accounts::invite_contact,
+        knowledge::list,
+        knowledge::articles,
+        knowledge::article,
     ),
     // Types only parameters name are not collected from the paths.
     components(schemas(TicketStatus, Priority, Channel, ClockState)),
@@ -54,6 +64,8 @@ const BODY_LIMIT: usize = 256 * 1024;
     tags(
         (name = "tickets", description = "Requests: list, read, file, reply, note and change."),
         (name = "events", description = "The event log, oldest first, for keeping in sync."),
+        (name = "accounts", description = "Client companies and their contacts."),
+        (name = "knowledge", description = "Categories and help articles (read only)."),
     )
 )]
 pub struct ApiDoc;
@@ -88,6 +100,17 @@ pub fn router() -> Router<AppState> {
         .route("/tickets/{reference}/replies", post(tickets::add_reply))
         .route("/tickets/{reference}/notes", post(tickets::add_note))
         .route("/events", get(events::list_events))
+        .route(
+            "/accounts",
+            get(accounts::list_accounts).post(accounts::add_account),
+        )
+        .route(
+            "/accounts/{account_id}/contacts",
+            get(accounts::list_contacts).post(accounts::invite_contact),
+        )
+        .route("/categories", get(knowledge::list))
+        .route("/articles", get(knowledge::articles))
+        .route("/articles/{slug}", get(knowledge::article))
         .route("/openapi.json", get(openapi_json))
         .route("/docs", get(reference_page))
         .fallback(|| async {
@@ -223,6 +246,11 @@ mod tests {
             "/api/v1/tickets/{reference}/replies",
             "/api/v1/tickets/{reference}/notes",
             "/api/v1/events",
+            "/api/v1/accounts",
+            "/api/v1/accounts/{account_id}/contacts",
+            "/api/v1/categories",
+            "/api/v1/articles",
+            "/api/v1/articles/{slug}",
         ] {
             assert!(doc["paths"][path].is_object(), "{path} missing");
         }

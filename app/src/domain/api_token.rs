@@ -57,9 +57,10 @@ impl ApiResource {
         }
     }
 
-    /// Whether anything about it can be written through the API (the event log is read only).
+    /// Whether anything about it can be written through the API (the event log, categories and
+    /// help articles are read only there).
     pub fn writable(self) -> bool {
-        self != ApiResource::Events
+        matches!(self, ApiResource::Tickets | ApiResource::Accounts)
     }
 }
 
@@ -104,7 +105,7 @@ impl TryFrom<String> for Scopes {
 pub enum ScopeError {
     #[error("Unknown scope “{0}”. Scopes look like tickets:read or tickets:write.")]
     Unknown(String),
-    #[error("The event log can only be read.")]
+    #[error("That can only be read through the API.")]
     ReadOnly,
     #[error("Choose at least one thing the token may do.")]
     Empty,

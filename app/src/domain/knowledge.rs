@@ -62,13 +62,23 @@ pub struct ArticleAccess {
 impl ArticleAccess {
     /// Whether `reader` (`None`: not signed in) may read the article.
     pub fn readable_by(&self, reader: Option<&Actor>) -> bool {
-        if reader.is_some_and(Actor::is_staff) {
+        if reader.is_some_and(|r| r.is_staff() && r.account_limit.is_none()) {
             return true;
         }
         if !self.published {
             return false;
         }
-        match (self.audience, reader.and_then(|r| r.account_id)) {
+        // Whose contacts' articles the reader sees: their company's, or (acting within one
+        // account) that account's only.
+        let account = reader.and_then(|r| {
+            if r.is_staff() {
+                r.account_limit
+            } else {
+                r.account_id
+                    .filter(|own| r.account_limit.is_none_or(|limit| limit == *own))
+            }
+        });
+        match (self.audience, account) {
             (Audience::Public, _) | (Audience::Clients, Some(_)) => true,
             (Audience::Accounts, Some(account_id)) => self.accounts.contains(&account_id),
             (Audience::Clients | Audience::Accounts, None) => false,
@@ -242,6 +252,17 @@ mod tests {
         assert!(chosen.readable_by(Some(&contact)));
         assert!(!chosen.readable_by(Some(&other)) && !chosen.readable_by(None));
         assert!(chosen.readable_by(Some(&person(Role::Lead, None))));
+    }
+
+    #[test]
+    fn staff_within_one_account_read_what_its_contacts_read() {
+        let limited = person(Role::Admin, None).limited_to(3);
+        assert!(access(true, Audience::Accounts, &[3]).readable_by(Some(&limited)));
+        assert!(!access(true, Audience::Accounts, &[4]).readable_by(Some(&limited)));
+        assert!(!access(false, Audience::Public, &[]).readable_by(Some(&limited)));
+        assert!(access(true, Audience::Clients, &[]).readable_by(Some(&limited)));
+        let elsewhere = person(Role::Contact, Some(4)).limited_to(3);
+        assert!(!access(true, Audience::Accounts, &[4]).readable_by(Some(&elsewhere)));
     }
 
     #[test]

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// What a person is in the system.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Role {
     /// Someone at a client company who files and follows requests.
     Contact,
