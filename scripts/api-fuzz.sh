@@ -10,16 +10,21 @@ WORK=$(mktemp -d /tmp/fd-api-fuzz.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
 # A token made as an agency admin would make one: sign in (demo), then "Make token".
-alex=$(curl -sf -X POST -H 'Accept: application/json' "$BASE/api/demo_people" |
-  python3 -c 'import json,sys; print(next(p["user_id"] for p in json.load(sys.stdin) if p["email"] == "alex@agency.example"))')
-cookie=$(curl -sf -o /dev/null -D - -X POST -H 'Accept: application/json' --data "user_id=$alex" "$BASE/api/demo_sign_in" |
+call() { # call NAME ARGS... : a server function's JSON answer, or the reason it failed
+  local name=$1; shift
+  curl -sS --fail-with-body -X POST -H 'Accept: application/json' "$@" "$BASE/api/$name" ||
+    { echo "api-fuzz.sh: $name failed" >&2; return 1; }
+}
+alex=$(call demo_people | python3 -c 'import json,sys; print(next(p["user_id"] for p in json.load(sys.stdin) if p["email"] == "alex@agency.example"))')
+cookie=$(curl -sS -o /dev/null -D - -X POST -H 'Accept: application/json' --data "user_id=$alex" "$BASE/api/demo_sign_in" |
   awk -F'[ ;]' 'tolower($1) == "set-cookie:" { print $2; exit }')
-token=$(curl -sf -X POST -H 'Accept: application/json' -H "Cookie: $cookie" \
-  --data 'name=Schemathesis&scopes=tickets%3Awrite+accounts%3Awrite+knowledge%3Aread+events%3Aread' \
-  "$BASE/api/create_api_token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["secret"])')
-[ -n "$token" ] || { echo "could not make an API token"; exit 1; }
+made=$(call create_api_token -H "Cookie: $cookie" \
+  --data 'name=Schemathesis&scopes=tickets%3Awrite+accounts%3Awrite+knowledge%3Aread+events%3Aread')
+token=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["secret"])' "$made")
 
-# Below the token's rate limit (10 a second), so every call is answered for real.
+# Below the token's rate limit (10 a second), so every call is answered for real. Run from the
+# scratch folder: Schemathesis keeps its example cache in the working directory.
+cd "$WORK"
 "$SCHEMATHESIS/bin/st" --config-file "$ROOT/scripts/schemathesis.toml" run "$BASE/api/v1/openapi.json" --url "$BASE" \
   --header "Authorization: Bearer $token" \
   --checks all --mode all --max-examples "${API_FUZZ_EXAMPLES:-40}" --rate-limit 8/s \

@@ -36,7 +36,7 @@ pub async fn list_api_tokens() -> Result<ApiTokenList, AppError> {
     if !actor.is_staff() {
         return Err(AppError::Forbidden);
     }
-    let state = app_state();
+    let state = app_state()?;
     let everyone = actor.role == Role::Admin;
     Ok(ApiTokenList {
         now: state.clock.now_ms(),
@@ -82,7 +82,7 @@ pub async fn create_api_token(
         Scopes::parse(&scopes).map_err(|error| FieldError::new("scopes", error.to_string()))?;
     let account = optional_id(account.as_deref(), "company")?;
     let expires_in_days = optional_id(expires_in_days.as_deref(), "lifetime")?;
-    let state = app_state();
+    let state = app_state()?;
     if let Some(account) = account
         && !state
             .store
@@ -141,7 +141,7 @@ pub async fn revoke_api_token(id: i64) -> Result<(), AppError> {
     if !actor.is_staff() {
         return Err(AppError::Forbidden);
     }
-    let state = app_state();
+    let state = app_state()?;
     let owner = (actor.role != Role::Admin).then_some(actor.user_id);
     if !state
         .store

@@ -32,7 +32,7 @@ pub async fn audit_log(
     use crate::domain::audit::AuditFilter;
 
     auth::require_permission(Permission::ReadAuditLog)?;
-    let state = app_state();
+    let state = app_state()?;
     let filter = AuditFilter {
         action,
         account_id,

@@ -46,7 +46,7 @@ pub async fn bulk_change(
     if status.is_none() && !assign_to_me && priority.is_none() {
         return Err(AppError::BadRequest("Choose what to change.".into()));
     }
-    let state = app_state();
+    let state = app_state()?;
     let mut references = references;
     references.sort_unstable();
     references.dedup();

@@ -30,7 +30,7 @@ pub async fn list_categories() -> Result<Vec<Category>, AppError> {
     use crate::backend::{auth, state::app_state};
 
     auth::require_actor()?;
-    Ok(app_state().store.categories().await?)
+    Ok(app_state()?.store.categories().await?)
 }
 
 /// The pickers, canned replies and saved views of the staff screens.
@@ -40,7 +40,7 @@ pub async fn load_desk_options() -> Result<DeskOptions, AppError> {
     use crate::domain::policy::Permission;
 
     let actor = auth::require_permission(Permission::WorkQueue)?;
-    let store = &app_state().store;
+    let store = &app_state()?.store;
     Ok(DeskOptions {
         categories: store.categories().await?,
         teams: store.staff_teams().await?,
@@ -89,7 +89,7 @@ pub async fn save_category(
         description,
         examples: single_line(&examples.unwrap_or_default()),
     };
-    let state = app_state();
+    let state = app_state()?;
     let id = state.store.save_category(&category).await?;
     Audit::new(AuditAction::DeskConfigured, format!("category:{id}"))
         .detail(serde_json::json!({ "name": category.name }))
@@ -106,7 +106,7 @@ pub async fn retire_category(id: i64) -> Result<(), AppError> {
     use crate::domain::policy::Permission;
 
     auth::require_permission(Permission::ConfigureDesk)?;
-    let state = app_state();
+    let state = app_state()?;
     state.store.retire_category(id).await?;
     Audit::new(AuditAction::DeskConfigured, format!("category:{id}"))
         .detail(serde_json::json!({ "retired": true }))
@@ -127,7 +127,7 @@ pub async fn save_canned_reply(id: i64, title: String, body: String) -> Result<i
         return Err(FieldError::new("title", "Give the canned reply a short title.").into());
     }
     let body = parse_message(&body)?;
-    let state = app_state();
+    let state = app_state()?;
     Ok(state
         .store
         .save_canned_reply(&CannedReply { id, title, body }, state.clock.now_ms())
@@ -140,7 +140,7 @@ pub async fn delete_canned_reply(id: i64) -> Result<(), AppError> {
     use crate::domain::policy::Permission;
 
     auth::require_permission(Permission::ConfigureDesk)?;
-    Ok(app_state().store.delete_canned_reply(id).await?)
+    Ok(app_state()?.store.delete_canned_reply(id).await?)
 }
 
 /// Saves the current board filter under a name (replacing one of the same name).
@@ -158,7 +158,7 @@ pub async fn save_view(name: String, query: String) -> Result<(), AppError> {
     }
     // Stored in its normal form, so only a real filter is kept.
     let query = QueueFilter::from_query(&query).to_query();
-    let state = app_state();
+    let state = app_state()?;
     Ok(state
         .store
         .save_view(actor.user_id, &name, &query, state.clock.now_ms())
@@ -171,5 +171,5 @@ pub async fn delete_view(id: i64) -> Result<(), AppError> {
     use crate::domain::policy::Permission;
 
     let actor = auth::require_permission(Permission::WorkQueue)?;
-    Ok(app_state().store.delete_view(actor.user_id, id).await?)
+    Ok(app_state()?.store.delete_view(actor.user_id, id).await?)
 }

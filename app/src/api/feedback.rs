@@ -32,7 +32,7 @@ pub async fn prompt_for(
     if !may_answer(actor, *owner) {
         return Ok(None);
     }
-    let state = app_state();
+    let state = app_state()?;
     let answer = state.store.feedback(reference).await?;
     let open = check_answer(status, answer.as_ref(), state.clock.now_ms()).is_ok();
     Ok((open || answer.is_some()).then_some(FeedbackPrompt { answer, open }))
@@ -51,7 +51,7 @@ async fn record(
     use crate::domain::feedback::parse_comment;
 
     let comment = parse_comment(comment)?;
-    let state = app_state();
+    let state = app_state()?;
     let answer = NewFeedback {
         reference,
         user_id,
@@ -78,7 +78,7 @@ pub async fn give_feedback(
     use crate::domain::feedback::may_answer;
 
     let actor = auth::require_actor()?;
-    let record_of = app_state().store.ticket(reference).await?;
+    let record_of = app_state()?.store.ticket(reference).await?;
     if !actor.may_view(record_of.owner) {
         return Err(AppError::NotFound);
     }
@@ -106,7 +106,7 @@ async fn linked_request(
     use crate::backend::state::app_state;
     use crate::domain::feedback::may_answer;
 
-    let state = app_state();
+    let state = app_state()?;
     let key = state.store.signing_key().await?;
     let link = FeedbackLink::verify(token, &key, state.clock.now_ms())
         .map_err(|refused| AppError::BadRequest(refused.to_string()))?;
@@ -130,7 +130,7 @@ pub async fn linked_feedback(token: String) -> Result<FeedbackLinkState, AppErro
     use crate::domain::feedback::check_answer;
 
     let (reference, status, _) = linked_request(&token).await?;
-    let state = app_state();
+    let state = app_state()?;
     let answer = state.store.feedback(reference).await?;
     Ok(FeedbackLinkState {
         reference,

@@ -60,7 +60,7 @@ pub async fn help_centre() -> Result<HelpContents, AppError> {
 
     let reader = auth::current_actor();
     let mut sections: Vec<HelpSection> = Vec::new();
-    for article in app_state().store.articles().await? {
+    for article in app_state()?.store.articles().await? {
         if !(article.access.published && article.access.readable_by(reader.as_ref())) {
             continue;
         }
@@ -111,7 +111,7 @@ async fn find_articles(
     if text.chars().count() > crate::domain::validation::DESCRIPTION_MAX_CHARS {
         return Err(AppError::BadRequest("The search text is too long.".into()));
     }
-    let store = &app_state().store;
+    let store = &app_state()?.store;
     let hits = store.search_articles(text, SEARCH_RESULTS * 3).await?;
     if hits.is_empty() {
         return Ok(Vec::new());
@@ -139,7 +139,7 @@ pub async fn read_article(slug: String, attempt: Option<String>) -> Result<Artic
     use crate::backend::{auth, state::app_state};
 
     let reader = auth::current_actor();
-    let state = app_state();
+    let state = app_state()?;
     let article = state.store.article_by_slug(&slug).await?;
     if !article.access.readable_by(reader.as_ref()) {
         return Err(AppError::NotFound);
@@ -195,7 +195,7 @@ async fn client_article(slug: &str) -> Result<(crate::domain::policy::Actor, i64
     let Some(account_id) = reader.account_id.filter(|_| !reader.is_staff()) else {
         return Err(AppError::Forbidden);
     };
-    let article = app_state().store.article_by_slug(slug).await?;
+    let article = app_state()?.store.article_by_slug(slug).await?;
     if !(article.access.published && article.access.readable_by(Some(&reader))) {
         return Err(AppError::NotFound);
     }
@@ -208,7 +208,7 @@ pub async fn vote_article(slug: String, helpful: bool) -> Result<(), AppError> {
     use crate::backend::state::app_state;
 
     let (reader, article_id, _) = client_article(&slug).await?;
-    let state = app_state();
+    let state = app_state()?;
     state
         .store
         .vote_article(article_id, reader.user_id, helpful, state.clock.now_ms())
@@ -225,7 +225,7 @@ pub async fn article_solved_it(slug: String, attempt: String) -> Result<(), AppE
     let attempt = attempt_key(&attempt)
         .ok_or_else(|| AppError::BadRequest("The writing session is missing.".into()))?;
     let (reader, article_id, account_id) = client_article(&slug).await?;
-    let state = app_state();
+    let state = app_state()?;
     state
         .store
         .mark_suggestion_solved(
@@ -266,7 +266,7 @@ pub async fn article_library() -> Result<Library, AppError> {
     use crate::domain::policy::Permission;
 
     auth::require_permission(Permission::WriteArticles)?;
-    let state = app_state();
+    let state = app_state()?;
     let now = state.clock.now_ms();
     let counts = state.store.article_counts(now).await?;
     let articles = state
@@ -326,7 +326,7 @@ pub async fn article_editor(id: Option<i64>) -> Result<ArticleForEditing, AppErr
     use crate::domain::policy::Permission;
 
     let editor = auth::require_permission(Permission::WriteArticles)?;
-    let store = &app_state().store;
+    let store = &app_state()?.store;
     let draft = match id {
         None => ArticleDraft::default(),
         Some(id) => {
@@ -389,7 +389,7 @@ pub async fn save_article(
     let text = ArticleText::parse(&title, &summary, &body, &section)?;
     let audience = Audience::parse(&audience)
         .ok_or_else(|| FieldError::new("audience", "Choose who may read it."))?;
-    let state = app_state();
+    let state = app_state()?;
     let was_public = match id {
         Some(id) => state.store.article_by_id(id).await?.access.audience == Audience::Public,
         None => false,
@@ -432,7 +432,7 @@ pub async fn delete_article(id: i64) -> Result<(), AppError> {
     use crate::domain::policy::Permission;
 
     auth::require_permission(Permission::WriteArticles)?;
-    let state = app_state();
+    let state = app_state()?;
     let title = state.store.article_by_id(id).await?.link.title;
     state.store.delete_article(id).await?;
     Audit::new(AuditAction::ArticleDeleted, format!("article:{id}"))

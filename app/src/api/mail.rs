@@ -29,7 +29,7 @@ pub async fn quarantined_mail() -> Result<Quarantine, AppError> {
     use crate::domain::policy::Permission;
 
     auth::require_permission(Permission::ManageAccounts)?;
-    let state = app_state();
+    let state = app_state()?;
     let messages = state
         .store
         .quarantined_mail()
@@ -61,7 +61,7 @@ pub async fn retry_quarantined(id: i64) -> Result<String, AppError> {
     use crate::domain::policy::Permission;
 
     auth::require_permission(Permission::ManageAccounts)?;
-    let state = app_state();
+    let state = app_state()?;
     let (source, raw) = state.store.quarantined_raw(id).await?;
     let intake = receive(&state, &source, &raw).await?;
     let outcome = match &intake {
@@ -92,7 +92,7 @@ pub async fn dismiss_quarantined(id: i64) -> Result<(), AppError> {
     use crate::domain::policy::Permission;
 
     auth::require_permission(Permission::ManageAccounts)?;
-    let state = app_state();
+    let state = app_state()?;
     state.store.quarantined_raw(id).await?;
     state
         .store
@@ -118,7 +118,7 @@ pub async fn load_mail_preferences() -> Result<MailPreferences, AppError> {
     use crate::backend::{auth, state::app_state};
 
     let actor = auth::require_actor()?;
-    Ok(app_state().store.mail_preferences(actor.user_id).await?)
+    Ok(app_state()?.store.mail_preferences(actor.user_id).await?)
 }
 
 /// Turns mail about one's requests on or off (sign-in links and password resets always go).
@@ -127,7 +127,7 @@ pub async fn set_mail_updates(updates: bool) -> Result<MailPreferences, AppError
     use crate::backend::{auth, state::app_state};
 
     let actor = auth::require_actor()?;
-    let state = app_state();
+    let state = app_state()?;
     state.store.set_mail_updates(actor.user_id, updates).await?;
     Ok(state.store.mail_preferences(actor.user_id).await?)
 }

@@ -11,7 +11,7 @@ pub async fn notifications() -> Result<Inbox, AppError> {
     use crate::backend::{auth, state::app_state, store::InboxReader};
 
     let actor = auth::require_actor()?;
-    let state = app_state();
+    let state = app_state()?;
     let reader = InboxReader {
         user_id: actor.user_id,
         scope: actor.ticket_scope(),
@@ -26,7 +26,7 @@ pub async fn mark_notifications_read(through: i64) -> Result<(), AppError> {
     use crate::backend::{auth, state::app_state};
 
     let actor = auth::require_actor()?;
-    let state = app_state();
+    let state = app_state()?;
     Ok(state
         .store
         .mark_notifications_seen(actor.user_id, through)

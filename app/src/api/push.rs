@@ -19,7 +19,7 @@ pub async fn push_settings() -> Result<PushSetup, AppError> {
     use crate::backend::{auth, push, state::app_state};
 
     let actor = auth::require_actor()?;
-    let state = app_state();
+    let state = app_state()?;
     let key = push::vapid_key(&state).await?;
     Ok(PushSetup {
         public_key: push::public_key_text(&key),
@@ -45,7 +45,7 @@ pub async fn subscribe_push(
     use crate::domain::validation::FieldError;
 
     let actor = session::require_actor()?;
-    let state = app_state();
+    let state = app_state()?;
     check_endpoint(&endpoint, state.settings.push_loopback)
         .map_err(|refused| FieldError::new("endpoint", refused.to_string()))?;
     // Browsers give base64url; some pad it.
@@ -83,7 +83,7 @@ pub async fn unsubscribe_push(endpoint: String) -> Result<(), AppError> {
     use crate::backend::{auth, state::app_state};
 
     let actor = auth::require_actor()?;
-    app_state()
+    app_state()?
         .store
         .delete_push_subscription(actor.user_id, &endpoint)
         .await?;

@@ -20,7 +20,7 @@ pub async fn load_report(query: String) -> Result<ReportView, AppError> {
     use crate::domain::report::ReportFilter;
 
     auth::require_permission(Permission::ReadReports)?;
-    let state = app_state();
+    let state = app_state()?;
     let now = state.clock.now_ms();
     let report = state
         .store

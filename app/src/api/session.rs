@@ -39,7 +39,7 @@ pub async fn current_session() -> Result<Option<Me>, AppError> {
         return Ok(None);
     };
     let actor = session.actor;
-    let state = app_state();
+    let state = app_state()?;
     let live_cursor = state.store.latest_event_id().await?;
     let account_name = match actor.account_id {
         Some(account_id) => Some(state.store.account_name(account_id).await?),
@@ -66,7 +66,7 @@ pub async fn sign_in(email: String, password: String) -> Result<String, AppError
     use crate::domain::audit::AuditAction;
     use crate::domain::validation::FieldError;
 
-    let state = app_state();
+    let state = app_state()?;
     let email = email.trim().to_lowercase();
     if email.is_empty() {
         return Err(FieldError::new("email", "Enter the email address you use here.").into());
@@ -99,7 +99,7 @@ pub async fn sign_in(email: String, password: String) -> Result<String, AppError
 pub async fn demo_people() -> Result<Vec<Person>, AppError> {
     use crate::backend::state::app_state;
 
-    let state = app_state();
+    let state = app_state()?;
     if !state.settings.demo_sign_in {
         return Ok(Vec::new());
     }
@@ -111,7 +111,7 @@ pub async fn demo_people() -> Result<Vec<Person>, AppError> {
 pub async fn demo_sign_in(user_id: i64) -> Result<String, AppError> {
     use crate::backend::{auth, state::app_state};
 
-    let state = app_state();
+    let state = app_state()?;
     if !state.settings.demo_sign_in {
         return Err(AppError::Forbidden);
     }
@@ -131,11 +131,11 @@ pub async fn sign_out() -> Result<(), AppError> {
 
     if let Some(actor) = auth::current_actor() {
         Audit::new(AuditAction::SignedOut, user_subject(actor.user_id))
-            .record(&app_state())
+            .record(&app_state()?)
             .await?;
     }
     auth::end_session().await?;
-    app_state().events.sessions_ended();
+    app_state()?.events.sessions_ended();
     auth::redirect_plain_form_post("/signin");
     Ok(())
 }
@@ -153,7 +153,7 @@ pub async fn my_sessions() -> Result<SessionList, AppError> {
     use crate::backend::{auth, state::app_state};
 
     let session = auth::current_session().ok_or(AppError::Unauthorized)?;
-    let state = app_state();
+    let state = app_state()?;
     let now = state.clock.now_ms();
     Ok(SessionList {
         now,
@@ -170,7 +170,7 @@ pub async fn end_other_session(session_id: i64) -> Result<(), AppError> {
     use crate::domain::audit::AuditAction;
 
     let actor = auth::require_signed_in()?;
-    let state = app_state();
+    let state = app_state()?;
     if !state
         .store
         .delete_session_of(actor.user_id, session_id)
@@ -193,7 +193,7 @@ pub async fn sign_out_everywhere() -> Result<(), AppError> {
     use crate::domain::audit::AuditAction;
 
     let actor = auth::require_signed_in()?;
-    let state = app_state();
+    let state = app_state()?;
     let ended = state.store.delete_sessions_of(actor.user_id, None).await?;
     Audit::new(
         AuditAction::SignedOutEverywhere,

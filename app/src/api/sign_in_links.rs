@@ -46,12 +46,12 @@ async fn send_link(email: &str, purpose: LinkPurpose) -> Result<(), AppError> {
     use crate::domain::audit::AuditAction;
     use crate::domain::sign_in::parse_email;
 
-    let state = app_state();
+    let state = app_state()?;
     let email = parse_email("email", email)?;
     state
         .mail_throttle
         .attempt(&email, auth::client_address())?;
-    let browser_hash = auth::mark_link_browser(purpose.lifetime_ms());
+    let browser_hash = auth::mark_link_browser(purpose.lifetime_ms())?;
     let Some(member) = state.store.active_member_by_email(&email).await? else {
         tracing::info!(target: "security", %email, purpose = purpose.as_str(), "link asked for an unknown address");
         return Ok(());
@@ -72,7 +72,7 @@ async fn send_link(email: &str, purpose: LinkPurpose) -> Result<(), AppError> {
 pub async fn sign_in_link(token: String) -> Result<LinkInfo, AppError> {
     use crate::backend::{auth, state::app_state};
 
-    let state = app_state();
+    let state = app_state()?;
     let Some(link) = state.store.link(&auth::hash_token(&token)).await? else {
         return Ok(LinkInfo::Unusable(LinkProblem::Unknown));
     };
@@ -105,7 +105,7 @@ pub async fn redeem_sign_in_link(
     use crate::domain::audit::AuditAction;
     use crate::domain::sign_in::check_new_password;
 
-    let state = app_state();
+    let state = app_state()?;
     let token_hash = auth::hash_token(&token);
     let unusable = |problem: LinkProblem| AppError::Conflict(problem.to_string());
     let link = state

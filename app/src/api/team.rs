@@ -55,7 +55,7 @@ pub async fn load_team(account_id: Option<i64>) -> Result<TeamView, AppError> {
 
     let actor = auth::require_actor()?;
     let team = team_for(&actor, account_id)?;
-    let state = app_state();
+    let state = app_state()?;
     let (name, visibility) = match team {
         Team::Account(id) => (
             state.store.account_name(id).await?,
@@ -105,7 +105,7 @@ pub async fn invite_member(
     if !team.roles().contains(&role) {
         return Err(FieldError::new("role", "That role is not available in this team.").into());
     }
-    let state = app_state();
+    let state = app_state()?;
     let team_name = match team {
         Team::Account(id) => state.store.account_name(id).await?,
         Team::Staff => "the agency".to_owned(),
@@ -177,7 +177,7 @@ pub async fn set_member_active(user_id: i64, active: bool) -> Result<(), AppErro
     use crate::domain::policy::MemberChange;
 
     let actor = auth::require_actor()?;
-    let state = app_state();
+    let state = app_state()?;
     let change = if active {
         MemberChange::Reactivate
     } else {
@@ -210,7 +210,7 @@ pub async fn set_member_role(user_id: i64, role: Role) -> Result<(), AppError> {
     use crate::domain::policy::MemberChange;
 
     let actor = auth::require_actor()?;
-    let state = app_state();
+    let state = app_state()?;
     let member = checked_member(&actor, user_id, MemberChange::SetRole(role)).await?;
     if member.role == role {
         return Ok(());
@@ -234,7 +234,7 @@ async fn checked_member(
 ) -> Result<crate::domain::policy::Member, AppError> {
     use crate::domain::policy::TeamRuleError;
 
-    let state = crate::backend::state::app_state();
+    let state = crate::backend::state::app_state()?;
     let (member, _) = state
         .store
         .member(user_id)
@@ -268,7 +268,7 @@ pub async fn set_visibility(
             "the staff team has no visibility mode".to_owned(),
         ));
     };
-    let state = app_state();
+    let state = app_state()?;
     let before = state.store.visibility(account_id).await?;
     state.store.set_visibility(account_id, visibility).await?;
     Audit::new(
@@ -297,7 +297,7 @@ pub async fn create_account(name: String) -> Result<i64, AppError> {
             FieldError::new("name", "Enter the company's name (up to 100 characters).").into(),
         );
     }
-    let state = app_state();
+    let state = app_state()?;
     let now = state.clock.now_ms();
     let base = slug(&name);
     // A second "Acme" gets "acme-2": the slug only has to be unique, not pretty.

@@ -41,7 +41,7 @@ pub async fn update_ticket(
         tags,
         version,
     };
-    let state = app_state();
+    let state = app_state()?;
     let (event, version) = state
         .store
         .update_facts(reference, &facts, actor.user_id, state.clock.now_ms())
@@ -74,7 +74,7 @@ pub async fn merge_requests(duplicate: TicketRef, survivor: TicketRef) -> Result
     use crate::domain::policy::{Permission, check_merge};
 
     let actor = auth::require_permission(Permission::WorkQueue)?;
-    let state = app_state();
+    let state = app_state()?;
     let duplicate_record = state.store.ticket(duplicate).await?;
     let survivor_record = state.store.ticket(survivor).await?;
     let visibility = state
@@ -127,7 +127,7 @@ pub async fn request_callback(
         }
         (ReachBy::Email, None) => None,
     };
-    let state = app_state();
+    let state = app_state()?;
     let now = state.clock.now_ms();
     let reference = if let Some(reference) = reference {
         let record = state.store.ticket(reference).await?;
@@ -198,7 +198,7 @@ pub async fn add_task(
         .filter(|line| !line.is_empty())
         .take(30)
         .collect();
-    let state = app_state();
+    let state = app_state()?;
     state.store.ticket(reference).await?;
     let task = NewTask {
         title: &title,
@@ -221,7 +221,7 @@ pub async fn tick_checklist_item(task: i64, index: usize, done: bool) -> Result<
     use crate::domain::policy::Permission;
 
     auth::require_permission(Permission::WorkQueue)?;
-    app_state()
+    app_state()?
         .store
         .set_checklist_item(task, index, done)
         .await?;
@@ -235,7 +235,7 @@ pub async fn complete_task(task: i64) -> Result<(), AppError> {
     use crate::domain::policy::Permission;
 
     let actor = auth::require_permission(Permission::WorkQueue)?;
-    let state = app_state();
+    let state = app_state()?;
     state
         .store
         .complete_task(task, actor.user_id, state.clock.now_ms())
@@ -251,7 +251,7 @@ pub async fn follow_request(reference: TicketRef, follow: bool) -> Result<(), Ap
     use crate::backend::{auth, state::app_state};
 
     let actor = auth::require_actor()?;
-    let state = app_state();
+    let state = app_state()?;
     let record = state.store.ticket(reference).await?;
     if !actor.may_view(record.owner) {
         return Err(AppError::NotFound);
@@ -276,7 +276,7 @@ pub async fn here(
     use crate::domain::policy::Permission;
 
     let actor = auth::require_permission(Permission::WorkQueue)?;
-    let state = app_state();
+    let state = app_state()?;
     let now = state.clock.now_ms();
     Ok(state
         .store

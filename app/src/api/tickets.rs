@@ -85,7 +85,7 @@ pub async fn create_request(
     use crate::domain::validation::{FieldError, NewRequest, SubmissionKey};
 
     let actor = auth::require_actor()?;
-    let state = app_state();
+    let state = app_state()?;
     let (account_id, requester_id, channel) = requester_of(&actor, requester).await?;
     // Nobody files what they could not then see (staff acting within one account).
     if !actor.may_view(crate::domain::policy::TicketOwner {
@@ -172,7 +172,7 @@ async fn filed_request(reference: TicketRef) -> Result<FiledRequest, AppError> {
     use crate::domain::sla::response_promise;
 
     // After the rules ran: they may have changed the priority or the tier.
-    let (targets, _) = app_state().store.ticket_sla_policy(reference).await?;
+    let (targets, _) = app_state()?.store.ticket_sla_policy(reference).await?;
     auth::redirect_plain_form_post(&format!("/requests/{reference}"));
     Ok(FiledRequest {
         reference,
@@ -200,7 +200,7 @@ async fn requester_of(
             Channel::Web,
         )),
         (true, Some(contact_id)) => {
-            let contact = app_state()
+            let contact = app_state()?
                 .store
                 .active_actor(contact_id)
                 .await?
@@ -239,7 +239,7 @@ async fn category_of(value: Option<&str>) -> Result<Option<i64>, AppError> {
     let Some(raw) = value.map(str::trim).filter(|c| !c.is_empty()) else {
         return Ok(None);
     };
-    let known = app_state().store.categories().await?;
+    let known = app_state()?.store.categories().await?;
     raw.parse::<i64>()
         .ok()
         .filter(|id| known.iter().any(|c| c.id == *id))
@@ -264,7 +264,7 @@ pub async fn list_my_requests(
     use crate::domain::ticket::RECENTLY_CLOSED_MS;
 
     let actor = auth::require_actor()?;
-    let state = app_state();
+    let state = app_state()?;
     let now = state.clock.now_ms();
     let status = match filter.unwrap_or_default() {
         RequestFilter::Open => StatusFilter::Open,
@@ -303,7 +303,7 @@ pub async fn search_requests(query: String) -> Result<Vec<SearchHit>, AppError> 
     if query.chars().count() > 200 {
         return Err(AppError::BadRequest("The search is too long.".into()));
     }
-    let state = app_state();
+    let state = app_state()?;
     let mut hits = state
         .store
         .search(
@@ -330,7 +330,7 @@ pub async fn list_queue(filter: Option<String>) -> Result<TicketList, AppError> 
     use crate::domain::policy::Permission;
 
     let actor = auth::require_permission(Permission::WorkQueue)?;
-    let state = app_state();
+    let state = app_state()?;
     let query = TicketQuery {
         scope: actor.ticket_scope(),
         filter: QueueFilter::from_query(filter.as_deref().unwrap_or_default()),
@@ -366,7 +366,7 @@ pub async fn get_ticket(reference: TicketRef) -> Result<TicketView, AppError> {
     use crate::domain::ticket::TicketChange;
 
     let actor = auth::require_actor()?;
-    let state = app_state();
+    let state = app_state()?;
     let record = state.store.ticket(reference).await?;
     if !actor.may_view(record.owner) {
         return Err(AppError::NotFound);
@@ -483,7 +483,7 @@ pub async fn reply(
 
     let actor = auth::require_actor()?;
     let internal = internal.unwrap_or(false);
-    let state = app_state();
+    let state = app_state()?;
     let record = state.store.ticket(reference).await?;
     if !actor.may_view(record.owner) {
         return Err(AppError::NotFound);
@@ -541,7 +541,7 @@ async fn follow_up(
     use crate::backend::{state::app_state, store::NewTicket};
     use crate::domain::validation::TITLE_MAX_CHARS;
 
-    let state = app_state();
+    let state = app_state()?;
     let title: String = format!("Follow-up: {}", earlier.summary.title)
         .chars()
         .take(TITLE_MAX_CHARS)
@@ -574,7 +574,7 @@ pub async fn mark_resolved(reference: TicketRef) -> Result<(), AppError> {
     use crate::domain::audit::AuditAction;
 
     let actor = auth::require_actor()?;
-    let state = app_state();
+    let state = app_state()?;
     let record = state.store.ticket(reference).await?;
     if !actor.may_view(record.owner) {
         return Err(AppError::NotFound);
@@ -623,7 +623,7 @@ pub async fn change_status(
     use crate::domain::policy::Permission;
 
     let actor = auth::require_permission(Permission::WorkQueue)?;
-    let state = app_state();
+    let state = app_state()?;
     state
         .store
         .change_status(reference, status, actor.user_id, state.clock.now_ms())

@@ -76,7 +76,7 @@ pub async fn load_triage_setup() -> Result<TriageSetup, AppError> {
     use crate::domain::policy::Permission;
 
     auth::require_permission(Permission::ConfigureDesk)?;
-    let store = &app_state().store;
+    let store = &app_state()?.store;
     Ok(TriageSetup {
         rules: store.routing_rules().await?,
         teams: store.team_setups().await?,
@@ -100,7 +100,7 @@ pub async fn save_rule(
 
     auth::require_permission(Permission::ConfigureDesk)?;
     let rule = server::parse_rule(rule)?;
-    let state = app_state();
+    let state = app_state()?;
     if intent.as_deref() == Some("try") {
         return server::try_rule(&state.store, rule, &sample).await;
     }
@@ -119,7 +119,7 @@ pub async fn delete_rule(id: i64) -> Result<(), AppError> {
     use crate::domain::policy::Permission;
 
     auth::require_permission(Permission::ConfigureDesk)?;
-    let state = app_state();
+    let state = app_state()?;
     state.store.delete_rule(id).await?;
     Audit::new(AuditAction::DeskConfigured, format!("rule:{id}"))
         .detail(serde_json::json!({ "deleted": true }))
@@ -134,7 +134,7 @@ pub async fn move_rule(id: i64, earlier: bool) -> Result<(), AppError> {
     use crate::domain::policy::Permission;
 
     auth::require_permission(Permission::ConfigureDesk)?;
-    Ok(app_state().store.move_rule(id, earlier).await?)
+    Ok(app_state()?.store.move_rule(id, earlier).await?)
 }
 
 #[server(endpoint = "save_team")]
@@ -148,7 +148,7 @@ pub async fn save_team(
     use crate::domain::policy::Permission;
 
     auth::require_permission(Permission::ConfigureDesk)?;
-    let state = app_state();
+    let state = app_state()?;
     let setup = TeamSetup {
         id: team,
         name: String::new(),
@@ -177,7 +177,7 @@ pub async fn set_away(away: bool) -> Result<bool, AppError> {
     use crate::domain::policy::Permission;
 
     let actor = auth::require_permission(Permission::WorkQueue)?;
-    app_state().store.set_away(actor.user_id, away).await?;
+    app_state()?.store.set_away(actor.user_id, away).await?;
     Ok(away)
 }
 
@@ -188,7 +188,7 @@ pub async fn am_i_away() -> Result<bool, AppError> {
     use crate::domain::policy::Permission;
 
     let actor = auth::require_permission(Permission::WorkQueue)?;
-    Ok(app_state().store.is_away(actor.user_id).await?)
+    Ok(app_state()?.store.is_away(actor.user_id).await?)
 }
 
 /// A priority's targets (in business hours, decimals allowed) and escalation.
@@ -230,7 +230,7 @@ pub async fn save_sla_policy(
         breach_raises_priority: raises_priority.is_some(),
         breach_team_id: super::ticket_work::optional_id(breach_team.as_deref(), "team")?,
     };
-    let state = app_state();
+    let state = app_state()?;
     state
         .store
         .save_sla_policy(&policy, state.clock.now_ms())
@@ -258,7 +258,7 @@ pub async fn add_sla_tier(name: String) -> Result<i64, AppError> {
     if name.is_empty() || name.chars().count() > 40 {
         return Err(FieldError::new("name", "Give the tier a short name, like Premium.").into());
     }
-    let state = app_state();
+    let state = app_state()?;
     let id = state.store.add_sla_tier(&name).await?;
     Audit::new(AuditAction::DeskConfigured, format!("sla-tier:{id}"))
         .detail(serde_json::json!({ "name": name }))
@@ -278,7 +278,7 @@ pub async fn save_tier_accounts(
     use crate::domain::policy::Permission;
 
     auth::require_permission(Permission::ConfigureDesk)?;
-    let state = app_state();
+    let state = app_state()?;
     state
         .store
         .set_tier_accounts(tier, &accounts, state.clock.now_ms())
@@ -331,7 +331,7 @@ pub async fn save_calendar(
             FieldError::new("hours", format!("These hours cannot be used: {error}.")).into(),
         );
     }
-    let state = app_state();
+    let state = app_state()?;
     state
         .store
         .save_business_calendar(&spec, state.clock.now_ms())

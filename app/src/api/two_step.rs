@@ -13,7 +13,7 @@ pub async fn load_two_step_status() -> Result<TwoStepStatus, AppError> {
     use crate::domain::policy::Role;
 
     let actor = auth::require_staff_member()?;
-    let state = app_state();
+    let state = app_state()?;
     Ok(TwoStepStatus {
         enabled: state.store.two_step_key(actor.user_id).await?.is_some(),
         required: state.store.two_step_required().await?,
@@ -28,7 +28,7 @@ pub async fn start_two_step_setup() -> Result<TwoStepSetup, AppError> {
     use crate::domain::two_step::group_key;
 
     let actor = auth::require_staff_member()?;
-    let state = app_state();
+    let state = app_state()?;
     let (_, member) = state
         .store
         .member(actor.user_id)
@@ -55,7 +55,7 @@ pub async fn confirm_two_step_setup(code: String) -> Result<(), AppError> {
 
     let actor = auth::require_staff_member()?;
     let code = parse_code(&code)?;
-    let state = app_state();
+    let state = app_state()?;
     let key = state
         .store
         .pending_two_step_key(actor.user_id)
@@ -82,7 +82,7 @@ pub async fn disable_two_step(code: String) -> Result<(), AppError> {
     use crate::domain::audit::AuditAction;
 
     let actor = auth::require_staff_member()?;
-    let state = app_state();
+    let state = app_state()?;
     if state.store.two_step_required().await? {
         return Err(AppError::Conflict(
             "Your agency requires two-step sign-in for all staff.".to_owned(),
@@ -104,7 +104,7 @@ pub async fn set_two_step_required(required: bool) -> Result<(), AppError> {
     use crate::domain::policy::Permission;
 
     auth::require_permission(Permission::ManageAccounts)?;
-    let state = app_state();
+    let state = app_state()?;
     state.store.set_two_step_required(required).await?;
     Audit::new(
         AuditAction::TwoStepRequirementChanged,

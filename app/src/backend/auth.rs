@@ -171,7 +171,9 @@ fn request_cookie(name: &str) -> Option<String> {
 
 /// The session token this browser sent, if any.
 fn current_token() -> Option<String> {
-    request_cookie(session_cookie_name(app_state().settings.secure_cookies))
+    request_cookie(session_cookie_name(
+        app_state().ok()?.settings.secure_cookies,
+    ))
 }
 
 /// Starts a session for `actor`, as long as their role allows, and sets its cookie on the server
@@ -179,7 +181,7 @@ fn current_token() -> Option<String> {
 /// a sign-in (no fixation).
 async fn start_session(actor: &Actor) -> Result<(), AppError> {
     let lifetime_secs = actor.role.session_lifetime_secs();
-    let state = app_state();
+    let state = app_state()?;
     if let Some(previous) = current_token() {
         state.store.delete_session(&hash_token(&previous)).await?;
     }
@@ -238,8 +240,8 @@ pub fn new_token() -> String {
 
 /// Gives this browser a mark (a cookie lasting as long as a sign-in link) and returns its hash,
 /// to be stored with the link.
-pub fn mark_link_browser(lifetime_ms: i64) -> String {
-    let secure = app_state().settings.secure_cookies;
+pub fn mark_link_browser(lifetime_ms: i64) -> Result<String, AppError> {
+    let secure = app_state()?.settings.secure_cookies;
     let mark = request_cookie(LINK_BROWSER_COOKIE).unwrap_or_else(new_token);
     let hash = hash_token(&mark);
     set_cookie(&private_cookie(
@@ -248,7 +250,7 @@ pub fn mark_link_browser(lifetime_ms: i64) -> String {
         secure,
         lifetime_ms / 1000,
     ));
-    hash
+    Ok(hash)
 }
 
 /// The hash of this browser's link mark, if it has one.
@@ -265,7 +267,7 @@ pub const TWO_STEP_PAGE: &str = "/signin/two-step";
 /// two-step sign-in goes on to the code page; everyone else gets a session. Returns the path to
 /// go to, which a plain form post is also redirected to.
 pub async fn sign_in_as(actor: &Actor, method: &str) -> Result<String, AppError> {
-    let state = app_state();
+    let state = app_state()?;
     if state.store.two_step_key(actor.user_id).await?.is_none() {
         return complete_sign_in(actor, method).await;
     }
@@ -294,7 +296,7 @@ pub async fn sign_in_as(actor: &Actor, method: &str) -> Result<String, AppError>
 
 /// The second step: with the right code for the sign-in this browser started, its session.
 pub async fn finish_two_step_sign_in(code: &str) -> Result<String, AppError> {
-    let state = app_state();
+    let state = app_state()?;
     let expired =
         || AppError::Conflict("This sign-in has expired. Please sign in again.".to_owned());
     let token = request_cookie(TWO_STEP_COOKIE).ok_or_else(expired)?;
@@ -336,7 +338,7 @@ pub async fn finish_two_step_sign_in(code: &str) -> Result<String, AppError> {
 
 /// Checks a code from `user_id`'s authenticator app; each code works once.
 pub async fn check_two_step_code(user_id: i64, code: &str) -> Result<(), AppError> {
-    let state = app_state();
+    let state = app_state()?;
     let code = parse_code(code)?;
     let (key, last_used) = state
         .store
@@ -358,7 +360,7 @@ async fn complete_sign_in(actor: &Actor, method: &str) -> Result<String, AppErro
         .by(actor.user_id)
         .account(actor.account_id)
         .detail(serde_json::json!({ "method": method }))
-        .record(&app_state())
+        .record(&app_state()?)
         .await?;
     let home = actor.role.home();
     redirect_plain_form_post(home);
@@ -367,7 +369,7 @@ async fn complete_sign_in(actor: &Actor, method: &str) -> Result<String, AppErro
 
 /// Ends the current session (if any) and clears its cookie.
 pub async fn end_session() -> Result<(), AppError> {
-    let state = app_state();
+    let state = app_state()?;
     if let Some(token) = current_token() {
         state.store.delete_session(&hash_token(&token)).await?;
     }

@@ -120,7 +120,12 @@ impl AppState {
     }
 }
 
-/// The shared state inside a server function (provided by the router).
-pub fn app_state() -> AppState {
-    leptos::prelude::expect_context::<AppState>()
+/// The shared state inside a server function (provided by the router). A server function run
+/// for a drawing the server has already discarded finds no context any more: it ends with an
+/// error instead of a panic, so that nothing waiting for it (a page's suspense) waits forever.
+pub fn app_state() -> Result<AppState, crate::error::AppError> {
+    leptos::prelude::use_context::<AppState>().ok_or_else(|| {
+        tracing::debug!("a server function ran without the app's state (a discarded drawing)");
+        crate::error::AppError::Internal
+    })
 }

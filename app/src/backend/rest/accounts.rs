@@ -169,7 +169,7 @@ pub async fn list_contacts(
 pub struct NewContactBody {
     #[schema(min_length = 1, max_length = 100, pattern = "\\S")]
     pub name: String,
-    #[schema(format = Email, max_length = 254)]
+    #[schema(format = Email, max_length = 320)]
     pub email: String,
     /// `contact` (the default) or `account_admin`.
     pub role: Option<Role>,
