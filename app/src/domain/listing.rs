@@ -48,6 +48,17 @@ pub enum AssigneeFilter {
     Person(i64),
 }
 
+impl AssigneeFilter {
+    /// `me`, `none`, or a staff member's id, as the board's address and the API write it.
+    pub fn parse(value: &str) -> Option<AssigneeFilter> {
+        match value {
+            "me" => Some(AssigneeFilter::Me),
+            "none" => Some(AssigneeFilter::Unassigned),
+            id => id.parse().ok().map(AssigneeFilter::Person),
+        }
+    }
+}
+
 /// The staff filters. Every field narrows the list; `None` means any.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueueFilter {
@@ -118,13 +129,7 @@ impl QueueFilter {
                 "status" => filter.status = value.parse().ok(),
                 "priority" => filter.priority = value.parse().ok(),
                 "category" => filter.category_id = value.parse().ok(),
-                "assignee" => {
-                    filter.assignee = match value {
-                        "me" => Some(AssigneeFilter::Me),
-                        "none" => Some(AssigneeFilter::Unassigned),
-                        id => id.parse().ok().map(AssigneeFilter::Person),
-                    }
-                }
+                "assignee" => filter.assignee = AssigneeFilter::parse(value),
                 "team" => filter.team_id = value.parse().ok(),
                 "account" => filter.account_id = value.parse().ok(),
                 "channel" => filter.channel = value.parse().ok(),

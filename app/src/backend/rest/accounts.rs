@@ -46,10 +46,6 @@ fn visible(scope: TicketScope, account_id: i64) -> bool {
     }
 }
 
-fn store_problem(error: crate::backend::store::StoreError) -> Problem {
-    AppError::from(error).into()
-}
-
 /// Lists client companies.
 #[utoipa::path(
     get, path = "/api/v1/accounts", tag = "accounts",
@@ -65,7 +61,7 @@ pub async fn list_accounts(
 ) -> Result<Json<Vec<Account>>, Problem> {
     caller.needs(ApiResource::Accounts, Access::Read)?;
     let scope = caller.actor.ticket_scope();
-    let accounts = state.store.accounts().await.map_err(store_problem)?;
+    let accounts = state.store.accounts().await?;
     Ok(Json(
         accounts
             .into_iter()
@@ -101,7 +97,7 @@ pub async fn add_account(
 ) -> Result<Response, Problem> {
     caller.needs(ApiResource::Accounts, Access::Write)?;
     let id = caller.run(&state, create_account(body.name)).await?;
-    let name = state.store.account_name(id).await.map_err(store_problem)?;
+    let name = state.store.account_name(id).await?;
     Ok((
         StatusCode::CREATED,
         [(header::LOCATION, format!("/api/v1/accounts/{id}/contacts"))],
@@ -151,16 +147,8 @@ pub async fn list_contacts(
     if !caller.actor.is_staff() || !visible(caller.actor.ticket_scope(), account_id) {
         return Err(AppError::NotFound.into());
     }
-    state
-        .store
-        .account_name(account_id)
-        .await
-        .map_err(store_problem)?;
-    let members = state
-        .store
-        .team_members(Team::Account(account_id))
-        .await
-        .map_err(store_problem)?;
+    state.store.account_name(account_id).await?;
+    let members = state.store.team_members(Team::Account(account_id)).await?;
     Ok(Json(members.into_iter().map(contact).collect()))
 }
 

@@ -95,8 +95,7 @@ impl FromRequestParts<AppState> for Caller {
         let holder = state
             .store
             .api_token_holder(&hash_token(secret), now)
-            .await
-            .map_err(|error| Problem::from(AppError::from(error)))?
+            .await?
             .ok_or_else(unknown)?;
         // Revoked or expired: refused before anything else, whatever the call.
         holder.grant.usable_at(now).map_err(Problem::from)?;

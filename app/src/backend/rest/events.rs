@@ -10,7 +10,6 @@ use super::problem::{Problem, ProblemDocument, Query};
 use crate::backend::state::AppState;
 use crate::domain::api_token::{Access, ApiResource};
 use crate::domain::policy::Permission;
-use crate::error::AppError;
 
 pub const MAX_EVENTS: u32 = 500;
 
@@ -79,8 +78,7 @@ pub async fn list_events(
             actor.can(Permission::SeeInternalNotes),
             i64::from(limit),
         )
-        .await
-        .map_err(|error| Problem::from(AppError::from(error)))?;
+        .await?;
     let next_after = events.last().map_or(after, |event| event.id);
     Ok(Json(EventPage {
         events: events

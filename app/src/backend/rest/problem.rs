@@ -160,6 +160,12 @@ impl From<AppError> for Problem {
     }
 }
 
+impl From<crate::backend::store::StoreError> for Problem {
+    fn from(error: crate::backend::store::StoreError) -> Problem {
+        AppError::from(error).into()
+    }
+}
+
 impl From<TokenRefused> for Problem {
     fn from(refused: TokenRefused) -> Problem {
         let code = match refused {

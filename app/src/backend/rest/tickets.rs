@@ -176,14 +176,15 @@ pub struct ReferencePath {
 
 impl TicketFilter {
     fn queue_filter(&self) -> Result<QueueFilter, Problem> {
-        let assignee = match self.assignee.as_deref() {
-            None => None,
-            Some("me") => Some(AssigneeFilter::Me),
-            Some("none") => Some(AssigneeFilter::Unassigned),
-            Some(id) => Some(AssigneeFilter::Person(id.parse().map_err(|_| {
-                Problem::bad_request("`assignee` is `me`, `none` or a staff member's id.")
-            })?)),
-        };
+        let assignee = self
+            .assignee
+            .as_deref()
+            .map(|value| {
+                AssigneeFilter::parse(value).ok_or_else(|| {
+                    Problem::bad_request("`assignee` is `me`, `none` or a staff member's id.")
+                })
+            })
+            .transpose()?;
         let tag = match self.tag.as_deref() {
             None => None,
             Some(raw) if raw.chars().count() > 64 => {
@@ -237,8 +238,7 @@ pub async fn list_tickets(
             limit: i64::from(limit),
             ..TicketQuery::default()
         })
-        .await
-        .map_err(|error| Problem::from(AppError::from(error)))?;
+        .await?;
     Ok(Json(TicketPage {
         tickets: page.tickets.into_iter().map(Ticket::from).collect(),
         next: page.next.map(|cursor| cursor.to_string()),
