@@ -63,7 +63,7 @@ PORT=$(free_port)
 export FRONTDOOR_URL=http://127.0.0.1:$PORT FRONTDOOR_INBOUND_SECRET=e2e-inbound-secret
 LEPTOS_SITE_ROOT=$SITE "$CARGO_TARGET_DIR/debug/frontdoor" serve --addr "127.0.0.1:$PORT" --demo \
   --database-url "sqlite://$SERVICES/e2e.db" --smtp-url "$FRONTDOOR_TEST_SMTP_URL" \
-  --inbound-mail-secret "$FRONTDOOR_INBOUND_SECRET" \
+  --inbound-mail-secret "$FRONTDOOR_INBOUND_SECRET" --webhook-allow-host 127.0.0.1 \
   --mail-from "Frontdoor <support@agency.example>" >"$SERVICES/server.log" 2>&1 &
 SERVER_PID=$!
 # A second server whose clock tests move forward (SLA timers): moving time never disturbs the

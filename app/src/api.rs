@@ -20,3 +20,4 @@ pub mod ticket_work;
 pub mod tickets;
 pub mod triage;
 pub mod two_step;
+pub mod webhooks;

@@ -27,5 +27,7 @@ pub mod state;
 pub mod store;
 pub mod throttle;
 pub mod two_step;
+pub mod webhooks;
+pub mod worker;
 
 pub use state::{AppState, Settings};

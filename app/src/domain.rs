@@ -23,3 +23,4 @@ pub mod sla;
 pub mod ticket;
 pub mod two_step;
 pub mod validation;
+pub mod webhook;

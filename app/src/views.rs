@@ -36,6 +36,7 @@ use self::staff::articles_page::{ArticleEditorPage, ArticlesPage};
 use self::staff::audit_page::AuditLogPage;
 use self::staff::board_page::BoardPage;
 use self::staff::desk_page::DeskPage;
+use self::staff::integrations_page::IntegrationsPage;
 use self::staff::mail_page::MailQuarantinePage;
 use self::staff::reports_page::ReportsPage;
 use self::team_page::TeamPage;
@@ -100,6 +101,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/audit") view=AuditLogPage ssr=SsrMode::Async/>
                 <Route path=path!("/admin/mail") view=MailQuarantinePage ssr=SsrMode::Async/>
+                <Route path=path!("/admin/integrations") view=IntegrationsPage ssr=SsrMode::Async/>
                 <Route path=path!("/talk") view=TalkPage ssr=SsrMode::Async/>
                 <Route path=path!("/desk") view=DeskPage ssr=SsrMode::Async/>
                 <Route path=path!("/desk/articles") view=ArticlesPage ssr=SsrMode::Async/>

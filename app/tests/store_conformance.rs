@@ -95,6 +95,8 @@ conformance!(
     push_devices_change_hands,
     push_notifications_go_once_and_go_with_their_device,
     api_tokens_are_found_by_hash_and_stop_with_their_maker,
+    webhook_deliveries_queue_once_and_are_claimed_retried_and_settled,
+    settled_deliveries_are_sent_again_and_removed_webhooks_get_nothing,
     report_figures_match_a_hand_computed_fixture,
     follow_ups_are_recounted_as_requests_change,
 );
@@ -2262,6 +2264,197 @@ async fn follow_ups_are_recounted_as_requests_change(db: &Scratch) {
         .await
         .unwrap();
     assert_eq!(without_follow_up().await, 0);
+}
+
+/// A webhook listening to two events, made by Sam.
+async fn chat_webhook(store: &Store, w: &World) -> i64 {
+    use app::backend::store::NewWebhook;
+    use app::domain::webhook::EventSet;
+
+    let events = EventSet::parse("ticket.created ticket.reply_added").unwrap();
+    store
+        .create_webhook(
+            &NewWebhook {
+                url: "https://hooks.example.com/in",
+                description: "Chat",
+                events: &events,
+                secret: "whsec_c2VjcmV0",
+                created_by: w.sam,
+            },
+            T0,
+        )
+        .await
+        .unwrap()
+}
+
+fn webhook_delivery(webhook_id: i64, n: i64) -> app::backend::store::NewDelivery {
+    app::backend::store::NewDelivery {
+        webhook_id,
+        message_id: format!("msg_{n}"),
+        event_type: "ticket.created".into(),
+        ticket: Some(TicketRef(1001)),
+        payload: format!("{{\"n\":{n}}}"),
+    }
+}
+
+fn webhook_attempt(retry_at: Option<i64>) -> app::backend::store::Attempt {
+    app::backend::store::Attempt {
+        status: Some(503),
+        error: Some("The receiver answered 503.".into()),
+        retry_at,
+    }
+}
+
+/// Deliveries queue with the webhook follower's move (all or nothing, once), are claimed by one
+/// sender at a time, wait for their retry, and settle delivered or given up.
+async fn webhook_deliveries_queue_once_and_are_claimed_retried_and_settled(db: &Scratch) {
+    use app::backend::store::{Attempt, LogFollower};
+    use app::domain::webhook::DeliveryState;
+
+    let store = &db.store;
+    let w = world(store).await;
+    let webhook = chat_webhook(store, &w).await;
+    let claim = async |at: i64| store.claim_due_delivery(at, 60_000).await.unwrap();
+    let from = store
+        .follower_position(LogFollower::Webhooks)
+        .await
+        .unwrap();
+    let both = [webhook_delivery(webhook, 1), webhook_delivery(webhook, 2)];
+    assert!(
+        store
+            .queue_webhook_deliveries(from, from + 2, &both, T0)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .queue_webhook_deliveries(from, from + 2, &[webhook_delivery(webhook, 3)], T0)
+            .await
+            .unwrap(),
+        "another instance queued these already"
+    );
+    assert_eq!(
+        store
+            .follower_position(LogFollower::Webhooks)
+            .await
+            .unwrap(),
+        from + 2
+    );
+    assert_eq!(
+        store.follower_position(LogFollower::Mail).await.unwrap(),
+        from,
+        "each follower keeps its own place"
+    );
+
+    let first = claim(T0).await.unwrap();
+    assert_eq!((first.message_id.as_str(), first.attempts), ("msg_1", 1));
+    let second = claim(T0).await.unwrap();
+    assert!(claim(T0).await.is_none(), "both are held");
+    let delivered = Attempt {
+        status: Some(204),
+        error: None,
+        retry_at: None,
+    };
+    store
+        .record_attempt(first.id, &delivered, T0 + 1)
+        .await
+        .unwrap();
+    store
+        .record_attempt(second.id, &webhook_attempt(Some(T0 + 5_000)), T0 + 1)
+        .await
+        .unwrap();
+    assert!(claim(T0 + 10).await.is_none(), "not due yet");
+    let log = store.webhook_deliveries(webhook, 10).await.unwrap();
+    assert_eq!(
+        log[0].state,
+        DeliveryState::Retrying {
+            error: "The receiver answered 503.".into(),
+            next_at: T0 + 5_000
+        }
+    );
+    assert_eq!(log[1].state, DeliveryState::Delivered { status: 204 });
+
+    let retried = claim(T0 + 5_000).await.unwrap();
+    assert_eq!((retried.id, retried.attempts), (second.id, 2));
+    store
+        .record_attempt(retried.id, &webhook_attempt(None), T0 + 5_001)
+        .await
+        .unwrap();
+    assert!(claim(T0 + 100_000_000).await.is_none(), "given up");
+    let log = store.webhook_deliveries(webhook, 10).await.unwrap();
+    assert_eq!(
+        log[0].state,
+        DeliveryState::GaveUp {
+            error: "The receiver answered 503.".into()
+        }
+    );
+    assert!(log[0].settled());
+}
+
+/// A settled delivery is queued again as a new entry with the same message; one on its way is
+/// not; a removed webhook leaves the list and is not sent to again.
+async fn settled_deliveries_are_sent_again_and_removed_webhooks_get_nothing(db: &Scratch) {
+    let store = &db.store;
+    let w = world(store).await;
+    let webhook = chat_webhook(store, &w).await;
+    store
+        .enqueue_delivery(&webhook_delivery(webhook, 7), T0)
+        .await
+        .unwrap();
+    let sent = store.claim_due_delivery(T0, 60_000).await.unwrap().unwrap();
+    assert!(
+        matches!(
+            store.redeliver(sent.id, T0 + 1).await,
+            Err(StoreError::NotFound)
+        ),
+        "a delivery still on its way is not sent twice"
+    );
+    store
+        .record_attempt(sent.id, &webhook_attempt(None), T0 + 1)
+        .await
+        .unwrap();
+
+    let (again, of) = store.redeliver(sent.id, T0 + 6_000).await.unwrap();
+    assert_eq!(of, webhook);
+    let claimed = store
+        .claim_due_delivery(T0 + 6_000, 60_000)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (claimed.id, claimed.message_id.as_str(), claimed.attempts),
+        (again, "msg_7", 1)
+    );
+    assert_eq!(
+        store.webhook_deliveries(webhook, 10).await.unwrap().len(),
+        2
+    );
+
+    let listed = store.webhooks().await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(
+        (
+            listed[0].events.to_string(),
+            listed[0].creator_name.as_str()
+        ),
+        ("ticket.created ticket.reply_added".to_owned(), "Sam")
+    );
+
+    assert_eq!(
+        store.webhook_deliveries(webhook, 10).await.unwrap()[0].ticket,
+        Some(TicketRef(1001))
+    );
+    assert!(store.remove_webhook(webhook, T0 + 7_000).await.unwrap());
+    assert!(!store.remove_webhook(webhook, T0 + 7_000).await.unwrap());
+    assert!(store.webhooks().await.unwrap().is_empty());
+    assert_eq!(
+        store.webhook_target(webhook).await.unwrap().removed_at,
+        Some(T0 + 7_000)
+    );
+    assert!(matches!(
+        store.redeliver(sent.id, T0 + 8_000).await,
+        Err(StoreError::NotFound)
+    ));
 }
 
 /// A token is found by its secret's hash (never by anything else), notes its use at most once a

@@ -158,6 +158,7 @@ test('every page of the agency staff (admin), light and dark', async ({ page }) 
     await expect(p.locator('.audit-entry').first()).toBeVisible();
   });
   await visit(check, 'staff-mail', '/admin/mail', heading('Unreadable mail'));
+  await visit(check, 'staff-integrations', '/admin/integrations', heading('Integrations'));
   await visit(check, 'staff-team', '/team', async (p) => {
     await expect(p.getByRole('heading', { level: 1 })).toHaveText(/ team$/);
   });

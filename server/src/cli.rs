@@ -122,6 +122,12 @@ pub struct ServeArgs {
     #[arg(long, env = "FRONTDOOR_INBOUND_MAIL_SECRET", hide_env_values = true)]
     pub inbound_mail_secret: Option<String>,
 
+    /// Hosts outgoing webhooks may reach although they are private or local (an integration on
+    /// your own network), by name or address as written in the webhook's URL; comma-separated.
+    /// Every other private, loopback or link-local target is refused
+    #[arg(long, env = "FRONTDOOR_WEBHOOK_ALLOW_HOSTS", value_delimiter = ',')]
+    pub webhook_allow_host: Vec<String>,
+
     /// What mail from an unknown address at no client's domain becomes: triage (a request in the
     /// "Unknown senders" account) or refuse
     #[arg(long, env = "FRONTDOOR_MAIL_UNKNOWN_SENDERS", default_value = "triage")]

@@ -1,17 +1,20 @@
 //! What each subcommand does.
 
+use std::sync::Arc;
+
 use anyhow::{Context, bail};
 use app::backend::clock::Clock;
 use app::backend::mail::Mailer;
 use app::backend::mail_updates::run_notifier;
 use app::backend::password::hash_password;
-use app::backend::push;
 use app::backend::seed::{DEMO_PASSWORD, SeedOutcome, seed_demo as seed};
 use app::backend::store::{NewUser, Store};
 use app::backend::{AppState, Settings};
+use app::backend::{push, webhooks};
 use app::domain::policy::Role;
 use app::domain::push::LoopbackEndpoints;
 use app::domain::sign_in::{check_new_password, parse_email};
+use app::domain::webhook::AllowedHosts;
 use leptos::config::get_configuration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -73,6 +76,7 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
                 .clone()
                 .filter(|secret| !secret.trim().is_empty()),
             push_loopback: LoopbackEndpoints::Refused,
+            webhook_hosts: Arc::new(AllowedHosts::new(&args.webhook_allow_host)),
         },
         mailer,
         shutdown.clone(),
@@ -86,6 +90,8 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     let mail_in = start_mail_intake(&state, &args, &shutdown).await?;
     let mail_updates = tokio::spawn(run_notifier(state.clone(), shutdown.clone()));
     let push_sender = tokio::spawn(push::run_sender(state.clone(), shutdown.clone()));
+    let webhook_planner = tokio::spawn(webhooks::run_planner(state.clone(), shutdown.clone()));
+    let webhook_sender = tokio::spawn(webhooks::run_sender(state.clone(), shutdown.clone()));
     let sla_timers = {
         let state = state.clone();
         tokio::spawn(async move { state.sla_watch.clone().run(state, shutdown).await })
@@ -110,6 +116,8 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     let _ = live_updates.await;
     let _ = mail_updates.await;
     let _ = push_sender.await;
+    let _ = webhook_planner.await;
+    let _ = webhook_sender.await;
     for task in mail_in {
         let _ = task.await;
     }

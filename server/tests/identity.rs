@@ -589,6 +589,7 @@ async fn over_tls_the_session_cookie_is_host_only_and_secure() {
         unknown_senders: UnknownSenders::Triage,
         inbound_mail_secret: None,
         push_loopback: LoopbackEndpoints::Refused,
+        webhook_hosts: std::sync::Arc::default(),
     })
     .await;
     let response = password_sign_in(&h, None, "luis@acme.example", PASSWORD).await;

@@ -89,6 +89,15 @@ fn arguments() -> BTreeMap<&'static str, &'static str> {
             "name=Probe&scopes=tickets%3Aread&account={acme_account}",
         ),
         ("revoke_api_token", "id=1"),
+        ("list_webhooks", ""),
+        (
+            "add_webhook",
+            "url=https%3A%2F%2Fhooks.example.com%2Fprobe&description=Probe&events=ticket.created",
+        ),
+        ("remove_webhook", "id=1"),
+        ("webhook_deliveries", "webhook_id=1"),
+        ("test_webhook", "webhook_id=1"),
+        ("redeliver_webhook", "delivery_id=1"),
         (
             "subscribe_push",
             "endpoint=https://fcm.googleapis.com/fcm/send/probe&p256dh=x&auth=y",

@@ -4,21 +4,16 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, ChildStdout, Command, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
-
 use app::backend::mail_updates::notify_batch;
 use app::backend::push::deliver_due;
 use app::domain::ticket::TicketStatus;
 use axum::http::StatusCode;
+use support::script::Script;
 use support::{Harness, harness};
 
-/// The receiver process, and the lines it prints (one JSON object each).
+/// The receiver process, with the device keys it made.
 struct Receiver {
-    child: Child,
-    lines: mpsc::Receiver<serde_json::Value>,
+    script: Script,
     port: u16,
     p256dh: String,
     auth: String,
@@ -26,31 +21,9 @@ struct Receiver {
 
 impl Receiver {
     fn start() -> Receiver {
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/push_receiver.py");
-        let mut child = Command::new("python3")
-            .arg(script)
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect(
-                "python3 runs the push receiver (python3-cryptography is installed by make test)",
-            );
-        let stdout: ChildStdout = child.stdout.take().unwrap();
-        let (send, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Ok(value) = serde_json::from_str(&line)
-                    && send.send(value).is_err()
-                {
-                    break;
-                }
-            }
-        });
-        let ready = lines
-            .recv_timeout(Duration::from_secs(20))
-            .expect("the receiver says where it listens");
+        let (script, ready) = Script::start("push_receiver.py");
         Receiver {
-            child,
-            lines,
+            script,
             port: u16::try_from(ready["port"].as_u64().unwrap()).unwrap(),
             p256dh: ready["p256dh"].as_str().unwrap().to_owned(),
             auth: ready["auth"].as_str().unwrap().to_owned(),
@@ -62,16 +35,7 @@ impl Receiver {
     }
 
     fn next(&self) -> serde_json::Value {
-        self.lines
-            .recv_timeout(Duration::from_secs(20))
-            .expect("a push arrives at the receiver")
-    }
-}
-
-impl Drop for Receiver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.script.next()
     }
 }
 
@@ -163,12 +127,7 @@ async fn status_changes_and_replies_reach_the_requesters_phone_encrypted_and_sig
         "{got}"
     );
     // Nothing else was sent: the note stayed internal.
-    assert!(
-        receiver
-            .lines
-            .recv_timeout(Duration::from_millis(300))
-            .is_err()
-    );
+    receiver.script.nothing_more();
 }
 
 #[tokio::test]

@@ -13,6 +13,7 @@ use tokio::sync::{Notify, watch};
 
 use super::clock::Clock;
 use super::store::{NewMail, OutgoingMail, Store, StoreResult};
+use super::worker::keep_working;
 use crate::domain::ticket::TicketRef;
 
 /// How long one instance may hold a mail while sending it before another may try.
@@ -210,17 +211,14 @@ impl Mailer {
 
     /// The outbox worker: sends what is due whenever mail is queued, and every [`POLL`] for
     /// retries, until shutdown.
-    pub async fn run(&self, store: Store, clock: Clock, mut shutdown: watch::Receiver<bool>) {
-        loop {
-            if let Err(error) = self.deliver_due(&store, &clock).await {
-                tracing::error!(%error, "the mail outbox could not be read");
-            }
-            tokio::select! {
-                () = self.wake.notified() => {}
-                () = tokio::time::sleep(POLL) => {}
-                _ = shutdown.changed() => break,
-            }
-        }
+    pub async fn run(&self, store: Store, clock: Clock, shutdown: watch::Receiver<bool>) {
+        keep_working!(
+            "the mail outbox",
+            POLL,
+            async { self.deliver_due(&store, &clock).await.map(|_| false) },
+            self.wake.notified(),
+            shutdown,
+        );
     }
 }
 

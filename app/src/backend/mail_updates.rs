@@ -14,6 +14,7 @@ use super::feedback_link::FeedbackLink;
 use super::markdown::to_safe_html;
 use super::state::AppState;
 use super::store::{MailThread, NewMail, NewPush, OwnedEvent, StoreResult, TicketRecord};
+use super::worker::keep_working;
 use crate::domain::email::{REPLY_MARKER, subject_for};
 use crate::domain::feedback::LINK_LIFETIME_MS;
 use crate::domain::push::{PushMessage, PushNews};
@@ -179,25 +180,15 @@ async fn acknowledgement(
 
 /// The notifier: queues mail for new events whenever the event log grows (on this instance or,
 /// through the live fan-out, another), until shutdown.
-pub async fn run_notifier(state: AppState, mut shutdown: watch::Receiver<bool>) {
+pub async fn run_notifier(state: AppState, shutdown: watch::Receiver<bool>) {
     let mut through = state.events.watch_through();
-    loop {
-        loop {
-            match notify_batch(&state).await {
-                Ok(true) => {}
-                Ok(false) => break,
-                Err(error) => {
-                    tracing::error!(%error, "mail notifier could not read the event log");
-                    break;
-                }
-            }
-        }
-        tokio::select! {
-            _ = through.changed() => {}
-            () = tokio::time::sleep(POLL) => {}
-            _ = shutdown.changed() => break,
-        }
-    }
+    keep_working!(
+        "the mail notifier",
+        POLL,
+        notify_batch(&state),
+        through.changed(),
+        shutdown,
+    );
 }
 
 /// Queues mail for the next batch of events. `true` when there may be more to read.

@@ -21,6 +21,7 @@ use web_push_native::{Auth, WebPushBuilder};
 
 use super::state::AppState;
 use super::store::{OutgoingPush, StoreError, StoreResult};
+use super::worker::keep_working;
 
 /// When nothing wakes the sender, it still looks this often (retries fall due by time).
 const POLL: Duration = Duration::from_secs(15);
@@ -80,25 +81,15 @@ fn http_client() -> HttpClient {
 
 /// The sender: delivers waiting notifications whenever some are queued (or retries fall due),
 /// until shutdown.
-pub async fn run_sender(state: AppState, mut shutdown: watch::Receiver<bool>) {
+pub async fn run_sender(state: AppState, shutdown: watch::Receiver<bool>) {
     let client = http_client();
-    loop {
-        loop {
-            match deliver_next(&state, &client).await {
-                Ok(true) => {}
-                Ok(false) => break,
-                Err(error) => {
-                    tracing::error!(%error, "push sender could not read its queue");
-                    break;
-                }
-            }
-        }
-        tokio::select! {
-            () = state.push_wake.notified() => {}
-            () = tokio::time::sleep(POLL) => {}
-            _ = shutdown.changed() => break,
-        }
-    }
+    keep_working!(
+        "the push sender",
+        POLL,
+        deliver_next(&state, &client),
+        state.push_wake.notified(),
+        shutdown,
+    );
 }
 
 /// Delivers everything due now; for tests, which run no background sender.

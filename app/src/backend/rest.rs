@@ -23,6 +23,7 @@ use utoipa::{Modify, OpenApi};
 
 pub use caller::{ApiCall, ApiRate, BURST};
 pub use problem::{CODES, Problem};
+pub use tickets::{Ticket, rfc3339};
 
 use super::state::AppState;
 use crate::domain::api_token::ApiResource;

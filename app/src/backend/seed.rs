@@ -264,7 +264,7 @@ pub async fn seed_demo(store: &Store, clock: &Clock, tickets: usize) -> StoreRes
     }
     store.settle_past_sla_alerts(now).await?;
     // The demo history happened before anyone could be mailed about it.
-    store.skip_mail_for_history().await?;
+    store.skip_notifications_for_history().await?;
     Ok(SeedOutcome::Seeded {
         people: staff_ids.len() + requesters.len(),
         tickets,

@@ -9,6 +9,7 @@ use tokio::sync::{Notify, watch};
 
 use super::state::AppState;
 use super::store::{NewMail, RaisedSlaAlert, StoreResult};
+use super::worker::keep_working;
 use crate::domain::sla::ClockState;
 
 /// How long one instance may hold a ticket while raising its alert.
@@ -28,17 +29,14 @@ impl SlaWatch {
     }
 
     /// The timer loop, until shutdown.
-    pub async fn run(&self, state: AppState, mut shutdown: watch::Receiver<bool>) {
-        loop {
-            if let Err(error) = raise_due_alerts(&state).await {
-                tracing::error!(%error, "SLA timers could not be read");
-            }
-            tokio::select! {
-                () = self.wake.notified() => {}
-                () = tokio::time::sleep(POLL) => {}
-                _ = shutdown.changed() => break,
-            }
-        }
+    pub async fn run(&self, state: AppState, shutdown: watch::Receiver<bool>) {
+        keep_working!(
+            "the SLA timers",
+            POLL,
+            async { raise_due_alerts(&state).await.map(|_| false) },
+            self.wake.notified(),
+            shutdown,
+        );
     }
 }
 

@@ -17,6 +17,7 @@ use super::sla_watch::SlaWatch;
 use super::store::{Backend, Store};
 use super::throttle::Throttle;
 use crate::domain::push::LoopbackEndpoints;
+use crate::domain::webhook::AllowedHosts;
 
 /// Settings the host decides at start-up.
 #[derive(Debug, Clone)]
@@ -34,6 +35,9 @@ pub struct Settings {
     pub inbound_mail_secret: Option<String>,
     /// Whether push subscriptions may name a receiver on 127.0.0.1 over plain HTTP (tests).
     pub push_loopback: LoopbackEndpoints,
+    /// Hosts webhooks may reach although they are private or local (an integration on the
+    /// agency's own network; a test's receiver on 127.0.0.1).
+    pub webhook_hosts: Arc<AllowedHosts>,
 }
 
 #[derive(Clone, FromRef)]
@@ -55,6 +59,9 @@ pub struct AppState {
     /// Wakes the push sender when notifications are queued.
     #[from_ref(skip)]
     pub push_wake: Arc<Notify>,
+    /// Wakes the webhook sender when deliveries are queued.
+    #[from_ref(skip)]
+    pub webhook_wake: Arc<Notify>,
     /// The VAPID key pair, read from the database on first use.
     #[from_ref(skip)]
     pub vapid: Arc<OnceCell<Arc<ES256KeyPair>>>,
@@ -89,6 +96,7 @@ impl AppState {
             mailer: Arc::new(mailer),
             sla_watch: Arc::default(),
             push_wake: Arc::default(),
+            webhook_wake: Arc::default(),
             vapid: Arc::default(),
             api_rate: Arc::default(),
             shutdown,

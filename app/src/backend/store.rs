@@ -49,6 +49,7 @@ mod sla_timers;
 mod ticket_work;
 mod tickets;
 mod two_step;
+mod webhooks;
 
 use std::path::Path;
 use std::str::FromStr;
@@ -71,7 +72,7 @@ pub use mail::{
     ArrivedMail, MailLogEntry, MailSettlement, MailThread, QuarantinedMail, TRIAGE_ACCOUNT_SLUG,
 };
 pub use notifications::InboxReader;
-pub use outbox::{NewMail, OutgoingMail};
+pub use outbox::{LogFollower, NewMail, OutgoingMail};
 pub use push::{NewPush, NewSubscription, OutgoingPush};
 pub use routing::RoutingDecision;
 pub use sessions::{LiveSession, SessionOrigin};
@@ -79,6 +80,7 @@ pub use sla_timers::RaisedSlaAlert;
 pub use ticket_work::NewTask;
 pub use tickets::{Filing, NewMessage, NewTicket, StatusFilter, TicketRecord};
 pub use two_step::TwoStepChallenge;
+pub use webhooks::{Attempt, DueDelivery, NewDelivery, NewWebhook, WebhookTarget};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {

@@ -36,10 +36,13 @@ pub enum AuditAction {
     ArticleDeleted,
     ApiTokenCreated,
     ApiTokenRevoked,
+    WebhookAdded,
+    WebhookRemoved,
+    WebhookRedelivered,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 27] = [
+    pub const ALL: [AuditAction; 30] = [
         AuditAction::SignedIn,
         AuditAction::SignInFailed,
         AuditAction::SignedOut,
@@ -67,6 +70,9 @@ impl AuditAction {
         AuditAction::ArticleDeleted,
         AuditAction::ApiTokenCreated,
         AuditAction::ApiTokenRevoked,
+        AuditAction::WebhookAdded,
+        AuditAction::WebhookRemoved,
+        AuditAction::WebhookRedelivered,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -98,6 +104,9 @@ impl AuditAction {
             AuditAction::ArticleDeleted => "article_deleted",
             AuditAction::ApiTokenCreated => "api_token_created",
             AuditAction::ApiTokenRevoked => "api_token_revoked",
+            AuditAction::WebhookAdded => "webhook_added",
+            AuditAction::WebhookRemoved => "webhook_removed",
+            AuditAction::WebhookRedelivered => "webhook_redelivered",
         }
     }
 
@@ -130,6 +139,9 @@ impl AuditAction {
             AuditAction::ArticleDeleted => "Help article deleted",
             AuditAction::ApiTokenCreated => "API token created",
             AuditAction::ApiTokenRevoked => "API token revoked",
+            AuditAction::WebhookAdded => "Webhook added",
+            AuditAction::WebhookRemoved => "Webhook removed",
+            AuditAction::WebhookRedelivered => "Webhook delivery sent again",
         }
     }
 }

@@ -168,6 +168,8 @@ pub enum Permission {
     PublishPublicly,
     /// Read the agency's reports (volumes, times, satisfaction, usage) and export them.
     ReadReports,
+    /// Connect other systems: webhooks.
+    ManageIntegrations,
 }
 
 impl Permission {
@@ -181,7 +183,8 @@ impl Permission {
             | Permission::ConfigureDesk
             | Permission::WriteArticles
             | Permission::PublishPublicly
-            | Permission::ReadReports => true,
+            | Permission::ReadReports
+            | Permission::ManageIntegrations => true,
         }
     }
 }
@@ -306,9 +309,10 @@ impl Actor {
             | Permission::SeeInternalNotes
             | Permission::WriteArticles
             | Permission::ReadReports => self.is_staff(),
-            Permission::ReadAuditLog | Permission::ManageAccounts | Permission::PublishPublicly => {
-                self.role == Role::Admin
-            }
+            Permission::ReadAuditLog
+            | Permission::ManageAccounts
+            | Permission::PublishPublicly
+            | Permission::ManageIntegrations => self.role == Role::Admin,
             Permission::ConfigureDesk => matches!(self.role, Role::Admin | Role::Lead),
         }
     }
@@ -731,7 +735,8 @@ mod tests {
         fn an_account_limit_keeps_the_agency_out_of_reach(role in any_role(), limit in 1i64..5, other in 1i64..5) {
             let limited = actor(role, None, Visibility::default()).limited_to(limit);
             for permission in [Permission::ReadAuditLog, Permission::ManageAccounts, Permission::ConfigureDesk,
-                               Permission::WriteArticles, Permission::PublishPublicly, Permission::ReadReports] {
+                               Permission::WriteArticles, Permission::PublishPublicly, Permission::ReadReports,
+                               Permission::ManageIntegrations] {
                 prop_assert!(!limited.can(permission));
             }
             prop_assert!(!limited.may_manage(Team::Staff));

@@ -11,6 +11,7 @@ pub mod header;
 pub mod live;
 pub mod not_found;
 pub mod outbox;
+pub mod secret;
 pub mod sla;
 pub mod status;
 pub mod time;

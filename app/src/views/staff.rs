@@ -7,6 +7,7 @@ pub mod audit_page;
 pub mod board_page;
 pub mod board_work;
 pub mod desk_page;
+pub mod integrations_page;
 pub mod mail_page;
 pub mod queue_list;
 pub mod reports_page;

@@ -4,9 +4,11 @@
 #![allow(dead_code)] // each test file uses its own part of this
 
 pub mod instance;
+pub mod script;
 pub mod wire;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use app::backend::clock::Clock;
 use app::backend::live::EventBus;
@@ -53,6 +55,7 @@ pub async fn harness_with(demo_sign_in: bool) -> Harness {
         inbound_mail_secret: Some(INBOUND_MAIL_SECRET.to_owned()),
         // The push test's receiver listens on 127.0.0.1.
         push_loopback: LoopbackEndpoints::Allowed,
+        webhook_hosts: Arc::default(),
     })
     .await
 }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::FromRow;
 
 use super::accounts::{ACTOR_COLUMNS, ActorRow};
-use super::outbox::NewMail;
+use super::outbox::{LogFollower, NewMail};
 use super::push::NewPush;
 use super::{NewAccount, Store, StoreError, StoreResult, is_unique_violation};
 use crate::domain::policy::{Actor, Visibility};
@@ -369,11 +369,7 @@ impl Store {
 
     /// Where the mail notifier has read the event log up to.
     pub async fn mail_notifier_position(&self) -> StoreResult<i64> {
-        Ok(sqlx::query_scalar(
-            "SELECT after_event FROM mail_notifier WHERE name = 'ticket_updates'",
-        )
-        .fetch_one(&self.pool)
-        .await?)
+        self.follower_position(LogFollower::Mail).await
     }
 
     /// Queues `mails` and `pushes` and moves the notifier from `from` to `to`, all or nothing. `false` when
@@ -387,14 +383,7 @@ impl Store {
         now: i64,
     ) -> StoreResult<bool> {
         in_transaction!(self.begin_write(), |tx| {
-            let moved = sqlx::query(
-                "UPDATE mail_notifier SET after_event = $2 WHERE name = 'ticket_updates' AND after_event = $1",
-            )
-            .bind(from)
-            .bind(to)
-            .execute(&mut **tx)
-            .await?;
-            if moved.rows_affected() == 0 {
+            if !Self::move_follower(tx, LogFollower::Mail, from, to).await? {
                 return Ok(false);
             }
             for mail in mails {
@@ -407,11 +396,11 @@ impl Store {
         })
     }
 
-    /// Moves the notifier past everything written so far (after seeding demo history).
-    pub async fn skip_mail_for_history(&self) -> StoreResult<()> {
+    /// Moves everything that follows the event log (mail, webhooks) past everything written so
+    /// far (after seeding demo history).
+    pub async fn skip_notifications_for_history(&self) -> StoreResult<()> {
         sqlx::query(
-            "UPDATE mail_notifier SET after_event = (SELECT COALESCE(MAX(id), 0) FROM ticket_events) \
-             WHERE name = 'ticket_updates'",
+            "UPDATE mail_notifier SET after_event = (SELECT COALESCE(MAX(id), 0) FROM ticket_events)",
         )
         .execute(&self.pool)
         .await?;

@@ -82,6 +82,25 @@ pub(super) fn claim_next_due(table: &str, columns: &str) -> String {
     )
 }
 
+/// What follows the event log to send something for each change, each with its own position
+/// (a row of `mail_notifier`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFollower {
+    /// Mail and push notifications to clients.
+    Mail,
+    /// Deliveries to webhooks.
+    Webhooks,
+}
+
+impl LogFollower {
+    fn name(self) -> &'static str {
+        match self {
+            LogFollower::Mail => "ticket_updates",
+            LogFollower::Webhooks => "webhooks",
+        }
+    }
+}
+
 impl Store {
     pub async fn enqueue_mail(&self, mail: &NewMail<'_>, now: i64) -> StoreResult<i64> {
         in_transaction!(self.begin_write(), |tx| {
@@ -122,6 +141,35 @@ impl Store {
             Self::record_sent_mail(tx, mail, message_id, now).await?;
         }
         Ok(id)
+    }
+
+    /// Where `follower` has read the event log up to.
+    pub async fn follower_position(&self, follower: LogFollower) -> StoreResult<i64> {
+        Ok(
+            sqlx::query_scalar("SELECT after_event FROM mail_notifier WHERE name = $1")
+                .bind(follower.name())
+                .fetch_one(&self.pool)
+                .await?,
+        )
+    }
+
+    /// Moves `follower` from `from` to `to` inside a transaction. `false` when another instance
+    /// moved it first: then what it would have queued is theirs to queue.
+    pub(super) async fn move_follower(
+        tx: &mut Transaction<'static, Any>,
+        follower: LogFollower,
+        from: i64,
+        to: i64,
+    ) -> StoreResult<bool> {
+        let moved = sqlx::query(
+            "UPDATE mail_notifier SET after_event = $3 WHERE name = $1 AND after_event = $2",
+        )
+        .bind(follower.name())
+        .bind(from)
+        .bind(to)
+        .execute(&mut **tx)
+        .await?;
+        Ok(moved.rows_affected() == 1)
     }
 
     /// Takes the oldest mail that is due and not being sent by someone else, for `lease_ms`.

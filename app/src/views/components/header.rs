@@ -53,6 +53,7 @@ pub fn AppHeader(me: Me) -> impl IntoView {
     if me.role == Role::Admin {
         links.push(("/admin/audit", "Audit log"));
         links.push(("/admin/mail", "Mail"));
+        links.push(("/admin/integrations", "Integrations"));
     }
     if me.is_staff() {
         links.push(("/reports", "Reports"));

@@ -18,6 +18,16 @@ pub fn ago(now_ms: i64, then_ms: i64) -> String {
     }
 }
 
+/// "in a moment", "in 5 min", "in 3 h", "in 2 days": when something due soon happens.
+pub fn from_now(now_ms: i64, then_ms: i64) -> String {
+    match (then_ms - now_ms).max(0) {
+        e if e < MINUTE => "in a moment".to_owned(),
+        e if e < HOUR => format!("in {} min", (e + MINUTE - 1) / MINUTE),
+        e if e < 2 * DAY => format!("in {} h", (e + HOUR - 1) / HOUR),
+        e => format!("in {} days", e / DAY),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -37,5 +47,9 @@ mod tests {
         assert_eq!(ago(now, now - 4 * DAY), "4 days ago");
         assert_eq!(ago(now, now - 21 * DAY), "3 weeks ago");
         assert_eq!(ago(now, now - 150 * DAY), "5 months ago");
+        assert_eq!(from_now(now, now + 5_000), "in a moment");
+        assert_eq!(from_now(now, now + 5 * MINUTE), "in 5 min");
+        assert_eq!(from_now(now, now + 90 * MINUTE), "in 2 h");
+        assert_eq!(from_now(now, now + 3 * DAY), "in 3 days");
     }
 }

@@ -6,10 +6,10 @@ use leptos::prelude::*;
 use crate::api::api_tokens::{CreateApiToken, RevokeApiToken, list_api_tokens};
 use crate::domain::api_token::{Access, ApiResource, ApiTokenInfo, MAX_NAME_CHARS, Scopes};
 use crate::domain::people::AccountSummary;
-use crate::views::browser;
 use crate::views::components::confirm::AskFirst;
 use crate::views::components::feedback::{ErrorPanel, ListSkeleton};
 use crate::views::components::form::{FormErrors, FormMessage, TextField};
+use crate::views::components::secret::SecretOnce;
 use crate::views::components::time::ago;
 
 /// How long a new token lasts, as the form offers it (days; empty: until revoked).
@@ -57,7 +57,11 @@ pub fn ApiTokensSection() -> impl IntoView {
             </p>
             // A page of the server, not of the app: the browser loads it (the router would not know it).
             <p><a class="text-link" href="/api/v1/docs" rel="external">"API reference"</a></p>
-            {move || created().map(|token| view! { <NewSecret secret=token.secret/> })}
+            {move || created().map(|token| view! {
+                <SecretOnce secret=token.secret id="new-token-secret" label="New API token">
+                    <strong>"Copy your new token now."</strong>" It is not shown again; if it is lost, make another."
+                </SecretOnce>
+            })}
             <Show
                 when=move || adding.get()
                 fallback=move || view! {
@@ -85,34 +89,6 @@ pub fn ApiTokensSection() -> impl IntoView {
                 })}
             </Transition>
         </section>
-    }
-}
-
-/// The secret of the token just made: the one time it is shown.
-#[component]
-fn NewSecret(secret: String) -> impl IntoView {
-    let copied = RwSignal::new(None::<bool>);
-    let text = StoredValue::new(secret.clone());
-    let copy = move |_| {
-        leptos::task::spawn_local(async move {
-            let done = browser::copy_to_clipboard(&text.get_value()).await;
-            copied.set(Some(done));
-        });
-    };
-    view! {
-        <div class="token-secret" role="status">
-            <p><strong>"Copy your new token now."</strong>" It is not shown again; if it is lost, make another."</p>
-            <label class="visually-hidden" for="new-token-secret">"New API token"</label>
-            <input id="new-token-secret" class="token-secret__value" type="text" readonly value=secret/>
-            <button type="button" class="button button--primary" on:click=copy>"Copy"</button>
-            <span class="token-secret__copied" aria-live="polite">
-                {move || match copied.get() {
-                    Some(true) => "Copied.",
-                    Some(false) => "Select it and copy it by hand.",
-                    None => "",
-                }}
-            </span>
-        </div>
     }
 }
 

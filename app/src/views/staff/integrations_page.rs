@@ -1,0 +1,314 @@
+//! Integrations, for agency admins: webhooks — subscribe a URL to events, copy its signing
+//! secret once, send a test, read each delivery's outcome and send one again.
+
+use std::collections::BTreeSet;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::session::Me;
+use crate::api::webhooks::{
+    AddWebhook, RedeliverWebhook, RemoveWebhook, TestWebhook, list_webhooks, webhook_deliveries,
+};
+use crate::domain::webhook::{
+    DeliveryInfo, DeliveryState, MAX_DESCRIPTION_CHARS, MAX_URL_CHARS, WebhookEvent, WebhookInfo,
+};
+use crate::views::components::confirm::AskFirst;
+use crate::views::components::feedback::{EmptyState, ErrorPanel, ListSkeleton};
+use crate::views::components::form::{FormErrors, FormMessage, TextField};
+use crate::views::components::header::AppHeader;
+use crate::views::components::secret::SecretOnce;
+use crate::views::components::time::{ago, from_now};
+use crate::views::session::{Audience, Gate};
+
+/// How often an open delivery log is read again (deliveries settle in the background).
+#[cfg(feature = "hydrate")]
+const LOG_REFRESH: std::time::Duration = std::time::Duration::from_secs(4);
+
+#[component]
+pub fn IntegrationsPage() -> impl IntoView {
+    view! {
+        <Title text="Integrations · Frontdoor"/>
+        <Gate audience=Audience::Admins let:me>
+            <IntegrationsScreen me/>
+        </Gate>
+    }
+}
+
+#[component]
+fn IntegrationsScreen(me: Me) -> impl IntoView {
+    let add = ServerAction::<AddWebhook>::new();
+    let remove = ServerAction::<RemoveWebhook>::new();
+    // Read again after a webhook is added or removed, never after a refused try: the form keeps
+    // what was typed.
+    let added = RwSignal::new(0_u32);
+    let webhooks = Resource::new(
+        move || (added.get(), remove.version().get()),
+        |_| list_webhooks(),
+    );
+    let adding = RwSignal::new(false);
+    Effect::new(move |_| {
+        if matches!(add.value().get(), Some(Ok(_))) {
+            adding.set(false);
+            added.update(|n| *n += 1);
+        }
+    });
+    let secret = move || add.value().get().and_then(Result::ok).map(|w| w.secret);
+    view! {
+        <AppHeader me/>
+        <main class="page">
+            <h1>"Integrations"</h1>
+            <section class="panel" aria-labelledby="webhooks-heading">
+                <h2 id="webhooks-heading">"Webhooks"</h2>
+                <p class="lead">
+                    "Tell your other systems — chat, CRM, an automation — when something happens to a request. "
+                    "Frontdoor posts a signed JSON message to each address for the events it listens to, and tries again for about a day when it cannot get through."
+                </p>
+                <SignatureHelp/>
+                {move || secret().map(|secret| view! {
+                    <SecretOnce secret id="new-webhook-secret" label="Signing secret">
+                        <strong>"Copy the signing secret now."</strong>
+                        " Your receiver checks every delivery with it. It is not shown again; if it is lost, add the webhook again."
+                    </SecretOnce>
+                })}
+                <Show
+                    when=move || adding.get()
+                    fallback=move || view! {
+                        <button type="button" class="button" on:click=move |_| adding.set(true)>"Add webhook"</button>
+                    }
+                >
+                    <WebhookForm add cancel=adding/>
+                </Show>
+                <Transition fallback=|| view! { <ListSkeleton rows=2/> }>
+                    {move || webhooks.get().map(|result| match result {
+                        Ok(list) if list.webhooks.is_empty() => view! {
+                            <EmptyState title="No webhooks yet">
+                                <p>"Add one to tell another system about new requests, replies and status changes."</p>
+                            </EmptyState>
+                        }.into_any(),
+                        Ok(list) => view! {
+                            <ul class="webhook-list" aria-label="Webhooks">
+                                {list.webhooks.into_iter().map(|webhook| view! { <WebhookCard webhook remove/> }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                    })}
+                </Transition>
+            </section>
+        </main>
+    }
+}
+
+/// How a receiver checks that a delivery came from Frontdoor (docs/webhooks.md says more).
+#[component]
+fn SignatureHelp() -> impl IntoView {
+    view! {
+        <details class="webhook-help">
+            <summary>"How a receiver checks a delivery"</summary>
+            <p>
+                "Deliveries follow the Standard Webhooks convention, so its libraries (JavaScript, Python, Go, Ruby, PHP, …) check them as they are. "
+                "Each POST carries " <code>"webhook-id"</code> ", " <code>"webhook-timestamp"</code> " (Unix seconds) and "
+                <code>"webhook-signature"</code> ": " <code>"v1,"</code> " and the Base64 HMAC-SHA256 of "
+                <code>"id.timestamp.body"</code> ", keyed with the Base64-decoded part of the secret after " <code>"whsec_"</code> "."
+            </p>
+            <p>"Refuse a delivery whose signature does not match or whose timestamp is more than five minutes off; use " <code>"webhook-id"</code> " to ignore one you already handled. Answer with any 2xx status within 10 seconds."</p>
+        </details>
+    }
+}
+
+#[component]
+fn WebhookForm(add: ServerAction<AddWebhook>, cancel: RwSignal<bool>) -> impl IntoView {
+    let errors = FormErrors::of(add, &["url", "description", "events"]);
+    let chosen = RwSignal::new(BTreeSet::from([
+        WebhookEvent::TicketCreated,
+        WebhookEvent::StatusChanged,
+    ]));
+    let events_text = move || {
+        chosen
+            .get()
+            .iter()
+            .map(|e| e.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    view! {
+        <ActionForm action=add attr:class="form form--compact" attr:novalidate=true>
+            <TextField
+                name="url"
+                id="webhook-url"
+                label="Address (URL)"
+                placeholder="https://hooks.example.com/frontdoor"
+                max_chars=MAX_URL_CHARS
+                input_type="url"
+                error=errors.field("url")
+            />
+            <TextField
+                name="description"
+                id="webhook-description"
+                label="What it is for (optional)"
+                placeholder="e.g. New requests to our team chat"
+                max_chars=MAX_DESCRIPTION_CHARS
+                error=errors.field("description")
+            />
+            <fieldset class="webhook-events">
+                <legend>"Events"</legend>
+                <input type="hidden" name="events" prop:value=events_text/>
+                {WebhookEvent::ALL.into_iter().map(|event| view! { <EventChoice event chosen/> }).collect_view()}
+                <p class="field-error" role="alert">{move || errors.field("events").get()}</p>
+            </fieldset>
+            <FormMessage message=errors.general()/>
+            <div class="form__actions">
+                <button type="submit" class="button button--primary" disabled=add.pending()>
+                    {move || if add.pending().get() { "Adding…" } else { "Add webhook" }}
+                </button>
+                <button type="button" class="button button--quiet" on:click=move |_| cancel.set(false)>"Cancel"</button>
+            </div>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn EventChoice(event: WebhookEvent, chosen: RwSignal<BTreeSet<WebhookEvent>>) -> impl IntoView {
+    let toggle = move |ev| {
+        let on = event_target_checked(&ev);
+        chosen.update(|set| {
+            if on {
+                set.insert(event);
+            } else {
+                set.remove(&event);
+            }
+        });
+    };
+    view! {
+        <label class="check">
+            <input type="checkbox" prop:checked=move || chosen.get().contains(&event) on:change=toggle/>
+            <span>{event.label()}" "<code>{event.as_str()}</code></span>
+        </label>
+    }
+}
+
+#[component]
+fn WebhookCard(webhook: WebhookInfo, remove: ServerAction<RemoveWebhook>) -> impl IntoView {
+    let id = webhook.id;
+    let test = ServerAction::<TestWebhook>::new();
+    let redeliver = ServerAction::<RedeliverWebhook>::new();
+    let question = format!(
+        "Remove the webhook to {}? Nothing more is sent to it; deliveries on their way stop.",
+        webhook.url
+    );
+    let events: Vec<&'static str> = webhook.events.events().iter().map(|e| e.label()).collect();
+    view! {
+        <li class="webhook">
+            <p class="webhook__url"><code>{webhook.url.clone()}</code></p>
+            {(!webhook.description.is_empty()).then(|| view! { <p>{webhook.description.clone()}</p> })}
+            <p class="muted">{events.join(" · ")}</p>
+            <p class="muted">{format!("Added by {}", webhook.creator_name)}</p>
+            <div class="webhook__actions">
+                <button type="button" class="button button--small"
+                    disabled=move || test.pending().get()
+                    on:click=move |_| { test.dispatch(TestWebhook { webhook_id: id }); }>
+                    {move || if test.pending().get() { "Sending…" } else { "Send test" }}
+                </button>
+                <AskFirst
+                    button="Remove"
+                    button_class="button button--quiet button--small"
+                    label="Confirm removing the webhook"
+                    question=question
+                    confirm="Remove"
+                    pending=remove.pending()
+                    on_confirm=move |()| { remove.dispatch(RemoveWebhook { id }); }
+                />
+            </div>
+            <FormMessage message=Signal::derive(move || {
+                test.value().get().and_then(Result::err)
+                    .or_else(|| redeliver.value().get().and_then(Result::err))
+                    .map(|e| e.to_string())
+            })/>
+            <DeliveryLogView webhook_id=id test redeliver/>
+        </li>
+    }
+}
+
+/// A webhook's latest deliveries, read again every few seconds and after a test or redelivery.
+#[component]
+fn DeliveryLogView(
+    webhook_id: i64,
+    test: ServerAction<TestWebhook>,
+    redeliver: ServerAction<RedeliverWebhook>,
+) -> impl IntoView {
+    let beat = RwSignal::new(0_u32);
+    #[cfg(feature = "hydrate")]
+    {
+        if let Ok(timer) = set_interval_with_handle(move || beat.update(|n| *n += 1), LOG_REFRESH) {
+            on_cleanup(move || timer.clear());
+        }
+    }
+    let log = Resource::new(
+        move || (beat.get(), test.version().get(), redeliver.version().get()),
+        move |_| webhook_deliveries(webhook_id),
+    );
+    view! {
+        <details class="webhook__log">
+            <summary>"Recent deliveries"</summary>
+            <Transition fallback=|| view! { <ListSkeleton rows=2/> }>
+                {move || log.get().map(|result| match result {
+                    Ok(log) if log.deliveries.is_empty() => view! {
+                        <p class="muted">"Nothing sent yet. “Send test” sends a test message now."</p>
+                    }.into_any(),
+                    Ok(log) => {
+                        let now = log.now;
+                        view! {
+                            <ul class="delivery-list" aria-label="Deliveries">
+                                {log.deliveries.into_iter().map(|delivery| view! {
+                                    <DeliveryRow delivery now redeliver/>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                })}
+            </Transition>
+        </details>
+    }
+}
+
+#[component]
+fn DeliveryRow(
+    delivery: DeliveryInfo,
+    now: i64,
+    redeliver: ServerAction<RedeliverWebhook>,
+) -> impl IntoView {
+    let id = delivery.id;
+    let settled = delivery.settled();
+    let (state, outcome) = match &delivery.state {
+        DeliveryState::Waiting => ("waiting", "Sending…".to_owned()),
+        DeliveryState::Delivered { status } => ("delivered", format!("Delivered ({status})")),
+        DeliveryState::Retrying { error, next_at } => (
+            "retrying",
+            format!("{error} Trying again {}.", from_now(now, *next_at)),
+        ),
+        DeliveryState::GaveUp { error } => ("failed", format!("Not delivered: {error}")),
+    };
+    let subject = match delivery.ticket {
+        Some(reference) => format!("{} · {reference}", delivery.event_type),
+        None => delivery.event_type.clone(),
+    };
+    let tries = match delivery.attempts {
+        0 | 1 => String::new(),
+        n => format!(" · {n} tries"),
+    };
+    let when = delivery.last_attempt_at.unwrap_or(delivery.created_at);
+    view! {
+        <li class="delivery" data-state=state>
+            <p class="delivery__head"><code>{subject}</code><span class="muted">{ago(now, when)}{tries}</span></p>
+            <p class="delivery__outcome">{outcome}</p>
+            {settled.then(|| view! {
+                <button type="button" class="button button--quiet button--small"
+                    disabled=move || redeliver.pending().get()
+                    on:click=move |_| { redeliver.dispatch(RedeliverWebhook { delivery_id: id }); }>
+                    "Send again"
+                </button>
+            })}
+        </li>
+    }
+}
