@@ -23,6 +23,7 @@ pub mod seed_articles;
 pub mod service_worker;
 pub mod sign_in_mail;
 pub mod sla_watch;
+pub mod slack;
 pub mod state;
 pub mod store;
 pub mod throttle;

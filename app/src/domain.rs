@@ -20,6 +20,7 @@ pub mod routing;
 pub mod search;
 pub mod sign_in;
 pub mod sla;
+pub mod slack;
 pub mod ticket;
 pub mod two_step;
 pub mod validation;

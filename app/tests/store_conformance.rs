@@ -95,8 +95,11 @@ conformance!(
     push_devices_change_hands,
     push_notifications_go_once_and_go_with_their_device,
     api_tokens_are_found_by_hash_and_stop_with_their_maker,
+    service_tokens_act_as_their_own_account,
     webhook_deliveries_queue_once_and_are_claimed_retried_and_settled,
     settled_deliveries_are_sent_again_and_removed_webhooks_get_nothing,
+    slack_channels_threads_and_sightings_are_kept_once,
+    slack_posts_queue_with_their_follower_and_retry,
     report_figures_match_a_hand_computed_fixture,
     follow_ups_are_recounted_as_requests_change,
 );
@@ -2457,6 +2460,180 @@ async fn settled_deliveries_are_sent_again_and_removed_webhooks_get_nothing(db: 
     ));
 }
 
+/// A channel is connected once, to one account; a thread belongs to one request both ways; a
+/// sighting (an event id, a signature) counts once until it is forgotten.
+async fn slack_channels_threads_and_sightings_are_kept_once(db: &Scratch) {
+    use app::backend::store::SlackThread;
+
+    let store = &db.store;
+    let w = world(store).await;
+    assert!(
+        store
+            .connect_slack_channel("C0ACME", w.acme, T0)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .connect_slack_channel("C0ACME", w.bluebird, T0)
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        store.slack_channel_account("C0ACME").await.unwrap(),
+        Some(w.acme)
+    );
+    assert_eq!(store.slack_channel_account("C0NONE").await.unwrap(), None);
+    let channels = store.slack_channels().await.unwrap();
+    assert_eq!(
+        (channels.len(), channels[0].account_name.as_str()),
+        (1, "Acme")
+    );
+
+    let reference = file(store, w.acme, w.luis, "From Slack", T0).await;
+    let thread = SlackThread {
+        channel_id: "C0ACME".into(),
+        thread_ts: "1790000000.000100".into(),
+    };
+    store.save_slack_thread(reference, &thread).await.unwrap();
+    assert_eq!(
+        store.slack_thread_of(reference).await.unwrap(),
+        Some(thread.clone())
+    );
+    assert_eq!(
+        store.ticket_of_slack_thread(&thread).await.unwrap(),
+        Some(reference)
+    );
+    let elsewhere = SlackThread {
+        channel_id: "C0OTHER".into(),
+        ..thread.clone()
+    };
+    assert_eq!(
+        store.ticket_of_slack_thread(&elsewhere).await.unwrap(),
+        None
+    );
+
+    assert!(
+        store
+            .first_slack_sighting("event:Ev1", T0, T0 - 600_000)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .first_slack_sighting("event:Ev1", T0 + 1, T0 - 600_000)
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .first_slack_sighting("event:Ev1", T0 + 700_000, T0 + 100_000)
+            .await
+            .unwrap(),
+        "forgotten once older than the window"
+    );
+    assert!(store.disconnect_slack_channel("C0ACME").await.unwrap());
+    assert!(!store.disconnect_slack_channel("C0ACME").await.unwrap());
+    assert_eq!(
+        store.slack_thread_of(reference).await.unwrap(),
+        Some(thread),
+        "threads stay"
+    );
+}
+
+/// Posts queue with the Slack follower's move (once), are claimed one at a time, retried, and
+/// settled.
+async fn slack_posts_queue_with_their_follower_and_retry(db: &Scratch) {
+    use app::backend::store::{LogFollower, SlackThread};
+
+    let store = &db.store;
+    let thread = SlackThread {
+        channel_id: "C0ACME".into(),
+        thread_ts: "1.1".into(),
+    };
+    let from = store.follower_position(LogFollower::Slack).await.unwrap();
+    let posts = [
+        (thread.clone(), "one".to_owned()),
+        (thread.clone(), "two".to_owned()),
+    ];
+    assert!(
+        store
+            .queue_slack_posts(from, from + 1, &posts, T0)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .queue_slack_posts(from, from + 1, &posts, T0)
+            .await
+            .unwrap()
+    );
+    let one = store
+        .claim_due_slack_post(T0, 60_000)
+        .await
+        .unwrap()
+        .unwrap();
+    let two = store
+        .claim_due_slack_post(T0, 60_000)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (one.text.as_str(), two.text.as_str(), two.attempts),
+        ("one", "two", 1)
+    );
+    assert!(
+        store
+            .claim_due_slack_post(T0, 60_000)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    store
+        .settle_slack_post(one.id, None, None, T0)
+        .await
+        .unwrap();
+    store
+        .settle_slack_post(two.id, Some("ratelimited"), Some(T0 + 30_000), T0)
+        .await
+        .unwrap();
+    assert!(
+        store
+            .claim_due_slack_post(T0 + 1, 60_000)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let again = store
+        .claim_due_slack_post(T0 + 30_000, 60_000)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((again.id, again.attempts), (two.id, 2));
+    store
+        .settle_slack_post(again.id, Some("ratelimited"), None, T0 + 30_001)
+        .await
+        .unwrap();
+    assert!(
+        store
+            .claim_due_slack_post(T0 + 99_999_999, 60_000)
+            .await
+            .unwrap()
+            .is_none(),
+        "given up"
+    );
+    store.queue_slack_post(&thread, "three", T0).await.unwrap();
+    assert_eq!(
+        store
+            .claim_due_slack_post(T0, 60_000)
+            .await
+            .unwrap()
+            .unwrap()
+            .text,
+        "three"
+    );
+}
+
 /// A token is found by its secret's hash (never by anything else), notes its use at most once a
 /// minute, is revoked only by its maker or an admin, and stops when its maker is deactivated.
 async fn api_tokens_are_found_by_hash_and_stop_with_their_maker(db: &Scratch) {
@@ -2557,4 +2734,37 @@ async fn api_tokens_are_found_by_hash_and_stop_with_their_maker(db: &Scratch) {
             .unwrap()
             .is_none()
     );
+}
+
+/// A service token acts as an account of its own (an agent named after it), which outlives the
+/// admin who made it.
+async fn service_tokens_act_as_their_own_account(db: &Scratch) {
+    use app::domain::api_token::Scopes;
+
+    let store = &db.store;
+    let w = world(store).await;
+    let scopes = Scopes::parse("tickets:write").unwrap();
+    let token = NewApiToken {
+        user_id: w.sam,
+        name: "Zapier",
+        secret_hash: "hash-3",
+        shown: "fd_abcdef…",
+        scopes: &scopes,
+        account_limit: None,
+        expires_at: None,
+    };
+    let (service, account) = store
+        .create_service_token(&token, "Zapier (service)", T0)
+        .await
+        .unwrap();
+    store.set_user_active(w.sam, false).await.unwrap();
+    let holder = store
+        .api_token_holder("hash-3", T0 + 80)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((holder.token_id, holder.actor.user_id), (service, account));
+    assert_ne!(account, w.sam);
+    assert_eq!(holder.actor.role, Role::Agent);
+    assert_eq!(store.user_name(account).await.unwrap(), "Zapier (service)");
 }

@@ -49,6 +49,10 @@ pub enum LogFormat {
 }
 
 #[derive(Debug, Subcommand)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "parsed once at start-up; its size does not matter"
+)]
 pub enum Command {
     /// Serve the portal (the default). Migrates the database first.
     Serve(ServeArgs),
@@ -127,6 +131,28 @@ pub struct ServeArgs {
     /// Every other private, loopback or link-local target is refused
     #[arg(long, env = "FRONTDOOR_WEBHOOK_ALLOW_HOSTS", value_delimiter = ',')]
     pub webhook_allow_host: Vec<String>,
+
+    /// The signing secret of your Slack app: turns on /slack/commands (the /request command) and
+    /// /slack/events (messages in connected channels). Needs --slack-bot-token
+    #[arg(
+        long,
+        env = "FRONTDOOR_SLACK_SIGNING_SECRET",
+        hide_env_values = true,
+        requires = "slack_bot_token"
+    )]
+    pub slack_signing_secret: Option<String>,
+
+    /// The Slack app's bot token (xoxb-…), with chat:write, users:read and users:read.email
+    #[arg(long, env = "FRONTDOOR_SLACK_BOT_TOKEN", hide_env_values = true)]
+    pub slack_bot_token: Option<String>,
+
+    /// Slack's Web API (a test points it at a local stand-in)
+    #[arg(
+        long,
+        env = "FRONTDOOR_SLACK_API_URL",
+        default_value = "https://slack.com/api"
+    )]
+    pub slack_api_url: String,
 
     /// What mail from an unknown address at no client's domain becomes: triage (a request in the
     /// "Unknown senders" account) or refuse

@@ -8,6 +8,7 @@ use app::backend::mail::Mailer;
 use app::backend::mail_updates::run_notifier;
 use app::backend::password::hash_password;
 use app::backend::seed::{DEMO_PASSWORD, SeedOutcome, seed_demo as seed};
+use app::backend::slack::{self, SlackSettings};
 use app::backend::store::{NewUser, Store};
 use app::backend::{AppState, Settings};
 use app::backend::{push, webhooks};
@@ -77,6 +78,7 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
                 .filter(|secret| !secret.trim().is_empty()),
             push_loopback: LoopbackEndpoints::Refused,
             webhook_hosts: Arc::new(AllowedHosts::new(&args.webhook_allow_host)),
+            slack: slack_settings(&args),
         },
         mailer,
         shutdown.clone(),
@@ -92,6 +94,8 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     let push_sender = tokio::spawn(push::run_sender(state.clone(), shutdown.clone()));
     let webhook_planner = tokio::spawn(webhooks::run_planner(state.clone(), shutdown.clone()));
     let webhook_sender = tokio::spawn(webhooks::run_sender(state.clone(), shutdown.clone()));
+    let slack_planner = tokio::spawn(slack::run_planner(state.clone(), shutdown.clone()));
+    let slack_sender = tokio::spawn(slack::run_sender(state.clone(), shutdown.clone()));
     let sla_timers = {
         let state = state.clone();
         tokio::spawn(async move { state.sla_watch.clone().run(state, shutdown).await })
@@ -118,12 +122,33 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
     let _ = push_sender.await;
     let _ = webhook_planner.await;
     let _ = webhook_sender.await;
+    let _ = slack_planner.await;
+    let _ = slack_sender.await;
     for task in mail_in {
         let _ = task.await;
     }
     store.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The Slack app, when its signing secret and bot token are given (empty ones mean none).
+fn slack_settings(args: &ServeArgs) -> Option<SlackSettings> {
+    let secret = args
+        .slack_signing_secret
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())?;
+    let token = args
+        .slack_bot_token
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())?;
+    Some(SlackSettings {
+        signing_secret: secret.to_owned(),
+        bot_token: token.to_owned(),
+        api_url: args.slack_api_url.trim_end_matches('/').to_owned(),
+    })
 }
 
 /// Starts polling the support mailboxes and, when asked for, the SMTP listener.

@@ -7,7 +7,6 @@ mod support;
 use std::time::Duration;
 
 use app::backend::Settings;
-use app::backend::mail_intake::UnknownSenders;
 use app::domain::policy::{Role, Team, Visibility};
 use app::domain::push::LoopbackEndpoints;
 use app::domain::sign_in::LinkPurpose;
@@ -586,10 +585,9 @@ async fn over_tls_the_session_cookie_is_host_only_and_secure() {
         demo_sign_in: false,
         secure_cookies: true,
         public_url: "https://support.agency.example".to_owned(),
-        unknown_senders: UnknownSenders::Triage,
         inbound_mail_secret: None,
         push_loopback: LoopbackEndpoints::Refused,
-        webhook_hosts: std::sync::Arc::default(),
+        ..support::settings()
     })
     .await;
     let response = password_sign_in(&h, None, "luis@acme.example", PASSWORD).await;

@@ -98,6 +98,12 @@ fn arguments() -> BTreeMap<&'static str, &'static str> {
         ("webhook_deliveries", "webhook_id=1"),
         ("test_webhook", "webhook_id=1"),
         ("redeliver_webhook", "delivery_id=1"),
+        ("slack_setup", ""),
+        (
+            "connect_slack_channel",
+            "channel_id=C0PROBE123&account={acme_account}",
+        ),
+        ("disconnect_slack_channel", "channel_id=C0PROBE123"),
         (
             "subscribe_push",
             "endpoint=https://fcm.googleapis.com/fcm/send/probe&p256dh=x&auth=y",

@@ -555,6 +555,62 @@ async fn revoked_and_expired_tokens_stop_at_once() {
     assert!(refused.body["detail"].as_str().unwrap().contains("revoked"));
 }
 
+/// A service token acts as its own service account, not as the admin who made it: it keeps
+/// working when they leave, and what it does is recorded under its own name. Only admins make
+/// one.
+#[tokio::test]
+async fn service_tokens_outlive_their_maker_and_act_under_their_own_name() {
+    let h = harness().await;
+    let personal = token(
+        &h,
+        "alex@agency.example",
+        "name=Mine&scopes=tickets%3Awrite",
+    )
+    .await;
+    let service = token(
+        &h,
+        "alex@agency.example",
+        "name=Zapier&scopes=tickets%3Awrite&service=true",
+    )
+    .await;
+    let refused = h
+        .call(
+            Some(&h.sign_in("jordan@agency.example").await),
+            "create_api_token",
+            "name=Mine&scopes=tickets%3Aread&service=true",
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    h.store
+        .set_user_active(h.id("alex@agency.example"), false)
+        .await
+        .unwrap();
+    let stopped = api(&h, "GET", "/api/v1/tickets", Some(&personal), None).await;
+    assert_problem(&stopped, StatusCode::UNAUTHORIZED, "unauthorized");
+    let reference = h.file("luis@acme.example", "Via Zapier").await;
+    let path = format!("/api/v1/tickets/{reference}");
+    let changed = api(
+        &h,
+        "PATCH",
+        &path,
+        Some(&service),
+        Some(json!({ "status": "in_progress" })),
+    )
+    .await;
+    assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+    let sam = h.sign_in("sam@agency.example").await;
+    let history = h
+        .call(Some(&sam), "get_ticket", &format!("reference={reference}"))
+        .await
+        .body
+        .to_string();
+    assert!(
+        history.contains("Zapier (service)"),
+        "the change is the service account's: {history}"
+    );
+}
+
 #[tokio::test]
 async fn malformed_calls_get_a_400_saying_why() {
     let h = harness().await;

@@ -7,9 +7,7 @@ mod support;
 use std::sync::Arc;
 
 use app::backend::Settings;
-use app::backend::mail_intake::UnknownSenders;
 use app::backend::webhooks::{deliver_due, plan_batch};
-use app::domain::push::LoopbackEndpoints;
 use app::domain::webhook::{AllowedHosts, MAX_ATTEMPTS};
 use axum::http::StatusCode;
 use support::script::Script;
@@ -53,13 +51,8 @@ impl Receiver {
 /// allow a host on the agency's own network.
 async fn harness_allowing_loopback() -> Harness {
     harness_from(Settings {
-        demo_sign_in: true,
-        secure_cookies: false,
-        public_url: "http://frontdoor.test".to_owned(),
-        unknown_senders: UnknownSenders::Triage,
-        inbound_mail_secret: None,
-        push_loopback: LoopbackEndpoints::Refused,
         webhook_hosts: Arc::new(AllowedHosts::new(["127.0.0.1"])),
+        ..support::settings()
     })
     .await
 }

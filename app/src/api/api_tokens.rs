@@ -52,13 +52,16 @@ pub async fn list_api_tokens() -> Result<ApiTokenList, AppError> {
 
 /// Makes a token for the signed-in staff member. `scopes` reads like `tickets:write
 /// events:read`; `account` (an account id, or empty) limits it to one client account;
-/// `expires_in_days` (1–366, or empty for a token that lasts until revoked).
+/// `expires_in_days` (1–366, or empty for a token that lasts until revoked). `service` (admins
+/// only): the token acts as a service account of its own, an agent named after it, instead of
+/// as its maker, so it outlives the maker's access.
 #[server(endpoint = "create_api_token")]
 pub async fn create_api_token(
     name: String,
     scopes: String,
     account: Option<String>,
     expires_in_days: Option<String>,
+    #[server(default)] service: bool,
 ) -> Result<CreatedToken, AppError> {
     use crate::api::ticket_work::optional_id;
     use crate::backend::{audit::Audit, auth, state::app_state, store::NewApiToken};
@@ -66,10 +69,11 @@ pub async fn create_api_token(
         MAX_LIFETIME_DAYS, MAX_NAME_CHARS, Scopes, TOKEN_PREFIX, parse_name, shown_part,
     };
     use crate::domain::audit::AuditAction;
+    use crate::domain::policy::Role;
     use crate::domain::validation::FieldError;
 
     let actor = auth::require_actor()?;
-    if !actor.is_staff() {
+    if !actor.is_staff() || (service && actor.role != Role::Admin) {
         return Err(AppError::Forbidden);
     }
     let name = parse_name(&name).ok_or_else(|| {
@@ -106,24 +110,31 @@ pub async fn create_api_token(
         }
     };
     let secret = format!("{TOKEN_PREFIX}{}", auth::new_token());
-    let id = state
-        .store
-        .create_api_token(
-            &NewApiToken {
-                user_id: actor.user_id,
-                name: &name,
-                secret_hash: &auth::hash_token(&secret),
-                shown: &shown_part(&secret),
-                scopes: &scopes,
-                account_limit: account,
-                expires_at,
-            },
-            now,
-        )
-        .await?;
+    let (secret_hash, shown) = (auth::hash_token(&secret), shown_part(&secret));
+    let token = NewApiToken {
+        user_id: actor.user_id,
+        name: &name,
+        secret_hash: &secret_hash,
+        shown: &shown,
+        scopes: &scopes,
+        account_limit: account,
+        expires_at,
+    };
+    let id = if service {
+        let service_name = format!("{name} (service)");
+        state
+            .store
+            .create_service_token(&token, &service_name, now)
+            .await?
+            .0
+    } else {
+        state.store.create_api_token(&token, now).await?
+    };
     Audit::new(AuditAction::ApiTokenCreated, format!("api_token:{id}"))
         .account(account)
-        .detail(serde_json::json!({ "name": name, "scopes": scopes.to_string() }))
+        .detail(
+            serde_json::json!({ "name": name, "scopes": scopes.to_string(), "service": service }),
+        )
         .record(&state)
         .await?;
     tracing::info!(token = id, user = actor.user_id, "api token created");

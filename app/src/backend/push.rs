@@ -67,9 +67,9 @@ enum Delivery {
     Failed(String),
 }
 
-type HttpClient = Client<hyper_rustls::HttpsConnector<HttpConnector>, Full<Bytes>>;
+pub(crate) type HttpClient = Client<hyper_rustls::HttpsConnector<HttpConnector>, Full<Bytes>>;
 
-fn http_client() -> HttpClient {
+pub(crate) fn http_client() -> HttpClient {
     // Plain HTTP only reaches endpoints that passed `check_endpoint` (a test's 127.0.0.1).
     let connector = hyper_rustls::HttpsConnectorBuilder::new()
         .with_webpki_roots()

@@ -14,6 +14,7 @@ use super::mail::Mailer;
 use super::mail_intake::UnknownSenders;
 use super::rest::ApiRate;
 use super::sla_watch::SlaWatch;
+use super::slack::SlackSettings;
 use super::store::{Backend, Store};
 use super::throttle::Throttle;
 use crate::domain::push::LoopbackEndpoints;
@@ -38,6 +39,8 @@ pub struct Settings {
     /// Hosts webhooks may reach although they are private or local (an integration on the
     /// agency's own network; a test's receiver on 127.0.0.1).
     pub webhook_hosts: Arc<AllowedHosts>,
+    /// The Slack app this server takes requests from; `None`: the Slack routes are closed.
+    pub slack: Option<SlackSettings>,
 }
 
 #[derive(Clone, FromRef)]
@@ -62,6 +65,9 @@ pub struct AppState {
     /// Wakes the webhook sender when deliveries are queued.
     #[from_ref(skip)]
     pub webhook_wake: Arc<Notify>,
+    /// Wakes the Slack sender when posts to threads are queued.
+    #[from_ref(skip)]
+    pub slack_wake: Arc<Notify>,
     /// The VAPID key pair, read from the database on first use.
     #[from_ref(skip)]
     pub vapid: Arc<OnceCell<Arc<ES256KeyPair>>>,
@@ -97,6 +103,7 @@ impl AppState {
             sla_watch: Arc::default(),
             push_wake: Arc::default(),
             webhook_wake: Arc::default(),
+            slack_wake: Arc::default(),
             vapid: Arc::default(),
             api_rate: Arc::default(),
             shutdown,

@@ -39,10 +39,12 @@ pub enum AuditAction {
     WebhookAdded,
     WebhookRemoved,
     WebhookRedelivered,
+    SlackChannelConnected,
+    SlackChannelDisconnected,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 30] = [
+    pub const ALL: [AuditAction; 32] = [
         AuditAction::SignedIn,
         AuditAction::SignInFailed,
         AuditAction::SignedOut,
@@ -73,6 +75,8 @@ impl AuditAction {
         AuditAction::WebhookAdded,
         AuditAction::WebhookRemoved,
         AuditAction::WebhookRedelivered,
+        AuditAction::SlackChannelConnected,
+        AuditAction::SlackChannelDisconnected,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -107,6 +111,8 @@ impl AuditAction {
             AuditAction::WebhookAdded => "webhook_added",
             AuditAction::WebhookRemoved => "webhook_removed",
             AuditAction::WebhookRedelivered => "webhook_redelivered",
+            AuditAction::SlackChannelConnected => "slack_channel_connected",
+            AuditAction::SlackChannelDisconnected => "slack_channel_disconnected",
         }
     }
 
@@ -142,6 +148,8 @@ impl AuditAction {
             AuditAction::WebhookAdded => "Webhook added",
             AuditAction::WebhookRemoved => "Webhook removed",
             AuditAction::WebhookRedelivered => "Webhook delivery sent again",
+            AuditAction::SlackChannelConnected => "Slack channel connected",
+            AuditAction::SlackChannelDisconnected => "Slack channel disconnected",
         }
     }
 }

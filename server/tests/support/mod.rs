@@ -49,15 +49,24 @@ pub async fn harness() -> Harness {
 pub async fn harness_with(demo_sign_in: bool) -> Harness {
     harness_from(Settings {
         demo_sign_in,
+        ..settings()
+    })
+    .await
+}
+
+/// What the harness runs with unless a test says otherwise: demo sign-in, no TLS, a mail hook,
+/// push receivers on 127.0.0.1 (the push test's), no webhook exceptions, no Slack.
+pub fn settings() -> Settings {
+    Settings {
+        demo_sign_in: true,
         secure_cookies: false,
         public_url: "http://frontdoor.test".to_owned(),
         unknown_senders: UnknownSenders::Triage,
         inbound_mail_secret: Some(INBOUND_MAIL_SECRET.to_owned()),
-        // The push test's receiver listens on 127.0.0.1.
         push_loopback: LoopbackEndpoints::Allowed,
         webhook_hosts: Arc::default(),
-    })
-    .await
+        slack: None,
+    }
 }
 
 pub async fn harness_from(settings: Settings) -> Harness {

@@ -1,10 +1,10 @@
 //! API tokens: stored by the hash of their secret, looked up on every API call.
 
-use sqlx::FromRow;
+use sqlx::{Any, FromRow, Transaction};
 
 use super::{Store, StoreError, StoreResult};
 use crate::domain::api_token::{ApiTokenInfo, Scopes, TokenGrant};
-use crate::domain::policy::Actor;
+use crate::domain::policy::{Actor, Role};
 
 /// A token's last use is written at most this often (every call would be a write per call).
 const TOUCH_EVERY_MS: i64 = 60_000;
@@ -74,12 +74,52 @@ const TOKEN_COLUMNS: &str = "t.id, t.user_id, t.name, t.shown, u.name AS owner_n
 
 impl Store {
     pub async fn create_api_token(&self, token: &NewApiToken<'_>, now: i64) -> StoreResult<i64> {
+        in_transaction!(self.begin_write(), |tx| {
+            Self::insert_token_in(tx, token, token.user_id, now).await
+        })
+    }
+
+    /// Makes a service token: it acts as a service account of its own (an agent named
+    /// `service_name`, with no password and no company), so it keeps working whoever made it
+    /// leaves. Returns the token and the account.
+    pub async fn create_service_token(
+        &self,
+        token: &NewApiToken<'_>,
+        service_name: &str,
+        now: i64,
+    ) -> StoreResult<(i64, i64)> {
+        in_transaction!(self.begin_write(), |tx| {
+            let user_id: i64 = sqlx::query_scalar(
+                "INSERT INTO users (account_id, email, name, role, password_hash, active, created_at) \
+                 VALUES (NULL, $1, $2, $3, NULL, 1, $4) RETURNING id",
+            )
+            // Never a mailbox: `.invalid` cannot exist (RFC 2606); the secret's hash makes it unique.
+            .bind(format!(
+                "service-{}@api-token.invalid",
+                token.secret_hash.get(..20).unwrap_or(token.secret_hash).to_ascii_lowercase()
+            ))
+            .bind(service_name)
+            .bind(Role::Agent.as_str())
+            .bind(now)
+            .fetch_one(&mut **tx)
+            .await?;
+            let id = Self::insert_token_in(tx, token, user_id, now).await?;
+            Ok((id, user_id))
+        })
+    }
+
+    async fn insert_token_in(
+        tx: &mut Transaction<'static, Any>,
+        token: &NewApiToken<'_>,
+        user_id: i64,
+        now: i64,
+    ) -> StoreResult<i64> {
         Ok(sqlx::query_scalar(
             "INSERT INTO api_tokens \
              (user_id, name, secret_hash, shown, scopes, account_limit, created_at, expires_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
-        .bind(token.user_id)
+        .bind(user_id)
         .bind(token.name)
         .bind(token.secret_hash)
         .bind(token.shown)
@@ -87,7 +127,7 @@ impl Store {
         .bind(token.account_limit)
         .bind(now)
         .bind(token.expires_at)
-        .fetch_one(&self.pool)
+        .fetch_one(&mut **tx)
         .await?)
     }
 

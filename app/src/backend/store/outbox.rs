@@ -90,6 +90,8 @@ pub enum LogFollower {
     Mail,
     /// Deliveries to webhooks.
     Webhooks,
+    /// Posts to the Slack threads of requests.
+    Slack,
 }
 
 impl LogFollower {
@@ -97,6 +99,7 @@ impl LogFollower {
         match self {
             LogFollower::Mail => "ticket_updates",
             LogFollower::Webhooks => "webhooks",
+            LogFollower::Slack => "slack",
         }
     }
 }

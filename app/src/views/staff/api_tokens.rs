@@ -38,13 +38,14 @@ pub fn ApiTokensSection() -> impl IntoView {
             made.update(|n| *n += 1);
         }
     });
-    // The companies a token may be limited to, kept from the first reading of the list.
-    let companies = RwSignal::new(None::<Vec<AccountSummary>>);
+    // The companies a token may be limited to (and whether the viewer may make service tokens),
+    // kept from the first reading of the list.
+    let companies = RwSignal::new(None::<(Vec<AccountSummary>, bool)>);
     Effect::new(move |_| {
         if let Some(Ok(list)) = tokens.get()
             && companies.read_untracked().is_none()
         {
-            companies.set(Some(list.accounts));
+            companies.set(Some((list.accounts, list.everyone)));
         }
     });
     let created = move || create.value().get().and_then(Result::ok);
@@ -68,7 +69,9 @@ pub fn ApiTokensSection() -> impl IntoView {
                     <button type="button" class="button" on:click=move |_| adding.set(true)>"New token"</button>
                 }
             >
-                {move || companies.get().map(|accounts| view! { <TokenForm create accounts cancel=adding/> })}
+                {move || companies.get().map(|(accounts, may_make_service)| view! {
+                    <TokenForm create accounts may_make_service cancel=adding/>
+                })}
             </Show>
             <Transition fallback=|| view! { <ListSkeleton rows=2/> }>
                 {move || tokens.get().map(|result| match result {
@@ -96,6 +99,8 @@ pub fn ApiTokensSection() -> impl IntoView {
 fn TokenForm(
     create: ServerAction<CreateApiToken>,
     accounts: Vec<AccountSummary>,
+    /// Admins make service tokens too.
+    may_make_service: bool,
     cancel: RwSignal<bool>,
 ) -> impl IntoView {
     let errors = FormErrors::of(create, &["name", "scopes", "account", "expires_in_days"]);
@@ -137,6 +142,12 @@ fn TokenForm(
                 </select>
                 <p class="field-error" role="alert">{move || errors.field("expires_in_days").get()}</p>
             </div>
+            {may_make_service.then(|| view! {
+                <label class="check">
+                    <input type="checkbox" name="service" value="true"/>
+                    <span>"Service token: acts as its own service account (“name (service)”, an agent), not as you, and keeps working if you leave"</span>
+                </label>
+            })}
             <FormMessage message=errors.general()/>
             <div class="form__actions">
                 <button type="submit" class="button button--primary" disabled=create.pending()>

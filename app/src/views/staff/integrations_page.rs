@@ -1,5 +1,6 @@
 //! Integrations, for agency admins: webhooks — subscribe a URL to events, copy its signing
-//! secret once, send a test, read each delivery's outcome and send one again.
+//! secret once, send a test, read each delivery's outcome and send one again — and the Slack
+//! channels connected to client companies.
 
 use std::collections::BTreeSet;
 
@@ -7,6 +8,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::session::Me;
+use crate::api::slack::{ConnectSlackChannel, DisconnectSlackChannel, SlackOverview, slack_setup};
 use crate::api::webhooks::{
     AddWebhook, RedeliverWebhook, RemoveWebhook, TestWebhook, list_webhooks, webhook_deliveries,
 };
@@ -95,7 +97,111 @@ fn IntegrationsScreen(me: Me) -> impl IntoView {
                     })}
                 </Transition>
             </section>
+            <SlackSection/>
         </main>
+    }
+}
+
+#[component]
+fn SlackSection() -> impl IntoView {
+    let connect = ServerAction::<ConnectSlackChannel>::new();
+    let disconnect = ServerAction::<DisconnectSlackChannel>::new();
+    // Read again after a change went through, never after a refused try (the form keeps it).
+    let changed = RwSignal::new(0_u32);
+    Effect::new(move |_| {
+        if matches!(connect.value().get(), Some(Ok(()))) {
+            changed.update(|n| *n += 1);
+        }
+    });
+    let setup = Resource::new(
+        move || (changed.get(), disconnect.version().get()),
+        |_| slack_setup(),
+    );
+    view! {
+        <section class="panel" aria-labelledby="slack-heading">
+            <h2 id="slack-heading">"Slack"</h2>
+            <p class="lead">
+                "Clients file requests from Slack: with " <code>"/request"</code> " anywhere, or by writing in a channel connected to their company. "
+                "Each request's thread gets its reference, status changes and your replies; their replies in the thread join the conversation."
+            </p>
+            <Transition fallback=|| view! { <ListSkeleton rows=2/> }>
+                {move || setup.get().map(|result| match result {
+                    Ok(setup) => view! { <SlackChannels setup connect disconnect/> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn SlackChannels(
+    setup: SlackOverview,
+    connect: ServerAction<ConnectSlackChannel>,
+    disconnect: ServerAction<DisconnectSlackChannel>,
+) -> impl IntoView {
+    let errors = FormErrors::of(connect, &["channel_id", "account"]);
+    view! {
+        {(!setup.configured).then(|| view! {
+            <p class="notice">
+                "Slack is not set up on this server yet: start it with " <code>"--slack-signing-secret"</code> " and "
+                <code>"--slack-bot-token"</code> " (docs/slack.md). Channels connected now start working then."
+            </p>
+        })}
+        {if setup.channels.is_empty() {
+            view! { <p class="muted">"No channels connected."</p> }.into_any()
+        } else {
+            view! {
+                <ul class="token-list" aria-label="Connected Slack channels">
+                    {setup.channels.into_iter().map(|channel| {
+                        let id = channel.channel_id.clone();
+                        let question = format!("Disconnect {}? Its new messages stop becoming requests; threads of requests filed already keep working.", channel.channel_id);
+                        view! {
+                            <li class="token-row">
+                                <div class="token-row__head">
+                                    <code class="token-row__name">{channel.channel_id}</code>
+                                    <span>{channel.account_name}</span>
+                                </div>
+                                <AskFirst
+                                    button="Disconnect"
+                                    button_class="button button--quiet button--small"
+                                    label="Confirm disconnecting the channel"
+                                    question=question
+                                    confirm="Disconnect"
+                                    pending=disconnect.pending()
+                                    on_confirm=move |()| { disconnect.dispatch(DisconnectSlackChannel { channel_id: id.clone() }); }
+                                />
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+        <ActionForm action=connect attr:class="form form--compact" attr:novalidate=true>
+            <TextField
+                name="channel_id"
+                id="slack-channel"
+                label="Channel ID"
+                placeholder="C0123ABCD"
+                max_chars=20
+                error=errors.field("channel_id")
+            />
+            <div class="field">
+                <label for="slack-account">"Company"</label>
+                <select id="slack-account" name="account">
+                    {setup.accounts.into_iter().map(|account| view! {
+                        <option value=account.id.to_string()>{account.name}</option>
+                    }).collect_view()}
+                </select>
+                <p class="field-error" role="alert">{move || errors.field("account").get()}</p>
+            </div>
+            <FormMessage message=errors.general()/>
+            <div class="form__actions">
+                <button type="submit" class="button" disabled=connect.pending()>
+                    {move || if connect.pending().get() { "Connecting…" } else { "Connect channel" }}
+                </button>
+            </div>
+        </ActionForm>
     }
 }
 
