@@ -43,6 +43,18 @@ ensure_wasm_opt() {
   (cd "$NPM_TOOLS" && npm install --no-audit --no-fund --loglevel=error "binaryen@$BINARYEN_VERSION")
 }
 
+# A real OpenID provider for the single sign-on tests (npm oidc-provider; scripts/services.sh
+# start_oidc runs it from here).
+OIDC_PROVIDER_VERSION=9.13.3
+export OIDC_PROVIDER_DIR=$NPM_TOOLS
+ensure_oidc_provider() {
+  if grep -qs "\"version\": \"$OIDC_PROVIDER_VERSION\"" "$NPM_TOOLS/node_modules/oidc-provider/package.json"; then return; fi
+  say "installing oidc-provider $OIDC_PROVIDER_VERSION (npm)"
+  mkdir -p "$NPM_TOOLS"
+  [ -f "$NPM_TOOLS/package.json" ] || echo '{"private":true}' >"$NPM_TOOLS/package.json"
+  (cd "$NPM_TOOLS" && npm install --no-audit --no-fund --loglevel=error "oidc-provider@$OIDC_PROVIDER_VERSION")
+}
+
 # Schemathesis (PyPI), in its own virtualenv: property-based calls against the REST API's
 # OpenAPI document.
 SCHEMATHESIS_VERSION=4.32.5

@@ -26,6 +26,7 @@ ensure_wasm_target
 ensure_wasm_opt
 ensure_wasm_bindgen
 ensure_schemathesis
+ensure_oidc_provider
 if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
   say "installing the end2end npm packages"
   (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
@@ -61,9 +62,13 @@ cargo build -p server --bin frontdoor
 package_site
 PORT=$(free_port)
 export FRONTDOOR_URL=http://127.0.0.1:$PORT FRONTDOOR_INBOUND_SECRET=e2e-inbound-secret
+say "starting an OpenID provider (oidc-provider) for single sign-on"
+eval "$(OIDC_REDIRECT_URIS=$FRONTDOOR_URL/auth/sso/callback bash scripts/services.sh start_oidc "$SERVICES")"
+export OIDC_ISSUER OIDC_CLIENT_ID OIDC_CLIENT_SECRET
 LEPTOS_SITE_ROOT=$SITE "$CARGO_TARGET_DIR/debug/frontdoor" serve --addr "127.0.0.1:$PORT" --demo \
   --database-url "sqlite://$SERVICES/e2e.db" --smtp-url "$FRONTDOOR_TEST_SMTP_URL" \
   --inbound-mail-secret "$FRONTDOOR_INBOUND_SECRET" --webhook-allow-host 127.0.0.1 \
+  --oidc-issuer "$OIDC_ISSUER" --oidc-client-id "$OIDC_CLIENT_ID" --oidc-client-secret "$OIDC_CLIENT_SECRET" \
   --mail-from "Frontdoor <support@agency.example>" >"$SERVICES/server.log" 2>&1 &
 SERVER_PID=$!
 # A second server whose clock tests move forward (SLA timers): moving time never disturbs the

@@ -14,6 +14,7 @@ pub mod reports;
 pub mod session;
 pub mod sign_in_links;
 pub mod slack;
+pub mod sso;
 pub mod team;
 pub mod ticket_work;
 // `create_request`: a server function's arguments are its form's fields, one each.

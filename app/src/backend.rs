@@ -24,6 +24,7 @@ pub mod service_worker;
 pub mod sign_in_mail;
 pub mod sla_watch;
 pub mod slack;
+pub mod sso;
 pub mod state;
 pub mod store;
 pub mod throttle;

@@ -21,6 +21,7 @@ pub mod search;
 pub mod sign_in;
 pub mod sla;
 pub mod slack;
+pub mod sso;
 pub mod ticket;
 pub mod two_step;
 pub mod validation;

@@ -100,6 +100,7 @@ conformance!(
     settled_deliveries_are_sent_again_and_removed_webhooks_get_nothing,
     slack_channels_threads_and_sightings_are_kept_once,
     slack_posts_queue_with_their_follower_and_retry,
+    sso_providers_are_set_per_company_and_sign_ins_taken_once,
     report_figures_match_a_hand_computed_fixture,
     follow_ups_are_recounted_as_requests_change,
 );
@@ -2632,6 +2633,72 @@ async fn slack_posts_queue_with_their_follower_and_retry(db: &Scratch) {
             .text,
         "three"
     );
+}
+
+/// A company has at most one provider (setting it again replaces it; its secret is never
+/// listed); a started sign-in is taken once, and old ones are forgotten.
+async fn sso_providers_are_set_per_company_and_sign_ins_taken_once(db: &Scratch) {
+    use app::backend::store::{OidcClient, SsoAttempt};
+
+    let store = &db.store;
+    let w = world(store).await;
+    let client = |issuer: &str| OidcClient {
+        issuer: issuer.to_owned(),
+        client_id: "frontdoor".to_owned(),
+        client_secret: "s3cret".to_owned(),
+    };
+    store
+        .connect_sso(w.acme, &client("https://old.example"), T0)
+        .await
+        .unwrap();
+    store
+        .connect_sso(w.acme, &client("https://login.acme.example"), T0)
+        .await
+        .unwrap();
+    let listed = store.sso_connections().await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(
+        (listed[0].account_name.as_str(), listed[0].issuer.as_str()),
+        ("Acme", "https://login.acme.example")
+    );
+    assert_eq!(
+        store.sso_client(w.acme).await.unwrap(),
+        Some(client("https://login.acme.example"))
+    );
+    assert_eq!(store.sso_client(w.bluebird).await.unwrap(), None);
+
+    let attempt = |at| SsoAttempt {
+        account_id: Some(w.acme),
+        nonce: "n".into(),
+        verifier: "v".into(),
+        created_at: at,
+    };
+    store
+        .save_sso_attempt("old", &attempt(T0), 0)
+        .await
+        .unwrap();
+    store
+        .save_sso_attempt("new", &attempt(T0 + 700_000), T0 + 100_000)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.take_sso_attempt("old").await.unwrap(),
+        None,
+        "forgotten"
+    );
+    assert_eq!(
+        store.take_sso_attempt("new").await.unwrap(),
+        Some(attempt(T0 + 700_000))
+    );
+    assert_eq!(
+        store.take_sso_attempt("new").await.unwrap(),
+        None,
+        "taken once"
+    );
+
+    assert!(store.remove_sso(w.acme).await.unwrap());
+    assert!(!store.remove_sso(w.acme).await.unwrap());
+    assert_eq!(store.sso_client(w.acme).await.unwrap(), None);
 }
 
 /// A token is found by its secret's hash (never by anything else), notes its use at most once a

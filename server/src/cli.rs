@@ -126,9 +126,10 @@ pub struct ServeArgs {
     #[arg(long, env = "FRONTDOOR_INBOUND_MAIL_SECRET", hide_env_values = true)]
     pub inbound_mail_secret: Option<String>,
 
-    /// Hosts outgoing webhooks may reach although they are private or local (an integration on
-    /// your own network), by name or address as written in the webhook's URL; comma-separated.
-    /// Every other private, loopback or link-local target is refused
+    /// Hosts outgoing webhooks (and client companies' single sign-on issuers) may reach although
+    /// they are private or local (an integration on your own network), by name or address as
+    /// written in the URL; comma-separated. Every other private, loopback or link-local target is
+    /// refused
     #[arg(long, env = "FRONTDOOR_WEBHOOK_ALLOW_HOSTS", value_delimiter = ',')]
     pub webhook_allow_host: Vec<String>,
 
@@ -153,6 +154,20 @@ pub struct ServeArgs {
         default_value = "https://slack.com/api"
     )]
     pub slack_api_url: String,
+
+    /// The agency's OpenID provider (its issuer URL), for staff single sign-on at /auth/sso; its
+    /// redirect URI is <public URL>/auth/sso/callback. Needs --oidc-client-id and
+    /// --oidc-client-secret
+    #[arg(long, env = "FRONTDOOR_OIDC_ISSUER", requires_all = ["oidc_client_id", "oidc_client_secret"])]
+    pub oidc_issuer: Option<String>,
+
+    /// Frontdoor's client id at the agency's OpenID provider
+    #[arg(long, env = "FRONTDOOR_OIDC_CLIENT_ID")]
+    pub oidc_client_id: Option<String>,
+
+    /// Frontdoor's client secret at the agency's OpenID provider
+    #[arg(long, env = "FRONTDOOR_OIDC_CLIENT_SECRET", hide_env_values = true)]
+    pub oidc_client_secret: Option<String>,
 
     /// What mail from an unknown address at no client's domain becomes: triage (a request in the
     /// "Unknown senders" account) or refuse

@@ -9,7 +9,7 @@ use app::backend::mail_updates::run_notifier;
 use app::backend::password::hash_password;
 use app::backend::seed::{DEMO_PASSWORD, SeedOutcome, seed_demo as seed};
 use app::backend::slack::{self, SlackSettings};
-use app::backend::store::{NewUser, Store};
+use app::backend::store::{NewUser, OidcClient, Store};
 use app::backend::{AppState, Settings};
 use app::backend::{push, webhooks};
 use app::domain::policy::Role;
@@ -79,6 +79,7 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
             push_loopback: LoopbackEndpoints::Refused,
             webhook_hosts: Arc::new(AllowedHosts::new(&args.webhook_allow_host)),
             slack: slack_settings(&args),
+            staff_sso: staff_sso(&args),
         },
         mailer,
         shutdown.clone(),
@@ -148,6 +149,15 @@ fn slack_settings(args: &ServeArgs) -> Option<SlackSettings> {
         signing_secret: secret.to_owned(),
         bot_token: token.to_owned(),
         api_url: args.slack_api_url.trim_end_matches('/').to_owned(),
+    })
+}
+
+/// The agency's OpenID provider, when all three settings are given.
+fn staff_sso(args: &ServeArgs) -> Option<OidcClient> {
+    Some(OidcClient {
+        issuer: args.oidc_issuer.clone()?.trim_end_matches('/').to_owned(),
+        client_id: args.oidc_client_id.clone()?,
+        client_secret: args.oidc_client_secret.clone()?,
     })
 }
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use app::backend::{
     AppState, attachments, auth, live, mail_intake, mail_originals, report_export, rest,
-    service_worker, slack,
+    service_worker, slack, sso,
 };
 use app::domain::email::MAX_MESSAGE_BYTES;
 use app::error::AppError;
@@ -88,7 +88,9 @@ pub fn router(state: AppState) -> Router {
             post(mail_intake::hook).layer(DefaultBodyLimit::max(MAX_MESSAGE_BYTES)),
         )
         .route("/slack/commands", post(slack::command))
-        .route("/slack/events", post(slack::event));
+        .route("/slack/events", post(slack::event))
+        .route("/auth/sso", get(sso::start))
+        .route(sso::CALLBACK_PATH, get(sso::callback));
     if state.clock.is_movable() {
         router = router.route("/test/clock", post(move_clock));
     }

@@ -104,6 +104,12 @@ fn arguments() -> BTreeMap<&'static str, &'static str> {
             "channel_id=C0PROBE123&account={acme_account}",
         ),
         ("disconnect_slack_channel", "channel_id=C0PROBE123"),
+        ("sso_setup", ""),
+        (
+            "connect_sso",
+            "account={acme_account}&issuer=https%3A%2F%2Fidp.example.com&client_id=probe&client_secret=probe",
+        ),
+        ("remove_sso", "account={acme_account}"),
         (
             "subscribe_push",
             "endpoint=https://fcm.googleapis.com/fcm/send/probe&p256dh=x&auth=y",

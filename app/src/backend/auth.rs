@@ -218,7 +218,7 @@ async fn start_session(actor: &Actor) -> Result<(), AppError> {
 }
 
 /// An `HttpOnly`, `SameSite=Lax` cookie for the whole site.
-fn private_cookie(
+pub(crate) fn private_cookie(
     name: &'static str,
     value: String,
     secure: bool,
@@ -365,6 +365,27 @@ async fn complete_sign_in(actor: &Actor, method: &str) -> Result<String, AppErro
     let home = actor.role.home();
     redirect_plain_form_post(home);
     Ok(home.to_owned())
+}
+
+/// Runs `work` (sign-in code written for server functions) for a plain handler's request: with
+/// the request's parts and the app's state as context. Returns its result and the response
+/// options it set (cookies, a redirect).
+pub async fn with_request_context<T>(
+    parts: Parts,
+    state: &AppState,
+    work: impl Future<Output = T> + Send,
+) -> (T, leptos_axum::ResponseOptions) {
+    let owner = leptos::prelude::Owner::new();
+    let options = leptos_axum::ResponseOptions::default();
+    owner.with(|| {
+        leptos::prelude::provide_context(parts);
+        leptos::prelude::provide_context(state.clone());
+        leptos::prelude::provide_context(options.clone());
+    });
+    let result = owner
+        .with(|| leptos::reactive::computed::ScopedFuture::new(work))
+        .await;
+    (result, options)
 }
 
 /// Ends the current session (if any) and clears its cookie.

@@ -15,7 +15,7 @@ use super::mail_intake::UnknownSenders;
 use super::rest::ApiRate;
 use super::sla_watch::SlaWatch;
 use super::slack::SlackSettings;
-use super::store::{Backend, Store};
+use super::store::{Backend, OidcClient, Store};
 use super::throttle::Throttle;
 use crate::domain::push::LoopbackEndpoints;
 use crate::domain::webhook::AllowedHosts;
@@ -41,6 +41,8 @@ pub struct Settings {
     pub webhook_hosts: Arc<AllowedHosts>,
     /// The Slack app this server takes requests from; `None`: the Slack routes are closed.
     pub slack: Option<SlackSettings>,
+    /// The agency's OpenID provider, for staff single sign-on.
+    pub staff_sso: Option<OidcClient>,
 }
 
 #[derive(Clone, FromRef)]

@@ -41,10 +41,12 @@ pub enum AuditAction {
     WebhookRedelivered,
     SlackChannelConnected,
     SlackChannelDisconnected,
+    SsoConnected,
+    SsoRemoved,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 32] = [
+    pub const ALL: [AuditAction; 34] = [
         AuditAction::SignedIn,
         AuditAction::SignInFailed,
         AuditAction::SignedOut,
@@ -77,6 +79,8 @@ impl AuditAction {
         AuditAction::WebhookRedelivered,
         AuditAction::SlackChannelConnected,
         AuditAction::SlackChannelDisconnected,
+        AuditAction::SsoConnected,
+        AuditAction::SsoRemoved,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -113,6 +117,8 @@ impl AuditAction {
             AuditAction::WebhookRedelivered => "webhook_redelivered",
             AuditAction::SlackChannelConnected => "slack_channel_connected",
             AuditAction::SlackChannelDisconnected => "slack_channel_disconnected",
+            AuditAction::SsoConnected => "sso_connected",
+            AuditAction::SsoRemoved => "sso_removed",
         }
     }
 
@@ -150,6 +156,8 @@ impl AuditAction {
             AuditAction::WebhookRedelivered => "Webhook delivery sent again",
             AuditAction::SlackChannelConnected => "Slack channel connected",
             AuditAction::SlackChannelDisconnected => "Slack channel disconnected",
+            AuditAction::SsoConnected => "Single sign-on set up",
+            AuditAction::SsoRemoved => "Single sign-on removed",
         }
     }
 }

@@ -43,6 +43,7 @@ fn SignInChoices() -> impl IntoView {
         <SignInFrame>
             <h1>"Sign in"</h1>
             <PasswordSignIn/>
+            <SingleSignOn/>
             <details class="disclosure">
                 <summary>"Email me a sign-in link instead"</summary>
                 <EmailLinkForm purpose=LinkPurpose::MagicLink button="Email me a link"/>
@@ -167,6 +168,51 @@ fn PasswordSignIn() -> impl IntoView {
     }
 }
 
+/// "Use single sign-on": the work address picks the provider (the server's `/auth/sso`, which
+/// sends the browser on to it). Why a try failed comes back as `?sso=`.
+#[component]
+fn SingleSignOn() -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    let failure = move || query.read().get("sso");
+    let email = RwSignal::new(String::new());
+    // A page load, not the form's own submission: the policy that keeps forms on this site
+    // (`form-action 'self'`) would stop the redirect to the provider.
+    let go = move |event: leptos::ev::SubmitEvent| {
+        event.prevent_default();
+        load_page(&sso_start_href(&email.get_untracked()));
+    };
+    view! {
+        <details class="disclosure" open=move || failure().is_some()>
+            <summary>"Use single sign-on"</summary>
+            <form class="form form--compact" method="get" action="/auth/sso" on:submit=go>
+                <p class="muted">"With your company's or the agency's sign-in service."</p>
+                <div class="field">
+                    <label for="sso-email">"Work email"</label>
+                    <input id="sso-email" name="email" type="email" autocomplete="email" inputmode="email" required
+                        prop:value=email on:input=move |event| email.set(event_target_value(&event))/>
+                </div>
+                <FormMessage message=Signal::derive(failure)/>
+                <button type="submit" class="button button--block">"Continue"</button>
+            </form>
+        </details>
+    }
+}
+
+/// Where single sign-on starts for `email`.
+fn sso_start_href(email: &str) -> String {
+    let encoded: String = email
+        .trim()
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    format!("/auth/sso?email={encoded}")
+}
+
 #[component]
 fn DemoPeople(people: Vec<Person>) -> impl IntoView {
     let sign_in = ServerAction::<DemoSignIn>::new();
@@ -212,5 +258,18 @@ fn PersonList(people: Vec<Person>, sign_in: ServerAction<DemoSignIn>) -> impl In
                 })
                 .collect_view()}
         </ul>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sso_start_href;
+
+    #[test]
+    fn the_address_is_carried_whole_in_the_query() {
+        assert_eq!(
+            sso_start_href(" kim+ops@acme.example "),
+            "/auth/sso?email=kim%2Bops%40acme.example"
+        );
     }
 }

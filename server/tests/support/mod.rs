@@ -66,6 +66,7 @@ pub fn settings() -> Settings {
         push_loopback: LoopbackEndpoints::Allowed,
         webhook_hosts: Arc::default(),
         slack: None,
+        staff_sso: None,
     }
 }
 

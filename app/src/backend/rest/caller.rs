@@ -10,12 +10,9 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, header};
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use leptos::prelude::provide_context;
-use leptos::reactive::computed::ScopedFuture;
-use leptos::reactive::owner::Owner;
 
 use super::problem::Problem;
-use crate::backend::auth::{CurrentSession, hash_token};
+use crate::backend::auth::{self, CurrentSession, hash_token};
 use crate::backend::state::AppState;
 use crate::backend::store::LiveSession;
 use crate::domain::api_token::{Access, ApiResource, TokenGrant, looks_like_token};
@@ -145,15 +142,9 @@ impl Caller {
         state: &AppState,
         work: impl Future<Output = Result<T, AppError>> + Send,
     ) -> Result<T, Problem> {
-        let owner = Owner::new();
-        owner.with(|| {
-            provide_context(self.parts.clone());
-            provide_context(state.clone());
-            provide_context(leptos_axum::ResponseOptions::default());
-        });
-        owner
-            .with(|| ScopedFuture::new(work))
+        auth::with_request_context(self.parts.clone(), state, work)
             .await
+            .0
             .map_err(Problem::from)
     }
 }

@@ -272,3 +272,19 @@ pub fn CheckGroup(
         </fieldset>
     }
 }
+
+/// A count of `action`'s successes: what a list keyed on it reads again after (never after a
+/// refused try, so that a form drawn with the list keeps what was typed).
+pub fn successes<A>(action: ServerAction<A>) -> Signal<u32>
+where
+    A: ServerFn<Error = AppError> + DeserializeOwned + Clone + Send + Sync + 'static,
+    A::Output: Clone + Send + Sync + 'static,
+{
+    let count = RwSignal::new(0_u32);
+    Effect::new(move |_| {
+        if matches!(action.value().get(), Some(Ok(_))) {
+            count.update(|n| *n += 1);
+        }
+    });
+    count.into()
+}

@@ -9,15 +9,17 @@ use leptos_meta::Title;
 
 use crate::api::session::Me;
 use crate::api::slack::{ConnectSlackChannel, DisconnectSlackChannel, SlackOverview, slack_setup};
+use crate::api::sso::{ConnectSso, RemoveSso, SsoOverview, sso_setup};
 use crate::api::webhooks::{
     AddWebhook, RedeliverWebhook, RemoveWebhook, TestWebhook, list_webhooks, webhook_deliveries,
 };
 use crate::domain::webhook::{
     DeliveryInfo, DeliveryState, MAX_DESCRIPTION_CHARS, MAX_URL_CHARS, WebhookEvent, WebhookInfo,
 };
+use crate::error::AppError;
 use crate::views::components::confirm::AskFirst;
 use crate::views::components::feedback::{EmptyState, ErrorPanel, ListSkeleton};
-use crate::views::components::form::{FormErrors, FormMessage, TextField};
+use crate::views::components::form::{FormErrors, FormMessage, TextField, successes};
 use crate::views::components::header::AppHeader;
 use crate::views::components::secret::SecretOnce;
 use crate::views::components::time::{ago, from_now};
@@ -98,7 +100,109 @@ fn IntegrationsScreen(me: Me) -> impl IntoView {
                 </Transition>
             </section>
             <SlackSection/>
+            <SsoSection/>
         </main>
+    }
+}
+
+/// What was read, drawn by `draw`; or why it could not be read.
+fn drawn<T, V: IntoView + 'static>(
+    result: Result<T, AppError>,
+    draw: impl FnOnce(T) -> V,
+) -> AnyView {
+    match result {
+        Ok(value) => draw(value).into_any(),
+        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+    }
+}
+
+#[component]
+fn SsoSection() -> impl IntoView {
+    let connect = ServerAction::<ConnectSso>::new();
+    let remove = ServerAction::<RemoveSso>::new();
+    let changed = successes(connect);
+    let setup = Resource::new(
+        move || (changed.get(), remove.version().get()),
+        |_| sso_setup(),
+    );
+    view! {
+        <section class="panel" aria-labelledby="sso-heading">
+            <h2 id="sso-heading">"Single sign-on"</h2>
+            <p class="lead">
+                "People sign in with their organization's OpenID Connect provider (Google Workspace, Entra ID, Okta, …) from “Use single sign-on” on the sign-in page. "
+                "A company's provider signs in its contacts, and makes an account at first sign-in for addresses at the company's own domains; passwords keep working for everyone, break-glass admins included."
+            </p>
+            <Transition fallback=|| view! { <ListSkeleton rows=2/> }>
+                {move || setup.get().map(|result| drawn(result, |setup| view! { <SsoCompanies setup connect remove/> }))}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn SsoCompanies(
+    setup: SsoOverview,
+    connect: ServerAction<ConnectSso>,
+    remove: ServerAction<RemoveSso>,
+) -> impl IntoView {
+    let errors = FormErrors::of(
+        connect,
+        &["account", "issuer", "client_id", "client_secret"],
+    );
+    let staff = if setup.staff_configured {
+        "Agency staff: signed in by the agency's provider (a server setting)."
+    } else {
+        "Agency staff: no provider yet (start the server with --oidc-issuer, --oidc-client-id and --oidc-client-secret)."
+    };
+    view! {
+        <p>{staff}</p>
+        <p class="muted">"Register this redirect address with each provider: " <code>{setup.redirect_uri}</code></p>
+        <ul class="token-list" aria-label="Companies with single sign-on">
+            {setup.companies.into_iter().map(|company| {
+                let account = company.account_id;
+                let question = format!("Stop single sign-on for {}? Its people sign in with passwords or email links again.", company.account_name);
+                view! {
+                    <li class="token-row">
+                        <div class="token-row__head">
+                            <span class="token-row__name">{company.account_name}</span>
+                        </div>
+                        <p class="token-row__meta">{company.issuer}" · client "{company.client_id}</p>
+                        <AskFirst
+                            button="Remove"
+                            button_class="button button--quiet button--small"
+                            label="Confirm removing single sign-on"
+                            question=question
+                            confirm="Remove"
+                            pending=remove.pending()
+                            on_confirm=move |()| { remove.dispatch(RemoveSso { account }); }
+                        />
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+        <details class="disclosure">
+            <summary>"Set up a company's provider"</summary>
+            <ActionForm action=connect attr:class="form form--compact" attr:novalidate=true>
+                <div class="field">
+                    <label for="sso-account">"Company"</label>
+                    <select id="sso-account" name="account">
+                        {setup.accounts.into_iter().map(|account| view! {
+                            <option value=account.id.to_string()>{account.name}</option>
+                        }).collect_view()}
+                    </select>
+                    <p class="field-error" role="alert">{move || errors.field("account").get()}</p>
+                </div>
+                <TextField name="issuer" id="sso-issuer" label="Issuer URL" placeholder="https://login.example.com" max_chars=300 input_type="url" error=errors.field("issuer")/>
+                <TextField name="client_id" id="sso-client-id" label="Client ID" placeholder="From the provider" max_chars=200 error=errors.field("client_id")/>
+                <TextField name="client_secret" id="sso-client-secret" label="Client secret" placeholder="From the provider" max_chars=500 input_type="password" error=errors.field("client_secret")/>
+                <FormMessage message=errors.general()/>
+                <div class="form__actions">
+                    <button type="submit" class="button" disabled=connect.pending()>
+                        {move || if connect.pending().get() { "Saving…" } else { "Save provider" }}
+                    </button>
+                </div>
+            </ActionForm>
+        </details>
     }
 }
 
@@ -106,13 +210,7 @@ fn IntegrationsScreen(me: Me) -> impl IntoView {
 fn SlackSection() -> impl IntoView {
     let connect = ServerAction::<ConnectSlackChannel>::new();
     let disconnect = ServerAction::<DisconnectSlackChannel>::new();
-    // Read again after a change went through, never after a refused try (the form keeps it).
-    let changed = RwSignal::new(0_u32);
-    Effect::new(move |_| {
-        if matches!(connect.value().get(), Some(Ok(()))) {
-            changed.update(|n| *n += 1);
-        }
-    });
+    let changed = successes(connect);
     let setup = Resource::new(
         move || (changed.get(), disconnect.version().get()),
         |_| slack_setup(),
@@ -125,10 +223,7 @@ fn SlackSection() -> impl IntoView {
                 "Each request's thread gets its reference, status changes and your replies; their replies in the thread join the conversation."
             </p>
             <Transition fallback=|| view! { <ListSkeleton rows=2/> }>
-                {move || setup.get().map(|result| match result {
-                    Ok(setup) => view! { <SlackChannels setup connect disconnect/> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                })}
+                {move || setup.get().map(|result| drawn(result, |setup| view! { <SlackChannels setup connect disconnect/> }))}
             </Transition>
         </section>
     }
