@@ -25,6 +25,10 @@ pub enum AppError {
     RateLimited,
     #[error("Your agency requires two-step sign-in. Set it up on your Account page first.")]
     TwoStepSetupNeeded,
+    #[error(
+        "Agency staff sign in with single sign-on: use “Use single sign-on” with your work email."
+    )]
+    SingleSignOnRequired,
     #[error("We couldn't reach the server. Check your connection and try again.")]
     Unreachable,
     #[error("Something went wrong on our side. Please try again.")]
@@ -37,7 +41,9 @@ impl AppError {
         match self {
             AppError::NotFound => 404,
             AppError::Unauthorized => 401,
-            AppError::Forbidden | AppError::TwoStepSetupNeeded => 403,
+            AppError::Forbidden | AppError::TwoStepSetupNeeded | AppError::SingleSignOnRequired => {
+                403
+            }
             AppError::Conflict(_) => 409,
             AppError::Validation(_) => 422,
             AppError::BadRequest(_) => 400,

@@ -65,6 +65,10 @@ pub enum Command {
 }
 
 #[derive(Debug, Clone, Args)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "command-line switches, each its own flag"
+)]
 pub struct ServeArgs {
     /// Address to listen on
     #[arg(long, env = "FRONTDOOR_ADDR", default_value = "127.0.0.1:3000")]
@@ -168,6 +172,11 @@ pub struct ServeArgs {
     /// Frontdoor's client secret at the agency's OpenID provider
     #[arg(long, env = "FRONTDOOR_OIDC_CLIENT_SECRET", hide_env_values = true)]
     pub oidc_client_secret: Option<String>,
+
+    /// Staff other than admins must sign in with the agency's OpenID provider; admins keep
+    /// passwords and email links for when it is down (break glass)
+    #[arg(long, env = "FRONTDOOR_STAFF_SSO_REQUIRED", requires = "oidc_issuer")]
+    pub staff_sso_required: bool,
 
     /// What mail from an unknown address at no client's domain becomes: triage (a request in the
     /// "Unknown senders" account) or refuse

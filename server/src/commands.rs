@@ -80,6 +80,7 @@ pub async fn serve(database_url: &str, args: ServeArgs) -> anyhow::Result<()> {
             webhook_hosts: Arc::new(AllowedHosts::new(&args.webhook_allow_host)),
             slack: slack_settings(&args),
             staff_sso: staff_sso(&args),
+            staff_sso_required: args.staff_sso_required,
         },
         mailer,
         shutdown.clone(),

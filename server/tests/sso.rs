@@ -100,3 +100,31 @@ async fn a_callback_needs_the_browser_that_started_it_and_works_once() {
         StatusCode::SEE_OTHER
     );
 }
+
+/// With single sign-on required of staff, an agent's password no longer signs them in; an
+/// admin's still does (break glass), and so does any client's.
+#[tokio::test]
+async fn when_staff_must_use_single_sign_on_admins_keep_their_password() {
+    use support::password_sign_in;
+
+    let h = harness_from(Settings {
+        staff_sso: Some(OidcClient {
+            issuer: "http://127.0.0.1:9".to_owned(),
+            client_id: "frontdoor".to_owned(),
+            client_secret: "secret".to_owned(),
+        }),
+        staff_sso_required: true,
+        ..support::settings()
+    })
+    .await;
+    let agent = password_sign_in(&h, None, "sam@agency.example", "frontdoor-demo").await;
+    assert_eq!(agent.status(), StatusCode::FORBIDDEN);
+    let body = axum::body::to_bytes(agent.into_body(), 1 << 16)
+        .await
+        .unwrap();
+    assert!(String::from_utf8_lossy(&body).contains("SingleSignOnRequired"));
+    for email in ["alex@agency.example", "luis@acme.example"] {
+        let response = password_sign_in(&h, None, email, "frontdoor-demo").await;
+        assert_eq!(response.status(), StatusCode::OK, "{email}");
+    }
+}

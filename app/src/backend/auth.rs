@@ -21,7 +21,7 @@ use super::state::{AppState, app_state};
 use super::store::{LiveSession, SessionOrigin};
 use super::two_step::matching_step;
 use crate::domain::audit::AuditAction;
-use crate::domain::policy::{Actor, Permission};
+use crate::domain::policy::{Actor, Permission, Role};
 use crate::domain::two_step::{CHALLENGE_LIFETIME_MS, MAX_CODE_ATTEMPTS, parse_code, wrong_code};
 use crate::error::AppError;
 
@@ -268,6 +268,13 @@ pub const TWO_STEP_PAGE: &str = "/signin/two-step";
 /// go to, which a plain form post is also redirected to.
 pub async fn sign_in_as(actor: &Actor, method: &str) -> Result<String, AppError> {
     let state = app_state()?;
+    if method != "sso"
+        && state.settings.staff_sso_required
+        && actor.is_staff()
+        && actor.role != Role::Admin
+    {
+        return Err(AppError::SingleSignOnRequired);
+    }
     if state.store.two_step_key(actor.user_id).await?.is_none() {
         return complete_sign_in(actor, method).await;
     }

@@ -43,6 +43,9 @@ pub struct Settings {
     pub slack: Option<SlackSettings>,
     /// The agency's OpenID provider, for staff single sign-on.
     pub staff_sso: Option<OidcClient>,
+    /// Staff other than admins sign in with the agency's provider only; admins keep their
+    /// password and email links (break glass, for when the provider is down).
+    pub staff_sso_required: bool,
 }
 
 #[derive(Clone, FromRef)]

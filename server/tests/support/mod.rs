@@ -67,6 +67,7 @@ pub fn settings() -> Settings {
         webhook_hosts: Arc::default(),
         slack: None,
         staff_sso: None,
+        staff_sso_required: false,
     }
 }
 

@@ -146,7 +146,9 @@ impl From<AppError> for Problem {
         match error {
             AppError::NotFound => Problem::new("not_found", detail),
             AppError::Unauthorized => Problem::new("unauthorized", detail),
-            AppError::Forbidden | AppError::TwoStepSetupNeeded => Problem::new("forbidden", detail),
+            AppError::Forbidden | AppError::TwoStepSetupNeeded | AppError::SingleSignOnRequired => {
+                Problem::new("forbidden", detail)
+            }
             AppError::Conflict(_) => Problem::new("conflict", detail),
             AppError::Validation(field) => Problem {
                 field: Some(field.field.clone()),
