@@ -2834,4 +2834,23 @@ async fn service_tokens_act_as_their_own_account(db: &Scratch) {
     assert_ne!(account, w.sam);
     assert_eq!(holder.actor.role, Role::Agent);
     assert_eq!(store.user_name(account).await.unwrap(), "Zapier (service)");
+    assert!(
+        store
+            .assignable_staff()
+            .await
+            .unwrap()
+            .iter()
+            .all(|c| c.id != account),
+        "nobody assigns work to a service account"
+    );
+    assert!(
+        store
+            .revoke_api_token(service, None, T0 + 90)
+            .await
+            .unwrap()
+    );
+    assert!(
+        store.active_actor(account).await.unwrap().is_none(),
+        "its account goes with the token"
+    );
 }

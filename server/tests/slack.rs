@@ -281,6 +281,14 @@ async fn slash_command_files_a_request_whose_thread_hears_of_status_and_staff_re
             "{user}: {answer}"
         );
     }
+    // In a channel that is not his company's, the request is filed but nothing is posted there.
+    let (_, answer) = slash(&h, "U0LUIS", "C0ELSEWHERE", "Quiet one").await;
+    assert!(
+        answer["text"].as_str().unwrap().starts_with("Filed as"),
+        "{answer}"
+    );
+    post_due(&h.state).await.unwrap();
+    api.nothing_more();
     let (_, answer) = slash(&h, "U0LUIS", "D0LUIS", "   ").await;
     assert!(
         answer["text"]
@@ -318,6 +326,13 @@ async fn channels_are_connected_by_id_and_disconnecting_one_stops_its_intake() {
     assert_eq!(setup.body["channels"][0]["channel_id"], ACME_CHANNEL);
     assert_eq!(setup.body["channels"][0]["account_name"], "Acme Logistics");
 
+    // A request filed in the channel; once the channel is disconnected, its thread hears
+    // nothing more.
+    let event = serde_json::json!({"user": "U0LUIS", "channel": ACME_CHANNEL, "ts": "1790000000.000400", "text": "Before"});
+    assert_eq!(said(&h, "Ev04", event).await, StatusCode::OK);
+    post_due(&h.state).await.unwrap();
+    let filed = api.next();
+    let reference = filed_reference(&filed);
     change(
         &h,
         &alex,
@@ -333,6 +348,10 @@ async fn channels_are_connected_by_id_and_disconnecting_one_stops_its_intake() {
         before,
         "nothing filed"
     );
+    let sam = h.sign_in("sam@agency.example").await;
+    let form = format!("reference={reference}&status=in_progress");
+    change(&h, &sam, "change_status", &form).await;
+    while plan_batch(&h.state).await.unwrap() {}
     post_due(&h.state).await.unwrap();
     api.nothing_more();
 }

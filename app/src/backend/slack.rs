@@ -32,8 +32,10 @@ use super::store::{
     LogFollower, NewMessage, NewTicket, SlackPost, SlackThread, StoreError, StoreResult,
 };
 use super::worker::keep_working;
-use crate::domain::policy::Actor;
-use crate::domain::slack::{REPLAY_WINDOW_S, filed_text, fresh, request_from, thread_update};
+use crate::domain::policy::{Actor, Visibility};
+use crate::domain::slack::{
+    Audience, REPLAY_WINDOW_S, filed_text, fresh, is_direct_message, request_from, thread_update,
+};
 use crate::domain::ticket::{Channel, TicketRef};
 
 /// Events read per round.
@@ -287,7 +289,19 @@ pub async fn command(State(state): State<AppState>, headers: HeaderMap, body: By
         Err(error) => return store_failure(&error),
     };
     let link = format!("{}/requests/{reference}", state.settings.public_url);
-    // The reference goes to the channel; its thread becomes the request's.
+    let filed = ephemeral(format!(
+        "Filed as {reference}: {title}. Follow it at {link}"
+    ));
+    // The reference goes to the channel, whose thread becomes the request's — in a direct
+    // message, or a channel of the person's own company; nowhere else would its updates be
+    // theirs to share.
+    let own_channel = match state.store.slack_channel_account(&command.channel_id).await {
+        Ok(account) => account.is_some() && account == person.account_id,
+        Err(error) => return store_failure(&error),
+    };
+    if !is_direct_message(&command.channel_id) && !own_channel {
+        return filed;
+    }
     match api
         .post(
             &command.channel_id,
@@ -309,9 +323,7 @@ pub async fn command(State(state): State<AppState>, headers: HeaderMap, body: By
             tracing::warn!(%reference, "slack: the reference could not be posted; no thread");
         }
     }
-    ephemeral(format!(
-        "Filed as {reference}: {title}. Follow it at {link}"
-    ))
+    filed
 }
 
 /// Files a request for `person` from Slack.
@@ -406,12 +418,37 @@ pub async fn event(State(state): State<AppState>, headers: HeaderMap, body: Byte
                 Ok(false) => return StatusCode::OK.into_response(),
                 Err(error) => return store_failure(&error),
             }
-            if let Err(error) = take_message(&state, &settings, event).await {
-                return store_failure(&error);
+            match take_message(&state, &settings, event).await {
+                Ok(()) => StatusCode::OK.into_response(),
+                Err(not_taken) => {
+                    // Slack sends it again when told to: it must then be taken, not skipped.
+                    let key = format!("event:{event_id}");
+                    if let Err(error) = state.store.forget_slack_sighting(&key).await {
+                        tracing::error!(%error, "slack: a failed event could not be forgotten");
+                    }
+                    match not_taken {
+                        NotTaken::Store(error) => store_failure(&error),
+                        NotTaken::Lookup(error) => {
+                            tracing::warn!(%error, "slack: could not look someone up; Slack will send the message again");
+                            refused(StatusCode::SERVICE_UNAVAILABLE, "Try again in a moment.")
+                        }
+                    }
+                }
             }
-            StatusCode::OK.into_response()
         }
         Envelope::Other => StatusCode::OK.into_response(),
+    }
+}
+
+/// Why a message could not be taken now (Slack is asked to send it again).
+enum NotTaken {
+    Store(StoreError),
+    Lookup(String),
+}
+
+impl From<StoreError> for NotTaken {
+    fn from(error: StoreError) -> Self {
+        NotTaken::Store(error)
     }
 }
 
@@ -420,7 +457,7 @@ async fn take_message(
     state: &AppState,
     settings: &SlackSettings,
     event: MessageEvent,
-) -> StoreResult<()> {
+) -> Result<(), NotTaken> {
     // Only what people write: not edits, joins or bots (Frontdoor's own posts included).
     if event.kind != "message" || event.subtype.is_some() || event.bot_id.is_some() {
         return Ok(());
@@ -442,10 +479,7 @@ async fn take_message(
             tracing::info!(channel = %event.channel, "slack: a message from someone who is not this company's contact; ignored");
             return Ok(());
         }
-        Err(error) => {
-            tracing::warn!(%error, "slack: could not look someone up; the message was not taken");
-            return Ok(());
-        }
+        Err(error) => return Err(NotTaken::Lookup(error)),
     };
     if let Some(thread_ts) = event.thread_ts.filter(|ts| *ts != event.ts) {
         let thread = SlackThread {
@@ -453,7 +487,7 @@ async fn take_message(
             thread_ts,
         };
         return match state.store.ticket_of_slack_thread(&thread).await? {
-            Some(reference) => reply(state, &person, reference, &event.text).await,
+            Some(reference) => Ok(reply(state, &person, reference, &event.text).await?),
             None => Ok(()),
         };
     }
@@ -536,6 +570,10 @@ pub async fn plan_batch(state: &AppState) -> StoreResult<bool> {
         let Some(thread) = state.store.slack_thread_of(owned.event.reference).await? else {
             continue;
         };
+        let Some(audience) = audience(state, &thread.channel_id, owned.owner.account_id).await?
+        else {
+            continue;
+        };
         let (name, by_staff) = match owned.actor_id {
             Some(id) => {
                 let staff = state
@@ -547,7 +585,7 @@ pub async fn plan_batch(state: &AppState) -> StoreResult<bool> {
             }
             None => ("Frontdoor".to_owned(), true),
         };
-        if let Some(text) = thread_update(&owned.event.change, &name, by_staff) {
+        if let Some(text) = thread_update(&owned.event.change, &name, by_staff, audience) {
             posts.push((thread, text));
         }
     }
@@ -561,6 +599,26 @@ pub async fn plan_batch(state: &AppState) -> StoreResult<bool> {
         state.slack_wake.notify_one();
     }
     Ok(events.len() as i64 == BATCH)
+}
+
+/// Who reads a channel, as far as a request's thread there may tell them: `None` when the thread
+/// may no longer be posted to (the channel was disconnected from the request's company, or
+/// connected to another). A direct message is the requester's own.
+async fn audience(
+    state: &AppState,
+    channel_id: &str,
+    account_id: i64,
+) -> StoreResult<Option<Audience>> {
+    if is_direct_message(channel_id) {
+        return Ok(Some(Audience::Requester));
+    }
+    if state.store.slack_channel_account(channel_id).await? != Some(account_id) {
+        return Ok(None);
+    }
+    Ok(Some(match state.store.visibility(account_id).await? {
+        Visibility::Company => Audience::Company,
+        Visibility::OwnRequests => Audience::CompanyNotSharingRequests,
+    }))
 }
 
 /// The sender: posts what is due to Slack, until shutdown.

@@ -24,9 +24,9 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use super::auth::{self, cookie_value, hash_token, new_token};
-use super::push::{HttpClient, http_client};
 use super::state::AppState;
 use super::store::{NewUser, OidcClient, SsoAttempt};
+use super::webhooks::{CheckedClient as HttpClient, check_target, checked_client};
 use crate::domain::policy::Role;
 use crate::domain::sign_in::parse_email;
 use crate::domain::sso::{Admission, Known, Provider, Vouched, admit};
@@ -86,8 +86,8 @@ pub async fn start(State(state): State<AppState>, Query(query): Query<StartQuery
             }
         },
     };
-    let http = http_client();
-    let discovery = match discover(&http, &client.issuer).await {
+    let http = checked_client(state.settings.webhook_hosts.clone());
+    let discovery = match discover(&http, &client.issuer, &state).await {
         Ok(discovery) => discovery,
         Err(error) => return failed(&error),
     };
@@ -156,7 +156,9 @@ struct Discovery {
     jwks_uri: String,
 }
 
-async fn discover(http: &HttpClient, issuer: &str) -> Result<Discovery, String> {
+/// The provider's discovery document. Its endpoints are called from the server, so they follow
+/// the rules of every address an admin types in (public, or allowed by the operator).
+async fn discover(http: &HttpClient, issuer: &str, state: &AppState) -> Result<Discovery, String> {
     let url = format!(
         "{}/.well-known/openid-configuration",
         issuer.trim_end_matches('/')
@@ -169,6 +171,10 @@ async fn discover(http: &HttpClient, issuer: &str) -> Result<Discovery, String> 
             "the provider says it is {}, not {issuer}",
             discovery.issuer
         ));
+    }
+    for endpoint in [&discovery.token_endpoint, &discovery.jwks_uri] {
+        check_target(endpoint, &state.settings.webhook_hosts)
+            .map_err(|refused| format!("the provider's endpoint {endpoint}: {refused}"))?;
     }
     Ok(discovery)
 }
@@ -199,10 +205,8 @@ async fn fetch(
     if status.is_success() {
         Ok(body)
     } else {
-        Err(format!(
-            "{uri} answered {status}: {}",
-            String::from_utf8_lossy(&body)
-        ))
+        // Not the body: it may hold what the log should not keep.
+        Err(format!("{uri} answered {status}"))
     }
 }
 
@@ -219,9 +223,18 @@ pub struct CallbackQuery {
 struct IdClaims {
     nonce: Option<String>,
     email: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "true_or_text_true")]
     email_verified: bool,
     name: Option<String>,
+}
+
+/// `true`, or `"true"` as some providers write it; anything else is not verified.
+fn true_or_text_true<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    Ok(match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Bool(verified) => verified,
+        serde_json::Value::String(text) => text == "true",
+        _ => false,
+    })
 }
 
 /// `GET /auth/sso/callback`: the provider sends the browser back with a code.
@@ -281,8 +294,8 @@ async fn redeem(
     code: &str,
     attempt: &SsoAttempt,
 ) -> Result<Vouched, String> {
-    let http = http_client();
-    let discovery = discover(&http, &client.issuer).await?;
+    let http = checked_client(state.settings.webhook_hosts.clone());
+    let discovery = discover(&http, &client.issuer, state).await?;
     let form = url::form_urlencoded::Serializer::new(String::new())
         .append_pair("grant_type", "authorization_code")
         .append_pair("code", code)

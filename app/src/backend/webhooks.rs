@@ -49,7 +49,7 @@ pub const TEST_EVENT: &str = "webhook.test";
 
 type HmacSha256 = hmac::Hmac<sha2::Sha256>;
 type Connector = hyper_rustls::HttpsConnector<HttpConnector<CheckedResolver>>;
-type HttpClient = Client<Connector, Full<Bytes>>;
+pub(crate) type CheckedClient = Client<Connector, Full<Bytes>>;
 
 /// A new signing secret: `whsec_` and 24 random bytes in base64.
 pub fn new_secret() -> String {
@@ -153,7 +153,9 @@ impl tower::Service<Name> for CheckedResolver {
     }
 }
 
-fn http_client(allowed: Arc<AllowedHosts>) -> HttpClient {
+/// An HTTP client that reaches public addresses only (and the operator's allowed hosts): for
+/// every address an admin types in (webhooks, single sign-on issuers).
+pub(crate) fn checked_client(allowed: Arc<AllowedHosts>) -> CheckedClient {
     let mut http = HttpConnector::new_with_resolver(CheckedResolver { allowed });
     http.enforce_http(false);
     http.set_connect_timeout(Some(SEND_TIMEOUT));
@@ -281,7 +283,7 @@ fn envelope(kind: &str, now: i64, data: serde_json::Value) -> String {
 /// The sender: delivers whatever is due whenever deliveries are queued (or retries fall due),
 /// until shutdown.
 pub async fn run_sender(state: AppState, shutdown: watch::Receiver<bool>) {
-    let client = http_client(state.settings.webhook_hosts.clone());
+    let client = checked_client(state.settings.webhook_hosts.clone());
     keep_working!(
         "the webhook sender",
         POLL,
@@ -293,13 +295,13 @@ pub async fn run_sender(state: AppState, shutdown: watch::Receiver<bool>) {
 
 /// Delivers everything due now; for tests, which run no background sender.
 pub async fn deliver_due(state: &AppState) -> StoreResult<()> {
-    let client = http_client(state.settings.webhook_hosts.clone());
+    let client = checked_client(state.settings.webhook_hosts.clone());
     while deliver_next(state, &client).await? {}
     Ok(())
 }
 
 /// Sends the next delivery due. `true` when there may be more.
-async fn deliver_next(state: &AppState, client: &HttpClient) -> StoreResult<bool> {
+async fn deliver_next(state: &AppState, client: &CheckedClient) -> StoreResult<bool> {
     let now = state.clock.now_ms();
     let Some(delivery) = state.store.claim_due_delivery(now, LEASE_MS).await? else {
         return Ok(false);
@@ -345,7 +347,7 @@ async fn deliver_next(state: &AppState, client: &HttpClient) -> StoreResult<bool
 /// Posts one delivery. `Ok(status)` for a 2xx answer; otherwise the status (if any) and what
 /// went wrong, as an admin reads it in the delivery log.
 async fn send(
-    client: &HttpClient,
+    client: &CheckedClient,
     state: &AppState,
     url: &str,
     secret: &str,

@@ -14,6 +14,23 @@ pub fn fresh(timestamp_s: i64, now_s: i64) -> bool {
     (now_s - timestamp_s).abs() <= REPLAY_WINDOW_S
 }
 
+/// A direct message with the app (Slack's ids for them start with `D`).
+pub fn is_direct_message(channel_id: &str) -> bool {
+    channel_id.starts_with('D')
+}
+
+/// Who reads the channel a request's thread is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// A direct message with the app: the requester alone.
+    Requester,
+    /// A channel of the request's company, whose people see each other's requests.
+    Company,
+    /// A channel of the request's company, whose people each see only their own requests: the
+    /// thread hears that something happened, not what was written.
+    CompanyNotSharingRequests,
+}
+
 /// A Slack channel id as Slack writes them (`C0123ABCD`; `G…` for older private channels).
 pub fn is_channel_id(text: &str) -> bool {
     (9..=20).contains(&text.len())
@@ -57,8 +74,14 @@ pub fn filed_text(reference: TicketRef, title: &str, link: &str) -> String {
 }
 
 /// What a request's thread is told of a change, if anything: status changes, and replies from
-/// the agency (`by_staff`; a client's own reply came from the thread or is theirs to share).
-pub fn thread_update(change: &TicketChange, actor_name: &str, by_staff: bool) -> Option<String> {
+/// the agency (`by_staff`; a client's own reply came from the thread or is theirs to share) —
+/// only that there is one, where the audience may not read the request.
+pub fn thread_update(
+    change: &TicketChange,
+    actor_name: &str,
+    by_staff: bool,
+    audience: Audience,
+) -> Option<String> {
     match change {
         TicketChange::StatusChanged { to, .. } => Some(format!(
             "{} changed the status to *{}*.{}",
@@ -70,6 +93,14 @@ pub fn thread_update(change: &TicketChange, actor_name: &str, by_staff: bool) ->
                 ""
             }
         )),
+        TicketChange::Replied { .. }
+            if by_staff && audience == Audience::CompanyNotSharingRequests =>
+        {
+            Some(format!(
+                "*{}* replied. Read it in Frontdoor.",
+                escape(actor_name)
+            ))
+        }
         TicketChange::Replied { body } if by_staff => Some(format!(
             "*{}* replied:\n{}",
             escape(actor_name),
@@ -130,7 +161,7 @@ mod tests {
             to: TicketStatus::Completed,
         };
         assert_eq!(
-            thread_update(&done, "Sam Rivera", true).as_deref(),
+            thread_update(&done, "Sam Rivera", true, Audience::Company).as_deref(),
             Some(
                 "Sam Rivera changed the status to *Completed*. Was it resolved? Answer in Frontdoor."
             )
@@ -139,12 +170,25 @@ mod tests {
             body: "Use <the> back door & knock".into(),
         };
         assert_eq!(
-            thread_update(&reply, "Sam", true).as_deref(),
+            thread_update(&reply, "Sam", true, Audience::Requester).as_deref(),
             Some("*Sam* replied:\nUse &lt;the&gt; back door &amp; knock")
         );
-        assert_eq!(thread_update(&reply, "Luis", false), None);
         assert_eq!(
-            thread_update(&TicketChange::NoteAdded { body: "x".into() }, "Sam", true),
+            thread_update(&reply, "Sam", true, Audience::CompanyNotSharingRequests).as_deref(),
+            Some("*Sam* replied. Read it in Frontdoor."),
+            "coworkers who may not read the request do not read the reply"
+        );
+        assert_eq!(
+            thread_update(&reply, "Luis", false, Audience::Company),
+            None
+        );
+        assert_eq!(
+            thread_update(
+                &TicketChange::NoteAdded { body: "x".into() },
+                "Sam",
+                true,
+                Audience::Requester
+            ),
             None
         );
     }

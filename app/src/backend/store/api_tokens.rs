@@ -90,8 +90,8 @@ impl Store {
     ) -> StoreResult<(i64, i64)> {
         in_transaction!(self.begin_write(), |tx| {
             let user_id: i64 = sqlx::query_scalar(
-                "INSERT INTO users (account_id, email, name, role, password_hash, active, created_at) \
-                 VALUES (NULL, $1, $2, $3, NULL, 1, $4) RETURNING id",
+                "INSERT INTO users (account_id, email, name, role, password_hash, active, service, created_at) \
+                 VALUES (NULL, $1, $2, $3, NULL, 1, 1, $4) RETURNING id",
             )
             // Never a mailbox: `.invalid` cannot exist (RFC 2606); the secret's hash makes it unique.
             .bind(format!(
@@ -160,12 +160,24 @@ impl Store {
         if found.is_none() {
             return Ok(false);
         }
-        sqlx::query("UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
+        in_transaction!(self.begin_write(), |tx| {
+            sqlx::query(
+                "UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
+            )
             .bind(id)
             .bind(now)
-            .execute(&self.pool)
+            .execute(&mut **tx)
             .await?;
-        Ok(true)
+            // A service token's account goes with it.
+            sqlx::query(
+                "UPDATE users SET active = 0 WHERE service = 1 \
+                 AND id = (SELECT user_id FROM api_tokens WHERE id = $1)",
+            )
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+            Ok(true)
+        })
     }
 
     /// The token whose secret hashes to `secret_hash`, with the person it acts for if they are

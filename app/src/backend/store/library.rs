@@ -86,10 +86,10 @@ impl Store {
             .await
     }
 
-    /// Active staff, who can be assigned tickets and tasks.
+    /// Active staff, who can be assigned tickets and tasks (service accounts are not people).
     pub async fn assignable_staff(&self) -> StoreResult<Vec<Choice>> {
         self.choices(
-            "SELECT id, name FROM users WHERE account_id IS NULL AND active = 1 ORDER BY name",
+            "SELECT id, name FROM users WHERE account_id IS NULL AND active = 1 AND service = 0 ORDER BY name",
         )
         .await
     }

@@ -148,6 +148,15 @@ impl Store {
         first_time(inserted)
     }
 
+    /// Forgets a sighting: what it stood for was not handled after all.
+    pub async fn forget_slack_sighting(&self, key: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM slack_seen WHERE key = $1")
+            .bind(key)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// Queues `posts` and moves the Slack follower from `from` to `to`, all or nothing; `false`
     /// when another instance moved it first.
     pub async fn queue_slack_posts(

@@ -2,8 +2,6 @@
 //! secret once, send a test, read each delivery's outcome and send one again — and the Slack
 //! channels connected to client companies.
 
-use std::collections::BTreeSet;
-
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -320,17 +318,19 @@ fn SignatureHelp() -> impl IntoView {
 #[component]
 fn WebhookForm(add: ServerAction<AddWebhook>, cancel: RwSignal<bool>) -> impl IntoView {
     let errors = FormErrors::of(add, &["url", "description", "events"]);
-    let chosen = RwSignal::new(BTreeSet::from([
-        WebhookEvent::TicketCreated,
-        WebhookEvent::StatusChanged,
-    ]));
+    // Which of `WebhookEvent::ALL` are ticked: new requests and status changes to start with.
+    let chosen = RwSignal::new(
+        WebhookEvent::ALL
+            .map(|e| matches!(e, WebhookEvent::TicketCreated | WebhookEvent::StatusChanged)),
+    );
     let events_text = move || {
-        chosen
-            .get()
+        let ticked = chosen.get();
+        let names: Vec<&str> = WebhookEvent::ALL
             .iter()
-            .map(|e| e.as_str())
-            .collect::<Vec<_>>()
-            .join(" ")
+            .zip(ticked)
+            .filter_map(|(event, on)| on.then_some(event.as_str()))
+            .collect();
+        names.join(" ")
     };
     view! {
         <ActionForm action=add attr:class="form form--compact" attr:novalidate=true>
@@ -354,7 +354,7 @@ fn WebhookForm(add: ServerAction<AddWebhook>, cancel: RwSignal<bool>) -> impl In
             <fieldset class="webhook-events">
                 <legend>"Events"</legend>
                 <input type="hidden" name="events" prop:value=events_text/>
-                {WebhookEvent::ALL.into_iter().map(|event| view! { <EventChoice event chosen/> }).collect_view()}
+                {(0..WebhookEvent::ALL.len()).map(|index| view! { <EventChoice index chosen/> }).collect_view()}
                 <p class="field-error" role="alert">{move || errors.field("events").get()}</p>
             </fieldset>
             <FormMessage message=errors.general()/>
@@ -368,21 +368,17 @@ fn WebhookForm(add: ServerAction<AddWebhook>, cancel: RwSignal<bool>) -> impl In
     }
 }
 
+/// The `index`-th of `WebhookEvent::ALL`, ticked or not.
 #[component]
-fn EventChoice(event: WebhookEvent, chosen: RwSignal<BTreeSet<WebhookEvent>>) -> impl IntoView {
+fn EventChoice(index: usize, chosen: RwSignal<[bool; 6]>) -> impl IntoView {
+    let event = WebhookEvent::ALL[index];
     let toggle = move |ev| {
         let on = event_target_checked(&ev);
-        chosen.update(|set| {
-            if on {
-                set.insert(event);
-            } else {
-                set.remove(&event);
-            }
-        });
+        chosen.update(|ticked| ticked[index] = on);
     };
     view! {
         <label class="check">
-            <input type="checkbox" prop:checked=move || chosen.get().contains(&event) on:change=toggle/>
+            <input type="checkbox" prop:checked=move || chosen.get()[index] on:change=toggle/>
             <span>{event.label()}" "<code>{event.as_str()}</code></span>
         </label>
     }
