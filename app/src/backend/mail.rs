@@ -13,7 +13,7 @@ use tokio::sync::{Notify, watch};
 
 use super::clock::Clock;
 use super::store::{NewMail, OutgoingMail, Store, StoreResult};
-use super::worker::keep_working;
+use super::worker::{keep_working, retry_delay_ms};
 use crate::domain::ticket::TicketRef;
 
 /// How long one instance may hold a mail while sending it before another may try.
@@ -222,12 +222,6 @@ impl Mailer {
     }
 }
 
-/// 30 s, 1 min, 2 min, … up to an hour between tries.
-fn retry_delay_ms(attempts: i64) -> i64 {
-    let exponent = attempts.clamp(1, 8) - 1;
-    (30_000_i64 << exponent).min(60 * 60 * 1000)
-}
-
 /// `X-Loop: <our address>`: a message carrying it came from us.
 #[derive(Clone)]
 struct XLoop(String);
@@ -267,14 +261,6 @@ impl lettre::message::header::Header for AutoSubmitted {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn retries_back_off_up_to_an_hour() {
-        assert_eq!(retry_delay_ms(1), 30_000);
-        assert_eq!(retry_delay_ms(2), 60_000);
-        assert_eq!(retry_delay_ms(3), 120_000);
-        assert_eq!(retry_delay_ms(50), 3_600_000);
-    }
 
     #[test]
     fn a_bad_sender_address_is_refused_at_start() {

@@ -21,7 +21,7 @@ use web_push_native::{Auth, WebPushBuilder};
 
 use super::state::AppState;
 use super::store::{OutgoingPush, StoreError, StoreResult};
-use super::worker::keep_working;
+use super::worker::{keep_working, retry_delay_ms};
 
 /// When nothing wakes the sender, it still looks this often (retries fall due by time).
 const POLL: Duration = Duration::from_secs(15);
@@ -121,7 +121,8 @@ async fn deliver_next(state: &AppState, client: &HttpClient) -> StoreResult<bool
                 .await?;
         }
         Delivery::Failed(error) => {
-            let retry_at = (push.attempts < MAX_ATTEMPTS).then(|| now + backoff_ms(push.attempts));
+            let retry_at =
+                (push.attempts < MAX_ATTEMPTS).then(|| now + retry_delay_ms(push.attempts));
             tracing::warn!(push = push.id, attempts = push.attempts, %error, "push not delivered");
             state
                 .store
@@ -130,12 +131,6 @@ async fn deliver_next(state: &AppState, client: &HttpClient) -> StoreResult<bool
         }
     }
     Ok(true)
-}
-
-/// 30 s, 1 min, 2 min, … after the n-th failed attempt, at most an hour.
-fn backoff_ms(attempts: i64) -> i64 {
-    let doublings = u32::try_from(attempts.clamp(1, 8) - 1).unwrap_or(0);
-    (30_000_i64 << doublings).min(60 * 60 * 1000)
 }
 
 async fn send(
@@ -193,14 +188,6 @@ fn encrypted_request(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn retries_back_off_up_to_an_hour() {
-        assert_eq!(backoff_ms(1), 30_000);
-        assert_eq!(backoff_ms(2), 60_000);
-        assert_eq!(backoff_ms(5), 480_000);
-        assert_eq!(backoff_ms(40), 60 * 60 * 1000);
-    }
 
     #[test]
     fn a_device_with_a_broken_key_is_not_sent_to() {

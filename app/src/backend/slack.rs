@@ -31,7 +31,7 @@ use super::state::AppState;
 use super::store::{
     LogFollower, NewMessage, NewTicket, SlackPost, SlackThread, StoreError, StoreResult,
 };
-use super::worker::keep_working;
+use super::worker::{keep_working, retry_delay_ms};
 use crate::domain::policy::{Actor, Visibility};
 use crate::domain::slack::{
     Audience, REPLAY_WINDOW_S, filed_text, fresh, is_direct_message, request_from, thread_update,
@@ -666,8 +666,7 @@ async fn post_next(state: &AppState, client: &HttpClient) -> StoreResult<bool> {
         Err(error) => {
             tracing::warn!(post = id, attempts, %error, "slack post not sent");
             // 30 s, 1 min, 2 min, … then given up.
-            let retry_at = (attempts < MAX_ATTEMPTS)
-                .then(|| now + (30_000_i64 << (attempts.clamp(1, 10) - 1)));
+            let retry_at = (attempts < MAX_ATTEMPTS).then(|| now + retry_delay_ms(attempts));
             state
                 .store
                 .settle_slack_post(id, Some(&error), retry_at, now)

@@ -33,3 +33,25 @@ macro_rules! keep_working {
 }
 
 pub(crate) use keep_working;
+
+/// How long to wait after the `attempts`-th failed try of an outbox entry (mail, push, a Slack
+/// post): 30 s, 1 min, 2 min, … at most an hour.
+pub fn retry_delay_ms(attempts: i64) -> i64 {
+    let doublings = attempts.clamp(1, 8) - 1;
+    (30_000_i64 << doublings).min(60 * 60 * 1000)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::retry_delay_ms;
+
+    #[test]
+    fn retries_back_off_up_to_an_hour() {
+        assert_eq!(retry_delay_ms(1), 30_000);
+        assert_eq!(retry_delay_ms(2), 60_000);
+        assert_eq!(retry_delay_ms(3), 120_000);
+        assert_eq!(retry_delay_ms(5), 480_000);
+        assert_eq!(retry_delay_ms(40), 60 * 60 * 1000);
+        assert_eq!(retry_delay_ms(50), 3_600_000);
+    }
+}
