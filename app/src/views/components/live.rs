@@ -3,6 +3,7 @@
 //! Lists key their data on [`Live::revision`], so each change a person may see refetches what is
 //! on screen, without a reload.
 
+use std::collections::VecDeque;
 use std::time::Duration;
 
 use leptos::prelude::*;
@@ -15,6 +16,9 @@ use crate::domain::ticket::{LiveEvent, TicketChange, TicketRef};
 use crate::error::AppError;
 use crate::views::components::form::on_success;
 use crate::views::session::use_session;
+
+/// How many bumps' causes [`Live::revision_for`] can look back over.
+const KEPT_CAUSES: usize = 64;
 
 /// How the event stream is doing, for the small indicator in the header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,9 +40,10 @@ pub struct Live {
     /// How many events this page has received, and the newest id: what the stream delivered,
     /// shown (as data attributes) beside the live indicator.
     pub received: RwSignal<(u64, i64)>,
-    /// The request the last bump of `revision` was about; `None` for a nudge or a resync, which
-    /// may concern anything.
-    cause: StoredValue<Option<TicketRef>>,
+    /// What the latest bumps of `revision` were about, as (revision, request); `None` for a nudge
+    /// or a resync, which may concern anything. Several bumps can land before a page looks, so
+    /// the page reads every one since it last looked, not only the newest.
+    causes: StoredValue<VecDeque<(u64, Option<TicketRef>)>>,
     started: StoredValue<bool>,
 }
 
@@ -61,8 +66,14 @@ impl Live {
     }
 
     fn bump(self, cause: Option<TicketRef>) {
-        self.cause.set_value(cause);
-        self.revision.update(|n| *n += 1);
+        let revision = self.revision.get_untracked() + 1;
+        self.causes.update_value(|causes| {
+            if causes.len() == KEPT_CAUSES {
+                causes.pop_front();
+            }
+            causes.push_back((revision, cause));
+        });
+        self.revision.set(revision);
     }
 
     /// A revision that moves only for changes to the request `reference()` names (and for nudges
@@ -72,12 +83,19 @@ impl Live {
         self,
         reference: impl Fn() -> Option<TicketRef> + Send + Sync + 'static,
     ) -> Memo<u64> {
+        let looked_at = StoredValue::new(self.revision.get_untracked());
         Memo::new(move |previous: Option<&u64>| {
-            self.revision.track();
-            let concerns = self
-                .cause
-                .get_value()
-                .is_none_or(|cause| Some(cause) == reference());
+            let now = self.revision.get();
+            let since = looked_at.get_value();
+            looked_at.set_value(now);
+            let this = reference();
+            let concerns = self.causes.with_value(|causes| {
+                let newer = || causes.iter().filter(|(revision, _)| *revision > since);
+                // Bumps older than the log keeps may have been about anything.
+                let gap = causes.front().is_none_or(|(oldest, _)| *oldest > since + 1);
+                (gap && now > since)
+                    || newer().any(|(_, cause)| cause.is_none_or(|c| Some(c) == this))
+            });
             match previous {
                 Some(&n) if !concerns => n,
                 Some(&n) => n + 1,
@@ -103,7 +121,7 @@ pub fn provide_live() -> Live {
         latest: RwSignal::new(None),
         link: RwSignal::new(LinkState::Idle),
         received: RwSignal::new((0, 0)),
-        cause: StoredValue::new(None),
+        causes: StoredValue::new(VecDeque::new()),
         started: StoredValue::new(false),
     };
     provide_context(live);
@@ -132,7 +150,7 @@ mod stream {
     pub(super) fn open(live: Live, cursor: i64) {
         // A page opened offline (a saved copy) waits for the connection instead of retrying.
         let first = if crate::views::browser::is_online() {
-            connect(live, cursor)
+            connect(live, cursor, false)
         } else {
             live.link.set(LinkState::Offline);
             None
@@ -149,15 +167,17 @@ mod stream {
             live.link.set(LinkState::Reconnecting);
             let (received, newest) = live.received.get_untracked();
             let after = if received == 0 { cursor } else { newest };
-            if let Some(stale) = current.replace_with(|_| connect(live, after)) {
+            if let Some(stale) = current.replace_with(|_| connect(live, after, true)) {
                 stale.close();
             }
-            // Anything that failed to load meanwhile is read again.
-            live.nudge();
         });
     }
 
-    fn connect(live: Live, after: i64) -> Option<EventSource> {
+    /// `catching_up`: this connection replaces one that was lost, so once it opens (the server
+    /// answers again, which the device being online does not yet mean) whatever failed to load
+    /// meanwhile is read again. The browser's own reconnections after an error catch up the same
+    /// way.
+    fn connect(live: Live, after: i64, catching_up: bool) -> Option<EventSource> {
         let Ok(source) = EventSource::new(&format!("/events?after={after}")) else {
             live.link.set(LinkState::Reconnecting);
             return None;
@@ -179,7 +199,14 @@ mod stream {
         });
         // Too far behind to replay: everything on screen is read again.
         let on_resync = Closure::<dyn FnMut()>::new(move || live.nudge());
-        let on_open = Closure::<dyn FnMut()>::new(move || live.link.set(LinkState::Connected));
+        let mut catching_up = catching_up;
+        let on_open = Closure::<dyn FnMut()>::new(move || {
+            live.link.set(LinkState::Connected);
+            if catching_up {
+                live.nudge();
+            }
+            catching_up = true;
+        });
         // The browser reconnects by itself and resumes after the last event id it saw.
         let on_error = Closure::<dyn FnMut()>::new(move || {
             if live.link.get_untracked() != LinkState::Offline {
@@ -316,14 +343,20 @@ pub fn LiveToasts() -> impl IntoView {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_request_page_moves_only_for_its_own_request_and_for_nudges() {
+    /// A page about request `this`: its live link, its revision and where that starts.
+    fn page_about(this: TicketRef) -> (Owner, Live, Memo<u64>, u64) {
         let owner = Owner::new();
         owner.set();
         let live = provide_live();
-        let this = TicketRef(1001);
         let revision = live.revision_for(move || Some(this));
         let seen = revision.get();
+        (owner, live, revision, seen)
+    }
+
+    #[test]
+    fn a_request_page_moves_only_for_its_own_request_and_for_nudges() {
+        let this = TicketRef(1001);
+        let (_owner, live, revision, seen) = page_about(this);
         live.bump(Some(TicketRef(1002)));
         assert_eq!(revision.get(), seen, "another request's change");
         live.bump(Some(this));
@@ -333,6 +366,27 @@ mod tests {
             revision.get(),
             seen + 2,
             "a nudge or a resync concerns anything"
+        );
+    }
+
+    #[test]
+    fn a_change_to_this_request_counts_even_when_a_later_one_lands_before_the_page_looks() {
+        let this = TicketRef(1001);
+        let (_owner, live, revision, seen) = page_about(this);
+        live.bump(Some(this));
+        live.bump(Some(TicketRef(1002)));
+        assert_eq!(revision.get(), seen + 1);
+        for _ in 0..KEPT_CAUSES {
+            live.bump(Some(TicketRef(1002)));
+        }
+        assert_eq!(revision.get(), seen + 1, "only other requests' changes");
+        for _ in 0..=KEPT_CAUSES {
+            live.bump(Some(TicketRef(1002)));
+        }
+        assert_eq!(
+            revision.get(),
+            seen + 2,
+            "more bumps than are kept: the ones forgotten may have been about this request"
         );
     }
 }
