@@ -3,7 +3,6 @@
 //! Lists key their data on [`Live::revision`], so each change a person may see refetches what is
 //! on screen, without a reload.
 
-use std::collections::VecDeque;
 use std::time::Duration;
 
 use leptos::prelude::*;
@@ -16,9 +15,6 @@ use crate::domain::ticket::{LiveEvent, TicketChange, TicketRef};
 use crate::error::AppError;
 use crate::views::components::form::on_success;
 use crate::views::session::use_session;
-
-/// How many bumps' causes [`Live::revision_for`] can look back over.
-const KEPT_CAUSES: usize = 64;
 
 /// How the event stream is doing, for the small indicator in the header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,10 +36,9 @@ pub struct Live {
     /// How many events this page has received, and the newest id: what the stream delivered,
     /// shown (as data attributes) beside the live indicator.
     pub received: RwSignal<(u64, i64)>,
-    /// What the latest bumps of `revision` were about, as (revision, request); `None` for a nudge
-    /// or a resync, which may concern anything. Several bumps can land before a page looks, so
-    /// the page reads every one since it last looked, not only the newest.
-    causes: StoredValue<VecDeque<(u64, Option<TicketRef>)>>,
+    /// The request the last bump of `revision` was about; `None` for a nudge or a resync, which
+    /// may concern anything.
+    cause: StoredValue<Option<TicketRef>>,
     started: StoredValue<bool>,
 }
 
@@ -66,14 +61,8 @@ impl Live {
     }
 
     fn bump(self, cause: Option<TicketRef>) {
-        let revision = self.revision.get_untracked() + 1;
-        self.causes.update_value(|causes| {
-            if causes.len() == KEPT_CAUSES {
-                causes.pop_front();
-            }
-            causes.push_back((revision, cause));
-        });
-        self.revision.set(revision);
+        self.cause.set_value(cause);
+        self.revision.update(|n| *n += 1);
     }
 
     /// A revision that moves only for changes to the request `reference()` names (and for nudges
@@ -86,16 +75,15 @@ impl Live {
         let looked_at = StoredValue::new(self.revision.get_untracked());
         Memo::new(move |previous: Option<&u64>| {
             let now = self.revision.get();
-            let since = looked_at.get_value();
+            // Several changes landed before the page looked: only the last one's cause is known,
+            // and any of them may have been about this request.
+            let several = now > looked_at.get_value() + 1;
             looked_at.set_value(now);
-            let this = reference();
-            let concerns = self.causes.with_value(|causes| {
-                let newer = || causes.iter().filter(|(revision, _)| *revision > since);
-                // Bumps older than the log keeps may have been about anything.
-                let gap = causes.front().is_none_or(|(oldest, _)| *oldest > since + 1);
-                (gap && now > since)
-                    || newer().any(|(_, cause)| cause.is_none_or(|c| Some(c) == this))
-            });
+            let concerns = several
+                || self
+                    .cause
+                    .get_value()
+                    .is_none_or(|cause| Some(cause) == reference());
             match previous {
                 Some(&n) if !concerns => n,
                 Some(&n) => n + 1,
@@ -121,7 +109,7 @@ pub fn provide_live() -> Live {
         latest: RwSignal::new(None),
         link: RwSignal::new(LinkState::Idle),
         received: RwSignal::new((0, 0)),
-        causes: StoredValue::new(VecDeque::new()),
+        cause: StoredValue::new(None),
         started: StoredValue::new(false),
     };
     provide_context(live);
@@ -150,7 +138,7 @@ mod stream {
     pub(super) fn open(live: Live, cursor: i64) {
         // A page opened offline (a saved copy) waits for the connection instead of retrying.
         let first = if crate::views::browser::is_online() {
-            connect(live, cursor, false)
+            connect(live, cursor)
         } else {
             live.link.set(LinkState::Offline);
             None
@@ -167,17 +155,15 @@ mod stream {
             live.link.set(LinkState::Reconnecting);
             let (received, newest) = live.received.get_untracked();
             let after = if received == 0 { cursor } else { newest };
-            if let Some(stale) = current.replace_with(|_| connect(live, after, true)) {
+            if let Some(stale) = current.replace_with(|_| connect(live, after)) {
                 stale.close();
             }
+            // Anything that failed to load meanwhile is read again.
+            live.nudge();
         });
     }
 
-    /// `catching_up`: this connection replaces one that was lost, so once it opens (the server
-    /// answers again, which the device being online does not yet mean) whatever failed to load
-    /// meanwhile is read again. The browser's own reconnections after an error catch up the same
-    /// way.
-    fn connect(live: Live, after: i64, catching_up: bool) -> Option<EventSource> {
+    fn connect(live: Live, after: i64) -> Option<EventSource> {
         let Ok(source) = EventSource::new(&format!("/events?after={after}")) else {
             live.link.set(LinkState::Reconnecting);
             return None;
@@ -199,14 +185,7 @@ mod stream {
         });
         // Too far behind to replay: everything on screen is read again.
         let on_resync = Closure::<dyn FnMut()>::new(move || live.nudge());
-        let mut catching_up = catching_up;
-        let on_open = Closure::<dyn FnMut()>::new(move || {
-            live.link.set(LinkState::Connected);
-            if catching_up {
-                live.nudge();
-            }
-            catching_up = true;
-        });
+        let on_open = Closure::<dyn FnMut()>::new(move || live.link.set(LinkState::Connected));
         // The browser reconnects by itself and resumes after the last event id it saw.
         let on_error = Closure::<dyn FnMut()>::new(move || {
             if live.link.get_untracked() != LinkState::Offline {
@@ -376,17 +355,18 @@ mod tests {
         live.bump(Some(this));
         live.bump(Some(TicketRef(1002)));
         assert_eq!(revision.get(), seen + 1);
-        for _ in 0..KEPT_CAUSES {
-            live.bump(Some(TicketRef(1002)));
-        }
-        assert_eq!(revision.get(), seen + 1, "only other requests' changes");
-        for _ in 0..=KEPT_CAUSES {
-            live.bump(Some(TicketRef(1002)));
-        }
+        live.bump(Some(TicketRef(1002)));
+        assert_eq!(
+            revision.get(),
+            seen + 1,
+            "one other request's change, looked at"
+        );
+        live.bump(Some(TicketRef(1002)));
+        live.bump(Some(TicketRef(1003)));
         assert_eq!(
             revision.get(),
             seen + 2,
-            "more bumps than are kept: the ones forgotten may have been about this request"
+            "several before the page looked: any may have been about it, so it reads again"
         );
     }
 }
