@@ -94,16 +94,16 @@ package_site() {
   wasm-bindgen --target web --no-typescript --out-name frontdoor --out-dir "$staging" "$wasm"
   # Skip the slow optimiser when its input (and the way it is run) has not changed since the
   # last run.
-  local how="-Oz --converge"
-  local sum; sum=$( (cat "$staging/frontdoor_bg.wasm"; echo "$how") | sha256sum | cut -c1-64)
+  local how=(-Oz --converge)
+  local sum; sum=$( (cat "$staging/frontdoor_bg.wasm"; echo "${how[*]}") | sha256sum | cut -c1-64)
   local cached=$FRONTDOOR_CACHE/wasm-opt-cache/$sum.wasm
   if [ ! -f "$cached" ]; then
     # Passes are repeated until the module stops shrinking: about 1.5 % more than one pass.
-    say "optimising the wasm (wasm-opt $how; a few minutes)"
+    say "optimising the wasm (wasm-opt ${how[*]}; a few minutes)"
     mkdir -p "$(dirname "$cached")"
     local features=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
       --enable-reference-types --enable-multivalue --enable-mutable-globals)
-    wasm-opt -Oz --converge "${features[@]}" "$staging/frontdoor_bg.wasm" -o "$cached.tmp" \
+    wasm-opt "${how[@]}" "${features[@]}" "$staging/frontdoor_bg.wasm" -o "$cached.tmp" \
       && mv "$cached.tmp" "$cached"
   fi
   rm -rf "$SITE" && mkdir -p "$SITE/pkg"
