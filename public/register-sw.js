@@ -31,6 +31,11 @@ if ('serviceWorker' in navigator) {
     event.stopPropagation();
     window.location.assign(link.href);
   }, true);
+  // The first worker claims the pages open when it starts, but not one whose load began just
+  // before (a sign-in's redirect, say); such a page asks, so that it too is kept for offline.
+  navigator.serviceWorker.ready.then((registration) => {
+    if (!navigator.serviceWorker.controller && registration.active) registration.active.postMessage('claim');
+  });
   navigator.serviceWorker.register('/sw.js').then((registration) => {
     // A worker already waiting from an earlier visit, or one found now, replaces a running one.
     if (registration.waiting && navigator.serviceWorker.controller) announce();

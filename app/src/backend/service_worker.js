@@ -41,6 +41,8 @@ self.addEventListener('activate', (event) => {
 
 self.addEventListener('message', (event) => {
   if (event.data === 'apply-update') self.skipWaiting();
+  // A page that started loading while this worker was activating is missed by its claim.
+  if (event.data === 'claim') event.waitUntil(self.clients.claim());
 });
 
 // Pages, server functions, files and the event stream always go to the network; the pages
