@@ -35,6 +35,19 @@ ensure_wasm_bindgen() {
   cargo install wasm-bindgen-cli --version "$want" --root "$TOOLS" --force
 }
 
+# Cuts the lazily loaded pages (`#[lazy_route]`) out of the wasm into chunks of their own.
+WASM_SPLIT_VERSION=0.2.4
+ensure_wasm_split() {
+  # It has no --version: cargo's own record of what it installed says.
+  if [ -x "$TOOLS/bin/wasm-split-cli" ] &&
+    grep -q "\"wasm_split_cli_support $WASM_SPLIT_VERSION " "$TOOLS/.crates.toml" 2>/dev/null; then
+    return
+  fi
+  say "installing wasm-split-cli $WASM_SPLIT_VERSION (a few minutes, once)"
+  cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary \
+    --locked --root "$TOOLS" --force
+}
+
 ensure_wasm_opt() {
   if [ -x "$NPM_TOOLS/node_modules/.bin/wasm-opt" ]; then return; fi
   say "installing wasm-opt (binaryen $BINARYEN_VERSION from npm)"
@@ -85,37 +98,49 @@ build_wasm() {
   cargo build -p frontend --lib --target wasm32-unknown-unknown --profile wasm-release --features hydrate
 }
 
-# Lays out $SITE as `cargo leptos build --release` would: wasm-bindgen → wasm-opt -Oz → $SITE/pkg,
-# the stylesheet and public/.
+# Lays out $SITE as `cargo leptos build --release --split` would: wasm-split-cli (the lazily loaded
+# pages into chunks of their own) → wasm-bindgen → wasm-opt -Oz on each piece → $SITE/pkg, the
+# stylesheet and public/.
 package_site() {
   local wasm=$CARGO_TARGET_DIR/wasm32-unknown-unknown/wasm-release/frontend.wasm
   local staging=$FRONTDOOR_CACHE/site-staging
-  rm -rf "$staging" && mkdir -p "$staging"
-  wasm-bindgen --target web --no-typescript --out-name frontdoor --out-dir "$staging" "$wasm"
-  # Skip the slow optimiser when its input (and the way it is run) has not changed since the
-  # last run.
+  rm -rf "$staging" && mkdir -p "$staging/split"
+  wasm-split-cli "$wasm" "$staging/split" --target web --out-name frontdoor
+  wasm-bindgen --target web --no-typescript --keep-lld-exports --out-name frontdoor \
+    --out-dir "$staging" "$staging/split/frontdoor.wasm"
+  mv "$staging/frontdoor_bg.wasm" "$staging/frontdoor.wasm"
+  rm "$staging/split/frontdoor.wasm"
+  mv "$staging"/split/* "$staging/" && rmdir "$staging/split"
+  rm -rf "$SITE" && mkdir -p "$SITE/pkg"
+  cp -r "$ROOT/public/." "$SITE/"
+  local piece
+  for piece in "$staging"/*.wasm; do
+    optimise_wasm "$piece" "$SITE/pkg/$(basename "$piece")"
+  done
+  cp "$staging"/*.js "$SITE/pkg/"
+  cp "$ROOT/style/main.css" "$SITE/pkg/frontdoor.css"
+  # Compressed once, at the best ratio, instead of on every request.
+  for piece in "$SITE"/pkg/*.{wasm,js,css}; do
+    brotli -q 11 -f -k "$piece"
+    gzip -9 -f -k "$piece"
+  done
+}
+
+# wasm-opt -Oz on $1 into $2, skipped when the input (and the way it is run) has not changed since
+# the last run: its result is kept by the input's digest.
+optimise_wasm() {
   local how=(-Oz --converge)
-  local sum; sum=$( (cat "$staging/frontdoor_bg.wasm"; echo "${how[*]}") | sha256sum | cut -c1-64)
+  local sum; sum=$( (cat "$1"; echo "${how[*]}") | sha256sum | cut -c1-64)
   local cached=$FRONTDOOR_CACHE/wasm-opt-cache/$sum.wasm
   if [ ! -f "$cached" ]; then
     # Passes are repeated until the module stops shrinking: about 1.5 % more than one pass.
-    say "optimising the wasm (wasm-opt ${how[*]}; a few minutes)"
+    say "optimising $(basename "$1") (wasm-opt ${how[*]}; up to a few minutes)"
     mkdir -p "$(dirname "$cached")"
     local features=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext
       --enable-reference-types --enable-multivalue --enable-mutable-globals)
-    wasm-opt "${how[@]}" "${features[@]}" "$staging/frontdoor_bg.wasm" -o "$cached.tmp" \
-      && mv "$cached.tmp" "$cached"
+    wasm-opt "${how[@]}" "${features[@]}" "$1" -o "$cached.tmp" && mv "$cached.tmp" "$cached"
   fi
-  rm -rf "$SITE" && mkdir -p "$SITE/pkg"
-  cp -r "$ROOT/public/." "$SITE/"
-  cp "$cached" "$SITE/pkg/frontdoor.wasm"
-  cp "$staging/frontdoor.js" "$SITE/pkg/frontdoor.js"
-  cp "$ROOT/style/main.css" "$SITE/pkg/frontdoor.css"
-  # Compressed once, at the best ratio, instead of on every request.
-  for file in "$SITE"/pkg/frontdoor.{wasm,js,css}; do
-    brotli -q 11 -f -k "$file"
-    gzip -9 -f -k "$file"
-  done
+  cp "$cached" "$2"
 }
 
 # The wasm sizes, raw and brotli-compressed, as "raw brotli" in bytes.

@@ -10,6 +10,7 @@ ensure_apt curl brotli chromium
 ensure_wasm_target
 ensure_wasm_opt
 ensure_wasm_bindgen
+ensure_wasm_split
 if [ ! -x "$NPM_TOOLS/node_modules/.bin/lighthouse" ]; then
   say "installing lighthouse $LIGHTHOUSE_VERSION (npm)"
   mkdir -p "$NPM_TOOLS"

@@ -8,6 +8,7 @@ ensure_wasm_target
 ensure_wasm_opt
 # One build at a time: on two cores, overlapping builds measured slower (docs/benchmarks.md).
 ensure_wasm_bindgen
+ensure_wasm_split
 build_wasm
 say "building the server (release)"
 cargo build -p server --release --bin frontdoor

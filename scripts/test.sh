@@ -25,6 +25,7 @@ ensure_apt curl brotli chromium postgresql python3-aiosmtpd python3-cryptography
 ensure_wasm_target
 ensure_wasm_opt
 ensure_wasm_bindgen
+ensure_wasm_split
 ensure_schemathesis
 ensure_oidc_provider
 if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then

@@ -4,6 +4,7 @@ pub mod account_page;
 pub mod browser;
 pub mod components;
 pub mod feedback_page;
+mod lazy_pages;
 pub mod portal;
 pub mod session;
 pub mod sign_in_link_page;
@@ -15,15 +16,18 @@ pub mod two_step_page;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{SsrMode, path};
+use leptos_router::{Lazy, SsrMode, path};
 
-use self::account_page::AccountPage;
 use self::components::connection::ConnectionBanner;
 use self::components::live::{LiveToasts, provide_live};
 use self::components::not_found::NotFoundPage;
 use self::components::outbox::provide_outbox;
 use self::components::update_prompt::UpdatePrompt;
 use self::feedback_page::FeedbackLinkPage;
+use self::lazy_pages::{
+    AccountRoute, ArticleEditorRoute, ArticlesRoute, AuditLogRoute, BoardRoute, DeskRoute,
+    IntegrationsRoute, MailQuarantineRoute, ReportsRoute, TeamRoute, TwoStepRoute,
+};
 use self::portal::help_page::{ArticleReaderPage, HelpPage};
 use self::portal::{
     home_page::HomePage, new_request_page::NewRequestPage, talk_page::TalkPage,
@@ -32,15 +36,6 @@ use self::portal::{
 use self::session::provide_session;
 use self::sign_in_link_page::SignInLinkPage;
 use self::sign_in_page::SignInPage;
-use self::staff::articles_page::{ArticleEditorPage, ArticlesPage};
-use self::staff::audit_page::AuditLogPage;
-use self::staff::board_page::BoardPage;
-use self::staff::desk_page::DeskPage;
-use self::staff::integrations_page::IntegrationsPage;
-use self::staff::mail_page::MailQuarantinePage;
-use self::staff::reports_page::ReportsPage;
-use self::team_page::TeamPage;
-use self::two_step_page::TwoStepPage;
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -95,18 +90,18 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/requests/new") view=NewRequestPage ssr=SsrMode::Async/>
                 <Route path=path!("/requests/:reference") view=TicketPage ssr=SsrMode::Async/>
                 <Route path=path!("/signin/link") view=SignInLinkPage ssr=SsrMode::Async/>
-                <Route path=path!("/signin/two-step") view=TwoStepPage ssr=SsrMode::Async/>
-                <Route path=path!("/board") view=BoardPage ssr=SsrMode::Async/>
-                <Route path=path!("/team") view=TeamPage ssr=SsrMode::Async/>
-                <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/audit") view=AuditLogPage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/mail") view=MailQuarantinePage ssr=SsrMode::Async/>
-                <Route path=path!("/admin/integrations") view=IntegrationsPage ssr=SsrMode::Async/>
+                <Route path=path!("/signin/two-step") view={Lazy::<TwoStepRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/board") view={Lazy::<BoardRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/team") view={Lazy::<TeamRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/admin/audit") view={Lazy::<AuditLogRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/admin/mail") view={Lazy::<MailQuarantineRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/admin/integrations") view={Lazy::<IntegrationsRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/talk") view=TalkPage ssr=SsrMode::Async/>
-                <Route path=path!("/desk") view=DeskPage ssr=SsrMode::Async/>
-                <Route path=path!("/desk/articles") view=ArticlesPage ssr=SsrMode::Async/>
-                <Route path=path!("/desk/articles/:id") view=ArticleEditorPage ssr=SsrMode::Async/>
-                <Route path=path!("/reports") view=ReportsPage ssr=SsrMode::Async/>
+                <Route path=path!("/desk") view={Lazy::<DeskRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/desk/articles") view={Lazy::<ArticlesRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/desk/articles/:id") view={Lazy::<ArticleEditorRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/reports") view={Lazy::<ReportsRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/help") view=HelpPage ssr=SsrMode::Async/>
                 <Route path=path!("/feedback/:token") view=FeedbackLinkPage ssr=SsrMode::Async/>
                 <Route path=path!("/help/:slug") view=ArticleReaderPage ssr=SsrMode::Async/>

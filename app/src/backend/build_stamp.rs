@@ -4,21 +4,23 @@
 
 use std::fmt::Write;
 
-/// What the browser app is built from, under the site root.
-const ASSETS: [&str; 3] = [
-    "pkg/frontdoor.wasm",
-    "pkg/frontdoor.js",
-    "pkg/frontdoor.css",
-];
-
-/// 16 hex digits of a SHA-256 over the assets under `site_root` (a missing asset counts as
-/// empty: a server run without a built site still answers).
+/// 16 hex digits of a SHA-256 over the files of `site_root/pkg` (the app, its lazily loaded
+/// chunks and the stylesheet), by name; none at all still makes a stamp, so a server run without
+/// a built site still answers.
 pub fn of(site_root: &str) -> String {
     use sha2::{Digest, Sha256};
+    let mut files: Vec<_> = std::fs::read_dir(format!("{site_root}/pkg"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.is_file())
+        .collect();
+    files.sort();
     let mut digest = Sha256::new();
-    for asset in ASSETS {
-        digest.update(asset.as_bytes());
-        digest.update(std::fs::read(format!("{site_root}/{asset}")).unwrap_or_default());
+    for file in files {
+        digest.update(file.file_name().unwrap_or_default().as_encoded_bytes());
+        digest.update(std::fs::read(&file).unwrap_or_default());
     }
     digest
         .finalize()
@@ -55,7 +57,10 @@ mod tests {
         assert_eq!(empty.len(), 16);
         assert_eq!(of(root), empty, "the same build, the same stamp");
         std::fs::write(site.join("pkg/frontdoor.wasm"), b"\0asm new build").unwrap();
-        assert_ne!(of(root), empty, "a new build, a new stamp");
+        let built = of(root);
+        assert_ne!(built, empty, "a new build, a new stamp");
+        std::fs::write(site.join("pkg/split_board.wasm"), b"\0asm a page's chunk").unwrap();
+        assert_ne!(of(root), built, "a lazily loaded chunk counts too");
         std::fs::remove_dir_all(site).unwrap();
     }
 

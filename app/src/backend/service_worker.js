@@ -4,7 +4,9 @@
 const VERSION = '__VERSION__';
 const CACHE = `frontdoor-shell-${VERSION}`;
 // This build's own files: their URLs carry the stamp, so what is kept never goes stale.
-const BUILD = ['__PKG__/frontdoor.js', '__PKG__/frontdoor.wasm', '__PKG__/frontdoor.css'];
+// (`__wasm_split.js` loads the agency's pages when first opened; the app imports it, so it starts
+// with the rest.)
+const BUILD = ['__PKG__/frontdoor.js', '__PKG__/__wasm_split.js', '__PKG__/frontdoor.wasm', '__PKG__/frontdoor.css'];
 // The app shell: what every page needs to start, kept for a bad connection.
 const SHELL = [
   ...BUILD,
