@@ -69,7 +69,12 @@ mod tests {
         let script = script(&build_stamp::pkg_dir("00ff00ff00ff00ff"));
         assert!(script.contains("const VERSION = '00ff00ff00ff00ff'"));
         assert!(script.contains("'/pkg/00ff00ff00ff00ff/frontdoor.wasm'"));
-        assert!(!script.contains("__"), "every placeholder filled");
+        assert!(script.contains("'/pkg/00ff00ff00ff00ff/__wasm_split.js'"));
+        // Placeholders are `__CAPITALS__`.
+        let placeholder = script.split("__").skip(1).find(|between| {
+            !between.is_empty() && between.bytes().all(|b| b.is_ascii_uppercase() || b == b'_')
+        });
+        assert_eq!(placeholder, None, "every placeholder filled");
     }
 
     #[test]
