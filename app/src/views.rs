@@ -70,11 +70,13 @@ pub fn App() -> impl IntoView {
     let session = provide_session();
     let live = provide_live();
     let outbox = provide_outbox();
-    // Effects run only in the browser, once the page is hydrated.
-    Effect::new(|_| browser::mark_hydrated());
-    // Live updates start once we know who is signed in, after the data the page was built from;
-    // requests written offline wait for the same.
+    let hydrated = browser::provide_hydrated();
+    // Live updates start once we know who is signed in and the page has taken over what the
+    // server drew (the live indicator is part of it); requests written offline wait for the same.
     Effect::new(move |_| {
+        if !hydrated.get() {
+            return;
+        }
         if let Some(Ok(Some(me))) = session.get() {
             live.connect(me.live_cursor);
             outbox.open_for(me.id);

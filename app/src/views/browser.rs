@@ -15,16 +15,60 @@ pub fn load_page(path: &str) {
     let _ = path;
 }
 
-/// Marks the page as interactive (`<body data-hydrated>`), for tests and for styles that should
-/// only apply once the app runs.
-pub fn mark_hydrated() {
+/// Whether the page has hydrated: false while the server draws it and while the browser takes
+/// it over (lazily loaded pages included), true after. Data only the browser reads
+/// (`LocalResource`s) is read behind it, so the server never waits on it (a local resource read
+/// inside a `<Suspense>` would make the server send that boundary's placeholder instead of the
+/// page), and so is anything else that changes what is drawn (the live link): hydration must meet
+/// exactly what the server drew.
+#[derive(Clone, Copy)]
+pub struct Hydrated(leptos::prelude::RwSignal<bool>);
+
+impl Hydrated {
+    pub fn get(self) -> bool {
+        leptos::prelude::Get::get(&self.0)
+    }
+}
+
+#[cfg(feature = "hydrate")]
+thread_local! {
+    /// The app's [`Hydrated`], for [`hydrate_page`] to set once hydration is over.
+    static HYDRATED: std::cell::Cell<Option<Hydrated>> = const { std::cell::Cell::new(None) };
+}
+
+pub fn provide_hydrated() -> Hydrated {
+    let hydrated = Hydrated(leptos::prelude::RwSignal::new(false));
+    leptos::prelude::provide_context(hydrated);
     #[cfg(feature = "hydrate")]
-    if let Some(body) = web_sys::window()
+    HYDRATED.with(|cell| cell.set(Some(hydrated)));
+    hydrated
+}
+
+pub fn use_hydrated() -> Hydrated {
+    leptos::prelude::expect_context::<Hydrated>()
+}
+
+/// The browser's entry point: takes over the page the server drew, waiting for the code of a
+/// lazily loaded page when it is one, and then says so ([`Hydrated`], `<body data-hydrated>`).
+/// The app's own effects may run before a lazily loaded page has hydrated, so they cannot tell.
+#[cfg(feature = "hydrate")]
+pub fn hydrate_page() {
+    use leptos::prelude::Set;
+    let Some(body) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.body())
-    {
+    else {
+        return;
+    };
+    wasm_bindgen_futures::spawn_local(async move {
+        let app = leptos::mount::hydrate_from_async(body.clone(), crate::views::App).await;
+        // For tests, and for styles that apply only once the app runs.
         let _ = body.set_attribute("data-hydrated", "");
-    }
+        if let Some(hydrated) = HYDRATED.with(std::cell::Cell::get) {
+            hydrated.0.set(true);
+        }
+        app.forget();
+    });
 }
 
 /// Calls `ready` once a newer version of the app waits to take over. `/register-sw.js` says so

@@ -7,19 +7,25 @@ use super::live::use_live;
 use super::time::ago;
 use crate::api::notifications::{mark_notifications_read, notifications};
 use crate::domain::notification::Inbox;
-use crate::views::browser::event_inside;
+use crate::views::browser::{event_inside, use_hydrated};
 
 #[component]
 pub fn Bell() -> impl IntoView {
     let live = use_live();
-    // Read in the browser only: the header is drawn before the page's own data.
+    // Read in the browser only, once hydrated (see `Hydrated`): the server draws the page without
+    // waiting for it.
     let inbox = LocalResource::new(move || {
         live.revision.track();
         notifications()
     });
-    // `try_get`: the server draws the header twice (see `Gate`) and the first copy's resource
-    // is gone by the time its attributes are read.
-    let current = move || inbox.try_get().flatten().and_then(Result::ok);
+    let hydrated = use_hydrated();
+    let current = move || {
+        hydrated
+            .get()
+            .then(|| inbox.get())
+            .flatten()
+            .and_then(Result::ok)
+    };
     let unread = move || current().map_or(0, |inbox| inbox.unread);
     let open = RwSignal::new(false);
     let toggle = move || {

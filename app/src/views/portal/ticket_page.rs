@@ -18,7 +18,7 @@ use crate::domain::sla::ClockState;
 use crate::domain::ticket::{AttachmentInfo, TicketChange, TicketRef, TicketStatus, TimelineEntry};
 use crate::domain::validation::DESCRIPTION_MAX_CHARS;
 use crate::error::AppError;
-use crate::views::browser::fill_text_area;
+use crate::views::browser::{fill_text_area, use_hydrated};
 use crate::views::components::attachments::{AttachmentList, AttachmentPicker};
 use crate::views::components::confirm::AskFirst;
 use crate::views::components::feedback::{ErrorPanel, PageLoading};
@@ -134,6 +134,8 @@ fn WhoElseIsHere(reference: Signal<Option<TicketRef>>, writing: Memo<bool>) -> i
             on_cleanup(move || timer.clear());
         }
     }
+    // Read in the browser only, once hydrated: see `Hydrated`.
+    let hydrated = use_hydrated();
     let others = LocalResource::new(move || {
         let (reference, writing) = (reference.get(), writing.get());
         beat.track();
@@ -146,7 +148,9 @@ fn WhoElseIsHere(reference: Signal<Option<TicketRef>>, writing: Memo<bool>) -> i
     });
     view! {
         <p class="presence" role="status" aria-live="polite">
-            {move || others.get().and_then(|others| describe(&others))}
+            {move || {
+                hydrated.get().then(|| others.get()).flatten().and_then(|others| describe(&others))
+            }}
         </p>
     }
 }

@@ -15,6 +15,7 @@ use crate::domain::webhook::{
     DeliveryInfo, DeliveryState, MAX_DESCRIPTION_CHARS, MAX_URL_CHARS, WebhookEvent, WebhookInfo,
 };
 use crate::error::AppError;
+use crate::views::browser::use_hydrated;
 use crate::views::components::confirm::AskFirst;
 use crate::views::components::feedback::{EmptyState, ErrorPanel, ListSkeleton};
 use crate::views::components::form::{FormErrors, FormMessage, TextField, successes};
@@ -440,31 +441,40 @@ fn DeliveryLogView(
             on_cleanup(move || timer.clear());
         }
     }
-    let log = Resource::new(
-        move || (beat.get(), test.version().get(), redeliver.version().get()),
-        move |_| webhook_deliveries(webhook_id),
-    );
+    // Read in the browser only, once the page has hydrated (see `Hydrated`): a resource made
+    // inside the list's own comes later on the server than in the browser, so it would be numbered
+    // differently on each side and the page would not hydrate. The log sits closed under its
+    // summary anyway; until it is read, both sides draw the placeholder.
+    let hydrated = use_hydrated();
+    let log = LocalResource::new(move || {
+        beat.track();
+        test.version().track();
+        redeliver.version().track();
+        webhook_deliveries(webhook_id)
+    });
+    let deliveries = move || match hydrated.get().then(|| log.get()).flatten() {
+        None => view! { <ListSkeleton rows=2/> }.into_any(),
+        Some(Ok(log)) if log.deliveries.is_empty() => view! {
+            <p class="muted">"Nothing sent yet. “Send test” sends a test message now."</p>
+        }
+        .into_any(),
+        Some(Ok(log)) => {
+            let now = log.now;
+            view! {
+                <ul class="delivery-list" aria-label="Deliveries">
+                    {log.deliveries.into_iter().map(|delivery| view! {
+                        <DeliveryRow delivery now redeliver/>
+                    }).collect_view()}
+                </ul>
+            }
+            .into_any()
+        }
+        Some(Err(error)) => view! { <ErrorPanel error/> }.into_any(),
+    };
     view! {
         <details class="webhook__log">
             <summary>"Recent deliveries"</summary>
-            <Transition fallback=|| view! { <ListSkeleton rows=2/> }>
-                {move || log.get().map(|result| match result {
-                    Ok(log) if log.deliveries.is_empty() => view! {
-                        <p class="muted">"Nothing sent yet. “Send test” sends a test message now."</p>
-                    }.into_any(),
-                    Ok(log) => {
-                        let now = log.now;
-                        view! {
-                            <ul class="delivery-list" aria-label="Deliveries">
-                                {log.deliveries.into_iter().map(|delivery| view! {
-                                    <DeliveryRow delivery now redeliver/>
-                                }).collect_view()}
-                            </ul>
-                        }.into_any()
-                    }
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                })}
-            </Transition>
+            {deliveries}
         </details>
     }
 }
