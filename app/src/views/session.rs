@@ -55,49 +55,50 @@ impl Audience {
 }
 
 /// Renders `children` for a signed-in person the audience admits; sends others where they belong.
+///
+/// The page is one `Suspend` that waits for the session, not a closure: `<Suspense>` on the
+/// server calls its closures up to three times (to find what they wait for, to check again, to
+/// draw), each call drawing the page afresh, while the browser draws it once. The extra drawings'
+/// resources took the numbers the browser gives its own, and one of them, dropped unfinished,
+/// could hand the browser an error where the server had drawn the page. A `Suspend` is polled,
+/// not called again, so the page is drawn once on both sides. Pages are drawn afresh on each
+/// visit, so the gate need not follow later changes of the session.
 #[component]
 pub fn Gate<F, IV>(audience: Audience, children: F) -> impl IntoView
 where
-    F: Fn(Me) -> IV + Send + Sync + 'static,
+    F: FnOnce(Me) -> IV + Send + 'static,
     IV: IntoView + 'static,
 {
     let session = use_session();
-    view! {
-        <Suspense fallback=PageLoading>
-            {move || {
-                session
-                    .get()
-                    .map(|result| match result {
-                        // Staff who must set up two-step sign-in can only do that.
-                        Ok(Some(me)) if me.two_step_setup_needed && audience != Audience::SignedIn => {
-                            view! { <Redirect path="/account"/> }.into_any()
-                        }
-                        Ok(Some(me)) if audience.admits(&me) => children(me).into_any(),
-                        Ok(Some(me)) => view! { <Redirect path=me.home()/> }.into_any(),
-                        Ok(None) => view! { <Redirect path="/signin"/> }.into_any(),
-                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                    })
-            }}
-        </Suspense>
-    }
+    let page = Suspend::new(async move {
+        match session.await {
+            // Staff who must set up two-step sign-in can only do that.
+            Ok(Some(me)) if me.two_step_setup_needed && audience != Audience::SignedIn => {
+                view! { <Redirect path="/account"/> }.into_any()
+            }
+            Ok(Some(me)) if audience.admits(&me) => children(me).into_any(),
+            Ok(Some(me)) => view! { <Redirect path=me.home()/> }.into_any(),
+            Ok(None) => view! { <Redirect path="/signin"/> }.into_any(),
+            Err(error) => view! { <ErrorPanel error/> }.into_any(),
+        }
+    });
+    view! { <Suspense fallback=PageLoading>{page}</Suspense> }
 }
 
 /// Renders `children` for everyone: a page that also works signed out (public help articles).
+/// Drawn once the session is known, like [`Gate`].
 #[component]
 pub fn Open<F, IV>(children: F) -> impl IntoView
 where
-    F: Fn(Option<Me>) -> IV + Send + Sync + 'static,
+    F: FnOnce(Option<Me>) -> IV + Send + 'static,
     IV: IntoView + 'static,
 {
     let session = use_session();
-    view! {
-        <Suspense fallback=PageLoading>
-            {move || {
-                session.get().map(|result| match result {
-                    Ok(me) => children(me).into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                })
-            }}
-        </Suspense>
-    }
+    let page = Suspend::new(async move {
+        match session.await {
+            Ok(me) => children(me).into_any(),
+            Err(error) => view! { <ErrorPanel error/> }.into_any(),
+        }
+    });
+    view! { <Suspense fallback=PageLoading>{page}</Suspense> }
 }
