@@ -97,7 +97,7 @@ test('a request from filing to reopening, with the agency tools in between', asy
   await expect(task).toContainText('Sam Rivera');
   await task.getByLabel('Purge', { exact: true }).check();
   await task.getByRole('button', { name: 'Mark task done' }).click();
-  await expect(desk.locator('.toast', { hasText: 'All tasks' })).toBeVisible();
+  await expect(desk.locator('.toast', { hasText: `All tasks on ${reference} are done` })).toBeVisible();
   await expect(desk.locator('.task--done')).toHaveCount(1);
   await desk.screenshot({ path: screenshotPath('desktop-ticket-staff'), fullPage: true });
   await expectAccessible(desk);
