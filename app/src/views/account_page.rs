@@ -6,7 +6,7 @@ use leptos_meta::Title;
 use super::browser::load_page;
 use super::components::confirm::ConfirmPanel;
 use super::components::feedback::{ErrorPanel, ListSkeleton};
-use super::components::form::{CodeField, FormErrors, FormMessage};
+use super::components::form::{CodeField, FormErrors, FormMessage, successes};
 use super::components::header::AppHeader;
 use super::components::time::ago;
 use super::session::{Audience, Gate};
@@ -205,7 +205,7 @@ fn SignOutEverywhereButton() -> impl IntoView {
     }
 }
 
-/// The actions of the two-step section; its state is read again after each.
+/// The actions of the two-step section; its state is read again after each one that succeeds.
 #[derive(Clone, Copy)]
 struct TwoStepActions {
     start: ServerAction<StartTwoStepSetup>,
@@ -223,14 +223,13 @@ fn TwoStepSection(setup_needed: bool) -> impl IntoView {
         disable: ServerAction::new(),
         require: ServerAction::new(),
     };
+    let changes = (
+        successes(actions.confirm),
+        successes(actions.disable),
+        successes(actions.require),
+    );
     let status = Resource::new(
-        move || {
-            (
-                actions.confirm.version().get(),
-                actions.disable.version().get(),
-                actions.require.version().get(),
-            )
-        },
+        move || (changes.0.get(), changes.1.get(), changes.2.get()),
         |_| load_two_step_status(),
     );
     // Someone sent here to set it up goes on to their work once it is on.

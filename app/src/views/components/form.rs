@@ -281,10 +281,6 @@ where
     A::Output: Clone + Send + Sync + 'static,
 {
     let count = RwSignal::new(0_u32);
-    Effect::new(move |_| {
-        if matches!(action.value().get(), Some(Ok(_))) {
-            count.update(|n| *n += 1);
-        }
-    });
+    on_success(action, move |_| count.update(|n| *n += 1));
     count.into()
 }

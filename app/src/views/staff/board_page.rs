@@ -14,7 +14,9 @@ use crate::domain::sla::ClockState;
 use crate::domain::ticket::{Category, Channel, Priority, TicketRef, TicketStatus};
 use crate::views::browser::{RedrawWatch, focused_card, refocus_card, watch_redraws};
 use crate::views::components::feedback::{ErrorPanel, ListSkeleton};
-use crate::views::components::form::{FormErrors, FormMessage, SelectField, choice_options};
+use crate::views::components::form::{
+    FormErrors, FormMessage, SelectField, choice_options, successes,
+};
 use crate::views::components::header::AppHeader;
 use crate::views::components::live::{last_good, use_live};
 use crate::views::components::sla::SlaChip;
@@ -59,8 +61,9 @@ fn Board(me: Me) -> impl IntoView {
     let queue_now = last_good(queue);
     let save_view = ServerAction::<SaveView>::new();
     let delete_view = ServerAction::<DeleteView>::new();
+    let (saved, deleted) = (successes(save_view), successes(delete_view));
     let desk = Resource::new(
-        move || (save_view.version().get(), delete_view.version().get()),
+        move || (saved.get(), deleted.get()),
         |_| load_desk_options(),
     );
     // Cards filed after the board was opened are marked, so new work catches the eye; cards

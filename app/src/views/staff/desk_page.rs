@@ -10,7 +10,7 @@ use crate::domain::canned::{CannedReply, PLACEHOLDERS};
 use crate::domain::ticket::Category;
 use crate::views::components::confirm::AskFirst;
 use crate::views::components::feedback::{ErrorPanel, ListSkeleton};
-use crate::views::components::form::{FormErrors, FormMessage};
+use crate::views::components::form::{FormErrors, FormMessage, successes};
 use crate::views::components::header::AppHeader;
 use crate::views::session::{Audience, Gate};
 use crate::views::staff::triage_settings::{SetupVersion, TriageSettings};
@@ -37,13 +37,19 @@ fn Desk(me: Me) -> impl IntoView {
     let triage_version: SetupVersion = RwSignal::new(0);
     // One server function per resource: each reads who is asking as it starts, while its page
     // is certainly alive (a second call after an await could find the page already replaced).
+    let changes = (
+        successes(save_category),
+        successes(retire_category),
+        successes(save_canned),
+        successes(delete_canned),
+    );
     let desk = Resource::new(
         move || {
             (
-                save_category.version().get(),
-                retire_category.version().get(),
-                save_canned.version().get(),
-                delete_canned.version().get(),
+                changes.0.get(),
+                changes.1.get(),
+                changes.2.get(),
+                changes.3.get(),
             )
         },
         |_| load_desk_options(),
