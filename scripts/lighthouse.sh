@@ -39,8 +39,13 @@ cookie=$(curl -sf -o /dev/null -D - -X POST -H 'Accept: application/json' --data
   awk -F'[ ;]' 'tolower($1) == "set-cookie:" { print $2; exit }')
 [ -n "$cookie" ] || { echo "could not sign in as Tom"; exit 1; }
 
+# One of his requests, for the request page.
+reference=$(curl -sf -X POST -H 'Accept: application/json' -H "Cookie: $cookie" \
+  --data 'title=Printer on floor 2 jams&description=Every third page since Monday.' "$BASE/api/create_request" |
+  python3 -c 'import json,sys; print(json.load(sys.stdin)["reference"])')
+
 printf '| page | performance | LCP | FCP | TBT | CLS | speed index | bytes |\n|---|---|---|---|---|---|---|---|\n'
-for page in /signin / /requests/new; do
+for page in /signin / /requests/new "/requests/$reference"; do
   # A fresh profile per run: nothing cached from the page before (a first visit).
   CHROME_PATH=/usr/bin/chromium lighthouse "$BASE$page" --quiet --only-categories=performance \
     --output=json --output-path="$WORK/report.json" \

@@ -23,18 +23,13 @@ use self::components::live::{LiveToasts, provide_live};
 use self::components::not_found::NotFoundPage;
 use self::components::outbox::provide_outbox;
 use self::components::update_prompt::UpdatePrompt;
-use self::feedback_page::FeedbackLinkPage;
 use self::lazy_pages::{
-    AccountRoute, ArticleEditorRoute, ArticlesRoute, AuditLogRoute, BoardRoute, DeskRoute,
-    IntegrationsRoute, MailQuarantineRoute, ReportsRoute, TeamRoute, TwoStepRoute,
+    AccountRoute, ArticleEditorRoute, ArticleReaderRoute, ArticlesRoute, AuditLogRoute, BoardRoute,
+    DeskRoute, FeedbackLinkRoute, HelpRoute, IntegrationsRoute, MailQuarantineRoute, ReportsRoute,
+    SignInLinkRoute, TalkRoute, TeamRoute, TicketRoute, TwoStepRoute,
 };
-use self::portal::help_page::{ArticleReaderPage, HelpPage};
-use self::portal::{
-    home_page::HomePage, new_request_page::NewRequestPage, talk_page::TalkPage,
-    ticket_page::TicketPage,
-};
+use self::portal::{home_page::HomePage, new_request_page::NewRequestPage};
 use self::session::provide_session;
-use self::sign_in_link_page::SignInLinkPage;
 use self::sign_in_page::SignInPage;
 
 /// The HTML document around the app, rendered on the server.
@@ -90,8 +85,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                 <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async/>
                 <Route path=path!("/requests/new") view=NewRequestPage ssr=SsrMode::Async/>
-                <Route path=path!("/requests/:reference") view=TicketPage ssr=SsrMode::Async/>
-                <Route path=path!("/signin/link") view=SignInLinkPage ssr=SsrMode::Async/>
+                <Route path=path!("/requests/:reference") view={Lazy::<TicketRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/signin/link") view={Lazy::<SignInLinkRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/signin/two-step") view={Lazy::<TwoStepRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/board") view={Lazy::<BoardRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/team") view={Lazy::<TeamRoute>::new()} ssr=SsrMode::Async/>
@@ -99,14 +94,14 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/admin/audit") view={Lazy::<AuditLogRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/admin/mail") view={Lazy::<MailQuarantineRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/admin/integrations") view={Lazy::<IntegrationsRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/talk") view=TalkPage ssr=SsrMode::Async/>
+                <Route path=path!("/talk") view={Lazy::<TalkRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/desk") view={Lazy::<DeskRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/desk/articles") view={Lazy::<ArticlesRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/desk/articles/:id") view={Lazy::<ArticleEditorRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/reports") view={Lazy::<ReportsRoute>::new()} ssr=SsrMode::Async/>
-                <Route path=path!("/help") view=HelpPage ssr=SsrMode::Async/>
-                <Route path=path!("/feedback/:token") view=FeedbackLinkPage ssr=SsrMode::Async/>
-                <Route path=path!("/help/:slug") view=ArticleReaderPage ssr=SsrMode::Async/>
+                <Route path=path!("/help") view={Lazy::<HelpRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/feedback/:token") view={Lazy::<FeedbackLinkRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/help/:slug") view={Lazy::<ArticleReaderRoute>::new()} ssr=SsrMode::Async/>
             </Routes>
         </Router>
         <LiveToasts/>

@@ -3,10 +3,11 @@
 // lets it in ("A new version is available — Reload").
 const VERSION = '__VERSION__';
 const CACHE = `frontdoor-shell-${VERSION}`;
-// This build's own files: their URLs carry the stamp, so what is kept never goes stale.
-// (`__wasm_split.js` loads the agency's pages when first opened; the app imports it, so it starts
-// with the rest.)
-const BUILD = ['__PKG__/frontdoor.js', '__PKG__/__wasm_split.js', '__PKG__/frontdoor.wasm', '__PKG__/frontdoor.css'];
+// This build's own files: their URLs carry the stamp, so what is kept never goes stale. The
+// pages' chunks, which `__wasm_split.js` loads when a page is first opened, are kept then.
+const PKG = '__PKG__/';
+const STYLESHEET = `${PKG}frontdoor.css`;
+const BUILD = [`${PKG}frontdoor.js`, `${PKG}__wasm_split.js`, `${PKG}frontdoor.wasm`, STYLESHEET];
 // The app shell: what every page needs to start, kept for a bad connection.
 const SHELL = [
   ...BUILD,
@@ -55,7 +56,7 @@ self.addEventListener('fetch', (event) => {
   if (event.request.method !== 'GET' || url.origin !== self.location.origin) return;
   if (event.request.mode === 'navigate') {
     event.respondWith(SAVED_PAGE.test(url.pathname) ? savedPage(event.request, url) : fetch(event.request).catch(notKept));
-  } else if (SHELL.includes(url.pathname)) {
+  } else if (url.pathname.startsWith(PKG) || SHELL.includes(url.pathname)) {
     event.respondWith(shellFile(event.request, url));
   }
 });
@@ -89,7 +90,7 @@ async function savedPage(request, url) {
 function notKept() {
   return new Response(
     `<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Offline · Frontdoor</title><link rel="stylesheet" href="${BUILD[2]}"></head>
+<title>Offline · Frontdoor</title><link rel="stylesheet" href="${STYLESHEET}"></head>
 <body><main class="page page--narrow"><h1>You're offline</h1>
 <p class="lead">This page was not saved on this device. Your requests and the ones you opened last can be read offline.</p>
 <p><a class="button button--primary" href="/">My requests</a></p></main></body></html>`,
@@ -97,15 +98,18 @@ function notKept() {
   );
 }
 
-// This build's files from the cache (they cannot change); other shell files from the network
-// first, the cache when the network fails.
+// This build's files from the cache (they cannot change), else from the network and kept; other
+// shell files from the network first, the cache when the network fails.
 async function shellFile(request, url) {
-  if (BUILD.includes(url.pathname)) {
+  const built = url.pathname.startsWith(PKG);
+  if (built) {
     const kept = await caches.match(url.pathname, { cacheName: CACHE });
     if (kept) return kept;
   }
   try {
-    return await fetch(request);
+    const response = await fetch(request);
+    if (built && response.ok) await (await caches.open(CACHE)).put(url.pathname, response.clone());
+    return response;
   } catch (offline) {
     const kept = await caches.match(url.pathname, { cacheName: CACHE });
     if (kept) return kept;

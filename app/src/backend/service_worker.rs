@@ -68,8 +68,19 @@ mod tests {
     fn the_worker_carries_the_stamp_and_its_asset_urls() {
         let script = script(&build_stamp::pkg_dir("00ff00ff00ff00ff"));
         assert!(script.contains("const VERSION = '00ff00ff00ff00ff'"));
-        assert!(script.contains("'/pkg/00ff00ff00ff00ff/frontdoor.wasm'"));
-        assert!(script.contains("'/pkg/00ff00ff00ff00ff/__wasm_split.js'"));
+        assert!(script.contains("const PKG = '/pkg/00ff00ff00ff00ff/'"));
+        // The shell: the app, its chunk loader, the WASM and the stylesheet.
+        for file in [
+            "frontdoor.js",
+            "__wasm_split.js",
+            "frontdoor.wasm",
+            "frontdoor.css",
+        ] {
+            assert!(
+                script.contains(&format!("${{PKG}}{file}`")),
+                "{file} in the shell"
+            );
+        }
         // Placeholders are `__CAPITALS__`.
         let placeholder = script.split("__").skip(1).find(|between| {
             !between.is_empty() && between.bytes().all(|b| b.is_ascii_uppercase() || b == b'_')

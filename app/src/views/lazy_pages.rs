@@ -1,12 +1,18 @@
 //! Pages whose code loads on first visit instead of with the app. Clients, who mostly come on a
-//! phone, never open the agency's tools or the administration pages, so that code is split into
-//! WASM chunks of its own (`#[lazy_route]`; `wasm-split-cli` cuts them at build time, see
-//! `scripts/lib.sh`). On the server and in tests these are ordinary pages.
+//! phone, never open the agency's tools or the administration pages, and a first visit needs only
+//! the page it lands on, so that code is split into WASM chunks of its own (`#[lazy_route]`;
+//! `wasm-split-cli` cuts them at build time, see `scripts/lib.sh`). Staying in the app: my
+//! requests (the start page), sign-in and the request form (the page written offline). On the
+//! server and in tests these are ordinary pages.
 
 use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
 
 use super::account_page::AccountPage;
+use super::feedback_page::FeedbackLinkPage;
+use super::portal::help_page::{ArticleReaderPage, HelpPage};
+use super::portal::{talk_page::TalkPage, ticket_page::TicketPage};
+use super::sign_in_link_page::SignInLinkPage;
 use super::staff::articles_page::{ArticleEditorPage, ArticlesPage};
 use super::staff::audit_page::AuditLogPage;
 use super::staff::board_page::BoardPage;
@@ -37,6 +43,12 @@ macro_rules! lazy_pages {
 }
 
 lazy_pages! {
+    TicketRoute => TicketPage,
+    HelpRoute => HelpPage,
+    ArticleReaderRoute => ArticleReaderPage,
+    TalkRoute => TalkPage,
+    FeedbackLinkRoute => FeedbackLinkPage,
+    SignInLinkRoute => SignInLinkPage,
     BoardRoute => BoardPage,
     TeamRoute => TeamPage,
     AccountRoute => AccountPage,
