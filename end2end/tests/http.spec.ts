@@ -46,8 +46,9 @@ test.describe('HTTP surface', () => {
 
 test('the browser app is served compressed, under its build stamp, to be kept for good', async ({ request }) => {
   const page = await (await request.get('/signin')).text();
-  const wasm = page.match(/href="(\/pkg\/[0-9a-f]{16}\/frontdoor\.wasm)"/)?.[1];
-  expect(wasm, 'the page preloads the stamped wasm').toBeTruthy();
+  // Named in the script that starts the app once the page is painted (`StartApp`).
+  const wasm = page.match(/'(\/pkg\/[0-9a-f]{16}\/frontdoor\.wasm)'/)?.[1];
+  expect(wasm, 'the page names the stamped wasm').toBeTruthy();
   expect(page).toContain(wasm!.replace('.wasm', '.css'));
   const response = await request.get(wasm!, { headers: { 'accept-encoding': 'br, gzip' } });
   expect(response.status()).toBe(200);
