@@ -69,18 +69,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 fn StartApp(options: LeptosOptions) -> impl IntoView {
     let app = format!("/{}/{}", options.site_pkg_dir, options.output_name);
-    let script = format!(
-        "let started = false;\n\
-         const start = () => {{\n\
-         \x20 if (started) return;\n\
-         \x20 started = true;\n\
-         \x20 const wasm = Object.assign(document.createElement('link'), {{ rel: 'preload', as: 'fetch', type: 'application/wasm', crossOrigin: 'anonymous', href: '{app}.wasm' }});\n\
-         \x20 document.head.append(wasm);\n\
-         \x20 import('{app}.js').then((app) => app.default({{ module_or_path: '{app}.wasm' }}).then(() => app.hydrate()));\n\
-         }};\n\
-         requestAnimationFrame(() => setTimeout(start));\n\
-         setTimeout(start, 500);"
-    );
+    let script = include_str!("views/start_app.js").replace("__APP__", &app);
     view! { <script type="module" nonce=leptos::nonce::use_nonce()>{script}</script> }
 }
 

@@ -28,6 +28,17 @@ impl Hydrated {
     pub fn get(self) -> bool {
         leptos::prelude::Get::get(&self.0)
     }
+
+    /// A browser-only resource's value, and nothing until the page has hydrated (on the server
+    /// included): the one way to read a `LocalResource` in a view, for the reasons above.
+    pub fn read<T: Clone + 'static>(
+        self,
+        resource: leptos::prelude::LocalResource<T>,
+    ) -> Option<T> {
+        self.get()
+            .then(|| leptos::prelude::Get::get(&resource))
+            .flatten()
+    }
 }
 
 #[cfg(feature = "hydrate")]

@@ -19,13 +19,7 @@ pub fn Bell() -> impl IntoView {
         notifications()
     });
     let hydrated = use_hydrated();
-    let current = move || {
-        hydrated
-            .get()
-            .then(|| inbox.get())
-            .flatten()
-            .and_then(Result::ok)
-    };
+    let current = move || hydrated.read(inbox).and_then(Result::ok);
     let unread = move || current().map_or(0, |inbox| inbox.unread);
     let open = RwSignal::new(false);
     let toggle = move || {

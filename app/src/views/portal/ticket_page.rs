@@ -149,7 +149,7 @@ fn WhoElseIsHere(reference: Signal<Option<TicketRef>>, writing: Memo<bool>) -> i
     view! {
         <p class="presence" role="status" aria-live="polite">
             {move || {
-                hydrated.get().then(|| others.get()).flatten().and_then(|others| describe(&others))
+                hydrated.read(others).and_then(|others| describe(&others))
             }}
         </p>
     }

@@ -452,7 +452,7 @@ fn DeliveryLogView(
         redeliver.version().track();
         webhook_deliveries(webhook_id)
     });
-    let deliveries = move || match hydrated.get().then(|| log.get()).flatten() {
+    let deliveries = move || match hydrated.read(log) {
         None => view! { <ListSkeleton rows=2/> }.into_any(),
         Some(Ok(log)) if log.deliveries.is_empty() => view! {
             <p class="muted">"Nothing sent yet. “Send test” sends a test message now."</p>
