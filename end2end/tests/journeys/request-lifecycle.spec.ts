@@ -86,12 +86,21 @@ test('a request from filing to reopening, with the agency tools in between', asy
   await desk.getByRole('button', { name: 'Add internal note' }).click();
   await expect(desk.locator('.message--note')).toContainText(secret);
 
-  // Hand-off into a task with a checklist; finishing the last one prompts the owner.
+  // Hand-off into a task with a checklist; finishing the last one prompts the owner. The client
+  // writes while the form is half filled in: the reply shows up live and what was typed stays.
+  await liveConnected(desk);
   await desk.getByText('Add a task').click();
   const taskForm = desk.getByRole('form', { name: 'New task' });
   await taskForm.getByLabel('New task').fill('Purge the CDN cache');
-  await taskForm.getByLabel('Assignee').selectOption({ label: 'Sam Rivera' });
   await taskForm.getByLabel('Checklist (one item per line)').fill('Purge\nVerify gallery');
+  await page.goto(`/requests/${reference}`);
+  await hydrated(page);
+  await page.getByLabel('Add a reply').fill(`Still empty frames ${stamp}.`);
+  await page.getByRole('button', { name: 'Send reply' }).tap();
+  await expect(desk.locator('.message', { hasText: `Still empty frames ${stamp}.` })).toBeVisible();
+  await expect(taskForm.getByLabel('New task')).toHaveValue('Purge the CDN cache');
+  await expect(taskForm.getByLabel('Checklist (one item per line)')).toHaveValue('Purge\nVerify gallery');
+  await taskForm.getByLabel('Assignee').selectOption({ label: 'Sam Rivera' });
   await taskForm.getByRole('button', { name: 'Add task' }).click();
   const task = desk.locator('.task', { hasText: 'Purge the CDN cache' });
   await expect(task).toContainText('Sam Rivera');

@@ -100,25 +100,59 @@ fn Ticket(me: Me) -> impl IntoView {
             <a class="back-link" href=back.0>{back.1}</a>
             {presence}
             <Transition fallback=PageLoading>
-                {move || {
-                    ticket_now()
-                        .map(|result| match result {
-                            Ok(view) => {
-                                let desk = desk.and_then(|d| d.get()).and_then(Result::ok);
-                                view! { <TicketDetails view desk agent_name=agent_name.clone() draft/> }.into_any()
-                            }
-                            Err(AppError::NotFound) => {
-                                view! {
-                                    <h1>"Request not found"</h1>
-                                    <p class="lead">"Check the reference, or go back to your list."</p>
-                                }
-                                    .into_any()
-                            }
-                            Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                        })
-                }}
+                <TicketBody ticket=ticket_now desk agent_name=agent_name.clone() draft/>
             </Transition>
         </main>
+    }
+}
+
+/// The request, and beside it for staff the tools to work it. The request is drawn again on every
+/// change to it; the tools only when what they show changes (the triage form when the facts do, the
+/// task list when the tasks do), so a form half filled in there survives a colleague's reply.
+/// Made inside the `<Transition>`: the data read here makes the page wait on the server.
+#[component]
+fn TicketBody(
+    ticket: impl Fn() -> Option<Result<TicketView, AppError>> + Copy + Send + Sync + 'static,
+    desk: Option<Resource<Result<DeskOptions, AppError>>>,
+    agent_name: String,
+    draft: ReplyDraft,
+) -> impl IntoView {
+    let desk = move || desk.and_then(|d| d.get()).and_then(Result::ok);
+    let workable = move || ticket().and_then(Result::ok).filter(|view| view.can_work);
+    let worked = Memo::new(move |_| workable().map(|view| view.detail.summary.reference));
+    let facts = Memo::new(move |_| workable().map(|view| view.detail.facts));
+    let tasks = Memo::new(move |_| workable().map(|view| view.detail.tasks).unwrap_or_default());
+    view! {
+        <div class="ticket-layout">
+            {move || {
+                ticket()
+                    .map(|result| match result {
+                        Ok(view) => {
+                            view! { <TicketDetails view desk=desk() agent_name=agent_name.clone() draft/> }.into_any()
+                        }
+                        Err(AppError::NotFound) => {
+                            view! {
+                                <div>
+                                    <h1>"Request not found"</h1>
+                                    <p class="lead">"Check the reference, or go back to your list."</p>
+                                </div>
+                            }
+                                .into_any()
+                        }
+                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                    })
+            }}
+            {move || {
+                let (reference, desk) = (worked.get()?, desk()?);
+                Some(view! {
+                    <aside class="ticket-tools" aria-label="Staff tools">
+                        <TriagePanel reference facts desk=desk.clone()/>
+                        <TasksPanel reference tasks staff=desk.staff/>
+                        <MergePanel reference/>
+                    </aside>
+                })
+            }}
+        </div>
     }
 }
 
@@ -245,7 +279,6 @@ fn TicketDetails(
         .unwrap_or_default();
     view! {
         <Title text=format!("{} · {} · Frontdoor", reference, summary.title)/>
-        <div class="ticket-layout">
         <article class="ticket" data-ref=reference.to_string()>
             <p class="ticket__meta">
                 <span class="reference">{reference.to_string()}</span>
@@ -325,14 +358,6 @@ fn TicketDetails(
                 <ReplyForm reference staff=can_work canned placeholders draft latest_seen/>
             })}
         </article>
-        {desk.clone().map(|desk| view! {
-            <aside class="ticket-tools" aria-label="Staff tools">
-                <TriagePanel reference facts=detail.facts.clone() desk=desk.clone()/>
-                <TasksPanel reference tasks=detail.tasks.clone() staff=desk.staff.clone()/>
-                <MergePanel reference/>
-            </aside>
-        })}
-        </div>
     }
 }
 

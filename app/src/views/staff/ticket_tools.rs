@@ -13,17 +13,23 @@ use crate::views::components::form::{FormErrors, FormMessage, SelectField, choic
 use crate::views::components::live::refresh_after;
 
 /// Priority, category, assignee, team and tags. The form carries the version it was drawn from,
-/// so an edit made over someone else's newer change is refused with a clear message.
+/// so an edit made over someone else's newer change is refused with a clear message. It is drawn
+/// again only when the facts change (other changes to the request leave an edit in progress be).
 #[component]
-pub fn TriagePanel(reference: TicketRef, facts: TicketFacts, desk: DeskOptions) -> impl IntoView {
+pub fn TriagePanel(
+    reference: TicketRef,
+    facts: Memo<Option<TicketFacts>>,
+    desk: DeskOptions,
+) -> impl IntoView {
     let update = ServerAction::<UpdateTicket>::new();
     refresh_after(update);
     let errors = FormErrors::of(update, &[]);
     let saved = move || matches!(update.value().get(), Some(Ok(_)));
     let categories: Vec<Choice> = desk.categories.iter().map(Category::choice).collect();
-    view! {
-        <details class="panel" open=true>
-            <summary class="panel__title">"Triage"</summary>
+    let form = move |facts: TicketFacts| {
+        let (categories, staff, teams) =
+            (categories.clone(), desk.staff.clone(), desk.teams.clone());
+        view! {
             <ActionForm action=update attr:class="form form--grid" attr:aria-label="Triage">
                 <input type="hidden" name="reference" value=reference.to_string()/>
                 <input type="hidden" name="version" value=facts.version/>
@@ -38,8 +44,8 @@ pub fn TriagePanel(reference: TicketRef, facts: TicketFacts, desk: DeskOptions) 
                     </select>
                 </div>
                 <Picker id="category" label="Category" none="Not sure" choices=categories current=facts.category_id/>
-                <Picker id="assignee" label="Assignee" none="Nobody yet" choices=desk.staff current=facts.assignee_id/>
-                <Picker id="team" label="Team" none="No team" choices=desk.teams current=facts.team_id/>
+                <Picker id="assignee" label="Assignee" none="Nobody yet" choices=staff current=facts.assignee_id/>
+                <Picker id="team" label="Team" none="No team" choices=teams current=facts.team_id/>
                 <div class="field">
                     <label for="tags">"Tags"</label>
                     <input id="tags" name="tags" type="text" value=facts.tags.join(", ") placeholder="e.g. dns, invoice"/>
@@ -50,6 +56,12 @@ pub fn TriagePanel(reference: TicketRef, facts: TicketFacts, desk: DeskOptions) 
                     <span class="muted" role="status">{move || saved().then_some("Saved")}</span>
                 </div>
             </ActionForm>
+        }
+    };
+    view! {
+        <details class="panel" open=true>
+            <summary class="panel__title">"Triage"</summary>
+            {move || facts.get().map(form.clone())}
         </details>
     }
 }
@@ -69,16 +81,22 @@ fn Picker(
 
 /// Internal tasks the ticket was handed off into. The client keeps seeing one request in
 /// progress; when the last task is done its owner is prompted to reply or complete.
+/// The list follows the request's tasks; the form to add one is drawn again only after a task
+/// was added, so what is being typed into it survives other changes to the request.
 #[component]
-pub fn TasksPanel(reference: TicketRef, tasks: Vec<Task>, staff: Vec<Choice>) -> impl IntoView {
+pub fn TasksPanel(
+    reference: TicketRef,
+    tasks: Memo<Vec<Task>>,
+    staff: Vec<Choice>,
+) -> impl IntoView {
     let add = ServerAction::<AddTask>::new();
     let errors = FormErrors::of(add, &["title", "due"]);
     let tick = ServerAction::<TickChecklistItem>::new();
     let complete = ServerAction::<CompleteTask>::new();
     refresh_after(add);
     refresh_after(complete);
-    let open = tasks.iter().filter(|t| t.done_at.is_none()).count();
-    let empty = tasks.is_empty();
+    let open = move || tasks.with(|tasks| tasks.iter().filter(|t| t.done_at.is_none()).count());
+    let empty = move || tasks.with(Vec::is_empty);
     let added = RwSignal::new(0_u32);
     Effect::new(move |_| {
         if matches!(add.value().get(), Some(Ok(()))) {
@@ -88,11 +106,11 @@ pub fn TasksPanel(reference: TicketRef, tasks: Vec<Task>, staff: Vec<Choice>) ->
     view! {
         <details class="panel" open=true>
             <summary class="panel__title">
-                "Tasks " <span class="panel__count">{format!("{open} open")}</span>
+                "Tasks " <span class="panel__count">{move || format!("{} open", open())}</span>
             </summary>
-            {empty.then(|| view! { <p class="muted">"No tasks yet. Hand work off here; the client keeps seeing one request."</p> })}
+            {move || empty().then(|| view! { <p class="muted">"No tasks yet. Hand work off here; the client keeps seeing one request."</p> })}
             <ul class="tasks" aria-label="Tasks">
-                {tasks.into_iter().map(|task| {
+                {move || tasks.get().into_iter().map(|task| {
                     let task_id = task.id;
                     let done = task.done_at.is_some();
                     view! {
