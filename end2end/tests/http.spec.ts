@@ -35,6 +35,12 @@ test.describe('HTTP surface', () => {
     expect((await request.get('/events')).status()).toBe(401);
   });
 
+  test('a link cannot put its own words on the sign-in page', async ({ request }) => {
+    const page = await (await request.get('/signin?sso=Your+account+is+locked.+Call+555+0100')).text();
+    expect(page).not.toContain('Your account is locked');
+    expect(page).toContain('Single sign-on did not work just now.');
+  });
+
   test('a cross-site form post is refused', async ({ request }) => {
     const response = await request.post('/api/create_request', {
       data: 'title=x&description=y',

@@ -29,7 +29,8 @@ use super::store::{NewUser, OidcClient, SsoAttempt};
 use super::webhooks::{CheckedClient as HttpClient, check_target, checked_client};
 use crate::domain::policy::Role;
 use crate::domain::sign_in::parse_email;
-use crate::domain::sso::{Admission, Known, Provider, Vouched, admit};
+use crate::domain::sso::{Admission, Known, Provider, SsoFailure, Vouched, admit};
+use crate::domain::webhook::AllowedHosts;
 
 /// How long a started sign-in waits for the provider.
 const ATTEMPT_LIFETIME_MS: i64 = 10 * 60 * 1000;
@@ -45,11 +46,8 @@ pub fn pkce_challenge(verifier: &str) -> String {
 }
 
 /// The sign-in page, saying why single sign-on did not work.
-fn back_to_sign_in(why: &str) -> Response {
-    let query = url::form_urlencoded::Serializer::new(String::new())
-        .append_pair("sso", why)
-        .finish();
-    Redirect::to(&format!("/signin?{query}")).into_response()
+fn back_to_sign_in(why: SsoFailure) -> Response {
+    Redirect::to(&format!("/signin?sso={}", why.code())).into_response()
 }
 
 #[derive(Debug, Deserialize)]
@@ -61,7 +59,7 @@ pub struct StartQuery {
 /// `GET /auth/sso?email=…`: sends the browser to the right provider.
 pub async fn start(State(state): State<AppState>, Query(query): Query<StartQuery>) -> Response {
     let Ok(email) = parse_email("email", &query.email) else {
-        return back_to_sign_in("Enter your work email address to sign in with single sign-on.");
+        return back_to_sign_in(SsoFailure::NoEmail);
     };
     let domain = email.rsplit('@').next().unwrap_or_default();
     let company = match state.store.account_for_domain(domain).await {
@@ -80,14 +78,12 @@ pub async fn start(State(state): State<AppState>, Query(query): Query<StartQuery
         None => match state.settings.staff_sso.clone() {
             Some(client) => (None, client),
             None => {
-                return back_to_sign_in(
-                    "Single sign-on is not set up for this address. Sign in with your password or an email link.",
-                );
+                return back_to_sign_in(SsoFailure::NotSetUp);
             }
         },
     };
     let http = checked_client(state.settings.webhook_hosts.clone());
-    let discovery = match discover(&http, &client.issuer, &state).await {
+    let discovery = match discover(&http, &client.issuer, &state.settings.webhook_hosts).await {
         Ok(discovery) => discovery,
         Err(error) => return failed(&error),
     };
@@ -139,9 +135,7 @@ pub async fn start(State(state): State<AppState>, Query(query): Query<StartQuery
 
 fn failed(error: &str) -> Response {
     tracing::warn!(%error, "single sign-on failed");
-    back_to_sign_in(
-        "Single sign-on did not work just now. Try again, or sign in with your password.",
-    )
+    back_to_sign_in(SsoFailure::Broken)
 }
 
 fn redirect_uri(state: &AppState) -> String {
@@ -158,7 +152,11 @@ struct Discovery {
 
 /// The provider's discovery document. Its endpoints are called from the server, so they follow
 /// the rules of every address an admin types in (public, or allowed by the operator).
-async fn discover(http: &HttpClient, issuer: &str, state: &AppState) -> Result<Discovery, String> {
+async fn discover(
+    http: &HttpClient,
+    issuer: &str,
+    allowed: &AllowedHosts,
+) -> Result<Discovery, String> {
     let url = format!(
         "{}/.well-known/openid-configuration",
         issuer.trim_end_matches('/')
@@ -173,7 +171,7 @@ async fn discover(http: &HttpClient, issuer: &str, state: &AppState) -> Result<D
         ));
     }
     for endpoint in [&discovery.token_endpoint, &discovery.jwks_uri] {
-        check_target(endpoint, &state.settings.webhook_hosts)
+        check_target(endpoint, allowed)
             .map_err(|refused| format!("the provider's endpoint {endpoint}: {refused}"))?;
     }
     Ok(discovery)
@@ -245,16 +243,14 @@ pub async fn callback(
 ) -> Response {
     if let Some(error) = query.error {
         tracing::info!(%error, description = ?query.error_description, "the provider refused the sign-in");
-        return back_to_sign_in("The sign-in service did not sign you in.");
+        return back_to_sign_in(SsoFailure::ProviderRefused);
     }
     let (Some(code), Some(sign_in_state)) = (query.code, query.state) else {
-        return back_to_sign_in("That sign-in link is incomplete. Start again.");
+        return back_to_sign_in(SsoFailure::Incomplete);
     };
     // The state must come back to the browser that started the sign-in (no login CSRF), once.
     if cookie_value(&parts.headers, STATE_COOKIE).as_deref() != Some(sign_in_state.as_str()) {
-        return back_to_sign_in(
-            "That sign-in was started in another browser or has expired. Start again here.",
-        );
+        return back_to_sign_in(SsoFailure::OtherBrowser);
     }
     let attempt = match state
         .store
@@ -265,19 +261,19 @@ pub async fn callback(
             attempt
         }
         Ok(_) => {
-            return back_to_sign_in("That sign-in has expired or was used already. Start again.");
+            return back_to_sign_in(SsoFailure::Expired);
         }
         Err(error) => return failed(&error.to_string()),
     };
     let (provider, client) = match attempt.account_id {
         Some(account) => match state.store.sso_client(account).await {
             Ok(Some(client)) => (Provider::Company(account), client),
-            Ok(None) => return back_to_sign_in("Single sign-on was turned off meanwhile."),
+            Ok(None) => return back_to_sign_in(SsoFailure::TurnedOff),
             Err(error) => return failed(&error.to_string()),
         },
         None => match state.settings.staff_sso.clone() {
             Some(client) => (Provider::Agency, client),
-            None => return back_to_sign_in("Single sign-on was turned off meanwhile."),
+            None => return back_to_sign_in(SsoFailure::TurnedOff),
         },
     };
     let vouched = match redeem(&state, &client, &code, &attempt).await {
@@ -295,7 +291,7 @@ async fn redeem(
     attempt: &SsoAttempt,
 ) -> Result<Vouched, String> {
     let http = checked_client(state.settings.webhook_hosts.clone());
-    let discovery = discover(&http, &client.issuer, state).await?;
+    let discovery = discover(&http, &client.issuer, &state.settings.webhook_hosts).await?;
     let form = url::form_urlencoded::Serializer::new(String::new())
         .append_pair("grant_type", "authorization_code")
         .append_pair("code", code)
@@ -414,7 +410,7 @@ async fn sign_in(
                 Err(error) => return failed(&error.to_string()),
             }
         }
-        Admission::Refused(why) => return back_to_sign_in(&why.to_string()),
+        Admission::Refused(why) => return back_to_sign_in(SsoFailure::Refused(why)),
     };
     let Ok(Some(actor)) = state.store.active_actor(user_id).await else {
         return failed("the person signed in is gone");

@@ -61,6 +61,78 @@ pub enum SsoRefused {
     Deactivated,
 }
 
+/// Why single sign-on ended back on the sign-in page. Only the code travels in the address
+/// (`/signin?sso=expired`) and the page says the words: a crafted link cannot make the sign-in
+/// page say what its sender likes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum SsoFailure {
+    #[error("Enter your work email address to sign in with single sign-on.")]
+    NoEmail,
+    #[error(
+        "Single sign-on is not set up for this address. Sign in with your password or an email link."
+    )]
+    NotSetUp,
+    #[error("Single sign-on did not work just now. Try again, or sign in with your password.")]
+    Broken,
+    #[error("The sign-in service did not sign you in.")]
+    ProviderRefused,
+    #[error("That sign-in link is incomplete. Start again.")]
+    Incomplete,
+    #[error("That sign-in was started in another browser or has expired. Start again here.")]
+    OtherBrowser,
+    #[error("That sign-in has expired or was used already. Start again.")]
+    Expired,
+    #[error("Single sign-on was turned off meanwhile.")]
+    TurnedOff,
+    #[error(transparent)]
+    Refused(SsoRefused),
+}
+
+impl SsoFailure {
+    const ALL: [SsoFailure; 13] = [
+        SsoFailure::NoEmail,
+        SsoFailure::NotSetUp,
+        SsoFailure::Broken,
+        SsoFailure::ProviderRefused,
+        SsoFailure::Incomplete,
+        SsoFailure::OtherBrowser,
+        SsoFailure::Expired,
+        SsoFailure::TurnedOff,
+        SsoFailure::Refused(SsoRefused::Unverified),
+        SsoFailure::Refused(SsoRefused::NotStaff),
+        SsoFailure::Refused(SsoRefused::OtherCompany),
+        SsoFailure::Refused(SsoRefused::DomainNotVerified),
+        SsoFailure::Refused(SsoRefused::Deactivated),
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            SsoFailure::NoEmail => "no-email",
+            SsoFailure::NotSetUp => "not-set-up",
+            SsoFailure::Broken => "failed",
+            SsoFailure::ProviderRefused => "provider-refused",
+            SsoFailure::Incomplete => "incomplete",
+            SsoFailure::OtherBrowser => "other-browser",
+            SsoFailure::Expired => "expired",
+            SsoFailure::TurnedOff => "turned-off",
+            SsoFailure::Refused(SsoRefused::Unverified) => "unverified",
+            SsoFailure::Refused(SsoRefused::NotStaff) => "not-staff",
+            SsoFailure::Refused(SsoRefused::OtherCompany) => "other-company",
+            SsoFailure::Refused(SsoRefused::DomainNotVerified) => "domain-not-verified",
+            SsoFailure::Refused(SsoRefused::Deactivated) => "deactivated",
+        }
+    }
+
+    /// The failure a code names; an unknown code (an old or a crafted link) reads as a failure
+    /// without details.
+    pub fn from_code(code: &str) -> SsoFailure {
+        SsoFailure::ALL
+            .into_iter()
+            .find(|failure| failure.code() == code)
+            .unwrap_or(SsoFailure::Broken)
+    }
+}
+
 /// Decides who `provider` may sign in as, from what it vouched for and what is known.
 pub fn admit(provider: Provider, vouched: &Vouched, known: &Known) -> Admission {
     if !vouched.email_verified {
@@ -101,6 +173,24 @@ pub fn admit(provider: Provider, vouched: &Vouched, known: &Known) -> Admission 
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_failure_comes_back_from_its_code_and_codes_are_distinct() {
+        for failure in SsoFailure::ALL {
+            assert_eq!(SsoFailure::from_code(failure.code()), failure);
+        }
+        let mut codes: Vec<&str> = SsoFailure::ALL.iter().map(|f| f.code()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), SsoFailure::ALL.len());
+    }
+
+    #[test]
+    fn words_in_the_address_are_never_shown() {
+        let crafted = SsoFailure::from_code("Your account is locked. Call +1 555 0100.");
+        assert_eq!(crafted, SsoFailure::Broken);
+        assert!(!crafted.to_string().contains("555"));
+    }
+
     use super::*;
     use crate::domain::policy::{Role, Visibility};
     use proptest::prelude::*;

@@ -12,6 +12,7 @@ use crate::api::session::{DemoSignIn, SignIn, demo_people};
 use crate::api::sign_in_links::RequestLink;
 use crate::domain::people::Person;
 use crate::domain::sign_in::LinkPurpose;
+use crate::domain::sso::SsoFailure;
 use crate::error::AppError;
 
 /// Sign-in with email and password; in demo mode, also "pick a person".
@@ -169,11 +170,16 @@ fn PasswordSignIn() -> impl IntoView {
 }
 
 /// "Use single sign-on": the work address picks the provider (the server's `/auth/sso`, which
-/// sends the browser on to it). Why a try failed comes back as `?sso=`.
+/// sends the browser on to it). Why a try failed comes back as `?sso=` (a code, see `SsoFailure`).
 #[component]
 fn SingleSignOn() -> impl IntoView {
     let query = leptos_router::hooks::use_query_map();
-    let failure = move || query.read().get("sso");
+    let failure = move || {
+        query
+            .read()
+            .get("sso")
+            .map(|code| SsoFailure::from_code(&code).to_string())
+    };
     let email = RwSignal::new(String::new());
     // A page load, not the form's own submission: the policy that keeps forms on this site
     // (`form-action 'self'`) would stop the redirect to the provider.

@@ -231,8 +231,10 @@ where
 /// Notes on screen at once; older ones give way.
 const MAX_TOASTS: usize = 3;
 
-/// A short note when a request changes status, for people not looking at that request. Each stays
-/// its full time: a busy queue's notes stack up (a few) instead of replacing one another at once.
+/// A short note when something happens to a request (its status, a message, a note, a merge, the
+/// last task done), on every page: elsewhere it says where to look, on the request itself it is
+/// what a screen reader announces (the conversation is not a live region). Each stays its full
+/// time: a busy queue's notes stack up (a few) instead of replacing one another at once.
 #[component]
 pub fn LiveToasts() -> impl IntoView {
     let live = use_live();
