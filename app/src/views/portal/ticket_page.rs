@@ -22,7 +22,7 @@ use crate::views::browser::{fill_text_area, use_hydrated};
 use crate::views::components::attachments::{AttachmentList, AttachmentPicker};
 use crate::views::components::confirm::AskFirst;
 use crate::views::components::feedback::{ErrorPanel, PageLoading};
-use crate::views::components::form::{FormErrors, FormMessage, TextField};
+use crate::views::components::form::{FormErrors, FormMessage, TextField, on_success};
 use crate::views::components::header::AppHeader;
 use crate::views::components::live::{last_good, refresh_after, use_live};
 use crate::views::components::sla::SlaChip;
@@ -53,11 +53,13 @@ fn Ticket(me: Me) -> impl IntoView {
             .and_then(|r| r.parse::<TicketRef>().ok())
     };
     let draft = ReplyDraft::new();
+    let feedback = FeedbackDraft::new();
     // A draft belongs to one request: opening another starts empty.
     Effect::new(move |previous: Option<Option<TicketRef>>| {
         let current = reference();
         if previous.is_some_and(|previous| previous != current) {
             draft.clear();
+            feedback.clear();
         }
         current
     });
@@ -100,7 +102,7 @@ fn Ticket(me: Me) -> impl IntoView {
             <a class="back-link" href=back.0>{back.1}</a>
             {presence}
             <Transition fallback=PageLoading>
-                <TicketBody ticket=ticket_now desk agent_name=agent_name.clone() draft/>
+                <TicketBody ticket=ticket_now desk agent_name=agent_name.clone() draft feedback/>
             </Transition>
         </main>
     }
@@ -116,6 +118,7 @@ fn TicketBody(
     desk: Option<Resource<Result<DeskOptions, AppError>>>,
     agent_name: String,
     draft: ReplyDraft,
+    feedback: FeedbackDraft,
 ) -> impl IntoView {
     let desk = move || desk.and_then(|d| d.get()).and_then(Result::ok);
     let workable = move || ticket().and_then(Result::ok).filter(|view| view.can_work);
@@ -128,7 +131,7 @@ fn TicketBody(
                 ticket()
                     .map(|result| match result {
                         Ok(view) => {
-                            view! { <TicketDetails view desk=desk() agent_name=agent_name.clone() draft/> }.into_any()
+                            view! { <TicketDetails view desk=desk() agent_name=agent_name.clone() draft feedback_draft=feedback/> }.into_any()
                         }
                         Err(AppError::NotFound) => {
                             view! {
@@ -241,12 +244,40 @@ impl ReplyDraft {
     }
 }
 
+/// An answer to "Was this resolved?" being written, kept above the request's data like the reply
+/// draft: a change to the request while the comment is typed must not drop it.
+#[derive(Clone, Copy)]
+struct FeedbackDraft {
+    give: ServerAction<GiveFeedback>,
+    /// Changing an answer given before.
+    changing: RwSignal<bool>,
+    comment: RwSignal<String>,
+}
+
+impl FeedbackDraft {
+    fn new() -> Self {
+        let draft = FeedbackDraft {
+            give: ServerAction::new(),
+            changing: RwSignal::new(false),
+            comment: RwSignal::new(String::new()),
+        };
+        on_success(draft.give, move |&()| draft.clear());
+        draft
+    }
+
+    fn clear(self) {
+        self.changing.set(false);
+        self.comment.set(String::new());
+    }
+}
+
 #[component]
 fn TicketDetails(
     view: TicketView,
     desk: Option<DeskOptions>,
     agent_name: String,
     draft: ReplyDraft,
+    feedback_draft: FeedbackDraft,
 ) -> impl IntoView {
     let TicketView {
         now,
@@ -315,7 +346,7 @@ fn TicketDetails(
                 {summary.assignee_name.map(|name| format!(" · {name} is on it"))}
             </p>
             <StatusSteps status/>
-            {feedback.map(|prompt| view! { <FeedbackPanel reference prompt/> })}
+            {feedback.map(|prompt| view! { <FeedbackPanel reference prompt draft=feedback_draft/> })}
             {requester_bounce.map(|reason| view! {
                 <p class="notice notice--urgent" role="status">
                     "Mail to the requester bounced"
@@ -364,10 +395,17 @@ fn TicketDetails(
 /// "Was this resolved?" for the requester of a completed request: Yes or No with an optional
 /// comment; "No" reopens it. The answer can be changed for a week.
 #[component]
-fn FeedbackPanel(reference: TicketRef, prompt: FeedbackPrompt) -> impl IntoView {
-    let give = ServerAction::<GiveFeedback>::new();
+fn FeedbackPanel(
+    reference: TicketRef,
+    prompt: FeedbackPrompt,
+    draft: FeedbackDraft,
+) -> impl IntoView {
+    let FeedbackDraft {
+        give,
+        changing,
+        comment,
+    } = draft;
     let errors = FormErrors::of(give, &["comment"]);
-    let changing = RwSignal::new(false);
     let answer = prompt.answer.clone();
     let asking = move || prompt.open && (answer.is_none() || changing.get());
     let pending = give.pending();
@@ -390,7 +428,7 @@ fn FeedbackPanel(reference: TicketRef, prompt: FeedbackPrompt) -> impl IntoView 
                 <ActionForm action=give attr:class="form form--compact" attr:novalidate=true>
                     <input type="hidden" name="reference" value=reference.to_string()/>
                     <TextField name="comment" label="Anything to add? (optional)" placeholder="What worked, or what is still wrong"
-                        max_chars=COMMENT_MAX_CHARS multiline=true error=errors.field("comment")/>
+                        max_chars=COMMENT_MAX_CHARS multiline=true error=errors.field("comment") value=comment/>
                     <div class="feedback__choices">
                         <button type="submit" name="resolved" value="true" class="button button--ok" disabled=pending>"Yes, resolved"</button>
                         <button type="submit" name="resolved" value="false" class="button button--danger" disabled=pending>"No, reopen it"</button>
