@@ -8,7 +8,11 @@ const start = () => {
     rel: 'preload', as: 'fetch', type: 'application/wasm', crossOrigin: 'anonymous', href: '__APP__.wasm',
   });
   document.head.append(wasm);
-  import('__APP__.js').then((app) => app.default({ module_or_path: '__APP__.wasm' }).then(() => app.hydrate()));
+  // Instantiating the app and taking over the page are two tasks, not one long one that would
+  // keep a tap waiting.
+  import('__APP__.js').then((app) => app.default({ module_or_path: '__APP__.wasm' })
+    .then(() => new Promise((next) => setTimeout(next)))
+    .then(() => app.hydrate()));
 };
 requestAnimationFrame(() => setTimeout(start));
 setTimeout(start, 500);
