@@ -69,7 +69,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 fn StartApp(options: LeptosOptions) -> impl IntoView {
     let app = format!("/{}/{}", options.site_pkg_dir, options.output_name);
-    let script = include_str!("views/start_app.js").replace("__APP__", &app);
+    // Its comments are for us, not for every page.
+    let script: String = include_str!("views/start_app.js")
+        .lines()
+        .filter(|line| !line.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .replace("__APP__", &app);
     view! { <script type="module" nonce=leptos::nonce::use_nonce()>{script}</script> }
 }
 

@@ -1,5 +1,5 @@
 // Starts the app once the page the server drew is on screen (see `StartApp` in views.rs).
-// __APP__ is the app's path without extension.
+// The app's path without extension stands for __APP__.
 let started = false;
 const start = () => {
   if (started) return;

@@ -92,7 +92,9 @@ test('a request from filing to reopening, with the agency tools in between', asy
   await desk.getByText('Add a task').click();
   const taskForm = desk.getByRole('form', { name: 'New task' });
   await taskForm.getByLabel('New task').fill('Purge the CDN cache');
+  await taskForm.getByLabel('Assignee').selectOption({ label: 'Sam Rivera' });
   await taskForm.getByLabel('Checklist (one item per line)').fill('Purge\nVerify gallery');
+  await triage.getByLabel('Tags').fill('cdn, gallery');
   await page.goto(`/requests/${reference}`);
   await hydrated(page);
   await page.getByLabel('Add a reply').fill(`Still empty frames ${stamp}.`);
@@ -100,7 +102,8 @@ test('a request from filing to reopening, with the agency tools in between', asy
   await expect(desk.locator('.message', { hasText: `Still empty frames ${stamp}.` })).toBeVisible();
   await expect(taskForm.getByLabel('New task')).toHaveValue('Purge the CDN cache');
   await expect(taskForm.getByLabel('Checklist (one item per line)')).toHaveValue('Purge\nVerify gallery');
-  await taskForm.getByLabel('Assignee').selectOption({ label: 'Sam Rivera' });
+  await expect(taskForm.getByLabel('Assignee').locator('option:checked')).toHaveText('Sam Rivera');
+  await expect(triage.getByLabel('Tags')).toHaveValue('cdn, gallery');
   await taskForm.getByRole('button', { name: 'Add task' }).click();
   const task = desk.locator('.task', { hasText: 'Purge the CDN cache' });
   await expect(task).toContainText('Sam Rivera');

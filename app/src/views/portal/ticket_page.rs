@@ -60,6 +60,9 @@ fn Ticket(me: Me) -> impl IntoView {
         if previous.is_some_and(|previous| previous != current) {
             draft.clear();
             feedback.clear();
+            // Nor does what happened to the last one's messages: its outcome, errors included.
+            draft.send.clear();
+            feedback.give.clear();
         }
         current
     });
@@ -121,12 +124,25 @@ fn TicketBody(
     feedback: FeedbackDraft,
 ) -> impl IntoView {
     let desk = move || desk.and_then(|d| d.get()).and_then(Result::ok);
-    let workable = move || ticket().and_then(Result::ok).filter(|view| view.can_work);
-    let worked = Memo::new(move |_| workable().map(|view| view.detail.summary.reference));
-    let facts = Memo::new(move |_| workable().map(|view| view.detail.facts));
-    let tasks = Memo::new(move |_| workable().map(|view| view.detail.tasks).unwrap_or_default());
+    let found = Memo::new(move |_| matches!(ticket(), Some(Ok(_))));
+    // What the staff tools show, for a request staff may work.
+    let work = Memo::new(move |_| {
+        ticket()
+            .and_then(Result::ok)
+            .filter(|view| view.can_work)
+            .map(|view| {
+                (
+                    view.detail.summary.reference,
+                    view.detail.facts,
+                    view.detail.tasks,
+                )
+            })
+    });
+    let worked =
+        Memo::new(move |_| work.with(|work| work.as_ref().map(|(reference, ..)| *reference)));
     view! {
-        <div class="ticket-layout">
+        // "Not found" and errors take the whole width; the request shares it with the tools.
+        <div class=move || if found.get() { "ticket-layout" } else { "" }>
             {move || {
                 ticket()
                     .map(|result| match result {
@@ -135,10 +151,8 @@ fn TicketBody(
                         }
                         Err(AppError::NotFound) => {
                             view! {
-                                <div>
-                                    <h1>"Request not found"</h1>
-                                    <p class="lead">"Check the reference, or go back to your list."</p>
-                                </div>
+                                <h1>"Request not found"</h1>
+                                <p class="lead">"Check the reference, or go back to your list."</p>
                             }
                                 .into_any()
                         }
@@ -147,6 +161,22 @@ fn TicketBody(
             }}
             {move || {
                 let (reference, desk) = (worked.get()?, desk()?);
+                // Made with the panels, for this request only: another request gets new ones.
+                let facts = Memo::new(move |_| {
+                    work.with(|work| {
+                        work.as_ref()
+                            .filter(|(of, ..)| *of == reference)
+                            .map(|(_, facts, _)| facts.clone())
+                    })
+                });
+                let tasks = Memo::new(move |_| {
+                    work.with(|work| {
+                        work.as_ref()
+                            .filter(|(of, ..)| *of == reference)
+                            .map(|(.., tasks)| tasks.clone())
+                            .unwrap_or_default()
+                    })
+                });
                 Some(view! {
                     <aside class="ticket-tools" aria-label="Staff tools">
                         <TriagePanel reference facts desk=desk.clone()/>
@@ -222,11 +252,9 @@ impl ReplyDraft {
             sent: RwSignal::new(0),
             picker: PickerState::default(),
         };
-        Effect::new(move |_| {
-            if matches!(draft.send.value().get(), Some(Ok(_))) {
-                draft.sent.update(|count| *count += 1);
-                draft.clear();
-            }
+        on_success(draft.send, move |_| {
+            draft.sent.update(|count| *count += 1);
+            draft.clear();
         });
         draft
     }

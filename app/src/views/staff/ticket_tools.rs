@@ -9,12 +9,15 @@ use crate::api::ticket_work::{
 use crate::domain::listing::Choice;
 use crate::domain::ticket::{Category, Priority, Task, TicketFacts, TicketRef};
 use crate::views::components::confirm::ConfirmPanel;
-use crate::views::components::form::{FormErrors, FormMessage, SelectField, choice_options};
+use crate::views::components::form::{
+    FormErrors, FormMessage, SelectField, choice_options, on_success,
+};
 use crate::views::components::live::refresh_after;
 
-/// Priority, category, assignee, team and tags. The form carries the version it was drawn from,
-/// so an edit made over someone else's newer change is refused with a clear message. It is drawn
-/// again only when the facts change (other changes to the request leave an edit in progress be).
+/// Priority, category, assignee, team and tags. The form is drawn again only when the facts change:
+/// other changes to the request leave an edit in progress be, while a colleague's triage replaces
+/// it with what they set. The form carries the version it was drawn from, so a save that crosses a
+/// colleague's (sent before their change arrived here) is refused with a clear message.
 #[component]
 pub fn TriagePanel(
     reference: TicketRef,
@@ -24,7 +27,11 @@ pub fn TriagePanel(
     let update = ServerAction::<UpdateTicket>::new();
     refresh_after(update);
     let errors = FormErrors::of(update, &[]);
-    let saved = move || matches!(update.value().get(), Some(Ok(_)));
+    // The version the last save made, while it is still the one on screen.
+    let saved = move || {
+        let on_screen = facts.with(|facts| facts.as_ref().map(|facts| facts.version));
+        on_screen.is_some() && update.value().get().and_then(Result::ok) == on_screen
+    };
     let categories: Vec<Choice> = desk.categories.iter().map(Category::choice).collect();
     let form = move |facts: TicketFacts| {
         let (categories, staff, teams) =
@@ -197,6 +204,10 @@ pub fn MergePanel(reference: TicketRef) -> impl IntoView {
     let errors = FormErrors::of(merge, &[]);
     let survivor = RwSignal::new(String::new());
     let confirming = RwSignal::new(false);
+    on_success(merge, move |&()| {
+        survivor.set(String::new());
+        confirming.set(false);
+    });
     let invalid = RwSignal::new(false);
     let target = move || survivor.get().parse::<TicketRef>().ok();
     let question = move || {
