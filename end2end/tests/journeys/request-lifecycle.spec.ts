@@ -141,7 +141,16 @@ test('a request from filing to reopening, with the agency tools in between', asy
   await desk.getByRole('button', { name: 'Merge', exact: true }).click();
   await expect(desk.locator('.notice--info')).toContainText(`merged into ${reference}`);
   await page.goto(`/requests/${duplicate}`);
+  await hydrated(page);
   await expect(page.locator('.notice--info')).toContainText(`merged into ${reference}`);
+  // With the server out of reach, following the link does not leave the duplicate on screen
+  // under the other request's address: the page says it could not reach the server.
+  await page.route('**/api/get_ticket', (route) => route.abort());
+  await page.locator('.notice--info').getByRole('link', { name: reference }).tap();
+  await expect(page).toHaveURL(new RegExp(`/requests/${reference}$`));
+  await expect(page.getByText("We couldn't reach the server")).toBeVisible();
+  await expect(page.getByRole('heading', { name: `Gallery still broken ${stamp}` })).toHaveCount(0);
+  await page.unroute('**/api/get_ticket');
   await page.goto(`/requests/${reference}`);
   await expect(page.locator('.message')).toContainText(['Same problem as before']);
 

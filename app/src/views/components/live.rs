@@ -208,9 +208,11 @@ mod stream {
 }
 
 /// A resource's answer, except that while the server cannot be reached the last good answer
-/// stays on screen (the header says the page is offline) instead of an error.
+/// stays on screen (the header says the page is offline) instead of an error, if it `still_fits`
+/// what the page is about (a request page offline never shows the request opened before).
 pub fn last_good<T>(
     resource: Resource<Result<T, AppError>>,
+    still_fits: impl Fn(&T) -> bool + Copy + Send + Sync + 'static,
 ) -> impl Fn() -> Option<Result<T, AppError>> + Copy + Send + Sync + 'static
 where
     T: Clone + Send + Sync + 'static,
@@ -222,7 +224,10 @@ where
                 kept.set_value(Some(value.clone()));
                 Ok(value)
             }
-            Err(AppError::Unreachable) => kept.get_value().ok_or(AppError::Unreachable),
+            Err(AppError::Unreachable) => kept
+                .get_value()
+                .filter(still_fits)
+                .ok_or(AppError::Unreachable),
             Err(error) => Err(error),
         })
     }

@@ -44,7 +44,7 @@ fn MyRequests(me: Me) -> impl IntoView {
         move || (filter.get(), live.revision.get()),
         |(filter, _)| list_my_requests(Some(filter), None),
     );
-    let requests_now = last_good(requests);
+    let requests_now = last_good(requests, |_| true);
     let results = Resource::new(
         move || (search.get(), live.revision.get()),
         |(search, _)| async move {

@@ -78,7 +78,9 @@ fn Ticket(me: Me) -> impl IntoView {
             }
         },
     );
-    let ticket_now = last_good(ticket);
+    let ticket_now = last_good(ticket, move |view: &TicketView| {
+        Some(view.detail.summary.reference) == reference()
+    });
     let back = if me.is_staff() {
         ("/board", "← Queue board")
     } else {

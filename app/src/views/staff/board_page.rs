@@ -58,7 +58,7 @@ fn Board(me: Me) -> impl IntoView {
         move || (filter.get(), revision.get()),
         |(filter, _)| list_queue(Some(filter.to_query())),
     );
-    let queue_now = last_good(queue);
+    let queue_now = last_good(queue, |_| true);
     let save_view = ServerAction::<SaveView>::new();
     let delete_view = ServerAction::<DeleteView>::new();
     let (saved, deleted) = (successes(save_view), successes(delete_view));
