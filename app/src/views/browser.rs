@@ -30,7 +30,8 @@ impl Hydrated {
     }
 
     /// A browser-only resource's value, and nothing until the page has hydrated (on the server
-    /// included): the one way to read a `LocalResource` in a view, for the reasons above.
+    /// included): the one way to read a `LocalResource` in a view, for the reasons above. Read
+    /// it inside [`BrowserData`].
     pub fn read<T: Clone + 'static>(
         self,
         resource: leptos::prelude::LocalResource<T>,
@@ -39,6 +40,17 @@ impl Hydrated {
             .then(|| leptos::prelude::Get::get(&resource))
             .flatten()
     }
+}
+
+/// Where browser-only data ([`Hydrated::read`]) is drawn: a boundary of its own. A resource read
+/// registers with the nearest `<Suspense>`, and a page's `<Suspense>` (`Gate`) would show its
+/// loading state again, in place of the whole page and what was typed on it, every time the
+/// data is read anew (the bell after each live change). This boundary keeps what it showed
+/// while it reads again.
+#[leptos::component]
+pub fn BrowserData(children: leptos::prelude::ChildrenFn) -> impl leptos::prelude::IntoView {
+    use leptos::prelude::*;
+    view! { <Transition fallback=|| ()>{children()}</Transition> }
 }
 
 #[cfg(feature = "hydrate")]

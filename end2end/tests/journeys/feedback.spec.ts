@@ -17,6 +17,15 @@ test('a completed request asks whether it was resolved, in the portal and by ema
   await tom.page.goto(`/requests/${reference}`);
   await liveConnected(tom.page);
   await markDocument(tom.page);
+  // Live changes redraw what changed: the page's loading state never comes back over it (it
+  // did with every read of the bell, and a tap at that moment went nowhere).
+  await tom.page.evaluate(() => {
+    const seen = window as unknown as { loadingShown: number };
+    seen.loadingShown = 0;
+    new MutationObserver(() => {
+      if (document.querySelector('.page-loading')) seen.loadingShown += 1;
+    }).observe(document.body, { childList: true, subtree: true });
+  });
   const prompt = tom.page.getByRole('region', { name: 'Was this resolved?' });
   await expect(prompt).toHaveCount(0);
 
@@ -49,6 +58,7 @@ test('a completed request asks whether it was resolved, in the portal and by ema
   await prompt.getByRole('button', { name: 'No, reopen it' }).tap();
   await expect(tom.page.locator('.ticket__status')).toContainText('In progress');
   await expect(prompt).toContainText('You said this was not resolved');
+  expect(await tom.page.evaluate(() => (window as unknown as { loadingShown: number }).loadingShown)).toBe(0);
 
   // Completed again: the email link answers, signed out, and opens nothing else.
   const previous = await mailedLink('tom@bluebird.example', undefined, /https?:\/\/\S+\/feedback\/[\w.-]+/).catch(() => undefined);

@@ -7,7 +7,7 @@ use super::live::use_live;
 use super::time::ago;
 use crate::api::notifications::{mark_notifications_read, notifications};
 use crate::domain::notification::Inbox;
-use crate::views::browser::{event_inside, use_hydrated};
+use crate::views::browser::{BrowserData, event_inside, use_hydrated};
 
 #[component]
 pub fn Bell() -> impl IntoView {
@@ -55,6 +55,7 @@ pub fn Bell() -> impl IntoView {
     };
 
     view! {
+        <BrowserData>
         <details class="bell" prop:open=move || open.get()>
             <summary class="bell__button" aria-label=label
                 on:click=move |event| { event.prevent_default(); toggle(); }>
@@ -70,6 +71,7 @@ pub fn Bell() -> impl IntoView {
                 {move || current().map(|inbox| view! { <InboxList inbox open/> })}
             </div>
         </details>
+        </BrowserData>
     }
 }
 

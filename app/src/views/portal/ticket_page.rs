@@ -18,7 +18,7 @@ use crate::domain::sla::ClockState;
 use crate::domain::ticket::{AttachmentInfo, TicketChange, TicketRef, TicketStatus, TimelineEntry};
 use crate::domain::validation::DESCRIPTION_MAX_CHARS;
 use crate::error::AppError;
-use crate::views::browser::{fill_text_area, use_hydrated};
+use crate::views::browser::{BrowserData, fill_text_area, use_hydrated};
 use crate::views::components::attachments::{AttachmentList, AttachmentPicker};
 use crate::views::components::confirm::AskFirst;
 use crate::views::components::feedback::{ErrorPanel, PageLoading};
@@ -216,11 +216,11 @@ fn WhoElseIsHere(reference: Signal<Option<TicketRef>>, writing: Memo<bool>) -> i
         }
     });
     view! {
-        <p class="presence" role="status" aria-live="polite">
-            {move || {
-                hydrated.read(others).and_then(|others| describe(&others))
-            }}
-        </p>
+        <BrowserData>
+            <p class="presence" role="status" aria-live="polite">
+                {move || hydrated.read(others).and_then(|others| describe(&others))}
+            </p>
+        </BrowserData>
     }
 }
 

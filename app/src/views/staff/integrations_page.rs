@@ -15,7 +15,7 @@ use crate::domain::webhook::{
     DeliveryInfo, DeliveryState, MAX_DESCRIPTION_CHARS, MAX_URL_CHARS, WebhookEvent, WebhookInfo,
 };
 use crate::error::AppError;
-use crate::views::browser::use_hydrated;
+use crate::views::browser::{BrowserData, use_hydrated};
 use crate::views::components::confirm::AskFirst;
 use crate::views::components::feedback::{EmptyState, ErrorPanel, ListSkeleton};
 use crate::views::components::form::{FormErrors, FormMessage, TextField, successes};
@@ -474,7 +474,7 @@ fn DeliveryLogView(
     view! {
         <details class="webhook__log">
             <summary>"Recent deliveries"</summary>
-            {deliveries}
+            <BrowserData>{deliveries}</BrowserData>
         </details>
     }
 }
