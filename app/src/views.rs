@@ -6,6 +6,7 @@ pub mod components;
 pub mod feedback_page;
 mod lazy_pages;
 pub mod portal;
+pub mod server_data;
 pub mod session;
 pub mod sign_in_link_page;
 pub mod sign_in_page;

@@ -21,6 +21,7 @@ use crate::domain::people::SessionInfo;
 use crate::domain::sign_in::LinkPurpose;
 use crate::domain::two_step::{TwoStepSetup, TwoStepStatus};
 use crate::views::components::device_notifications::DeviceNotifications;
+use crate::views::server_data::server_data;
 use crate::views::staff::api_tokens::ApiTokensSection;
 
 #[component]
@@ -41,7 +42,7 @@ fn AccountScreen(me: Me) -> impl IntoView {
     });
     let client = !me.is_staff();
     let end_one = ServerAction::<EndOtherSession>::new();
-    let sessions = Resource::new(move || end_one.version().get(), |_| my_sessions());
+    let sessions = server_data(move || end_one.version().get(), |_| my_sessions());
     let errors = FormErrors::of(end_one, &[]);
     view! {
         <AppHeader me/>
@@ -93,7 +94,7 @@ fn AccountScreen(me: Me) -> impl IntoView {
 #[component]
 fn MailUpdatesSection() -> impl IntoView {
     let set = ServerAction::<SetMailUpdates>::new();
-    let preferences = Resource::new(move || set.version().get(), |_| load_mail_preferences());
+    let preferences = server_data(move || set.version().get(), |_| load_mail_preferences());
     let errors = FormErrors::of(set, &[]);
     view! {
         <section class="panel" aria-labelledby="mail-heading">
@@ -228,7 +229,7 @@ fn TwoStepSection(setup_needed: bool) -> impl IntoView {
         successes(actions.disable),
         successes(actions.require),
     );
-    let status = Resource::new(
+    let status = server_data(
         move || (changes.0.get(), changes.1.get(), changes.2.get()),
         |_| load_two_step_status(),
     );

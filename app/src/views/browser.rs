@@ -436,13 +436,14 @@ async fn push_manager() -> Option<web_sys::PushManager> {
 /// A `PushSubscription` as its JSON form gives it (keys already base64url).
 #[cfg(feature = "hydrate")]
 fn read_subscription(subscription: &wasm_bindgen::JsValue) -> Option<DeviceSubscription> {
+    use crate::views::server_data::read_json;
     if subscription.is_null() || subscription.is_undefined() {
         return None;
     }
     let json = web_sys::js_sys::JSON::stringify(subscription)
         .ok()?
         .as_string()?;
-    serde_json::from_str(&json).ok()
+    read_json(&json).ok()
 }
 
 #[cfg(feature = "hydrate")]
@@ -504,6 +505,8 @@ async fn post_files(form: web_sys::FormData) -> Result<Vec<UploadedFile>, AppErr
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
 
+    use crate::views::server_data::read_json;
+
     let init = web_sys::RequestInit::new();
     init.set_method("POST");
     init.set_body(&form);
@@ -520,10 +523,10 @@ async fn post_files(form: web_sys::FormData) -> Result<Vec<UploadedFile>, AppErr
         .and_then(|t| t.as_string())
         .unwrap_or_default();
     if response.ok() {
-        serde_json::from_str(&text).map_err(|_| AppError::Internal)
+        read_json(&text).map_err(|_| AppError::Internal)
     } else {
         // Errors come as `{"error": "…", "detail": AppError}`.
-        serde_json::from_str::<serde_json::Value>(&text)
+        read_json::<serde_json::Value>(&text)
             .ok()
             .and_then(|body| serde_json::from_value(body["detail"].clone()).ok())
             .map_or(Err(AppError::Internal), Err)

@@ -11,6 +11,7 @@ use super::components::form::{FormErrors, FormMessage, TextField};
 use super::sign_in_page::SignInFrame;
 use crate::api::feedback::{FeedbackByLink, FeedbackLinkState, linked_feedback};
 use crate::domain::feedback::COMMENT_MAX_CHARS;
+use crate::views::server_data::server_data;
 
 #[component]
 pub fn FeedbackLinkPage() -> impl IntoView {
@@ -24,7 +25,7 @@ pub fn FeedbackLinkPage() -> impl IntoView {
     };
     // The button pressed in the email, shown first; nothing is recorded from the address alone.
     let leaning = move || query.try_read().and_then(|q| q.get("answer")).as_deref() != Some("no");
-    let state = Resource::new(token, linked_feedback);
+    let state = server_data(token, linked_feedback);
     view! {
         <Title text="Was this resolved? · Frontdoor"/>
         <SignInFrame>

@@ -7,15 +7,15 @@ use leptos_router::components::Redirect;
 use super::components::feedback::{ErrorPanel, PageLoading};
 use crate::api::session::{Me, current_session};
 use crate::domain::policy::Role;
-use crate::error::AppError;
+use crate::views::server_data::{ServerData, server_data};
 
-pub type SessionResource = Resource<Result<Option<Me>, AppError>>;
+pub type SessionResource = ServerData<Option<Me>>;
 
 #[derive(Clone, Copy)]
 struct SessionContext(SessionResource);
 
 pub fn provide_session() -> SessionResource {
-    let session = Resource::new(|| (), |()| current_session());
+    let session = server_data(|| (), |()| current_session());
     provide_context(SessionContext(session));
     session
 }

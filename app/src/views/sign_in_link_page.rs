@@ -9,12 +9,13 @@ use super::components::form::{FormErrors, FormMessage, TextField};
 use super::sign_in_page::{EmailLinkForm, SignInFrame, go_home_after};
 use crate::api::sign_in_links::{LinkInfo, RedeemSignInLink, sign_in_link};
 use crate::domain::sign_in::{LinkPurpose, PASSWORD_MIN_CHARS};
+use crate::views::server_data::server_data;
 
 #[component]
 pub fn SignInLinkPage() -> impl IntoView {
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
-    let info = Resource::new(token, sign_in_link);
+    let info = server_data(token, sign_in_link);
     view! {
         <Title text="Sign in · Frontdoor"/>
         <SignInFrame>

@@ -14,6 +14,7 @@ use crate::domain::people::Person;
 use crate::domain::sign_in::LinkPurpose;
 use crate::domain::sso::SsoFailure;
 use crate::error::AppError;
+use crate::views::server_data::server_data;
 
 /// Sign-in with email and password; in demo mode, also "pick a person".
 /// Someone already signed in goes straight to their start page.
@@ -37,7 +38,7 @@ pub fn SignInPage() -> impl IntoView {
 
 #[component]
 fn SignInChoices() -> impl IntoView {
-    let people = Resource::new(|| (), |()| demo_people());
+    let people = server_data(|| (), |()| demo_people());
     // Signed out (here, or the session ended elsewhere): pages kept for whoever was signed in go.
     Effect::new(|_| leptos::task::spawn_local(forget_saved_pages()));
     view! {

@@ -18,6 +18,7 @@ use crate::api::team::{
 };
 use crate::domain::people::{MemberStatus, TeamMember};
 use crate::domain::policy::{CLIENT_ROLES, Role, STAFF_ROLES, Visibility};
+use crate::views::server_data::server_data;
 
 #[component]
 pub fn TeamPage() -> impl IntoView {
@@ -56,7 +57,7 @@ fn TeamScreen(me: Me) -> impl IntoView {
     };
     // Read again after every change that worked; a failed invite changes nothing.
     let invited = move || actions.invite.value().get().and_then(Result::ok);
-    let team = Resource::new(
+    let team = server_data(
         move || {
             (
                 account(),

@@ -14,6 +14,7 @@ use crate::domain::sla::ClockState;
 use crate::domain::ticket::{LiveEvent, TicketChange, TicketRef};
 use crate::error::AppError;
 use crate::views::components::form::on_success;
+use crate::views::server_data::ServerData;
 use crate::views::session::use_session;
 
 /// How the event stream is doing, for the small indicator in the header.
@@ -132,6 +133,7 @@ mod stream {
 
     use super::{LinkState, Live};
     use crate::domain::ticket::LiveEvent;
+    use crate::views::server_data::read_json;
 
     /// Opens the stream, and closes it while the device is offline: on the way back it reopens
     /// after the last event received, so the server replays exactly what was missed.
@@ -172,7 +174,7 @@ mod stream {
             if let Some(event) = message
                 .data()
                 .as_string()
-                .and_then(|data| serde_json::from_str::<LiveEvent>(&data).ok())
+                .and_then(|data| read_json::<LiveEvent>(&data).ok())
             {
                 live.received.update(|(count, newest)| {
                     *count += 1;
@@ -211,7 +213,7 @@ mod stream {
 /// stays on screen (the header says the page is offline) instead of an error, if it `still_fits`
 /// what the page is about (a request page offline never shows the request opened before).
 pub fn last_good<T>(
-    resource: Resource<Result<T, AppError>>,
+    resource: ServerData<T>,
     still_fits: impl Fn(&T) -> bool + Copy + Send + Sync + 'static,
 ) -> impl Fn() -> Option<Result<T, AppError>> + Copy + Send + Sync + 'static
 where

@@ -10,6 +10,7 @@ use crate::api::tickets::CreateRequest;
 use crate::domain::ticket::TicketRef;
 use crate::error::AppError;
 use crate::views::browser;
+use crate::views::server_data::read_json;
 
 /// A request waiting on this device.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -72,7 +73,7 @@ impl Outbox {
         }
         self.owner.set_value(Some(person));
         let kept = browser::read_locally(&storage_key(person))
-            .and_then(|json| serde_json::from_str(&json).ok())
+            .and_then(|json| read_json(&json).ok())
             .unwrap_or_default();
         self.queued.set(kept);
         self.send_all();

@@ -14,6 +14,7 @@ use crate::domain::validation::format_date;
 use crate::views::components::feedback::{EmptyState, ErrorPanel, ListSkeleton, PageLoading};
 use crate::views::components::header::AnyHeader;
 use crate::views::portal::home_page::Snippet;
+use crate::views::server_data::server_data;
 use crate::views::session::Open;
 
 #[component]
@@ -36,8 +37,8 @@ fn Help(me: Option<Me>) -> impl IntoView {
             .map(|q| q.trim().to_owned())
             .filter(|q| !q.is_empty())
     });
-    let centre = Resource::new(|| (), |()| help_centre());
-    let hits = Resource::new(
+    let centre = server_data(|| (), |()| help_centre());
+    let hits = server_data(
         move || search.get(),
         |q| async move {
             match q {
@@ -154,7 +155,7 @@ pub fn ArticleReaderPage() -> impl IntoView {
             .and_then(|p| p.get("slug"))
             .unwrap_or_default()
     };
-    let article = Resource::new(slug, |slug| read_article(slug, None));
+    let article = server_data(slug, |slug| read_article(slug, None));
     view! {
         <Open let:me>
             <AnyHeader me=me.clone()/>

@@ -14,6 +14,7 @@ use crate::views::components::live::{last_good, use_live};
 use crate::views::components::outbox::WaitingRequests;
 use crate::views::components::status::StatusBadge;
 use crate::views::components::time::ago;
+use crate::views::server_data::server_data;
 use crate::views::session::{Audience, Gate};
 
 /// A client's start page: their requests and a way to file a new one.
@@ -40,12 +41,12 @@ fn MyRequests(me: Me) -> impl IntoView {
             .map(|q| q.trim().to_owned())
             .filter(|q| !q.is_empty())
     });
-    let requests = Resource::new(
+    let requests = server_data(
         move || (filter.get(), live.revision.get()),
         |(filter, _)| list_my_requests(Some(filter), None),
     );
     let requests_now = last_good(requests, |_| true);
-    let results = Resource::new(
+    let results = server_data(
         move || (search.get(), live.revision.get()),
         |(search, _)| async move {
             match search {

@@ -20,6 +20,7 @@ use crate::views::components::header::AppHeader;
 use crate::views::components::outbox::use_outbox;
 use crate::views::portal::help_page::Article;
 use crate::views::portal::home_page::Snippet;
+use crate::views::server_data::server_data;
 use crate::views::session::{Audience, Gate};
 
 /// Filing a request: clients for themselves, staff on behalf of a contact (a phone call).
@@ -107,7 +108,7 @@ fn RequestForm(
     );
     let pending = create.pending();
     let category_error = errors.field("category");
-    let categories = Resource::new(|| (), |()| list_categories());
+    let categories = server_data(|| (), |()| list_categories());
     let files = RwSignal::new(Vec::<UploadedFile>::new());
     // What is typed, for suggesting articles (clients only: staff file what they were told).
     let title = RwSignal::new(String::new());
@@ -193,7 +194,7 @@ fn Suggestions(
         Signal::derive(move || format!("{} {}", title.get(), description.get())),
         std::time::Duration::from_millis(400),
     );
-    let suggestions = Resource::new(
+    let suggestions = server_data(
         move || typed.get(),
         |text| async move {
             if text.trim().chars().count() < 3 {
@@ -246,7 +247,7 @@ fn SuggestedArticle(
     open: RwSignal<Option<ArticleHit>>,
     solved: RwSignal<Option<ArticleLink>>,
 ) -> impl IntoView {
-    let page = Resource::new(
+    let page = server_data(
         {
             let (slug, attempt) = (link.slug.clone(), attempt.clone());
             move || (slug.clone(), attempt.clone())
@@ -337,7 +338,7 @@ fn CategoryChoices(
 /// Staff choose whose request this is.
 #[component]
 fn ContactPicker(#[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
-    let options = Resource::new(|| (), |()| load_desk_options());
+    let options = server_data(|| (), |()| load_desk_options());
     view! {
         <div class="field">
             <label for="requester">"Contact"</label>

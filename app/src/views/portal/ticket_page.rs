@@ -28,6 +28,7 @@ use crate::views::components::live::{last_good, refresh_after, use_live};
 use crate::views::components::sla::SlaChip;
 use crate::views::components::status::{StatusActions, StatusBadge, StatusSteps};
 use crate::views::components::time::ago;
+use crate::views::server_data::{ServerData, server_data};
 use crate::views::session::{Audience, Gate};
 use crate::views::staff::article_picker::{ArticleLinkPicker, PickerState};
 use crate::views::staff::ticket_tools::{MergePanel, TasksPanel, TriagePanel};
@@ -69,7 +70,7 @@ fn Ticket(me: Me) -> impl IntoView {
     // Drawn again only when this request changes: other requests' traffic would otherwise close
     // the panels and confirmations someone is in the middle of.
     let revision = live.revision_for(reference);
-    let ticket = Resource::new(
+    let ticket = server_data(
         move || (reference(), revision.get()),
         |(reference, _)| async move {
             match reference {
@@ -90,7 +91,7 @@ fn Ticket(me: Me) -> impl IntoView {
     // Staff pickers and canned replies, read once per page.
     let desk = me
         .is_staff()
-        .then(|| Resource::new(|| (), |()| load_desk_options()));
+        .then(|| server_data(|| (), |()| load_desk_options()));
 
     let presence = me.is_staff().then(|| {
         let writing = Memo::new(move |_| draft.is_writing());
@@ -120,7 +121,7 @@ fn Ticket(me: Me) -> impl IntoView {
 #[component]
 fn TicketBody(
     ticket: impl Fn() -> Option<Result<TicketView, AppError>> + Copy + Send + Sync + 'static,
-    desk: Option<Resource<Result<DeskOptions, AppError>>>,
+    desk: Option<ServerData<DeskOptions>>,
     agent_name: String,
     draft: ReplyDraft,
     feedback: FeedbackDraft,

@@ -11,6 +11,7 @@ use crate::views::components::feedback::{ErrorPanel, ListSkeleton};
 use crate::views::components::form::{FormErrors, FormMessage, TextField};
 use crate::views::components::secret::SecretOnce;
 use crate::views::components::time::ago;
+use crate::views::server_data::server_data;
 
 /// How long a new token lasts, as the form offers it (days; empty: until revoked).
 const LIFETIMES: [(&str, &str); 4] = [
@@ -27,7 +28,7 @@ pub fn ApiTokensSection() -> impl IntoView {
     // The list is read again after a token is made or revoked, never after a refused try: the
     // form (drawn apart from the list) keeps what was typed.
     let made = RwSignal::new(0_u32);
-    let tokens = Resource::new(
+    let tokens = server_data(
         move || (made.get(), revoke.version().get()),
         |_| list_api_tokens(),
     );

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use crate::api::knowledge::search_help;
 use crate::domain::knowledge::{ArticleLink, reply_link};
 use crate::views::browser::debounced;
+use crate::views::server_data::server_data;
 
 /// Whether the picker is open and what is typed in it: held by the form's owner, so that a page
 /// drawn again (a live change re-reads the request) keeps the search the person is in.
@@ -30,7 +31,7 @@ pub fn ArticleLinkPicker(
 ) -> impl IntoView {
     let PickerState { open, typed } = state;
     let query = debounced(typed.into(), std::time::Duration::from_millis(300));
-    let hits = Resource::new(
+    let hits = server_data(
         move || query.get(),
         |text| async move {
             if text.trim().is_empty() {

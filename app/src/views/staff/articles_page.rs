@@ -20,6 +20,7 @@ use crate::views::components::feedback::{EmptyState, ErrorPanel, ListSkeleton, P
 use crate::views::components::form::{CheckGroup, FormErrors, FormMessage, TextField, on_success};
 use crate::views::components::header::AppHeader;
 use crate::views::components::time::ago;
+use crate::views::server_data::server_data;
 use crate::views::session::{Audience as PageAudience, Gate};
 
 #[component]
@@ -34,7 +35,7 @@ pub fn ArticlesPage() -> impl IntoView {
 
 #[component]
 fn Articles(me: Me) -> impl IntoView {
-    let library = Resource::new(|| (), |()| article_library());
+    let library = server_data(|| (), |()| article_library());
     view! {
         <AppHeader me/>
         <main class="page">
@@ -118,7 +119,7 @@ pub fn ArticleEditorPage() -> impl IntoView {
             .and_then(|p| p.get("id"))
             .and_then(|id| id.parse::<i64>().ok())
     };
-    let editor = Resource::new(id, article_editor);
+    let editor = server_data(id, article_editor);
     view! {
         <Title text="Edit article · Frontdoor"/>
         <Gate audience=PageAudience::Staff let:me>
@@ -234,7 +235,7 @@ fn Editor(editor: ArticleForEditing) -> impl IntoView {
 /// The body as readers will see it, rendered by the server.
 #[component]
 fn Preview(body: String) -> impl IntoView {
-    let html = Resource::new(move || body.clone(), preview_article);
+    let html = server_data(move || body.clone(), preview_article);
     view! {
         <Suspense fallback=|| view! { <p class="muted" role="status">"Rendering…"</p> }>
             {move || html.get().map(|answer| match answer {

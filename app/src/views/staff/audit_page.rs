@@ -10,6 +10,7 @@ use crate::domain::audit::{AuditAction, AuditEntry};
 use crate::views::components::feedback::{EmptyState, ErrorPanel, ListSkeleton};
 use crate::views::components::header::AppHeader;
 use crate::views::components::time::ago;
+use crate::views::server_data::server_data;
 use crate::views::session::{Audience, Gate};
 
 #[component]
@@ -57,7 +58,7 @@ fn AuditScreen(me: Me) -> impl IntoView {
             before: query.get("before").and_then(|b| b.parse().ok()),
         }
     });
-    let page = Resource::new(
+    let page = server_data(
         move || filter.get(),
         |filter| audit_log(filter.action, filter.account, filter.before),
     );

@@ -22,6 +22,7 @@ use crate::views::components::live::{last_good, use_live};
 use crate::views::components::sla::SlaChip;
 use crate::views::components::status::StatusActions;
 use crate::views::components::time::ago;
+use crate::views::server_data::server_data;
 use crate::views::session::{Audience, Gate};
 use crate::views::staff::board_work::{
     BoardChange, BoardNotice, BoardShortcuts, BoardWork, BulkBar, CardView, SelectBox, UnreadDot,
@@ -54,7 +55,7 @@ fn Board(me: Me) -> impl IntoView {
             _ => live.revision.get(),
         },
     );
-    let queue = Resource::new(
+    let queue = server_data(
         move || (filter.get(), revision.get()),
         |(filter, _)| list_queue(Some(filter.to_query())),
     );
@@ -62,7 +63,7 @@ fn Board(me: Me) -> impl IntoView {
     let save_view = ServerAction::<SaveView>::new();
     let delete_view = ServerAction::<DeleteView>::new();
     let (saved, deleted) = (successes(save_view), successes(delete_view));
-    let desk = Resource::new(
+    let desk = server_data(
         move || (saved.get(), deleted.get()),
         |_| load_desk_options(),
     );
@@ -210,7 +211,7 @@ fn LayoutSwitch(filter: Memo<QueueFilter>, layout: Memo<Layout>) -> impl IntoVie
 #[component]
 fn AwayToggle() -> impl IntoView {
     let set_away = ServerAction::<SetAway>::new();
-    let away = Resource::new(move || set_away.version().get(), |_| am_i_away());
+    let away = server_data(move || set_away.version().get(), |_| am_i_away());
     view! {
         <Transition fallback=|| ()>
             {move || away.get().and_then(Result::ok).map(|away| view! {

@@ -12,6 +12,7 @@ use crate::views::components::confirm::AskFirst;
 use crate::views::components::feedback::{ErrorPanel, ListSkeleton};
 use crate::views::components::form::{FormErrors, FormMessage, successes};
 use crate::views::components::header::AppHeader;
+use crate::views::server_data::server_data;
 use crate::views::session::{Audience, Gate};
 use crate::views::staff::triage_settings::{SetupVersion, TriageSettings};
 
@@ -43,7 +44,7 @@ fn Desk(me: Me) -> impl IntoView {
         successes(save_canned),
         successes(delete_canned),
     );
-    let desk = Resource::new(
+    let desk = server_data(
         move || {
             (
                 changes.0.get(),
@@ -54,7 +55,7 @@ fn Desk(me: Me) -> impl IntoView {
         },
         |_| load_desk_options(),
     );
-    let triage = Resource::new(move || triage_version.get(), |_| load_triage_setup());
+    let triage = server_data(move || triage_version.get(), |_| load_triage_setup());
     view! {
         <AppHeader me/>
         <main class="page">

@@ -22,6 +22,7 @@ use crate::views::components::form::{FormErrors, FormMessage, TextField, success
 use crate::views::components::header::AppHeader;
 use crate::views::components::secret::SecretOnce;
 use crate::views::components::time::{ago, from_now};
+use crate::views::server_data::server_data;
 use crate::views::session::{Audience, Gate};
 
 /// How often an open delivery log is read again (deliveries settle in the background).
@@ -45,7 +46,7 @@ fn IntegrationsScreen(me: Me) -> impl IntoView {
     // Read again after a webhook is added or removed, never after a refused try: the form keeps
     // what was typed.
     let added = RwSignal::new(0_u32);
-    let webhooks = Resource::new(
+    let webhooks = server_data(
         move || (added.get(), remove.version().get()),
         |_| list_webhooks(),
     );
@@ -120,7 +121,7 @@ fn SsoSection() -> impl IntoView {
     let connect = ServerAction::<ConnectSso>::new();
     let remove = ServerAction::<RemoveSso>::new();
     let changed = successes(connect);
-    let setup = Resource::new(
+    let setup = server_data(
         move || (changed.get(), remove.version().get()),
         |_| sso_setup(),
     );
@@ -210,7 +211,7 @@ fn SlackSection() -> impl IntoView {
     let connect = ServerAction::<ConnectSlackChannel>::new();
     let disconnect = ServerAction::<DisconnectSlackChannel>::new();
     let changed = successes(connect);
-    let setup = Resource::new(
+    let setup = server_data(
         move || (changed.get(), disconnect.version().get()),
         |_| slack_setup(),
     );

@@ -14,6 +14,7 @@ use crate::views::components::feedback::{EmptyState, ErrorPanel, ListSkeleton};
 use crate::views::components::form::FormMessage;
 use crate::views::components::header::AppHeader;
 use crate::views::components::time::ago;
+use crate::views::server_data::server_data;
 use crate::views::session::{Audience, Gate};
 
 /// Where a quarantined message can be downloaded as it came.
@@ -35,7 +36,7 @@ pub fn MailQuarantinePage() -> impl IntoView {
 fn QuarantineScreen(me: Me) -> impl IntoView {
     let retry = ServerAction::<RetryQuarantined>::new();
     let dismiss = ServerAction::<DismissQuarantined>::new();
-    let quarantine = Resource::new(
+    let quarantine = server_data(
         move || (retry.version().get(), dismiss.version().get()),
         |_| quarantined_mail(),
     );

@@ -17,6 +17,7 @@ use crate::domain::validation::format_date;
 use crate::views::components::feedback::{EmptyState, ErrorPanel, ListSkeleton};
 use crate::views::components::form::{SelectField, choice_options};
 use crate::views::components::header::AppHeader;
+use crate::views::server_data::server_data;
 use crate::views::session::{Audience, Gate};
 
 #[component]
@@ -40,8 +41,8 @@ fn Reports(me: Me) -> impl IntoView {
             .trim_start_matches('?')
             .to_owned()
     });
-    let report = Resource::new(move || query.get(), load_report);
-    let desk = Resource::new(|| (), |()| load_desk_options());
+    let report = server_data(move || query.get(), load_report);
+    let desk = server_data(|| (), |()| load_desk_options());
     view! {
         <AppHeader me/>
         <main class="page page--wide">
