@@ -10,7 +10,7 @@ use crate::domain::listing::Choice;
 use crate::domain::ticket::{Category, Priority, Task, TicketFacts, TicketRef};
 use crate::views::components::confirm::ConfirmPanel;
 use crate::views::components::form::{
-    FormErrors, FormMessage, SelectField, choice_options, on_success,
+    FormErrors, FormMessage, SelectField, choice_options, on_success, successes,
 };
 use crate::views::components::live::refresh_after;
 
@@ -104,12 +104,7 @@ pub fn TasksPanel(
     refresh_after(complete);
     let open = move || tasks.with(|tasks| tasks.iter().filter(|t| t.done_at.is_none()).count());
     let empty = move || tasks.with(Vec::is_empty);
-    let added = RwSignal::new(0_u32);
-    Effect::new(move |_| {
-        if matches!(add.value().get(), Some(Ok(()))) {
-            added.update(|n| *n += 1);
-        }
-    });
+    let added = successes(add);
     view! {
         <details class="panel" open=true>
             <summary class="panel__title">
