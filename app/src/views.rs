@@ -27,9 +27,11 @@ use self::components::update_prompt::UpdatePrompt;
 use self::lazy_pages::{
     AccountRoute, ArticleEditorRoute, ArticleReaderRoute, ArticlesRoute, AuditLogRoute, BoardRoute,
     DeskRoute, FeedbackLinkRoute, HelpRoute, IntegrationsRoute, MailQuarantineRoute, ReportsRoute,
-    SignInLinkRoute, TalkRoute, TeamRoute, TicketRoute, TwoStepRoute,
+    SignInLinkRoute, TalkRoute, TeamRoute, TwoStepRoute,
 };
-use self::portal::{home_page::HomePage, new_request_page::NewRequestPage};
+use self::portal::{
+    home_page::HomePage, new_request_page::NewRequestPage, ticket_page::TicketPage,
+};
 use self::session::provide_session;
 use self::sign_in_page::SignInPage;
 
@@ -106,7 +108,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                 <Route path=path!("/signin") view=SignInPage ssr=SsrMode::Async/>
                 <Route path=path!("/requests/new") view=NewRequestPage ssr=SsrMode::Async/>
-                <Route path=path!("/requests/:reference") view={Lazy::<TicketRoute>::new()} ssr=SsrMode::Async/>
+                <Route path=path!("/requests/:reference") view=TicketPage ssr=SsrMode::Async/>
                 <Route path=path!("/signin/link") view={Lazy::<SignInLinkRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/signin/two-step") view={Lazy::<TwoStepRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/board") view={Lazy::<BoardRoute>::new()} ssr=SsrMode::Async/>

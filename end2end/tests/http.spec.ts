@@ -66,11 +66,13 @@ test('the browser app is served compressed, under its build stamp, to be kept fo
 });
 
 // The size budget of a first visit on a phone, as sent (brotli). CSS and JavaScript together must
-// stay within 30 KB. The WASM target is 250 KB; every page but my requests, sign-in and the request
-// form already loads as a chunk of its own (`views/lazy_pages.rs`), and until the app's own part is
-// smaller still (docs/benchmarks.md) the WASM is held at its current ceiling, so it cannot grow.
+// stay within 30 KB. The WASM target is 250 KB; every page but my requests, sign-in, the request
+// form and a request's page already loads as a chunk of its own (`views/lazy_pages.rs`), and until
+// the app's own part is smaller still (docs/benchmarks.md) the WASM is held at its current ceiling,
+// so it cannot grow unnoticed. (Raised from 400 KiB when a request's page joined the app: as a chunk
+// it started in dozens of pieces, too slowly for a phone; see docs/benchmarks.md.)
 const CSS_AND_JS_BUDGET = 30 * 1024;
-const WASM_CEILING = 400 * 1024;
+const WASM_CEILING = 450 * 1024;
 
 test('a first visit stays within its size budget', async ({ request }) => {
   const page = await (await request.get('/signin')).text();
@@ -94,7 +96,7 @@ test('a first visit stays within its size budget', async ({ request }) => {
   expect(wasm).toBeLessThanOrEqual(WASM_CEILING);
 });
 
-test('a client never downloads the agency\'s pages; staff get the board as a chunk of its own', async ({ browser }) => {
+test('a client never downloads the agency\'s pages or tools; staff get them as chunks of their own', async ({ browser }) => {
   const wasmFetched = (page: Page) => {
     const names: string[] = [];
     page.on('response', (response) => {
@@ -109,7 +111,13 @@ test('a client never downloads the agency\'s pages; staff get the board as a chu
   await hydrated(tom.page);
   await tom.page.getByRole('link', { name: 'New request' }).first().click();
   await expect(tom.page.getByLabel('Title')).toBeVisible();
-  expect(tomsWasm).toEqual(['frontdoor.wasm']);
+  // A request's page comes with the app, without the agency's tools beside it.
+  await tom.page.getByRole('link', { name: 'My requests' }).first().click();
+  await tom.page.getByRole('list', { name: 'My requests' }).getByRole('link').first().click();
+  await expect(tom.page.getByRole('button', { name: 'Send reply' })).toBeVisible();
+  await expect(tom.page.getByRole('complementary', { name: 'Staff tools' })).toHaveCount(0);
+  // (The page loaded on signing in may fetch it a second time: which files, not how often.)
+  expect([...new Set(tomsWasm)]).toEqual(['frontdoor.wasm']);
 
   const sam = await personOn(browser, desktop, 'Sam Rivera');
   const samsWasm = wasmFetched(sam.page);
@@ -118,5 +126,15 @@ test('a client never downloads the agency\'s pages; staff get the board as a chu
   await expect(sam.page.locator('.board')).toBeVisible();
   expect(samsWasm).toContain('frontdoor.wasm');
   expect(samsWasm.length, `the board's own code comes as a chunk: ${samsWasm.join(', ')}`).toBeGreaterThan(1);
+  // Opening a request loads the tools beside it, which then work.
+  await sam.page.locator('.board a[href^="/requests/FD-"]').first().click();
+  const tools = sam.page.getByRole('complementary', { name: 'Staff tools' });
+  await expect(tools.getByRole('form', { name: 'Triage' })).toBeVisible();
+  expect(samsWasm.some((name) => name.startsWith('split_staff_tools_')), samsWasm.join(', ')).toBe(true);
+  // Hydrated, not just drawn: a task without a title is refused in place, not by a page load.
+  await tools.getByText('Add a task').click();
+  await tools.getByRole('button', { name: 'Add task' }).click();
+  await expect(tools.getByText('Give the task a short title.')).toBeVisible();
+  await expect(sam.page).toHaveURL(/\/requests\/FD-/);
   for (const person of [tom, sam]) await person.context.close();
 });

@@ -2,8 +2,10 @@
 //! phone, never open the agency's tools or the administration pages, and a first visit needs only
 //! the page it lands on, so that code is split into WASM chunks of its own (`#[lazy_route]`;
 //! `wasm-split-cli` cuts them at build time, see `scripts/lib.sh`). Staying in the app: my
-//! requests (the start page), sign-in and the request form (the page written offline). On the
-//! server and in tests these are ordinary pages.
+//! requests (the start page), sign-in, the request form (the page written offline) and a request's
+//! page (where every notification leads; as a chunk it started in dozens of pieces, too slowly for
+//! a phone), whose staff tools are lazy instead (`staff_tools`). On the server and in tests these
+//! are ordinary pages.
 
 use leptos::prelude::*;
 use leptos_router::{LazyRoute, lazy_route};
@@ -11,7 +13,7 @@ use leptos_router::{LazyRoute, lazy_route};
 use super::account_page::AccountPage;
 use super::feedback_page::FeedbackLinkPage;
 use super::portal::help_page::{ArticleReaderPage, HelpPage};
-use super::portal::{talk_page::TalkPage, ticket_page::TicketPage};
+use super::portal::talk_page::TalkPage;
 use super::sign_in_link_page::SignInLinkPage;
 use super::staff::articles_page::{ArticleEditorPage, ArticlesPage};
 use super::staff::audit_page::AuditLogPage;
@@ -43,7 +45,6 @@ macro_rules! lazy_pages {
 }
 
 lazy_pages! {
-    TicketRoute => TicketPage,
     HelpRoute => HelpPage,
     ArticleReaderRoute => ArticleReaderPage,
     TalkRoute => TalkPage,

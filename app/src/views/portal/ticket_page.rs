@@ -31,7 +31,7 @@ use crate::views::components::time::ago;
 use crate::views::server_data::{ServerData, server_data};
 use crate::views::session::{Audience, Gate};
 use crate::views::staff::article_picker::{ArticleLinkPicker, PickerState};
-use crate::views::staff::ticket_tools::{MergePanel, TasksPanel, TriagePanel};
+use crate::views::staff::ticket_tools::staff_tools;
 
 /// One request: where it stands and what happened so far. Clients and staff both come here.
 #[component]
@@ -143,6 +143,7 @@ fn TicketBody(
     });
     let worked =
         Memo::new(move |_| work.with(|work| work.as_ref().map(|(reference, ..)| *reference)));
+    let hydrated = use_hydrated();
     view! {
         // "Not found" and errors take the whole width; the request shares it with the tools.
         <div class=move || if found.get() { "ticket-layout" } else { "" }>
@@ -180,11 +181,15 @@ fn TicketBody(
                             .unwrap_or_default()
                     })
                 });
+                // The tools' code comes in a chunk of its own, which taking over the server's
+                // page cannot wait for: they are drawn in the browser, once the page is hydrated.
                 Some(view! {
                     <aside class="ticket-tools" aria-label="Staff tools">
-                        <TriagePanel reference facts desk=desk.clone()/>
-                        <TasksPanel reference tasks staff=desk.staff/>
-                        <MergePanel reference/>
+                        <Suspense fallback=|| view! { <p class="muted" role="status">"Loading the tools…"</p> }>
+                            {move || hydrated.get().then(|| {
+                                Suspend::new(staff_tools(reference, facts, tasks, desk.clone()))
+                            })}
+                        </Suspense>
                     </aside>
                 })
             }}

@@ -14,12 +14,31 @@ use crate::views::components::form::{
 };
 use crate::views::components::live::refresh_after;
 
+/// The tools beside a request staff may work. Loaded the first time staff open a request
+/// (`#[lazy]`: a WASM chunk of its own), so the request page, which clients open most, comes with
+/// the app and clients' phones never download the tools. Being loaded on demand, they are drawn
+/// in the browser only (hydration cannot wait for a chunk).
+#[lazy]
+pub fn staff_tools(
+    reference: TicketRef,
+    facts: Memo<Option<TicketFacts>>,
+    tasks: Memo<Vec<Task>>,
+    desk: DeskOptions,
+) -> AnyView {
+    view! {
+        <TriagePanel reference facts desk=desk.clone()/>
+        <TasksPanel reference tasks staff=desk.staff/>
+        <MergePanel reference/>
+    }
+    .into_any()
+}
+
 /// Priority, category, assignee, team and tags. The form is drawn again only when the facts change:
 /// other changes to the request leave an edit in progress be, while a colleague's triage replaces
 /// it with what they set. The form carries the version it was drawn from, so a save that crosses a
 /// colleague's (sent before their change arrived here) is refused with a clear message.
 #[component]
-pub fn TriagePanel(
+fn TriagePanel(
     reference: TicketRef,
     facts: Memo<Option<TicketFacts>>,
     desk: DeskOptions,
@@ -91,11 +110,7 @@ fn Picker(
 /// The list follows the request's tasks; the form to add one is drawn again only after a task
 /// was added, so what is being typed into it survives other changes to the request.
 #[component]
-pub fn TasksPanel(
-    reference: TicketRef,
-    tasks: Memo<Vec<Task>>,
-    staff: Vec<Choice>,
-) -> impl IntoView {
+fn TasksPanel(reference: TicketRef, tasks: Memo<Vec<Task>>, staff: Vec<Choice>) -> impl IntoView {
     let add = ServerAction::<AddTask>::new();
     let errors = FormErrors::of(add, &["title", "due"]);
     let tick = ServerAction::<TickChecklistItem>::new();
@@ -193,7 +208,7 @@ pub fn TasksPanel(
 
 /// Merging this request, a duplicate, into the one that continues. Asks first.
 #[component]
-pub fn MergePanel(reference: TicketRef) -> impl IntoView {
+fn MergePanel(reference: TicketRef) -> impl IntoView {
     let merge = ServerAction::<MergeRequests>::new();
     refresh_after(merge);
     let errors = FormErrors::of(merge, &[]);
