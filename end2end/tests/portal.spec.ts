@@ -139,3 +139,23 @@ test('my requests switch lists without a page load, and the address says which',
   await expect(page).toHaveURL(/\?filter=closed$/);
   await expectSameDocument(page);
 });
+
+test('with the server out of reach, another list never shows the one before under its name', async ({ page }) => {
+  await signInAs(page, 'Dana Whitfield');
+  const tabs = page.getByRole('navigation', { name: 'Which requests' });
+  const list = page.getByRole('list', { name: 'My requests' });
+  await expect(list.locator('.ticket-row').first()).toBeVisible();
+  const openOnes = await list.locator('.ticket-row .badge').allTextContents();
+  expect(openOnes).not.toContain('Completed');
+
+  await page.route('**/api/list_my_requests', (route) => route.abort());
+  await tabs.getByRole('link', { name: 'Closed (30 days)' }).click();
+  await expect(page).toHaveURL(/\?filter=closed$/);
+  await expect(page.getByText("We couldn't reach the server")).toBeVisible();
+  await expect(list).toHaveCount(0);
+
+  // Back on the list it last read, that list is shown again while the server stays away.
+  await tabs.getByRole('link', { name: 'All open' }).click();
+  await expect(list.locator('.ticket-row').first()).toBeVisible();
+  await page.unroute('**/api/list_my_requests');
+});

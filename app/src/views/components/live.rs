@@ -210,29 +210,43 @@ mod stream {
 }
 
 /// A resource's answer, except that while the server cannot be reached the last good answer
-/// stays on screen (the header says the page is offline) instead of an error, if it `still_fits`
-/// what the page is about (a request page offline never shows the request opened before).
-pub fn last_good<T>(
-    resource: ServerData<T>,
-    still_fits: impl Fn(&T) -> bool + Copy + Send + Sync + 'static,
+/// stays on screen (the header says the page is offline) instead of an error, if it was for what
+/// the page `shows` now (the request, the filter): a link to another request or a switch to
+/// another list never shows the one before under the new address. Answers carry what they were
+/// asked for ([`answered_for`]) because while a new answer loads the resource still holds the old.
+pub fn last_good<K, T>(
+    resource: ServerData<(K, T)>,
+    shows: impl Fn() -> K + Copy + Send + Sync + 'static,
 ) -> impl Fn() -> Option<Result<T, AppError>> + Copy + Send + Sync + 'static
 where
+    K: PartialEq + Clone + Send + Sync + 'static,
     T: Clone + Send + Sync + 'static,
 {
-    let kept = StoredValue::new(None::<T>);
+    let kept = StoredValue::new(None::<(K, T)>);
     move || {
         resource.get().map(|answer| match answer {
-            Ok(value) => {
-                kept.set_value(Some(value.clone()));
+            Ok((asked, value)) => {
+                kept.set_value(Some((asked, value.clone())));
                 Ok(value)
             }
-            Err(AppError::Unreachable) => kept
-                .get_value()
-                .filter(still_fits)
-                .ok_or(AppError::Unreachable),
+            Err(AppError::Unreachable) => {
+                let now = shows();
+                kept.with_value(|kept| match kept {
+                    Some((asked, value)) if *asked == now => Ok(value.clone()),
+                    _ => Err(AppError::Unreachable),
+                })
+            }
             Err(error) => Err(error),
         })
     }
+}
+
+/// `fetch`'s answer together with what it was asked for (`asked`), for [`last_good`].
+pub async fn answered_for<K, T>(
+    asked: K,
+    fetch: impl Future<Output = Result<T, AppError>>,
+) -> Result<(K, T), AppError> {
+    fetch.await.map(|value| (asked, value))
 }
 
 /// Notes on screen at once; older ones give way.

@@ -10,7 +10,7 @@ use crate::domain::search::SnippetPart;
 use crate::domain::ticket::{RequestFilter, TicketSummary};
 use crate::views::components::feedback::{EmptyState, ErrorPanel, ListSkeleton};
 use crate::views::components::header::AppHeader;
-use crate::views::components::live::{last_good, use_live};
+use crate::views::components::live::{answered_for, last_good, use_live};
 use crate::views::components::outbox::WaitingRequests;
 use crate::views::components::status::StatusBadge;
 use crate::views::components::time::ago;
@@ -43,9 +43,9 @@ fn MyRequests(me: Me) -> impl IntoView {
     });
     let requests = server_data(
         move || (filter.get(), live.revision.get()),
-        |(filter, _)| list_my_requests(Some(filter), None),
+        |(filter, _)| answered_for(filter, list_my_requests(Some(filter), None)),
     );
-    let requests_now = last_good(requests, |_| true);
+    let requests_now = last_good(requests, move || filter.get());
     let results = server_data(
         move || (search.get(), live.revision.get()),
         |(search, _)| async move {

@@ -24,7 +24,7 @@ use crate::views::components::confirm::AskFirst;
 use crate::views::components::feedback::{ErrorPanel, PageLoading};
 use crate::views::components::form::{FormErrors, FormMessage, TextField, on_success};
 use crate::views::components::header::AppHeader;
-use crate::views::components::live::{last_good, refresh_after, use_live};
+use crate::views::components::live::{answered_for, last_good, refresh_after, use_live};
 use crate::views::components::sla::SlaChip;
 use crate::views::components::status::{StatusActions, StatusBadge, StatusSteps};
 use crate::views::components::time::ago;
@@ -72,16 +72,16 @@ fn Ticket(me: Me) -> impl IntoView {
     let revision = live.revision_for(reference);
     let ticket = server_data(
         move || (reference(), revision.get()),
-        |(reference, _)| async move {
-            match reference {
-                Some(reference) => get_ticket(reference).await,
-                None => Err(AppError::NotFound),
-            }
+        |(reference, _)| {
+            answered_for(reference, async move {
+                match reference {
+                    Some(reference) => get_ticket(reference).await,
+                    None => Err(AppError::NotFound),
+                }
+            })
         },
     );
-    let ticket_now = last_good(ticket, move |view: &TicketView| {
-        Some(view.detail.summary.reference) == reference()
-    });
+    let ticket_now = last_good(ticket, reference);
     let back = if me.is_staff() {
         ("/board", "← Queue board")
     } else {

@@ -18,7 +18,7 @@ use crate::views::components::form::{
     FormErrors, FormMessage, SelectField, choice_options, successes,
 };
 use crate::views::components::header::AppHeader;
-use crate::views::components::live::{last_good, use_live};
+use crate::views::components::live::{answered_for, last_good, use_live};
 use crate::views::components::sla::SlaChip;
 use crate::views::components::status::StatusActions;
 use crate::views::components::time::ago;
@@ -57,9 +57,12 @@ fn Board(me: Me) -> impl IntoView {
     );
     let queue = server_data(
         move || (filter.get(), revision.get()),
-        |(filter, _)| list_queue(Some(filter.to_query())),
+        |(filter, _)| {
+            let query = filter.to_query();
+            answered_for(filter, list_queue(Some(query)))
+        },
     );
-    let queue_now = last_good(queue, |_| true);
+    let queue_now = last_good(queue, move || filter.get());
     let save_view = ServerAction::<SaveView>::new();
     let delete_view = ServerAction::<DeleteView>::new();
     let (saved, deleted) = (successes(save_view), successes(delete_view));
