@@ -14,6 +14,8 @@ pub mod staff;
 pub mod team_page;
 pub mod two_step_page;
 
+use std::sync::LazyLock;
+
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
@@ -71,14 +73,16 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// no frame soon (a tab in the background).
 #[component]
 fn StartApp(options: LeptosOptions) -> impl IntoView {
+    // Its comments are for us, not for every page: taken out once.
+    static SCRIPT: LazyLock<String> = LazyLock::new(|| {
+        include_str!("views/start_app.js")
+            .lines()
+            .filter(|line| !line.trim_start().starts_with("//"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
     let app = format!("/{}/{}", options.site_pkg_dir, options.output_name);
-    // Its comments are for us, not for every page.
-    let script: String = include_str!("views/start_app.js")
-        .lines()
-        .filter(|line| !line.trim_start().starts_with("//"))
-        .collect::<Vec<_>>()
-        .join("\n")
-        .replace("__APP__", &app);
+    let script = SCRIPT.replace("__APP__", &app);
     view! { <script type="module" nonce=leptos::nonce::use_nonce()>{script}</script> }
 }
 
