@@ -131,7 +131,7 @@ test('a client never downloads the agency\'s pages or tools; staff get them as c
   const tools = sam.page.getByRole('complementary', { name: 'Staff tools' });
   await expect(tools.getByRole('form', { name: 'Triage' })).toBeVisible();
   expect(samsWasm.some((name) => name.startsWith('split_staff_tools_')), samsWasm.join(', ')).toBe(true);
-  // Hydrated, not just drawn: a task without a title is refused in place, not by a page load.
+  // The tools loaded on demand work: a task without a title is refused in place, not by a page load.
   await tools.getByText('Add a task').click();
   await tools.getByRole('button', { name: 'Add task' }).click();
   await expect(tools.getByText('Give the task a short title.')).toBeVisible();

@@ -142,6 +142,8 @@ test('my requests switch lists without a page load, and the address says which',
 
 test('with the server out of reach, another list never shows the one before under its name', async ({ page }) => {
   await signInAs(page, 'Dana Whitfield');
+  await hydrated(page);
+  await markDocument(page);
   const tabs = page.getByRole('navigation', { name: 'Which requests' });
   const list = page.getByRole('list', { name: 'My requests' });
   await expect(list.locator('.ticket-row').first()).toBeVisible();
@@ -158,4 +160,5 @@ test('with the server out of reach, another list never shows the one before unde
   await tabs.getByRole('link', { name: 'All open' }).click();
   await expect(list.locator('.ticket-row').first()).toBeVisible();
   await page.unroute('**/api/list_my_requests');
+  await expectSameDocument(page);
 });
