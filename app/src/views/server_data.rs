@@ -1,7 +1,7 @@
 //! Data a page reads from the server: drawn on the server, handed to the browser in the page,
 //! and read there again on every change.
 //!
-//! Everything the browser decodes goes through one JSON reader. Server functions read their
+//! What the browser decodes goes through one JSON reader. Server functions read their
 //! answers from bytes (`serde_json::from_slice`); Leptos' default resource codec reads the same
 //! types from a `&str` (`from_str`), a second reader type, so every answer's decoder was compiled
 //! twice into the WASM. Resources made here, and the app's own JSON reads, use the bytes reader.

@@ -229,6 +229,8 @@ where
                 kept.set_value(Some((asked, value.clone())));
                 Ok(value)
             }
+            // What the page shows now, not when the answer came: switched to another list while
+            // offline, the page says it could not reach the server rather than keep the old list.
             Err(AppError::Unreachable) => {
                 let now = shows();
                 kept.with_value(|kept| match kept {

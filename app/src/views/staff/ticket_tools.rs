@@ -17,7 +17,9 @@ use crate::views::components::live::refresh_after;
 /// The tools beside a request staff may work. Loaded the first time staff open a request
 /// (`#[lazy]`: a WASM chunk of its own), so the request page, which clients open most, comes with
 /// the app and clients' phones never download the tools. Being loaded on demand, they are drawn
-/// in the browser only (hydration cannot wait for a chunk).
+/// in the browser only (hydration cannot wait for a chunk). Like a lazy page's, a chunk that
+/// cannot be fetched (offline before it was ever loaded) stops the app: Leptos' `#[lazy]` gives
+/// no way to report it.
 #[lazy]
 pub fn staff_tools(
     reference: TicketRef,
