@@ -164,7 +164,13 @@ fn TicketBody(
                     })
             }}
             {move || {
-                let (reference, desk) = (worked.get()?, desk()?);
+                // Both read before either may end the closure: the server's <Suspense> learns what
+                // to wait for from these reads, and a desk list read only once the request had
+                // come could be missing from the server's page but not from the browser's, which
+                // then failed to take it over (seen in CI when the request answered first).
+                let desk = desk();
+                let reference = worked.get()?;
+                let desk = desk?;
                 // Made with the panels, for this request only: another request gets new ones.
                 let facts = Memo::new(move |_| {
                     work.with(|work| {
