@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { desktop, expectAccessible, hydrated, personOn, phone, screenshotPath } from '../helpers';
+import { desktop, expectAccessible, expectPhoneFriendly, hydrated, personOn, phone, screenshotPath } from '../helpers';
 
 const issuer = process.env.OIDC_ISSUER ?? '';
 
@@ -70,6 +70,14 @@ test('a client company signs its people in with its own provider', async ({ brow
   const me = await (await page.request.post('/api/current_session', { headers: { Accept: 'application/json' } })).json();
   expect(me).toMatchObject({ name: newcomer, role: 'contact', account_name: 'Northwind Studio' });
   await page.screenshot({ path: screenshotPath('sso-signed-in-360'), fullPage: true });
+  await expectPhoneFriendly(page);
+  // Named by their address, one long word, they still fit a phone's list of people.
+  const signedOut = await browser.newContext({ ...phone, viewport: { width: 360, height: 740 }, baseURL: process.env.FRONTDOOR_URL });
+  const list = await signedOut.newPage();
+  await list.goto('/signin');
+  await expect(list.getByRole('button', { name: new RegExp(`^${newcomer}`) })).toBeVisible();
+  await expectPhoneFriendly(list);
+  await signedOut.close();
 
   // Removing it turns single sign-on off for the company: its addresses go to the agency's
   // provider, which signs in staff only.
