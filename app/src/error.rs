@@ -35,6 +35,14 @@ pub enum AppError {
     Internal,
 }
 
+/// An error as the app's own routes outside server functions send it (uploads): the words to
+/// show, and the error itself for the browser to read back.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ErrorAnswer {
+    pub error: String,
+    pub detail: AppError,
+}
+
 impl AppError {
     /// The HTTP status this error is sent with.
     pub fn status_code(&self) -> u16 {

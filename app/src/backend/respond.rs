@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use super::store::StoreError;
-use crate::error::AppError;
+use crate::error::{AppError, ErrorAnswer};
 
 impl From<StoreError> for AppError {
     fn from(error: StoreError) -> Self {
@@ -27,7 +27,10 @@ impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let status =
             StatusCode::from_u16(self.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        let body = serde_json::json!({ "error": self.to_string(), "detail": self });
-        (status, Json(body)).into_response()
+        let answer = ErrorAnswer {
+            error: self.to_string(),
+            detail: self,
+        };
+        (status, Json(answer)).into_response()
     }
 }

@@ -505,6 +505,7 @@ async fn post_files(form: web_sys::FormData) -> Result<Vec<UploadedFile>, AppErr
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
 
+    use crate::error::ErrorAnswer;
     use crate::views::server_data::read_json;
 
     let init = web_sys::RequestInit::new();
@@ -525,11 +526,7 @@ async fn post_files(form: web_sys::FormData) -> Result<Vec<UploadedFile>, AppErr
     if response.ok() {
         read_json(&text).map_err(|_| AppError::Internal)
     } else {
-        // Errors come as `{"error": "…", "detail": AppError}`.
-        read_json::<serde_json::Value>(&text)
-            .ok()
-            .and_then(|body| serde_json::from_value(body["detail"].clone()).ok())
-            .map_or(Err(AppError::Internal), Err)
+        read_json::<ErrorAnswer>(&text).map_or(Err(AppError::Internal), |answer| Err(answer.detail))
     }
 }
 
