@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { desktop, expectAccessible, hydrated, personOn, phone, screenshotPath } from '../helpers';
+import { desktop, expectAccessible, expectSameDocument, hydrated, markDocument, personOn, phone, screenshotPath } from '../helpers';
 
 const savedPages = (page: Page) => page.evaluate(async () => {
   if (!(await caches.has('frontdoor-pages'))) return [];
@@ -94,5 +94,34 @@ test('my requests stay readable offline, and a request written offline is sent o
   await page.waitForURL(/\/signin$/);
   await hydrated(page);
   expect(await page.evaluate(() => caches.has('frontdoor-pages'))).toBe(false);
+  await context.close();
+});
+
+// A page whose code was never fetched, opened as the connection drops: the page says the server
+// could not be reached instead of the app stopping, the app carries on, and the page opens once
+// its code can be fetched ("Try again", or simply going there again).
+test('a page whose code cannot be fetched says so, and the app carries on', async ({ browser }) => {
+  const { page, context } = await personOn(browser, phone, 'Omar Haddad');
+  await page.goto('/');
+  await hydrated(page);
+  await markDocument(page);
+  const help = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Help' });
+  await context.route(/split_HelpRoute/, (route) => route.abort());
+  await help.tap();
+  await expect(page.getByRole('alert')).toContainText("We couldn't reach the server");
+  await page.screenshot({ path: screenshotPath('phone-page-unavailable') });
+  await expectAccessible(page);
+
+  // Still the same app: back is drawn in place, and going there again tries again.
+  await page.goBack();
+  await expect(page.getByRole('heading', { name: 'My requests' })).toBeVisible();
+  await help.tap();
+  await expect(page.getByRole('alert')).toContainText("We couldn't reach the server");
+  await expectSameDocument(page);
+
+  await context.unroute(/split_HelpRoute/);
+  await page.getByRole('link', { name: 'Try again' }).tap();
+  await expect(page.getByRole('heading', { name: 'Help', level: 1 })).toBeVisible();
+  await expect(page).toHaveURL(/\/help$/);
   await context.close();
 });

@@ -44,7 +44,9 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
             {if sign_in {
                 view! { <a class="button" href="/signin">"Sign in"</a> }.into_any()
             } else {
-                view! { <a class="button" href="">"Try again"</a> }.into_any()
+                // `rel="external"`: a full load of this address. The router would take a link to
+                // the page already shown as nothing to do.
+                view! { <a class="button" href="" rel="external">"Try again"</a> }.into_any()
             }}
         </div>
     }

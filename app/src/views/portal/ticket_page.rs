@@ -24,7 +24,7 @@ use crate::views::components::confirm::AskFirst;
 use crate::views::components::feedback::{ErrorPanel, PageLoading};
 use crate::views::components::form::{FormErrors, FormMessage, TextField, on_success};
 use crate::views::components::header::AppHeader;
-use crate::views::components::live::{answered_for, last_good, refresh_after, use_live};
+use crate::views::components::live::{LinkState, answered_for, last_good, refresh_after, use_live};
 use crate::views::components::sla::SlaChip;
 use crate::views::components::status::{StatusActions, StatusBadge, StatusSteps};
 use crate::views::components::time::ago;
@@ -189,16 +189,47 @@ fn TicketBody(
                 });
                 // The tools' code comes in a chunk of its own, which taking over the server's
                 // page cannot wait for: they are drawn in the browser, once the page is hydrated.
+                let attempt = RwSignal::new(0_u32);
                 Some(view! {
                     <aside class="ticket-tools" aria-label="Staff tools">
                         <Suspense fallback=|| view! { <p class="muted" role="status">"Loading the tools…"</p> }>
                             {move || hydrated.get().then(|| {
-                                Suspend::new(staff_tools(reference, facts, tasks, desk.clone()))
+                                attempt.track();
+                                let tools = staff_tools(reference, facts, tasks, desk.clone());
+                                Suspend::new(async move {
+                                    tools.await.unwrap_or_else(|_| view! { <ToolsUnavailable attempt/> }.into_any())
+                                })
                             })}
                         </Suspense>
                     </aside>
                 })
             }}
+        </div>
+    }
+}
+
+/// The staff tools' chunk could not be fetched (offline before it was ever loaded, an old tab
+/// after a deploy): the request stays usable, and the tools are tried again on request or as soon
+/// as the live link is back.
+#[component]
+fn ToolsUnavailable(attempt: RwSignal<u32>) -> impl IntoView {
+    let link = use_live().link;
+    let retry = move || attempt.update(|n| *n += 1);
+    // Back on the live link after losing it: the network works again. (Not at the device's
+    // "online" event: fetches can still fail for a moment then.)
+    Effect::new(move |before: Option<LinkState>| {
+        let now = link.get();
+        if before.is_some_and(|before| before != LinkState::Connected)
+            && now == LinkState::Connected
+        {
+            retry();
+        }
+        now
+    });
+    view! {
+        <div class="error-panel" role="alert">
+            <p>"The staff tools could not be loaded: check the connection."</p>
+            <button type="button" class="button" on:click=move |_| retry()>"Try again"</button>
         </div>
     }
 }

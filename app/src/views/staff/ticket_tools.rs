@@ -1,6 +1,7 @@
 //! Staff tools on a ticket page: triage fields, internal tasks and merging a duplicate.
 
 use leptos::prelude::*;
+use leptos::wasm_split::SplitLoaderError;
 
 use crate::api::desk::DeskOptions;
 use crate::api::ticket_work::{
@@ -14,25 +15,36 @@ use crate::views::components::form::{
 };
 use crate::views::components::live::refresh_after;
 
-/// The tools beside a request staff may work. Loaded the first time staff open a request
-/// (`#[lazy]`: a WASM chunk of its own), so the request page, which clients open most, comes with
-/// the app and clients' phones never download the tools. Being loaded on demand, they are drawn
-/// in the browser only (hydration cannot wait for a chunk). Like a lazy page's, a chunk that
-/// cannot be fetched (offline before it was ever loaded) stops the app: Leptos' `#[lazy]` gives
-/// no way to report it.
-#[lazy]
+/// The tools beside a request staff may work. Loaded the first time staff open a request (a
+/// WASM chunk of its own, cut by `wasm-split-cli`), so the request page, which clients open most,
+/// comes with the app and clients' phones never download the tools. Being loaded on demand, they
+/// are drawn in the browser only (hydration cannot wait for a chunk).
+///
+/// Leptos' `#[lazy]` panics when its chunk cannot be fetched (offline before it was ever loaded,
+/// an old tab after a deploy), which stops the whole app; the split it is built on can instead
+/// report the failure (`fallible`), so the page says so and can try again.
+#[leptos::wasm_split::wasm_split(
+    staff_tools,
+    wasm_split_path = ::leptos::wasm_split,
+    fallible
+)]
+#[allow(
+    clippy::unnecessary_wraps,
+    reason = "`fallible` wants a `Result`: the chunk's load fails through it"
+)]
 pub fn staff_tools(
     reference: TicketRef,
     facts: Memo<Option<TicketFacts>>,
     tasks: Memo<Vec<Task>>,
     desk: DeskOptions,
-) -> AnyView {
-    view! {
-        <TriagePanel reference facts desk=desk.clone()/>
-        <TasksPanel reference tasks staff=desk.staff/>
+) -> Result<AnyView, SplitLoaderError> {
+    let staff = desk.staff.clone();
+    Ok(view! {
+        <TriagePanel reference facts desk/>
+        <TasksPanel reference tasks staff/>
         <MergePanel reference/>
     }
-    .into_any()
+    .into_any())
 }
 
 /// Priority, category, assignee, team and tags. The form is drawn again only when the facts change:
