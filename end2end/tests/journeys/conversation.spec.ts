@@ -65,3 +65,47 @@ test('replies reach the client live; internal notes never do', async ({ browser 
   await client.context.close();
   await agent.context.close();
 });
+
+// A reply still on its way when its writer opens another request: it arrives where it was written,
+// and what they start writing on the next request stays there.
+test('a reply on its way does not touch the next request', async ({ browser }) => {
+  const luis = await personOn(browser, phone, 'Luis Romero');
+  const { page, context } = luis;
+  const file = async (title: string) => {
+    const filed = await context.request.post('/api/create_request', {
+      form: { title: `${title} ${Date.now()}`, description: 'Filed for the reply-on-its-way check.' },
+      headers: { Accept: 'application/json' },
+    });
+    expect(filed.ok()).toBeTruthy();
+    return (await filed.json()).reference as string;
+  };
+  const first = await file('Badge reader at the back door');
+  const second = await file('Parking permit for a visitor');
+  await page.goto(`/requests/${first}`);
+  await hydrated(page);
+  await markDocument(page);
+
+  // The reply is held on the way long enough to open the other request.
+  await context.route('**/api/reply', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await route.continue();
+  });
+  const answered = page.waitForResponse('**/api/reply');
+  await page.getByLabel('Add a reply').fill('The reader beeps but the door stays shut.');
+  await page.getByRole('button', { name: 'Send reply' }).click();
+  await page.getByRole('link', { name: '← My requests' }).click();
+  await page.locator(`a[href="/requests/${second}"]`).first().click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Parking permit');
+  await page.getByLabel('Add a reply').fill('It is for Thursday morning.');
+
+  expect((await answered).ok()).toBeTruthy();
+  // Its live note says the first request got the message; the second's draft is as typed.
+  await expect(page.locator('.toast', { hasText: `New message on ${first}` })).toBeVisible();
+  await expect(page.getByLabel('Add a reply')).toHaveValue('It is for Thursday morning.');
+  await expect(page.locator('.reply')).not.toContainText('started a new one');
+  await expectSameDocument(page);
+  await context.unroute('**/api/reply');
+  await page.goto(`/requests/${first}`);
+  await expect(page.locator('.timeline')).toContainText('The reader beeps but the door stays shut.');
+  await context.close();
+});

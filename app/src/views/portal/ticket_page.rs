@@ -22,7 +22,7 @@ use crate::views::browser::{BrowserData, fill_text_area, use_hydrated};
 use crate::views::components::attachments::{AttachmentList, AttachmentPicker};
 use crate::views::components::confirm::AskFirst;
 use crate::views::components::feedback::{ErrorPanel, PageLoading};
-use crate::views::components::form::{FormErrors, FormMessage, TextField, on_success};
+use crate::views::components::form::{FormErrors, FormMessage, TextField};
 use crate::views::components::header::AppHeader;
 use crate::views::components::live::{LinkState, answered_for, last_good, refresh_after, use_live};
 use crate::views::components::sla::SlaChip;
@@ -53,8 +53,9 @@ fn Ticket(me: Me) -> impl IntoView {
             .get("reference")
             .and_then(|r| r.parse::<TicketRef>().ok())
     };
-    let draft = ReplyDraft::new();
-    let feedback = FeedbackDraft::new();
+    let shown = Memo::new(move |_| reference());
+    let draft = ReplyDraft::new(shown);
+    let feedback = FeedbackDraft::new(shown);
     // A draft belongs to one request: opening another starts empty.
     Effect::new(move |previous: Option<Option<TicketRef>>| {
         let current = reference();
@@ -287,7 +288,7 @@ struct ReplyDraft {
 }
 
 impl ReplyDraft {
-    fn new() -> Self {
+    fn new(shown: Memo<Option<TicketRef>>) -> Self {
         let draft = ReplyDraft {
             body: RwSignal::new(String::new()),
             internal: RwSignal::new(false),
@@ -297,10 +298,15 @@ impl ReplyDraft {
             sent: RwSignal::new(0),
             picker: PickerState::default(),
         };
-        on_success(draft.send, move |_| {
-            draft.sent.update(|count| *count += 1);
-            draft.clear();
-        });
+        on_success_here(
+            draft.send,
+            shown,
+            |reply| reply.reference,
+            move || {
+                draft.sent.update(|count| *count += 1);
+                draft.clear();
+            },
+        );
         draft
     }
 
@@ -317,6 +323,41 @@ impl ReplyDraft {
     }
 }
 
+/// `after`, when `action` succeeds for the request on screen (`shown`); `about` names the request
+/// an input is for. Something sent from a request that was left before the answer came has its
+/// outcome dropped here: it must not clear what is being written on this one, nor show on it (a
+/// "held back" prompt here would send this page's draft).
+fn on_success_here<A>(
+    action: ServerAction<A>,
+    shown: Memo<Option<TicketRef>>,
+    about: fn(&A) -> TicketRef,
+    after: impl Fn() + 'static,
+) where
+    A: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    A::Output: Clone + Send + Sync + 'static,
+{
+    // The input is there while it is on its way.
+    let sent_for = StoredValue::new(None::<TicketRef>);
+    Effect::new(move |_| {
+        if let Some(input) = action.input().read().as_ref() {
+            sent_for.set_value(Some(about(input)));
+        }
+    });
+    Effect::new(move |_| {
+        let Some(succeeded) = action
+            .value()
+            .with(|outcome| outcome.as_ref().map(Result::is_ok))
+        else {
+            return;
+        };
+        if sent_for.get_value() != shown.get_untracked() {
+            action.clear();
+        } else if succeeded {
+            after();
+        }
+    });
+}
+
 /// An answer to "Was this resolved?" being written, kept above the request's data like the reply
 /// draft: a change to the request while the comment is typed must not drop it.
 #[derive(Clone, Copy)]
@@ -328,13 +369,18 @@ struct FeedbackDraft {
 }
 
 impl FeedbackDraft {
-    fn new() -> Self {
+    fn new(shown: Memo<Option<TicketRef>>) -> Self {
         let draft = FeedbackDraft {
             give: ServerAction::new(),
             changing: RwSignal::new(false),
             comment: RwSignal::new(String::new()),
         };
-        on_success(draft.give, move |&()| draft.clear());
+        on_success_here(
+            draft.give,
+            shown,
+            |answer| answer.reference,
+            move || draft.clear(),
+        );
         draft
     }
 
