@@ -160,8 +160,6 @@ mod stream {
             if let Some(stale) = current.replace_with(|_| connect(live, after)) {
                 stale.close();
             }
-            // Anything that failed to load meanwhile is read again.
-            live.nudge();
         });
     }
 
@@ -187,7 +185,18 @@ mod stream {
         });
         // Too far behind to replay: everything on screen is read again.
         let on_resync = Closure::<dyn FnMut()>::new(move || live.nudge());
-        let on_open = Closure::<dyn FnMut()>::new(move || live.link.set(LinkState::Connected));
+        let on_open = Closure::<dyn FnMut()>::new(move || {
+            // Back after losing the link: anything that failed to load meanwhile is read again.
+            // Now rather than at the device's "online" event, when fetches can still fail.
+            let lost = matches!(
+                live.link.get_untracked(),
+                LinkState::Offline | LinkState::Reconnecting
+            );
+            live.link.set(LinkState::Connected);
+            if lost {
+                live.nudge();
+            }
+        });
         // The browser reconnects by itself and resumes after the last event id it saw.
         let on_error = Closure::<dyn FnMut()>::new(move || {
             if live.link.get_untracked() != LinkState::Offline {
