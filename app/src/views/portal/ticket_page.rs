@@ -53,13 +53,15 @@ fn Ticket(me: Me) -> impl IntoView {
             .get("reference")
             .and_then(|r| r.parse::<TicketRef>().ok())
     };
-    let shown = Memo::new(move |_| reference());
-    let draft = ReplyDraft::new(shown);
-    let feedback = FeedbackDraft::new(shown);
+    // Opening another request (or coming back to this one) is a new visit.
+    let visit = RwSignal::new(0_u32);
+    let draft = ReplyDraft::new(visit);
+    let feedback = FeedbackDraft::new(visit);
     // A draft belongs to one request: opening another starts empty.
     Effect::new(move |previous: Option<Option<TicketRef>>| {
         let current = reference();
         if previous.is_some_and(|previous| previous != current) {
+            visit.update(|n| *n += 1);
             draft.clear();
             feedback.clear();
             // Nor does what happened to the last one's messages: its outcome, errors included.
@@ -209,9 +211,9 @@ fn TicketBody(
     }
 }
 
-/// The staff tools' chunk could not be fetched (offline before it was ever loaded, an old tab
-/// after a deploy): the request stays usable, and the tools are tried again on request or as soon
-/// as the live link is back.
+/// The staff tools' chunk could not be fetched: the request stays usable. Offline before the
+/// tools were ever loaded, they are tried again on request or as soon as the live link is back;
+/// an old tab after a deploy asks for a chunk the server no longer has, and needs a reload.
 #[component]
 fn ToolsUnavailable(attempt: RwSignal<u32>) -> impl IntoView {
     let link = use_live().link;
@@ -229,8 +231,11 @@ fn ToolsUnavailable(attempt: RwSignal<u32>) -> impl IntoView {
     });
     view! {
         <div class="error-panel" role="alert">
-            <p>"The staff tools could not be loaded: check the connection."</p>
-            <button type="button" class="button" on:click=move |_| retry()>"Try again"</button>
+            <p>"The staff tools could not be loaded. Check the connection; after an update, reload the page."</p>
+            <p class="error-panel__actions">
+                <button type="button" class="button" on:click=move |_| retry()>"Try again"</button>
+                <a class="button" href="" rel="external">"Reload the page"</a>
+            </p>
         </div>
     }
 }
@@ -281,6 +286,8 @@ struct ReplyDraft {
     /// Sending, and its outcome (an error, or "held back: someone else wrote") stay on screen
     /// through refreshes too.
     send: ServerAction<Reply>,
+    /// A message from this visit is on its way.
+    sending: Signal<bool>,
     /// Counts messages that went through: each one starts a fresh, empty form.
     sent: RwSignal<u32>,
     /// A help-article search under way (staff).
@@ -288,25 +295,21 @@ struct ReplyDraft {
 }
 
 impl ReplyDraft {
-    fn new(shown: Memo<Option<TicketRef>>) -> Self {
-        let draft = ReplyDraft {
+    fn new(visit: RwSignal<u32>) -> Self {
+        let mut draft = ReplyDraft {
             body: RwSignal::new(String::new()),
             internal: RwSignal::new(false),
             files: RwSignal::new(Vec::new()),
             since: RwSignal::new(None),
             send: ServerAction::new(),
+            sending: Signal::stored(false),
             sent: RwSignal::new(0),
             picker: PickerState::default(),
         };
-        on_success_here(
-            draft.send,
-            shown,
-            |reply| reply.reference,
-            move || {
-                draft.sent.update(|count| *count += 1);
-                draft.clear();
-            },
-        );
+        draft.sending = sent_from_visit(draft.send, visit, move || {
+            draft.sent.update(|count| *count += 1);
+            draft.clear();
+        });
         draft
     }
 
@@ -323,24 +326,24 @@ impl ReplyDraft {
     }
 }
 
-/// `after`, when `action` succeeds for the request on screen (`shown`); `about` names the request
-/// an input is for. Something sent from a request that was left before the answer came has its
-/// outcome dropped here: it must not clear what is being written on this one, nor show on it (a
-/// "held back" prompt here would send this page's draft).
-fn on_success_here<A>(
+/// Keeps `action`'s outcome to the visit it was sent from: `after` runs when it succeeds there, and
+/// the returned signal says it is on its way there. Someone who opened another request (or came
+/// back to this one) before the answer came keeps what they are writing now, and is shown no
+/// outcome that is not theirs: a "held back" prompt would send the new draft with `anyway`.
+fn sent_from_visit<A>(
     action: ServerAction<A>,
-    shown: Memo<Option<TicketRef>>,
-    about: fn(&A) -> TicketRef,
+    visit: RwSignal<u32>,
     after: impl Fn() + 'static,
-) where
+) -> Signal<bool>
+where
     A: leptos::server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
     A::Output: Clone + Send + Sync + 'static,
 {
-    // The input is there while it is on its way.
-    let sent_for = StoredValue::new(None::<TicketRef>);
+    // The input is there while it is on its way (the latest one's: only its answer is kept).
+    let sent_in = RwSignal::new(None::<u32>);
     Effect::new(move |_| {
-        if let Some(input) = action.input().read().as_ref() {
-            sent_for.set_value(Some(about(input)));
+        if action.input().with(Option::is_some) {
+            sent_in.set(Some(visit.get_untracked()));
         }
     });
     Effect::new(move |_| {
@@ -350,12 +353,13 @@ fn on_success_here<A>(
         else {
             return;
         };
-        if sent_for.get_value() != shown.get_untracked() {
+        if sent_in.get_untracked() != Some(visit.get_untracked()) {
             action.clear();
         } else if succeeded {
             after();
         }
     });
+    Signal::derive(move || action.pending().get() && sent_in.get() == Some(visit.get()))
 }
 
 /// An answer to "Was this resolved?" being written, kept above the request's data like the reply
@@ -363,24 +367,22 @@ fn on_success_here<A>(
 #[derive(Clone, Copy)]
 struct FeedbackDraft {
     give: ServerAction<GiveFeedback>,
+    /// An answer from this visit is on its way.
+    giving: Signal<bool>,
     /// Changing an answer given before.
     changing: RwSignal<bool>,
     comment: RwSignal<String>,
 }
 
 impl FeedbackDraft {
-    fn new(shown: Memo<Option<TicketRef>>) -> Self {
-        let draft = FeedbackDraft {
+    fn new(visit: RwSignal<u32>) -> Self {
+        let mut draft = FeedbackDraft {
             give: ServerAction::new(),
+            giving: Signal::stored(false),
             changing: RwSignal::new(false),
             comment: RwSignal::new(String::new()),
         };
-        on_success_here(
-            draft.give,
-            shown,
-            |answer| answer.reference,
-            move || draft.clear(),
-        );
+        draft.giving = sent_from_visit(draft.give, visit, move || draft.clear());
         draft
     }
 
@@ -521,13 +523,13 @@ fn FeedbackPanel(
 ) -> impl IntoView {
     let FeedbackDraft {
         give,
+        giving: pending,
         changing,
         comment,
     } = draft;
     let errors = FormErrors::of(give, &["comment"]);
     let answer = prompt.answer.clone();
     let asking = move || prompt.open && (answer.is_none() || changing.get());
-    let pending = give.pending();
     let said = prompt.answer.clone().map(|given| {
         let verdict = if given.resolved {
             "You said this was resolved. Thank you!"
@@ -639,7 +641,7 @@ fn ReplyForm(
     // Someone else wrote while this was being written: the next send goes anyway.
     let held_back = move || matches!(send.value().get(), Some(Err(AppError::Conflict(_))));
     let errors = FormErrors::of(send, &["body"]);
-    let pending = send.pending();
+    let pending = draft.sending;
     let internal = draft.internal;
     let files = draft.files;
     let sent = draft.sent;
