@@ -198,9 +198,15 @@ mod stream {
             }
         });
         // The browser reconnects by itself and resumes after the last event id it saw.
+        let watched = source.clone();
         let on_error = Closure::<dyn FnMut()>::new(move || {
             if live.link.get_untracked() != LinkState::Offline {
                 live.link.set(LinkState::Reconnecting);
+            }
+            // Refused for good (the session ended meanwhile): the browser will not reopen it, so
+            // the page reads its data again now and learns why.
+            if watched.ready_state() == EventSource::CLOSED {
+                live.nudge();
             }
         });
         let _ =
