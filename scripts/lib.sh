@@ -35,7 +35,7 @@ ensure_wasm_bindgen() {
   cargo install wasm-bindgen-cli --version "$want" --root "$TOOLS" --force
 }
 
-# Cuts the lazily loaded pages (`#[lazy_route]`) out of the wasm into chunks of their own.
+# Cuts the lazily loaded pages (`lazy_pages!`) out of the wasm into chunks of their own.
 WASM_SPLIT_VERSION=0.2.4
 ensure_wasm_split() {
   # It has no --version: cargo's own record of what it installed says.

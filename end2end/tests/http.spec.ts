@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { desktop, hydrated, personOn, phone } from './helpers';
+import { desktop, hydrated, personOn, phone, screenshotPath } from './helpers';
 
 // Real HTTP against the running binary: what a script, a proxy or an attacker sees.
 test.describe('HTTP surface', () => {
@@ -151,8 +151,10 @@ test('a client never downloads the agency\'s pages or tools; staff get them as c
   await hydrated(again.page);
   const missing = again.page.getByRole('complementary', { name: 'Staff tools' });
   await expect(missing.getByRole('alert')).toContainText('The staff tools could not be loaded');
+  await again.page.screenshot({ path: screenshotPath('staff-tools-unavailable-desktop') });
+  const refusedBefore = refused;
   await missing.getByRole('button', { name: 'Try again' }).click();
-  await expect.poll(() => refused).toBeGreaterThan(1);
+  await expect.poll(() => refused).toBeGreaterThan(refusedBefore);
   await expect(missing.getByText('The staff tools could not be loaded')).toBeVisible();
   await again.context.setOffline(true);
   await expect(again.page.locator('.live')).toHaveText('Offline');

@@ -36,7 +36,8 @@ use crate::error::AppError;
 /// fetched (a dropped connection on the way to a page never opened before, an old tab after a
 /// deploy), and a panic stops the whole app. The split it is built on can report the failure
 /// instead (`fallible`): the page then says the server could not be reached, with a way to try
-/// again.
+/// again. (Opened directly, a page whose chunk fails still cannot take over the server's page:
+/// what it shows instead is not what the server drew.)
 macro_rules! lazy_pages {
     ($($route:ident => $page:ident),* $(,)?) => {$(
         pub struct $route;

@@ -106,7 +106,11 @@ test('a page whose code cannot be fetched says so, and the app carries on', asyn
   await hydrated(page);
   await markDocument(page);
   const help = page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Help' });
-  await context.route(/split_HelpRoute/, (route) => route.abort());
+  let refused = 0;
+  await context.route(/split_HelpRoute/, (route) => {
+    refused += 1;
+    return route.abort();
+  });
   await help.tap();
   await expect(page.getByRole('alert')).toContainText("We couldn't reach the server");
   await page.screenshot({ path: screenshotPath('phone-page-unavailable') });
@@ -115,13 +119,16 @@ test('a page whose code cannot be fetched says so, and the app carries on', asyn
   // Still the same app: back is drawn in place, and going there again tries again.
   await page.goBack();
   await expect(page.getByRole('heading', { name: 'My requests' })).toBeVisible();
+  const refusedBefore = refused;
   await help.tap();
   await expect(page.getByRole('alert')).toContainText("We couldn't reach the server");
+  expect(refused, 'the chunk was asked for again').toBeGreaterThan(refusedBefore);
   await expectSameDocument(page);
 
   await context.unroute(/split_HelpRoute/);
   await page.getByRole('link', { name: 'Try again' }).tap();
   await expect(page.getByRole('heading', { name: 'Help', level: 1 })).toBeVisible();
+  await hydrated(page);
   await expect(page).toHaveURL(/\/help$/);
   await context.close();
 });
