@@ -17,6 +17,12 @@ pub fn ConnectionBanner() -> impl IntoView {
         saved_at.set(saved);
         online.set(browser::is_online());
         current_at.set(saved.unwrap_or_else(browser::now_ms));
+        // A saved copy served while the device is online (the server was down, or the worker
+        // still could not reach it a moment after the connection came back): no "online" event
+        // will come, so it checks on its own.
+        if saved.is_some() && browser::is_online() {
+            set_timeout(reload_once_answering, CHECK_EVERY);
+        }
         browser::on_connectivity(move |now_online| {
             if now_online && saved_at.get_untracked().is_some() {
                 reload_once_answering();
@@ -50,6 +56,9 @@ pub fn ConnectionBanner() -> impl IntoView {
     }
 }
 
+/// How often a saved copy asks whether the server answers again.
+const CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// A saved copy makes way for the real page once the server answers again (checked every few
 /// seconds while the device says it is online).
 fn reload_once_answering() {
@@ -57,7 +66,7 @@ fn reload_once_answering() {
         if browser::server_answers().await {
             browser::reload();
         } else if browser::is_online() {
-            set_timeout(reload_once_answering, std::time::Duration::from_secs(5));
+            set_timeout(reload_once_answering, CHECK_EVERY);
         }
     });
 }
