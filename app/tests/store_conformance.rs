@@ -453,16 +453,19 @@ async fn events_are_read_back_in_order_within_scope(db: &Scratch) {
         .unwrap();
     assert_eq!(all.len(), 3);
     assert!(
-        all.windows(2).all(|pair| pair[0].id < pair[1].id),
+        all.windows(2)
+            .all(|pair| pair[0].event.id < pair[1].event.id),
         "ids ascend"
     );
-    assert_eq!(store.latest_event_id().await.unwrap(), all[2].id);
+    assert_eq!(store.latest_event_id().await.unwrap(), all[2].event.id);
+    // Who made each change comes along: a stream does not announce a reader's own changes.
+    assert_eq!(all[2].actor_id, Some(w.sam));
 
     let acme_only = store
         .events_after(start, TicketScope::Account(w.acme), false, 100)
         .await
         .unwrap();
-    assert!(acme_only.iter().all(|e| e.reference == acme_ticket));
+    assert!(acme_only.iter().all(|e| e.event.reference == acme_ticket));
     assert_eq!(acme_only.len(), 2);
     let bluebird_only = store
         .events_after(start, TicketScope::Account(w.bluebird), false, 100)
@@ -471,14 +474,14 @@ async fn events_are_read_back_in_order_within_scope(db: &Scratch) {
     assert_eq!(
         bluebird_only
             .iter()
-            .map(|e| e.reference)
+            .map(|e| e.event.reference)
             .collect::<Vec<_>>(),
         vec![bluebird_ticket]
     );
 
     // Resuming after an event returns exactly the later ones.
     let resumed = store
-        .events_after(all[0].id, TicketScope::All, true, 100)
+        .events_after(all[0].event.id, TicketScope::All, true, 100)
         .await
         .unwrap();
     assert_eq!(resumed, all[1..].to_vec());

@@ -57,6 +57,26 @@ export async function expectSameDocument(page: Page) {
   expect(await page.evaluate(() => (window as any).__frontdoorMark)).toBe('still-here');
 }
 
+/** Holds every request to `url` for four seconds before it goes on: an answer still on its way. */
+export async function holdOnTheWay(context: BrowserContext, url: string) {
+  await context.route(url, async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    await route.continue();
+  });
+}
+
+/** Follows a link to `href` put on the page, as a notification's link goes: the app stays, its page changes. */
+export async function followLinkTo(page: Page, href: string) {
+  await page.evaluate((to) => {
+    const link = document.createElement('a');
+    link.href = to;
+    link.id = 'followed-link';
+    link.textContent = 'Another page';
+    document.querySelector('main')?.append(link);
+  }, href);
+  await page.locator('#followed-link').click();
+}
+
 export function screenshotPath(name: string) {
   return `screenshots/${name}.png`;
 }

@@ -39,13 +39,22 @@ impl Reader {
 
     /// The next ticket event; fails the test if none comes within ten seconds.
     async fn next(&mut self) -> LiveEvent {
+        self.next_named().await.1
+    }
+
+    /// The next ticket event with its name: `ticket`, or `own` for one the reader made.
+    async fn next_named(&mut self) -> (String, LiveEvent) {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
         loop {
             if let Some(end) = self.buffer.find("\n\n") {
                 let block: String = self.buffer.drain(..end + 2).collect();
                 if let Some(data) = block.lines().find_map(|line| line.strip_prefix("data: ")) {
-                    assert!(block.contains("event: ticket"), "{block}");
-                    return serde_json::from_str(data).unwrap();
+                    let name = block
+                        .lines()
+                        .find_map(|line| line.strip_prefix("event: "))
+                        .unwrap_or_default();
+                    assert!(matches!(name, "ticket" | "own"), "{block}");
+                    return (name.to_owned(), serde_json::from_str(data).unwrap());
                 }
                 continue;
             }
@@ -166,9 +175,11 @@ async fn each_readers_stream_carries_exactly_what_the_reading_policy_allows() {
         let actor = h.store.active_actor(h.id(email)).await.unwrap().unwrap();
         let mut expected = Vec::new();
         for event in &all_events {
-            let record = h.store.ticket(event.reference).await.unwrap();
-            if actor.may_view(record.owner) && (actor.is_staff() || !event.change.is_internal()) {
-                expected.push(event.id);
+            let record = h.store.ticket(event.event.reference).await.unwrap();
+            if actor.may_view(record.owner)
+                && (actor.is_staff() || !event.event.change.is_internal())
+            {
+                expected.push(event.event.id);
             }
         }
         let received_ids: Vec<i64> = received.iter().map(|e| e.id).collect();
@@ -198,6 +209,40 @@ async fn each_readers_stream_carries_exactly_what_the_reading_policy_allows() {
             "{email}: {received:?}"
         );
     }
+}
+
+#[tokio::test]
+async fn a_readers_own_changes_come_named_as_theirs() {
+    let h = harness().await;
+    let sam = h.sign_in("sam@agency.example").await;
+    let dana = h.sign_in("dana@acme.example").await;
+    let luis = h.sign_in("luis@acme.example").await;
+    let reference = file(&h, &dana, "Broken+badge").await;
+    let cursor = h.store.latest_event_id().await.unwrap();
+    let mut danas = Reader::open(&h, &dana, cursor, None).await;
+    let mut luiss = Reader::open(&h, &luis, cursor, None).await;
+
+    for who in [&dana, &sam] {
+        let reply = h
+            .call(
+                Some(who),
+                "reply",
+                &format!("reference={reference}&body=More"),
+            )
+            .await;
+        assert_eq!(reply.status, 200, "{:?}", reply.body);
+    }
+    let names = |heard: [(String, LiveEvent); 2]| heard.map(|(name, _)| name);
+    assert_eq!(
+        names([danas.next_named().await, danas.next_named().await]),
+        ["own", "ticket"],
+        "Dana's reply is hers, Sam's is news to her"
+    );
+    // Her coworker, who sees the company's requests, hears of both.
+    assert_eq!(
+        names([luiss.next_named().await, luiss.next_named().await]),
+        ["ticket", "ticket"]
+    );
 }
 
 #[tokio::test]
@@ -248,7 +293,10 @@ async fn a_reconnecting_stream_gets_exactly_the_events_it_missed() {
         .store
         .events_after(first.id, dana_scope, false, 100)
         .await
-        .unwrap();
+        .unwrap()
+        .into_iter()
+        .map(|owned| owned.event)
+        .collect::<Vec<_>>();
     assert!(expected.len() >= 2, "{expected:?}");
     let mut missed = Vec::new();
     for _ in &expected {

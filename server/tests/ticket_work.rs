@@ -634,7 +634,7 @@ async fn internal_notes_reach_no_client_surface() {
         .events_after(0, actor.ticket_scope(), false, 100)
         .await
         .unwrap();
-    assert!(events.iter().all(|e| !e.change.is_internal()));
+    assert!(events.iter().all(|e| !e.event.change.is_internal()));
     // Staff do find it.
     let staff_hits = h
         .call(Some(&sam), "search_requests", "query=zebra")

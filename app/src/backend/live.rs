@@ -256,6 +256,7 @@ pub async fn event_stream(
         return Err(AppError::TwoStepSetupNeeded);
     }
     let actor = session.actor;
+    let reader = actor.user_id;
     let scope = actor.ticket_scope();
     let include_internal = actor.can(Permission::SeeInternalNotes);
     let mut after = match resume_from(&parts.headers).or(query.after) {
@@ -274,7 +275,7 @@ pub async fn event_stream(
             let fanned_out = *through.borrow_and_update();
             if let Some((events, next)) = bus.read_window(after, scope, include_internal) {
                 for event in events {
-                    yield Ok(ticket_event(event.owned.event.id, event.json.clone()));
+                    yield Ok(ticket_event(&event.owned, event.json.clone(), reader));
                 }
                 after = next;
             } else {
@@ -291,10 +292,10 @@ pub async fn event_stream(
                 match store.events_after(after, scope, include_internal, BATCH).await {
                     Ok(batch) => {
                         let full = batch.len() as i64 == BATCH;
-                        for event in batch {
-                            after = event.id;
-                            if let Ok(json) = serde_json::to_string(&event) {
-                                yield Ok(ticket_event(event.id, json));
+                        for owned in batch {
+                            after = owned.event.id;
+                            if let Ok(json) = serde_json::to_string(&owned.event) {
+                                yield Ok(ticket_event(&owned, json, reader));
                             }
                         }
                         if full {
@@ -327,10 +328,17 @@ pub async fn event_stream(
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }
 
-fn ticket_event(id: i64, json: String) -> Event {
+/// A change as `reader` receives it: `ticket`, or `own` when they made it themselves (on this
+/// device or another), which refreshes their lists like any change but is not announced to them.
+fn ticket_event(owned: &OwnedEvent, json: String, reader: i64) -> Event {
+    let name = if owned.actor_id == Some(reader) {
+        "own"
+    } else {
+        "ticket"
+    };
     Event::default()
-        .id(id.to_string())
-        .event("ticket")
+        .id(owned.event.id.to_string())
+        .event(name)
         .data(json)
 }
 

@@ -107,10 +107,24 @@ test('a request from filing to reopening, with the agency tools in between', asy
   await taskForm.getByRole('button', { name: 'Add task' }).click();
   const task = desk.locator('.task', { hasText: 'Purge the CDN cache' });
   await expect(task).toContainText('Sam Rivera');
-  await task.getByLabel('Purge', { exact: true }).check();
-  await task.getByRole('button', { name: 'Mark task done' }).click();
-  await expect(desk.locator('.toast', { hasText: `All tasks on ${reference} are done` })).toBeVisible();
+  // Sam, who the task went to, finishes it on his own screen: the request's owner is prompted.
+  const assignee = await personOn(browser, desktop, 'Sam Rivera');
+  const sams = assignee.page;
+  await sams.goto(`/requests/${reference}`);
+  await hydrated(sams);
+  await liveConnected(sams);
+  const samsTask = sams.locator('.task', { hasText: 'Purge the CDN cache' });
+  await samsTask.getByLabel('Purge', { exact: true }).check();
+  await samsTask.getByRole('button', { name: 'Mark task done' }).click();
+  const allDone = `All tasks on ${reference} are done`;
+  await expect(desk.locator('.toast', { hasText: allDone })).toBeVisible();
   await expect(desk.locator('.task--done')).toHaveCount(1);
+  // Sam's page heard the same change (it counts it) but does not announce his own doing to him.
+  const heard = Number(await desk.locator('.live').getAttribute('data-last-event'));
+  await expect.poll(async () => Number(await sams.locator('.live').getAttribute('data-last-event'))).toBeGreaterThanOrEqual(heard);
+  await expect(sams.locator('.task--done')).toHaveCount(1);
+  await expect(sams.locator('.toast', { hasText: allDone })).toHaveCount(0);
+  await assignee.context.close();
   await desk.screenshot({ path: screenshotPath('desktop-ticket-staff'), fullPage: true });
   await expectAccessible(desk);
 

@@ -8,6 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::caller::Caller;
 use super::problem::{Problem, ProblemDocument, Query};
 use crate::backend::state::AppState;
+use crate::backend::store::OwnedEvent;
 use crate::domain::api_token::{Access, ApiResource};
 use crate::domain::policy::Permission;
 
@@ -79,11 +80,11 @@ pub async fn list_events(
             i64::from(limit),
         )
         .await?;
-    let next_after = events.last().map_or(after, |event| event.id);
+    let next_after = events.last().map_or(after, |owned| owned.event.id);
     Ok(Json(EventPage {
         events: events
             .into_iter()
-            .map(|event| Event {
+            .map(|OwnedEvent { event, .. }| Event {
                 id: event.id,
                 reference: event.reference.to_string(),
                 change: serde_json::to_value(&event.change).unwrap_or_default(),

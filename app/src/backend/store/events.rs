@@ -35,6 +35,24 @@ struct OwnedEventRow {
     actor_id: Option<i64>,
 }
 
+/// What [`OwnedEventRow`] reads, from `ticket_events e` joined with `tickets t`.
+const OWNED_EVENT_COLUMNS: &str =
+    "e.id, e.ticket_id, e.data, t.account_id, t.requester_id, e.internal, e.actor_id";
+
+impl OwnedEventRow {
+    fn into_owned(self) -> StoreResult<OwnedEvent> {
+        Ok(OwnedEvent {
+            owner: TicketOwner {
+                account_id: self.account_id,
+                requester_id: self.requester_id,
+            },
+            internal: self.internal != 0,
+            actor_id: self.actor_id,
+            event: self.event.into_live()?,
+        })
+    }
+}
+
 /// An event with what the reading policy needs to decide who may receive it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OwnedEvent {
@@ -82,12 +100,12 @@ impl Store {
         scope: TicketScope,
         include_internal: bool,
         limit: i64,
-    ) -> StoreResult<Vec<LiveEvent>> {
+    ) -> StoreResult<Vec<OwnedEvent>> {
         let Some((account_id, requester_id)) = scope_params(scope) else {
             return Ok(Vec::new());
         };
-        let rows: Vec<EventRow> = sqlx::query_as(&format!(
-            "SELECT e.id, e.ticket_id, e.data FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id \
+        let rows: Vec<OwnedEventRow> = sqlx::query_as(&format!(
+            "SELECT {OWNED_EVENT_COLUMNS} FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id \
              WHERE {SCOPE_CLAUSE} AND e.id > $3 AND (e.internal = 0 OR $4 = 1) \
              ORDER BY e.id LIMIT $5"
         ))
@@ -98,7 +116,7 @@ impl Store {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter().map(EventRow::into_live).collect()
+        rows.into_iter().map(OwnedEventRow::into_owned).collect()
     }
 
     /// Every event after `after_id`, oldest first, at most `limit`, each with its ticket's owner:
@@ -108,28 +126,15 @@ impl Store {
         after_id: i64,
         limit: i64,
     ) -> StoreResult<Vec<OwnedEvent>> {
-        let rows: Vec<OwnedEventRow> = sqlx::query_as(
-            "SELECT e.id, e.ticket_id, e.data, t.account_id, t.requester_id, e.internal, e.actor_id \
-             FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id \
+        let rows: Vec<OwnedEventRow> = sqlx::query_as(&format!(
+            "SELECT {OWNED_EVENT_COLUMNS} FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id \
              WHERE e.id > $1 ORDER BY e.id LIMIT $2",
-        )
+        ))
         .bind(after_id)
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter()
-            .map(|row| {
-                Ok(OwnedEvent {
-                    owner: TicketOwner {
-                        account_id: row.account_id,
-                        requester_id: row.requester_id,
-                    },
-                    internal: row.internal != 0,
-                    actor_id: row.actor_id,
-                    event: row.event.into_live()?,
-                })
-            })
-            .collect()
+        rows.into_iter().map(OwnedEventRow::into_owned).collect()
     }
 
     /// The id of the newest event, 0 when there is none: where a fresh live stream starts.

@@ -31,7 +31,8 @@ pub enum LinkState {
 pub struct Live {
     /// Bumped on every event; resources that show tickets read it.
     pub revision: RwSignal<u64>,
-    /// The newest event received.
+    /// The newest change someone else made: what a toast tells of. One's own changes (on this
+    /// device or another) refresh the lists but are not announced.
     pub latest: RwSignal<Option<LiveEvent>>,
     pub link: RwSignal<LinkState>,
     /// How many events this page has received, and the newest id: what the stream delivered,
@@ -168,21 +169,8 @@ mod stream {
             live.link.set(LinkState::Reconnecting);
             return None;
         };
-        let on_ticket = Closure::<dyn FnMut(MessageEvent)>::new(move |message: MessageEvent| {
-            if let Some(event) = message
-                .data()
-                .as_string()
-                .and_then(|data| read_json::<LiveEvent>(&data).ok())
-            {
-                live.received.update(|(count, newest)| {
-                    *count += 1;
-                    *newest = event.id;
-                });
-                let reference = event.reference;
-                live.latest.set(Some(event));
-                live.bump(Some(reference));
-            }
-        });
+        let on_ticket = on_change(live, true);
+        let on_own = on_change(live, false);
         // Too far behind to replay: everything on screen is read again.
         let on_resync = Closure::<dyn FnMut()>::new(move || live.nudge());
         let on_open = Closure::<dyn FnMut()>::new(move || {
@@ -211,16 +199,41 @@ mod stream {
         });
         let _ =
             source.add_event_listener_with_callback("ticket", on_ticket.as_ref().unchecked_ref());
+        let _ = source.add_event_listener_with_callback("own", on_own.as_ref().unchecked_ref());
         let _ =
             source.add_event_listener_with_callback("resync", on_resync.as_ref().unchecked_ref());
         source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         // The handlers live as long as this connection; a closed one never calls them again.
         on_ticket.forget();
+        on_own.forget();
         on_resync.forget();
         on_open.forget();
         on_error.forget();
         Some(source)
+    }
+
+    /// Handles a change to a request (named `ticket` by the stream, or `own` when this person made
+    /// it, which is not `announce`d).
+    fn on_change(live: Live, announce: bool) -> Closure<dyn FnMut(MessageEvent)> {
+        Closure::new(move |message: MessageEvent| {
+            let Some(event) = message
+                .data()
+                .as_string()
+                .and_then(|data| read_json::<LiveEvent>(&data).ok())
+            else {
+                return;
+            };
+            live.received.update(|(count, newest)| {
+                *count += 1;
+                *newest = event.id;
+            });
+            let reference = event.reference;
+            if announce {
+                live.latest.set(Some(event));
+            }
+            live.bump(Some(reference));
+        })
     }
 }
 
