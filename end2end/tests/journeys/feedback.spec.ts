@@ -1,5 +1,8 @@
 import { test, expect } from '@playwright/test';
-import { desktop, expectAccessible, expectSameDocument, liveConnected, mailedLink, markDocument, personOn, phone, screenshotPath } from '../helpers';
+import {
+  desktop, expectAccessible, expectSameDocument, followLinkTo, holdOnTheWay, hydrated, liveConnected, mailedLink, markDocument, personOn, phone,
+  screenshotPath,
+} from '../helpers';
 
 // "Was this resolved?": the prompt appears on the client's phone the moment the request is
 // completed, "No" reopens it, and the link in the completion email answers signed out without
@@ -83,4 +86,58 @@ test('a completed request asks whether it was resolved, in the portal and by ema
   for (const context of [tom.context, sam.context, stranger]) {
     await context.close();
   }
+});
+
+// An answer still on its way when its writer opens another completed request: it lands where it
+// was given, and the next request's prompt is neither held back nor cleared by it.
+test('an answer on its way does not touch the next request', async ({ browser }) => {
+  const ingrid = await personOn(browser, phone, 'Ingrid Larsen');
+  const sam = await personOn(browser, desktop, 'Sam Rivera');
+  const completed = async (title: string) => {
+    const filed = await ingrid.context.request.post('/api/create_request', {
+      form: { title: `${title} ${Date.now()}`, description: 'Filed for the answer-on-its-way check.' },
+      headers: { Accept: 'application/json' },
+    });
+    expect(filed.ok()).toBeTruthy();
+    const reference = (await filed.json()).reference as string;
+    for (const status of ['in_progress', 'completed']) {
+      const moved = await sam.context.request.post('/api/change_status', {
+        form: { reference, status },
+        headers: { Accept: 'application/json' },
+      });
+      expect(moved.ok(), await moved.text()).toBeTruthy();
+    }
+    return reference;
+  };
+  const first = await completed('Projector in room 2 flickers');
+  const second = await completed('Printer on floor 3 jams');
+  const { page, context } = ingrid;
+  await page.goto(`/requests/${first}`);
+  await hydrated(page);
+  await markDocument(page);
+
+  await holdOnTheWay(context, '**/api/give_feedback');
+  const answered = page.waitForResponse('**/api/give_feedback');
+  const prompt = page.getByRole('region', { name: 'Was this resolved?' });
+  await prompt.getByLabel('Anything to add? (optional)').fill('A new cable fixed it.');
+  await prompt.getByRole('button', { name: 'Yes, resolved' }).tap();
+  await followLinkTo(page, `/requests/${second}`);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Printer on floor 3');
+  await prompt.getByLabel('Anything to add? (optional)').fill('It still jams on thick paper.');
+  // Asked once, not waited for: waiting, the first answer would come and enable them anyway.
+  expect(await prompt.getByRole('button', { name: 'Yes, resolved' }).isEnabled()).toBe(true);
+  expect(await prompt.getByRole('button', { name: 'No, reopen it' }).isEnabled()).toBe(true);
+  expect((await answered).ok()).toBeTruthy();
+  // Once the page has handled the answer (two frames on), the second prompt is as it was.
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+  await expect(prompt.getByLabel('Anything to add? (optional)')).toHaveValue('It still jams on thick paper.');
+  await expect(prompt).not.toContainText('You said');
+  await expectSameDocument(page);
+  await context.unroute('**/api/give_feedback');
+  await page.goto(`/requests/${first}`);
+  await expect(prompt).toContainText('You said this was resolved');
+  await expect(prompt).toContainText('A new cable fixed it.');
+
+  await ingrid.context.close();
+  await sam.context.close();
 });
