@@ -130,8 +130,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/feedback/:token") view={Lazy::<FeedbackLinkRoute>::new()} ssr=SsrMode::Async/>
                 <Route path=path!("/help/:slug") view={Lazy::<ArticleReaderRoute>::new()} ssr=SsrMode::Async/>
             </Routes>
+            // Inside the router: a note about the request on screen is read out, not drawn.
+            <LiveToasts/>
         </Router>
-        <LiveToasts/>
         <UpdatePrompt/>
     }
 }

@@ -38,6 +38,8 @@ test('replies reach the client live; internal notes never do', async ({ browser 
 
   // The client's open page follows without a reload: the reply and the new status, no note.
   await expect(client.page.locator('.message--agency strong')).toHaveText('Could you');
+  // Read out to a screen reader, not drawn over the page: the change is on screen already.
+  await expect(client.page.locator('.toast', { hasText: `New message on ${reference}` })).toHaveClass(/visually-hidden/);
   await expect(client.page.locator('.ticket__status .badge')).toHaveText('In progress');
   await expect(client.page.getByText('firewall vendor')).toHaveCount(0);
   await expect(client.page.locator('.message--note')).toHaveCount(0);
@@ -57,6 +59,21 @@ test('replies reach the client live; internal notes never do', async ({ browser 
   await expect(message).toHaveValue('Draft: ask Priya about the Berlin VPN box');
   await expect(agent.page.getByLabel('Internal note (only the agency sees it)')).toBeChecked();
   await expect(agent.page.getByRole('button', { name: 'Add internal note' })).toBeVisible();
+
+  // Elsewhere in the app, a note on screen says where to look.
+  await client.page.locator('.app-nav').getByRole('link', { name: 'My requests' }).tap();
+  await expect(client.page.getByRole('list', { name: 'My requests' })).toBeVisible();
+  const replied = await agent.context.request.post('/api/reply', {
+    form: { reference, body: 'Found it: the Berlin box restarts every hour.' },
+    headers: { Accept: 'application/json' },
+  });
+  expect(replied.ok(), await replied.text()).toBeTruthy();
+  const drawn = client.page.locator('.toast:not(.visually-hidden)', { hasText: `New message on ${reference}` });
+  await expect(drawn).toBeVisible();
+  await client.page.screenshot({ path: screenshotPath('phone-toast'), fullPage: false });
+  await client.page.locator('.ticket-row a', { hasText: title }).tap();
+  await expect(client.page.locator('.message--agency').last()).toContainText('restarts every hour');
+  await expectSameDocument(client.page);
 
   // Fixed: the client closes it herself, after a confirmation.
   await client.page.getByRole('button', { name: 'Mark as resolved' }).tap();
@@ -107,6 +124,7 @@ test('a reply on its way does not touch the next request', async ({ browser }) =
   // The message comes back on the live stream (counted, not announced: it is Luis's own); once the
   // page has handled the answer (two frames on), the second's draft is as typed.
   await expect.poll(async () => Number(await page.locator('.live').getAttribute('data-events'))).toBeGreaterThan(heardBefore);
+  await expect(page.locator('.toast', { hasText: `New message on ${first}` })).toHaveCount(0);
   await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
   await expect(page.getByLabel('Add a reply')).toHaveValue('It is for Thursday morning.');
   await expectSameDocument(page);

@@ -282,21 +282,45 @@ pub async fn answered_for<K, T>(
 /// Notes on screen at once; older ones give way.
 const MAX_TOASTS: usize = 3;
 
-/// A short note when something happens to a request (its status, a message, a note, a merge, the
-/// last task done), on every page: elsewhere it says where to look, on the request itself it is
-/// what a screen reader announces (the conversation is not a live region). Each stays its full
-/// time: a busy queue's notes stack up (a few) instead of replacing one another at once.
+/// A note of [`LiveToasts`].
+#[derive(Clone, PartialEq, Eq)]
+struct Toast {
+    id: i64,
+    text: String,
+    /// News the request on screen shows as it happens: only read out, not drawn over the page.
+    read_out_only: bool,
+}
+
+/// The request a page at `path` shows, if it shows one.
+fn request_on_screen(path: &str) -> Option<TicketRef> {
+    path.strip_prefix("/requests/")?.parse().ok()
+}
+
+/// A short note when someone else does something to a request (its status, a message, a note, a
+/// merge, the last task done), on every page: elsewhere it says where to look. On the request
+/// itself, news it shows as it happens (a message, a status) is only what a screen reader
+/// announces (the conversation is not a live region); a call to action (all tasks done, an SLA
+/// alert, a call back) is drawn there too. Each stays its full time: a busy queue's notes stack
+/// up (a few) instead of replacing one another at once, and the same note is not shown twice.
 #[component]
 pub fn LiveToasts() -> impl IntoView {
     let live = use_live();
     let session = use_session();
-    let toasts = RwSignal::new(Vec::<(i64, String)>::new());
+    let location = leptos_router::hooks::use_location();
+    let toasts = RwSignal::new(Vec::<Toast>::new());
     Effect::new(move |_| {
         let Some(event) = live.latest.get() else {
             return;
         };
         let me = session.get_untracked().and_then(Result::ok).flatten();
         let staff = me.as_ref().is_some_and(Me::is_staff);
+        let shows_itself = matches!(
+            event.change,
+            TicketChange::StatusChanged { .. }
+                | TicketChange::Replied { .. }
+                | TicketChange::NoteAdded { .. }
+                | TicketChange::MergedInto { .. }
+        );
         let text = match event.change {
             TicketChange::StatusChanged { to, .. } => {
                 format!("{} is now {}", event.reference, to.label())
@@ -351,21 +375,31 @@ pub fn LiveToasts() -> impl IntoView {
             | TicketChange::TaskDone { .. } => return,
         };
         let id = event.id;
+        let read_out_only = shows_itself
+            && request_on_screen(&location.pathname.get_untracked()) == Some(event.reference);
+        let same = |toast: &Toast| toast.text == text && toast.read_out_only == read_out_only;
+        if toasts.with_untracked(|shown| shown.iter().any(same)) {
+            return;
+        }
         toasts.update(|shown| {
-            shown.push((id, text));
+            shown.push(Toast {
+                id,
+                text,
+                read_out_only,
+            });
             if shown.len() > MAX_TOASTS {
                 shown.remove(0);
             }
         });
         set_timeout(
-            move || toasts.update(|shown| shown.retain(|(shown_id, _)| *shown_id != id)),
+            move || toasts.update(|shown| shown.retain(|toast| toast.id != id)),
             Duration::from_secs(6),
         );
     });
     view! {
         <div class="toast-region" role="status" aria-live="polite">
-            <For each=move || toasts.get() key=|(id, _)| *id let((_, text))>
-                <p class="toast">{text}</p>
+            <For each=move || toasts.get() key=|toast| toast.id let(toast)>
+                <p class=if toast.read_out_only { "toast visually-hidden" } else { "toast" }>{toast.text}</p>
             </For>
         </div>
     }
@@ -383,6 +417,18 @@ mod tests {
         let revision = live.revision_for(move || Some(this));
         let seen = revision.get();
         (owner, live, revision, seen)
+    }
+
+    #[test]
+    fn only_a_request_page_shows_a_request() {
+        assert_eq!(
+            request_on_screen("/requests/FD-1214"),
+            Some(TicketRef(1214))
+        );
+        assert_eq!(request_on_screen("/requests/new"), None);
+        assert_eq!(request_on_screen("/requests"), None);
+        assert_eq!(request_on_screen("/board"), None);
+        assert_eq!(request_on_screen("/"), None);
     }
 
     #[test]
