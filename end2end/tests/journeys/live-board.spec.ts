@@ -74,8 +74,12 @@ test('two boards and a phone stay in step, with presence and a dropped connectio
   await expect(dana.page.locator('.live')).toHaveText('Offline');
   await dana.page.screenshot({ path: screenshotPath('phone-offline') });
   await sam.page.locator('.status-actions').getByRole('button', { name: /^Wait on client/ }).click();
+  // Typed once the page shows the new status: the request is drawn again then, and text typed into
+  // the reply box at that moment could go to the box being replaced (seen: an empty reply sent).
+  await expect(sam.page.locator('.ticket__status .badge')).toHaveText('Waiting on client');
   await sam.page.getByLabel('Message').fill('Which depot is it: north or south?');
   await sam.page.getByRole('button', { name: 'Send reply' }).click();
+  await expect(sam.page.locator('.timeline')).toContainText('Which depot is it: north or south?');
   await expect(sam.page.getByLabel('Message')).toHaveValue('');
   await expect(dana.page.locator('.timeline')).not.toContainText('north or south');
 

@@ -44,6 +44,9 @@ test('a push message shows as a notification that opens its request', async ({ b
     });
   });
   await devtools.send('ServiceWorker.enable');
+  // Delivered only once the worker is active: one still installing (precaching the app, slow on
+  // a loaded machine) drops the message (seen in a full parallel run).
+  await page.evaluate(async () => { await navigator.serviceWorker.ready; });
   const message = { title: `${reference} · ${title}`, body: 'Sam Rivera changed the status to In progress.', url: `/requests/${reference}`, tag: reference };
   await devtools.send('ServiceWorker.deliverPushMessage', {
     origin: new URL(page.url()).origin,
