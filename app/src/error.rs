@@ -19,7 +19,8 @@ pub enum AppError {
     Conflict(String),
     #[error("{0}")]
     Validation(FieldError),
-    #[error("The request was malformed: {0}")]
+    /// Said as it is: the words are written for the person who sent it ("At most 20 tags.").
+    #[error("{0}")]
     BadRequest(String),
     #[error("Too many attempts. Please wait a moment and try again.")]
     RateLimited,
@@ -84,7 +85,9 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Args(message)
             | ServerFnErrorErr::MissingArg(message)
             | ServerFnErrorErr::Deserialization(message)
-            | ServerFnErrorErr::UnsupportedRequestMethod(message) => AppError::BadRequest(message),
+            | ServerFnErrorErr::UnsupportedRequestMethod(message) => {
+                AppError::BadRequest(format!("The request was malformed: {message}"))
+            }
             ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => AppError::Unreachable,
             _ => AppError::Internal,
         }
@@ -99,6 +102,15 @@ mod tests {
     fn malformed_calls_are_the_callers_fault() {
         let error = AppError::from_server_fn_error(ServerFnErrorErr::Args("missing field".into()));
         assert_eq!(error.status_code(), 400);
+        assert_eq!(
+            error.to_string(),
+            "The request was malformed: missing field"
+        );
+        // What a server function refuses in words of its own is said as written.
+        assert_eq!(
+            AppError::BadRequest("At most 20 tags.".into()).to_string(),
+            "At most 20 tags."
+        );
     }
 
     #[test]

@@ -38,6 +38,9 @@ for (const { name, viewport } of widths) {
     await expect(page.locator('.ticket__title')).toBeVisible();
     await hydrated(page);
     await shot('ticket');
+    // A client's request takes the page's width: no column is kept beside it for staff tools.
+    const [card, main] = [await page.locator('.ticket').boundingBox(), await page.locator('main').boundingBox()];
+    expect(card!.width).toBeGreaterThan(main!.width * 0.8);
 
     await page.goto('/help');
     await expect(page.getByRole('heading', { name: 'Acme Logistics' })).toBeVisible();
@@ -75,6 +78,8 @@ for (const { name, viewport } of widths) {
     await expect(page.getByRole('form', { name: 'Filters' })).toBeVisible();
     await shot('board-filtered', false);
     await expectAccessible(page);
+    // The page itself never scrolls sideways (the board's columns scroll within their own strip).
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
 
     await page.locator('.card a').first().click();
     await expect(page.getByRole('form', { name: 'Triage' })).toBeVisible();
@@ -116,6 +121,9 @@ for (const { name, viewport } of widths) {
     await signInAs(page, 'Alex Morgan');
     await page.goto('/admin/audit');
     await expect(page.locator('.audit-entry').first()).toBeVisible();
+    // Alex's own sign-in, newest: what was recorded with it reads as words, not as JSON.
+    const signedIn = page.locator('.audit-entry[data-action="signed_in"]', { hasText: 'Alex Morgan' }).first();
+    await expect(signedIn.locator('.audit-entry__facts')).toHaveText(/method:\s*demo/);
     await shot('audit-log');
 
     // Unreadable mail, as an admin finds it (posted through the mail hook).

@@ -745,6 +745,13 @@ async fn the_api_describes_itself() {
     assert_eq!(html.matches("<section class=\"op\">").count(), 14);
     assert!(html.contains("replies"));
     assert!(html.contains("id=\"problem-rate_limited\""));
+    // Descriptions are Markdown, shown rendered rather than with their backticks.
+    assert!(
+        html.contains("<code>Authorization: Bearer fd_…</code>"),
+        "{html}"
+    );
+    let before_schemas = html.split("<h2>Schemas</h2>").next().unwrap();
+    assert!(!before_schemas.contains('`'), "a backtick left in the page");
 }
 
 #[tokio::test]

@@ -32,7 +32,7 @@ pub fn link_sent_message(purpose: LinkPurpose) -> &'static str {
 pub async fn request_link(email: String, purpose: LinkPurpose) -> Result<String, AppError> {
     if purpose == LinkPurpose::Invitation {
         return Err(AppError::BadRequest(
-            "invitations are sent by team admins".to_owned(),
+            "Invitations are sent by team admins.".to_owned(),
         ));
     }
     send_link(&email, purpose).await?;

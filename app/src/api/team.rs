@@ -265,7 +265,7 @@ pub async fn set_visibility(
     let actor = auth::require_actor()?;
     let Team::Account(account_id) = team_for(&actor, account_id)? else {
         return Err(AppError::BadRequest(
-            "the staff team has no visibility mode".to_owned(),
+            "The staff team has no visibility mode.".to_owned(),
         ));
     };
     let state = app_state()?;

@@ -61,7 +61,7 @@ pub(crate) fn optional_id(value: Option<&str>, field: &str) -> Result<Option<i64
         Some(raw) => raw
             .parse()
             .map(Some)
-            .map_err(|_| AppError::BadRequest(format!("`{raw}` is not a {field}"))),
+            .map_err(|_| AppError::BadRequest(format!("“{raw}” is not a {field}."))),
     }
 }
 

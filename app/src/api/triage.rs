@@ -390,7 +390,7 @@ mod server {
             "" => None,
             name => Some(
                 name.parse()
-                    .map_err(|_| AppError::BadRequest(format!("`{name}` is not a priority")))?,
+                    .map_err(|_| AppError::BadRequest(format!("“{name}” is not a priority.")))?,
             ),
         };
         let actions = RuleActions {

@@ -50,8 +50,10 @@ pub async fn upload(
     if session.two_step_missing {
         return Err(AppError::TwoStepSetupNeeded);
     }
-    let mut form = form.map_err(|rejection| AppError::BadRequest(rejection.body_text()))?;
-    let bad = |e: axum::extract::multipart::MultipartError| AppError::BadRequest(e.body_text());
+    let malformed =
+        |text: String| AppError::BadRequest(format!("The upload was malformed: {text}"));
+    let mut form = form.map_err(|rejection| malformed(rejection.body_text()))?;
+    let bad = |e: axum::extract::multipart::MultipartError| malformed(e.body_text());
     let mut uploaded = Vec::new();
     while let Some(mut field) = form.next_field().await.map_err(bad)? {
         if field.name() != Some("file") {

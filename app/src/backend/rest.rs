@@ -140,7 +140,6 @@ async fn openapi_json() -> Response {
 async fn reference_page() -> Html<String> {
     use std::fmt::Write;
 
-    let text = |s: &str| ammonia::clean_text(s);
     let doc = ApiDoc::openapi();
     let mut html = String::from(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
@@ -150,13 +149,14 @@ async fn reference_page() -> Html<String> {
          code,pre{font:14px/1.4 ui-monospace,monospace}pre{background:#f3f5f8;padding:.75rem;overflow:auto;white-space:pre-wrap;overflow-wrap:anywhere}\
          .op{border-top:1px solid #d5dbe3;padding:.5rem 0}.method{font-weight:700;text-transform:uppercase}\
          table{border-collapse:collapse}td,th{border:1px solid #d5dbe3;padding:.25rem .5rem;text-align:left}\
+         td p,dd p{margin:0}dd{margin:0 0 .5rem 1rem}\
          @media (prefers-color-scheme:dark){body{background:#10151c;color:#e4e9f0}pre{background:#1b2430}}\
          </style></head><body><main><h1>Frontdoor API reference</h1>",
     );
     let _ = write!(
         html,
-        "<p>{}</p><p>Machine-readable: <a href=\"/api/v1/openapi.json\">OpenAPI 3.1 document</a>.</p>",
-        text(doc.info.description.as_deref().unwrap_or_default())
+        "{}<p>Machine-readable: <a href=\"/api/v1/openapi.json\">OpenAPI 3.1 document</a>.</p>",
+        prose(doc.info.description.as_deref().unwrap_or_default())
     );
     html.push_str("<h2>Scopes</h2><p>A token may read or write each of these; writing includes reading.</p><ul>");
     for resource in ApiResource::ALL {
@@ -177,45 +177,13 @@ async fn reference_page() -> Html<String> {
         "</ul><p>Each token may make {BURST} calls at once, then 10 a second; beyond that the \
          answer is <code>429</code> with <code>Retry-After</code>.</p><h2>Routes</h2>"
     );
-    for (path, item) in &doc.paths.paths {
-        let operations = [
-            ("get", &item.get),
-            ("post", &item.post),
-            ("patch", &item.patch),
-            ("put", &item.put),
-            ("delete", &item.delete),
-        ];
-        for (method, operation) in operations {
-            let Some(operation) = operation else { continue };
-            let _ = write!(
-                html,
-                "<section class=\"op\"><h3><span class=\"method\">{method}</span> <code>{}</code></h3><p>{}</p>",
-                text(path),
-                text(
-                    operation
-                        .description
-                        .as_deref()
-                        .or(operation.summary.as_deref())
-                        .unwrap_or_default()
-                )
-            );
-            for parameter in operation.parameters.iter().flatten() {
-                let _ = write!(
-                    html,
-                    "<p><code>{}</code>: {}</p>",
-                    text(&parameter.name),
-                    text(parameter.description.as_deref().unwrap_or_default())
-                );
-            }
-            html.push_str("</section>");
-        }
-    }
+    write_operations(&mut html, &doc);
     html.push_str("<h2>Problems</h2><table><tr><th>code</th><th>status</th><th>meaning</th></tr>");
     for (code, status, meaning) in CODES {
         let _ = write!(
             html,
             "<tr id=\"problem-{code}\"><td><code>{code}</code></td><td>{status}</td><td>{}</td></tr>",
-            text(meaning)
+            prose(meaning)
         );
     }
     html.push_str("</table><h2>Schemas</h2>");
@@ -231,6 +199,60 @@ async fn reference_page() -> Html<String> {
     }
     html.push_str("</main></body></html>");
     Html(html)
+}
+
+/// Names in the API reference are text.
+fn text(s: &str) -> String {
+    ammonia::clean_text(s)
+}
+
+/// Descriptions are Markdown (as OpenAPI has it), rendered and sanitized.
+fn prose(s: &str) -> String {
+    crate::backend::markdown::to_safe_html(s)
+}
+
+/// The API reference's section for each route and method.
+fn write_operations(html: &mut String, doc: &utoipa::openapi::OpenApi) {
+    use std::fmt::Write;
+
+    for (path, item) in &doc.paths.paths {
+        let operations = [
+            ("get", &item.get),
+            ("post", &item.post),
+            ("patch", &item.patch),
+            ("put", &item.put),
+            ("delete", &item.delete),
+        ];
+        for (method, operation) in operations {
+            let Some(operation) = operation else { continue };
+            let _ = write!(
+                html,
+                "<section class=\"op\"><h3><span class=\"method\">{method}</span> <code>{}</code></h3>{}",
+                text(path),
+                prose(
+                    operation
+                        .description
+                        .as_deref()
+                        .or(operation.summary.as_deref())
+                        .unwrap_or_default()
+                )
+            );
+            let parameters = operation.parameters.as_deref().unwrap_or_default();
+            if !parameters.is_empty() {
+                html.push_str("<dl>");
+                for parameter in parameters {
+                    let _ = write!(
+                        html,
+                        "<dt><code>{}</code></dt><dd>{}</dd>",
+                        text(&parameter.name),
+                        prose(parameter.description.as_deref().unwrap_or_default())
+                    );
+                }
+                html.push_str("</dl>");
+            }
+            html.push_str("</section>");
+        }
+    }
 }
 
 #[cfg(test)]

@@ -175,7 +175,6 @@ impl FromStr for AuditAction {
 
 /// A recorded entry, as admins browse it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(sqlx::FromRow))]
 pub struct AuditEntry {
     pub id: i64,
     pub created_at: i64,
@@ -183,9 +182,35 @@ pub struct AuditEntry {
     pub account_name: Option<String>,
     pub action: String,
     pub subject: String,
-    /// Before/after and other facts, as JSON.
-    pub detail: String,
+    /// Before and after, the sign-in method and other facts, as `(name, value)` in reading order.
+    pub facts: Vec<(String, String)>,
     pub ip: String,
+}
+
+/// The facts an entry was stored with (a JSON object), for people to read: "before" ahead of
+/// "after", then the rest by name; text as it is, anything else as JSON.
+pub fn audit_facts(detail: &serde_json::Value) -> Vec<(String, String)> {
+    use serde_json::Value;
+
+    let shown = |value: &Value| match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    };
+    let mut facts: Vec<(String, String)> = match detail {
+        Value::Null => Vec::new(),
+        Value::Object(fields) => fields
+            .iter()
+            .map(|(name, value)| (name.clone(), shown(value)))
+            .collect(),
+        other => vec![("detail".to_owned(), shown(other))],
+    };
+    let rank = |name: &str| match name {
+        "before" => 0,
+        "after" => 1,
+        _ => 2,
+    };
+    facts.sort_by(|a, b| (rank(&a.0), &a.0).cmp(&(rank(&b.0), &b.0)));
+    facts
 }
 
 impl AuditEntry {
@@ -209,6 +234,27 @@ pub struct AuditFilter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn facts_read_before_then_after_then_by_name() {
+        let detail =
+            serde_json::json!({ "after": "own", "before": "company", "by": 3, "method": "demo" });
+        assert_eq!(
+            audit_facts(&detail),
+            [
+                ("before", "company"),
+                ("after", "own"),
+                ("by", "3"),
+                ("method", "demo")
+            ]
+            .map(|(name, value)| (name.to_owned(), value.to_owned()))
+        );
+        assert_eq!(audit_facts(&serde_json::Value::Null), []);
+        assert_eq!(
+            audit_facts(&serde_json::json!("a note")),
+            [("detail".to_owned(), "a note".to_owned())]
+        );
+    }
 
     #[test]
     fn action_names_round_trip_and_are_distinct() {

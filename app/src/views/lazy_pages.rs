@@ -14,6 +14,7 @@ use leptos_router::LazyRoute;
 
 use super::account_page::AccountPage;
 use super::components::feedback::ErrorPanel;
+use super::components::header::AnyHeader;
 use super::feedback_page::FeedbackLinkPage;
 use super::portal::help_page::{ArticleReaderPage, HelpPage};
 use super::portal::talk_page::TalkPage;
@@ -28,6 +29,7 @@ use super::staff::reports_page::ReportsPage;
 use super::team_page::TeamPage;
 use super::two_step_page::TwoStepPage;
 use crate::error::AppError;
+use crate::views::session::Open;
 
 /// `Route => Page`: `Route` is the page's lazily loaded stand-in (`view=Lazy::<Route>::new()`).
 /// The pages read their own data, so the route's part loaded up front is empty.
@@ -81,11 +83,14 @@ macro_rules! lazy_pages {
 fn page_unavailable() -> AnyView {
     view! {
         <Title text="Not reachable · Frontdoor"/>
-        <main class="page page--narrow">
-            // An app on a home screen has no back button of its own.
-            <a class="back-link" href="/">"← Start page"</a>
-            <ErrorPanel error=AppError::Unreachable/>
-        </main>
+        <Open let:me>
+            <AnyHeader me/>
+            <main class="page page--narrow">
+                // An app on a home screen has no back button of its own.
+                <a class="back-link" href="/">"← Start page"</a>
+                <ErrorPanel error=AppError::Unreachable/>
+            </main>
+        </Open>
     }
     .into_any()
 }

@@ -357,9 +357,22 @@ fn MemberControls(
             })
             .collect_view()
     });
-    let question = format!(
-        "Deactivate {first_name}? They are signed out everywhere at once; their requests stay."
-    );
+    // Someone who never signed in is deactivated too, but what the admin does is take the
+    // invitation back.
+    let invited = member.status == MemberStatus::Invited;
+    let (verb, question) = if invited {
+        (
+            "Cancel invitation",
+            format!("Cancel {first_name}'s invitation? The link we sent stops working."),
+        )
+    } else {
+        (
+            "Deactivate",
+            format!(
+                "Deactivate {first_name}? They are signed out everywhere at once; their requests stay."
+            ),
+        )
+    };
     view! {
         <div class="member__actions">
             {role_buttons}
@@ -377,7 +390,7 @@ fn MemberControls(
             } else {
                 view! {
                     <button type="button" class="button button--small button--danger-quiet" on:click=move |_| confirming.set(true)>
-                        "Deactivate"
+                        {verb}
                     </button>
                 }
                     .into_any()
@@ -385,9 +398,10 @@ fn MemberControls(
         </div>
         <ConfirmPanel
             open=confirming
-            label="Confirm deactivation"
+            label=if invited { "Confirm cancelling the invitation" } else { "Confirm deactivation" }
             question=question
-            confirm="Deactivate"
+            confirm=verb
+            cancel=if invited { "Keep it" } else { "Cancel" }
             on_confirm=move |()| {
                 actions.set_active.dispatch(SetMemberActive { user_id, active: false });
             }

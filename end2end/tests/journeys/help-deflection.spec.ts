@@ -1,10 +1,16 @@
 import { test, expect, Page } from '@playwright/test';
 import { desktop, expectAccessible, personOn, phone, screenshotPath } from '../helpers';
 
-/** The report's count of requests saved by help articles (this month). */
+/** The report's count of requests saved by help articles (this month); with none, the figure says only "Nothing in this period". */
 async function savedInReport(page: Page): Promise<number> {
   await page.goto('/reports');
-  const note = page.locator('.report-saved');
+  const figure = page.locator('.figure', { has: page.getByRole('heading', { name: 'Requests saved by help articles' }) });
+  await expect(figure.locator('.report-note').first()).toBeVisible();
+  const note = figure.locator('.report-saved');
+  if ((await note.count()) === 0) {
+    await expect(figure).toContainText('Nothing in this period.');
+    return 0;
+  }
   await expect(note).toContainText('not filed');
   return Number((await note.textContent())!.match(/\d+/)![0]);
 }

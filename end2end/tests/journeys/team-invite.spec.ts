@@ -25,6 +25,9 @@ test('an account admin invites a colleague who joins by magic link and sees what
   await expect(admin.page.getByRole('status').filter({ hasText: `Invitation sent to ${email}.` })).toBeVisible();
   const row = admin.page.locator(`.member[data-email="${email}"]`);
   await expect(row).toContainText('Invited');
+  // Not yet joined: what an admin would do is take the invitation back, not "deactivate" her.
+  await expect(row.getByRole('button', { name: 'Cancel invitation' })).toBeVisible();
+  await expect(row.getByRole('button', { name: 'Deactivate' })).toHaveCount(0);
   await admin.page.screenshot({ path: screenshotPath('phone-team'), fullPage: true });
 
   // 2. The colleague opens the link from the email on her own phone and joins.
@@ -45,6 +48,7 @@ test('an account admin invites a colleague who joins by magic link and sees what
   await admin.page.getByRole('button', { name: 'Save' }).tap();
   await expect(admin.page.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
   await expect(row).toContainText('Active');
+  await expect(row.getByRole('button', { name: 'Deactivate' })).toBeVisible();
   await colleague.reload();
   await expect(colleague.locator('.ticket-row').first()).toBeVisible();
   await expect(colleague.locator('.ticket-row')).not.toHaveCount(0);

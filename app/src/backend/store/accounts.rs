@@ -246,9 +246,18 @@ impl Store {
             .transpose()
     }
 
+    /// Deactivating also takes back the links sent and not yet used (an invitation, a sign-in
+    /// link): reactivated later, the person asks for a new one.
     pub async fn set_user_active(&self, user_id: i64, active: bool) -> StoreResult<()> {
         let sql = "UPDATE users SET active = $2 WHERE id = $1";
-        self.update_user(sql, user_id, i64::from(active)).await
+        self.update_user(sql, user_id, i64::from(active)).await?;
+        if !active {
+            sqlx::query("DELETE FROM sign_in_links WHERE user_id = $1 AND used_at IS NULL")
+                .bind(user_id)
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
     }
 
     pub async fn set_user_role(&self, user_id: i64, role: Role) -> StoreResult<()> {

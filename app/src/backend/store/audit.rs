@@ -1,7 +1,7 @@
 //! The audit log: append-only (the database refuses updates and deletes).
 
 use super::{Store, StoreResult};
-use crate::domain::audit::{AuditAction, AuditEntry, AuditFilter};
+use crate::domain::audit::{AuditAction, AuditEntry, AuditFilter, audit_facts};
 
 /// One thing that happened, about to be recorded.
 #[derive(Debug, Clone)]
@@ -41,7 +41,7 @@ impl Store {
         filter: &AuditFilter,
         limit: i64,
     ) -> StoreResult<Vec<AuditEntry>> {
-        Ok(sqlx::query_as(
+        let rows: Vec<AuditRow> = sqlx::query_as(
             "SELECT l.id, l.created_at, u.name AS actor_name, a.name AS account_name, \
                     l.action, l.subject, l.detail, l.ip \
              FROM audit_log l LEFT JOIN users u ON u.id = l.actor_id \
@@ -54,6 +54,37 @@ impl Store {
         .bind(filter.before.unwrap_or(0))
         .bind(limit)
         .fetch_all(&self.pool)
-        .await?)
+        .await?;
+        Ok(rows.into_iter().map(AuditRow::into_entry).collect())
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    id: i64,
+    created_at: i64,
+    actor_name: Option<String>,
+    account_name: Option<String>,
+    action: String,
+    subject: String,
+    detail: String,
+    ip: String,
+}
+
+impl AuditRow {
+    fn into_entry(self) -> AuditEntry {
+        // Written by `record_audit` from a JSON value; anything else is shown as it is.
+        let detail =
+            serde_json::from_str(&self.detail).unwrap_or(serde_json::Value::String(self.detail));
+        AuditEntry {
+            id: self.id,
+            created_at: self.created_at,
+            actor_name: self.actor_name,
+            account_name: self.account_name,
+            action: self.action,
+            subject: self.subject,
+            facts: audit_facts(&detail),
+            ip: self.ip,
+        }
     }
 }

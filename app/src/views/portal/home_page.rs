@@ -61,7 +61,7 @@ fn MyRequests(me: Me) -> impl IntoView {
         <main class="page">
             <div class="page-head">
                 <h1>"My requests"</h1>
-                <a class="button button--primary page-head__action" href="/requests/new">"New request"</a>
+                <a class="button button--primary page-head__action page-head__action--fab-on-phone" href="/requests/new">"New request"</a>
             </div>
             <WaitingRequests/>
             <SearchBox filter current=search/>

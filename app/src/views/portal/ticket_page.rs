@@ -130,7 +130,6 @@ fn TicketBody(
     feedback: FeedbackDraft,
 ) -> impl IntoView {
     let desk = move || desk.and_then(|d| d.get()).and_then(Result::ok);
-    let found = Memo::new(move |_| matches!(ticket(), Some(Ok(_))));
     // What the staff tools show, for a request staff may work.
     let work = Memo::new(move |_| {
         ticket()
@@ -148,8 +147,9 @@ fn TicketBody(
         Memo::new(move |_| work.with(|work| work.as_ref().map(|(reference, ..)| *reference)));
     let hydrated = use_hydrated();
     view! {
-        // "Not found" and errors take the whole width; the request shares it with the tools.
-        <div class=move || if found.get() { "ticket-layout" } else { "" }>
+        // The request shares the width with the tools when staff may work it; otherwise (a
+        // client's view, "not found", errors) it takes the whole width.
+        <div class=move || if worked.get().is_some() { "ticket-layout" } else { "" }>
             {move || {
                 ticket()
                     .map(|result| match result {
@@ -476,10 +476,18 @@ fn TicketDetails(
                 </p>
             })}
             {can_work.then(|| view! { <StatusActions reference status/> })}
-            {(can_mark_resolved && status.is_open()).then(|| view! { <MarkResolved reference/> })}
-            {(!can_work && detail.merged_into.is_none()).then(|| view! {
-                <a class="button button--small talk-link" href=format!("/talk?request={reference}")>"☎ Talk to a person"</a>
-            })}
+            {
+                let resolvable = can_mark_resolved && status.is_open();
+                let talk = !can_work && detail.merged_into.is_none();
+                (resolvable || talk).then(|| view! {
+                    <div class="ticket__actions">
+                        {resolvable.then(|| view! { <MarkResolved reference/> })}
+                        {talk.then(|| view! {
+                            <a class="button button--small" href=format!("/talk?request={reference}")>"☎ Talk to a person"</a>
+                        })}
+                    </div>
+                })
+            }
             <Followers followers following reference/>
             <section class="ticket__body">
                 <h2 class="visually-hidden">"Description"</h2>

@@ -151,7 +151,13 @@ fn AuditRow(entry: AuditEntry, now: i64) -> impl IntoView {
     .flatten()
     .collect::<Vec<_>>()
     .join(" · ");
-    let detail = (entry.detail != "null").then(|| entry.detail.clone());
+    let facts = (!entry.facts.is_empty()).then(|| {
+        view! {
+            <dl class="audit-entry__facts">
+                {entry.facts.iter().map(|(name, value)| view! { <dt>{format!("{name}:")}</dt><dd>{value.clone()}</dd> }).collect_view()}
+            </dl>
+        }
+    });
     view! {
         <li class="audit-entry" data-action=entry.action.clone()>
             <div class="audit-entry__head">
@@ -160,7 +166,7 @@ fn AuditRow(entry: AuditEntry, now: i64) -> impl IntoView {
             </div>
             <span class="audit-entry__who">{who}</span>
             <span class="audit-entry__context">{context}</span>
-            {detail.map(|detail| view! { <code class="audit-entry__detail">{detail}</code> })}
+            {facts}
         </li>
     }
 }

@@ -157,22 +157,25 @@ fn Figures(view: ReportView, query: String) -> impl IntoView {
         ("Yes".to_owned(), satisfaction.resolved),
         ("No".to_owned(), satisfaction.not_resolved),
     ];
-    let said_yes = match share_percent(
+    // With no answers (nor, below, no saved requests) the bars say so; one line is enough.
+    let said_yes = share_percent(
         satisfaction.resolved,
         satisfaction.resolved + satisfaction.not_resolved,
-    ) {
-        Some(p) => format!("{p}% said yes."),
-        None => "No answers in this period.".to_owned(),
-    };
+    )
+    .map(|p| view! { <p class="report-note">{format!("{p}% said yes.")}</p> });
     let usage: Vec<(String, i64)> = report
         .usage
         .iter()
         .map(|u| (u.account_name.clone(), u.via_portal))
         .collect();
     let saved = match report.deflections.total {
-        1 => "1 request not filed after reading a suggested article.".to_owned(),
-        n => format!("{n} requests not filed after reading a suggested article."),
-    };
+        0 => None,
+        1 => Some("1 request not filed after reading a suggested article.".to_owned()),
+        n => Some(format!(
+            "{n} requests not filed after reading a suggested article."
+        )),
+    }
+    .map(|saved| view! { <p class="report-note report-saved">{saved}</p> });
     let by_article = report.deflections.by_article;
     view! {
         <p class="muted" role="status">{format!("Requests filed {period}. Times are business time.")}</p>
@@ -197,7 +200,7 @@ fn Figures(view: ReportView, query: String) -> impl IntoView {
             </Figure>
             <Figure title="Was it resolved?">
                 <Bars label="Answers to “Was this resolved?”" bars=answers/>
-                <p class="report-note">{said_yes}</p>
+                {said_yes}
                 {satisfaction_table}
             </Figure>
             <Figure title="Portal usage by company">
@@ -205,7 +208,7 @@ fn Figures(view: ReportView, query: String) -> impl IntoView {
                 {usage_table}
             </Figure>
             <Figure title="Requests saved by help articles">
-                <p class="report-note report-saved">{saved}</p>
+                {saved}
                 <Bars label="Deflections by article" bars=by_article/>
                 {deflections_table}
             </Figure>
