@@ -133,3 +133,34 @@ test('a reply on its way does not touch the next request', async ({ browser }) =
   await expect(page.locator('.timeline')).toContainText('The reader beeps but the door stays shut.');
   await context.close();
 });
+
+// Someone typing a reply when the other side writes keeps typing: the new message shows up, and
+// the reply box keeps its text and its focus (on a phone, a lost focus closes the keyboard).
+test('a reply being typed keeps its focus when a message arrives', async ({ browser }) => {
+  const mei = await personOn(browser, phone, 'Mei Chen');
+  const jordan = await personOn(browser, desktop, 'Jordan Lee');
+  const filed = await mei.context.request.post('/api/create_request', {
+    form: { title: `Shared drive is read-only ${Date.now()}`, description: 'Since this morning.' },
+    headers: { Accept: 'application/json' },
+  });
+  expect(filed.ok()).toBeTruthy();
+  const reference = (await filed.json()).reference as string;
+  const { page } = mei;
+  await page.goto(`/requests/${reference}`);
+  await hydrated(page);
+  await liveConnected(page);
+  const box = page.getByLabel('Add a reply');
+  await box.click();
+  await page.keyboard.type('It says ');
+  const replied = await jordan.context.request.post('/api/reply', {
+    form: { reference, body: 'Which folder is it?' },
+    headers: { Accept: 'application/json' },
+  });
+  expect(replied.ok(), await replied.text()).toBeTruthy();
+  await expect(page.locator('.message--agency')).toContainText('Which folder is it?');
+  await page.keyboard.type('access denied on Projects.');
+  await expect(box).toHaveValue('It says access denied on Projects.');
+  await expect(box).toBeFocused();
+  await mei.context.close();
+  await jordan.context.close();
+});

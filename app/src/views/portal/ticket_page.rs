@@ -145,27 +145,51 @@ fn TicketBody(
     });
     let worked =
         Memo::new(move |_| work.with(|work| work.as_ref().map(|(reference, ..)| *reference)));
+    // The reply form is not part of the request drawn again on each change to it (a message, a
+    // status): someone typing there keeps the box, and its focus (on a phone, the keyboard). It
+    // is made again only for another request, or when who it writes to changes.
+    let reply_to = Memo::new(move |_| {
+        ticket()
+            .and_then(Result::ok)
+            .filter(|view| view.detail.merged_into.is_none())
+            .map(|view| {
+                let summary = view.detail.summary;
+                (summary.reference, view.can_work, summary.requester_name)
+            })
+    });
+    let latest_seen = Memo::new(move |_| {
+        ticket().and_then(Result::ok).map_or(0, |view| {
+            view.detail.timeline.iter().map(|e| e.id).max().unwrap_or(0)
+        })
+    });
     let hydrated = use_hydrated();
     view! {
         // The request shares the width with the tools when staff may work it; otherwise (a
         // client's view, "not found", errors) it takes the whole width.
         <div class=move || if worked.get().is_some() { "ticket-layout" } else { "" }>
-            {move || {
-                ticket()
-                    .map(|result| match result {
-                        Ok(view) => {
-                            view! { <TicketDetails view desk=desk() agent_name=agent_name.clone() draft feedback_draft=feedback/> }.into_any()
-                        }
-                        Err(AppError::NotFound) => {
-                            view! {
-                                <h1>"Request not found"</h1>
-                                <p class="lead">"Check the reference, or go back to your list."</p>
+            <div class="ticket-main">
+                {move || {
+                    ticket()
+                        .map(|result| match result {
+                            Ok(view) => view! { <TicketDetails view feedback_draft=feedback/> }.into_any(),
+                            Err(AppError::NotFound) => {
+                                view! {
+                                    <h1>"Request not found"</h1>
+                                    <p class="lead">"Check the reference, or go back to your list."</p>
+                                }
+                                    .into_any()
                             }
-                                .into_any()
-                        }
-                        Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                    })
-            }}
+                            Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                        })
+                }}
+                {move || {
+                    // Desk first, whatever the request: see the tools below.
+                    let canned = desk().map(|d| d.canned_replies).unwrap_or_default();
+                    let (reference, staff, contact) = reply_to.get()?;
+                    let placeholders = (contact, agent_name.clone());
+                    Some(view! { <ReplyForm reference staff canned placeholders draft latest_seen/> })
+                }}
+            </div>
             {move || {
                 // Both read before either may end the closure: the server's <Suspense> learns what
                 // to wait for from these reads, and a desk list read only once the request had
@@ -393,13 +417,7 @@ impl FeedbackDraft {
 }
 
 #[component]
-fn TicketDetails(
-    view: TicketView,
-    desk: Option<DeskOptions>,
-    agent_name: String,
-    draft: ReplyDraft,
-    feedback_draft: FeedbackDraft,
-) -> impl IntoView {
+fn TicketDetails(view: TicketView, feedback_draft: FeedbackDraft) -> impl IntoView {
     let TicketView {
         now,
         detail,
@@ -411,7 +429,6 @@ fn TicketDetails(
         requester_bounce,
         feedback,
     } = view;
-    let latest_seen = detail.timeline.iter().map(|e| e.id).max().unwrap_or(0);
     let summary = detail.summary;
     let reference = summary.reference;
     let status = summary.status;
@@ -424,11 +441,6 @@ fn TicketDetails(
                 .collect::<Vec<AttachmentInfo>>()
         })
     };
-    let placeholders = (summary.requester_name.clone(), agent_name);
-    let canned = desk
-        .as_ref()
-        .map(|d| d.canned_replies.clone())
-        .unwrap_or_default();
     view! {
         <Title text=format!("{} · {} · Frontdoor", reference, summary.title)/>
         <article class="ticket" data-ref=reference.to_string()>
@@ -513,9 +525,6 @@ fn TicketDetails(
                     <a href=format!("/requests/new?follows={reference}")>"file a follow-up request"</a>
                     "."
                 </p>
-            })}
-            {detail.merged_into.is_none().then(|| view! {
-                <ReplyForm reference staff=can_work canned placeholders draft latest_seen/>
             })}
         </article>
     }
@@ -638,12 +647,12 @@ fn ReplyForm(
     placeholders: (String, String),
     draft: ReplyDraft,
     /// The newest event this page shows.
-    latest_seen: i64,
+    latest_seen: Memo<i64>,
 ) -> impl IntoView {
     let send = draft.send;
     Effect::new(move |_| {
         if draft.is_writing() && draft.since.get_untracked().is_none() {
-            draft.since.set(Some(latest_seen));
+            draft.since.set(Some(latest_seen.get_untracked()));
         }
     });
     // Someone else wrote while this was being written: the next send goes anyway.
