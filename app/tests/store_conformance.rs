@@ -642,7 +642,7 @@ async fn sessions_are_listed_and_ended_per_person(db: &Scratch) {
     );
     assert_eq!(store.sessions_of(w.luis, T0).await.unwrap().len(), 1);
     assert!(store.session_exists(keep, T0).await.unwrap());
-    store.set_user_active(w.luis, false).await.unwrap();
+    store.set_user_active(w.luis, false, T0).await.unwrap();
     assert!(
         !store.session_exists(keep, T0).await.unwrap(),
         "a deactivated person's sessions are dead"
@@ -707,7 +707,7 @@ async fn links_work_once(db: &Scratch) {
         )
         .await
         .unwrap();
-    store.set_user_active(w.luis, false).await.unwrap();
+    store.set_user_active(w.luis, false, T0).await.unwrap();
     assert!(
         store.link("link-3").await.unwrap().is_none(),
         "a deactivated person's links are dead"
@@ -828,7 +828,7 @@ async fn teams_list_their_members_with_status(db: &Scratch) {
         .create_session(w.luis, "s", &SessionOrigin::default(), T0, T0 + 1)
         .await
         .unwrap();
-    store.set_user_active(w.dana, false).await.unwrap();
+    store.set_user_active(w.dana, false, T0).await.unwrap();
     let acme = store.team_members(Team::Account(w.acme)).await.unwrap();
     let status = |id: i64| acme.iter().find(|m| m.user_id == id).map(|m| m.status);
     assert_eq!(status(w.luis), Some(MemberStatus::Active), "has signed in");
@@ -2796,7 +2796,7 @@ async fn api_tokens_are_found_by_hash_and_stop_with_their_maker(db: &Scratch) {
         "revoked once"
     );
 
-    store.set_user_active(w.sam, false).await.unwrap();
+    store.set_user_active(w.sam, false, T0).await.unwrap();
     assert!(
         store
             .api_token_holder("hash-2", T0 + 70)
@@ -2827,7 +2827,7 @@ async fn service_tokens_act_as_their_own_account(db: &Scratch) {
         .create_service_token(&token, "Zapier (service)", T0)
         .await
         .unwrap();
-    store.set_user_active(w.sam, false).await.unwrap();
+    store.set_user_active(w.sam, false, T0).await.unwrap();
     let holder = store
         .api_token_holder("hash-3", T0 + 80)
         .await

@@ -199,13 +199,7 @@ async fn an_account_admin_invites_a_colleague_who_joins_by_the_emailed_link() {
     assert_eq!(invite.body, "Invitation sent to nina@bluebird.example.");
 
     let team = h.call(Some(&grace), "team", "").await.body;
-    let nina = team["members"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["email"] == "nina@bluebird.example")
-        .cloned()
-        .unwrap();
+    let nina = team_member(&team, "nina@bluebird.example");
     assert_eq!(
         (nina["status"].as_str(), nina["role"].as_str()),
         (Some("Invited"), Some("contact"))
@@ -239,13 +233,21 @@ async fn an_account_admin_invites_a_colleague_who_joins_by_the_emailed_link() {
         "Acme's team is untouched"
     );
     let joined = h.call(Some(&grace), "team", "").await.body;
-    assert!(
-        joined["members"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|m| m["email"] == "nina@bluebird.example" && m["status"] == "Active")
+    assert_eq!(
+        team_member(&joined, "nina@bluebird.example")["status"],
+        "Active"
     );
+}
+
+/// The entry for `email` in a `team` answer.
+fn team_member(team: &serde_json::Value, email: &str) -> serde_json::Value {
+    team["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["email"] == email)
+        .cloned()
+        .unwrap_or_else(|| panic!("{email} is not on the team: {team}"))
 }
 
 /// Grace, Bluebird's admin, invites Nina: Grace's session cookie and the token of the link mailed.
@@ -266,12 +268,8 @@ async fn a_cancelled_invitation_link_stops_working() {
     let h = harness_with(false).await;
     let (grace, token) = grace_invites_nina(&h).await;
     let team = h.call(Some(&grace), "team", "").await.body;
-    let nina = team["members"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["email"] == "nina@bluebird.example")
-        .and_then(|m| m["user_id"].as_i64())
+    let nina = team_member(&team, "nina@bluebird.example")["user_id"]
+        .as_i64()
         .unwrap();
     let cancelled = h
         .call(
@@ -285,7 +283,7 @@ async fn a_cancelled_invitation_link_stops_working() {
     let info = h
         .call(None, "sign_in_link", &format!("token={token}"))
         .await;
-    // Deactivating someone deletes their unused links: the team page promises it stops working.
+    // Deactivating someone expires their unused links: the team page promises it stops working.
     assert_eq!(info.body, serde_json::json!({ "Unusable": "Unknown" }));
     let response = redeem(&h, None, &token, None).await;
     assert_eq!(response.status(), StatusCode::CONFLICT);
@@ -302,6 +300,12 @@ async fn a_cancelled_invitation_link_stops_working() {
     assert_eq!(
         redeem(&h, None, &token, None).await.status(),
         StatusCode::CONFLICT
+    );
+    // Still someone who was invited and never joined, not an active member.
+    let team = h.call(Some(&grace), "team", "").await.body;
+    assert_eq!(
+        team_member(&team, "nina@bluebird.example")["status"],
+        "Invited"
     );
 }
 

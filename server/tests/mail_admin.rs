@@ -160,7 +160,7 @@ async fn a_bounce_marks_the_address_and_staff_see_it_on_the_request() {
 async fn mail_that_could_never_be_stored_is_refused_or_cleaned() {
     let h = harness().await;
     h.store
-        .set_user_active(h.id("mei@acme.example"), false)
+        .set_user_active(h.id("mei@acme.example"), false, h.clock.now_ms())
         .await
         .unwrap();
     let from_former = GOOD

@@ -583,7 +583,7 @@ async fn service_tokens_outlive_their_maker_and_act_under_their_own_name() {
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
 
     h.store
-        .set_user_active(h.id("alex@agency.example"), false)
+        .set_user_active(h.id("alex@agency.example"), false, h.clock.now_ms())
         .await
         .unwrap();
     let stopped = api(&h, "GET", "/api/v1/tickets", Some(&personal), None).await;

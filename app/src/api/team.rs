@@ -184,7 +184,10 @@ pub async fn set_member_active(user_id: i64, active: bool) -> Result<(), AppErro
         MemberChange::Deactivate
     };
     let member = checked_member(&actor, user_id, change).await?;
-    state.store.set_user_active(user_id, active).await?;
+    state
+        .store
+        .set_user_active(user_id, active, state.clock.now_ms())
+        .await?;
     if !active {
         state.store.delete_sessions_of(user_id, None).await?;
         state.events.sessions_ended();

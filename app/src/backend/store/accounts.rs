@@ -246,16 +246,21 @@ impl Store {
             .transpose()
     }
 
-    /// Deactivating also takes back the links sent and not yet used (an invitation, a sign-in
-    /// link): reactivated later, the person asks for a new one.
-    pub async fn set_user_active(&self, user_id: i64, active: bool) -> StoreResult<()> {
+    /// Deactivating (at `now`) also takes back the links sent and not yet used (an invitation, a
+    /// sign-in link): reactivated later, the person asks for a new one. They are expired rather
+    /// than deleted, because a sent invitation is what makes someone who never signed in "Invited".
+    pub async fn set_user_active(&self, user_id: i64, active: bool, now: i64) -> StoreResult<()> {
         let sql = "UPDATE users SET active = $2 WHERE id = $1";
         self.update_user(sql, user_id, i64::from(active)).await?;
         if !active {
-            sqlx::query("DELETE FROM sign_in_links WHERE user_id = $1 AND used_at IS NULL")
-                .bind(user_id)
-                .execute(&self.pool)
-                .await?;
+            sqlx::query(
+                "UPDATE sign_in_links SET expires_at = $2 \
+                 WHERE user_id = $1 AND used_at IS NULL AND expires_at > $2",
+            )
+            .bind(user_id)
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
         }
         Ok(())
     }
