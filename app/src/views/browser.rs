@@ -548,6 +548,25 @@ pub fn fill_text_area(id: &str, text: &str) {
     let _ = (id, text);
 }
 
+/// Brings the page to its top and the focus to the confirmation's heading (see `Confirmation`).
+pub fn show_confirmation() {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        if let Some(heading) = window
+            .document()
+            .and_then(|d| d.query_selector(".confirmation h1").ok().flatten())
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = heading.focus();
+        }
+        window.scroll_to_with_x_and_y(0.0, 0.0);
+    }
+}
+
 /// The queue card (or list row) that has the keyboard focus (or holds the element that has it).
 pub fn focused_card() -> Option<crate::domain::ticket::TicketRef> {
     #[cfg(feature = "hydrate")]

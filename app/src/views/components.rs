@@ -3,6 +3,7 @@
 pub mod attachments;
 pub mod bell;
 pub mod confirm;
+pub mod confirmation;
 pub mod connection;
 pub mod device_notifications;
 pub mod feedback;

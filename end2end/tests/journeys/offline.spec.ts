@@ -63,7 +63,8 @@ test('my requests stay readable offline, and a request written offline is sent o
   await page.getByLabel('Title').fill(title);
   await page.getByLabel('Description').fill('It blinks red for every badge since this morning.');
   await page.getByRole('button', { name: 'Send request' }).tap();
-  await expect(page.getByRole('heading', { name: 'Saved on this device' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Saved on this device' })).toBeFocused();
+  await expect.poll(() => page.evaluate(() => window.scrollY)).toBe(0);
   await expect(page.locator('.confirmation')).toContainText(title);
   await page.screenshot({ path: screenshotPath('offline-queued-360') });
   await page.getByRole('link', { name: 'Back to my requests' }).tap();

@@ -31,6 +31,9 @@ test('a request travels from a phone to the live board and back', async ({ brows
   await expect(confirmation).toBeVisible();
   const reference = (await confirmation.locator('.reference').textContent())!.trim();
   expect(reference).toMatch(/^FD-\d+$/);
+  // The send button was at the bottom of a long form: the answer is read from its top.
+  await expect(client.page.getByRole('heading', { name: 'Request received' })).toBeFocused();
+  await expect.poll(() => client.page.evaluate(() => window.scrollY)).toBe(0);
   await client.page.screenshot({ path: screenshotPath('phone-confirmation') });
 
   // ... and it is in My requests, reached without a page load.

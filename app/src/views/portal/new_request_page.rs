@@ -13,6 +13,7 @@ use crate::domain::validation::{DESCRIPTION_MAX_CHARS, NewRequest, TITLE_MAX_CHA
 use crate::error::AppError;
 use crate::views::browser::{debounced, random_key};
 use crate::views::components::attachments::AttachmentPicker;
+use crate::views::components::confirmation::Confirmation;
 use crate::views::components::device_notifications::DeviceNotifications;
 use crate::views::components::feedback::ErrorPanel;
 use crate::views::components::form::{FormErrors, FormMessage, RadioChoice, TextField};
@@ -291,16 +292,14 @@ fn SuggestedArticle(
 #[component]
 fn Solved(article: ArticleLink) -> impl IntoView {
     view! {
-        <section class="confirmation" role="status" aria-live="polite">
-            <div class="confirmation__icon" aria-hidden="true">"✓"</div>
-            <h1>"Glad that helped"</h1>
+        <Confirmation icon="✓" heading="Glad that helped">
             <p>"We didn't file a request. The article stays in Help if you need it again: "
                 <a href=format!("/help/{}", article.slug)>{article.title}</a>"."</p>
             <div class="confirmation__actions">
                 <a class="button button--primary button--block" href="/">"Back to my requests"</a>
                 <a class="button button--block" href="/help">"Browse help"</a>
             </div>
-        </section>
+        </Confirmation>
     }
 }
 
@@ -366,9 +365,7 @@ where
     F: Fn() + Send + Sync + 'static,
 {
     view! {
-        <section class="confirmation confirmation--queued" role="status" aria-live="polite">
-            <div class="confirmation__icon" aria-hidden="true">"↻"</div>
-            <h1>"Saved on this device"</h1>
+        <Confirmation icon="↻" heading="Saved on this device" queued=true>
             <p>"There is no connection right now, so " <strong>{format!("“{title}”")}</strong>
                 " waits here and is sent by itself as soon as you're back online."</p>
             <p class="confirmation__next">"It's listed under My requests until then. Nothing is lost if you close the app."</p>
@@ -378,7 +375,7 @@ where
                     "Write another request"
                 </button>
             </div>
-        </section>
+        </Confirmation>
     }
 }
 
@@ -389,9 +386,7 @@ where
 {
     let reference = filed.reference;
     view! {
-        <section class="confirmation" role="status" aria-live="polite">
-            <div class="confirmation__icon" aria-hidden="true">"✓"</div>
-            <h1>"Request received"</h1>
+        <Confirmation icon="✓" heading="Request received">
             <p>
                 "Your reference is "
                 <strong class="reference reference--big">{reference.to_string()}</strong>
@@ -412,6 +407,6 @@ where
                     "File another request"
                 </button>
             </div>
-        </section>
+        </Confirmation>
     }
 }

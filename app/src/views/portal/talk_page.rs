@@ -5,6 +5,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::session::Me;
 use crate::api::ticket_work::RequestCallback;
 use crate::domain::ticket::TicketRef;
+use crate::views::components::confirmation::Confirmation;
 use crate::views::components::form::{FormErrors, FormMessage, RadioChoice, TextField};
 use crate::views::components::header::AppHeader;
 use crate::views::session::{Audience, Gate};
@@ -86,15 +87,13 @@ fn Talk(me: Me) -> impl IntoView {
                 }
             >
                 {move || flagged().map(|reference| view! {
-                    <section class="confirmation" role="status" aria-live="polite">
-                        <div class="confirmation__icon" aria-hidden="true">"☎"</div>
-                        <h1>"A person will get back to you"</h1>
+                    <Confirmation icon="☎" heading="A person will get back to you">
                         <p>"Your request is at the top of our board, on " <strong>{reference.to_string()}</strong> "."</p>
                         <div class="confirmation__actions">
                             <a class="button button--primary button--block" href=format!("/requests/{reference}")>"View request"</a>
                             <a class="button button--block" href="/">"Back to my requests"</a>
                         </div>
-                    </section>
+                    </Confirmation>
                 })}
             </Show>
         </main>
