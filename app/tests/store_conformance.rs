@@ -798,6 +798,7 @@ async fn the_audit_log_is_append_only_and_filterable(db: &Scratch) {
     assert_eq!(all.len(), 4);
     assert_eq!(all[0].action, "role_changed", "newest first");
     assert_eq!(all[0].actor_name.as_deref(), Some("Dana"));
+    assert_eq!(all[0].subject.as_deref(), Some("Luis"), "a person by name");
     let acme_sign_ins = AuditFilter {
         action: Some(AuditAction::SignedIn),
         account_id: Some(w.acme),
@@ -811,6 +812,23 @@ async fn the_audit_log_is_append_only_and_filterable(db: &Scratch) {
         ..AuditFilter::default()
     };
     assert_eq!(store.audit_entries(&older, 10).await.unwrap().len(), 2);
+    let own_sign_in = NewAuditEntry {
+        actor_id: Some(w.luis),
+        account_id: Some(w.acme),
+        action: AuditAction::SignedIn,
+        subject: format!("user:{}", w.luis),
+        detail: serde_json::Value::Null,
+        ip: String::new(),
+    };
+    store.append_audit(&own_sign_in, T0).await.unwrap();
+    let newest = &store
+        .audit_entries(&AuditFilter::default(), 1)
+        .await
+        .unwrap()[0];
+    assert_eq!(
+        newest.subject, None,
+        "what someone did to themselves names them once"
+    );
 
     let mut raw = AnyConnection::connect(&db.url).await.unwrap();
     assert!(

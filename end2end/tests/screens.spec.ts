@@ -124,6 +124,9 @@ for (const { name, viewport } of widths) {
     // Alex's own sign-in, newest: what was recorded with it reads as words, not as JSON.
     const signedIn = page.locator('.audit-entry[data-action="signed_in"]', { hasText: 'Alex Morgan' }).first();
     await expect(signedIn.locator('.audit-entry__facts')).toHaveText(/method:\s*demo/);
+    // People by name, and someone signing in is named once (as who did it), not by an id.
+    await expect(page.locator('.audit-entry__context', { hasText: 'user:' })).toHaveCount(0);
+    await expect(signedIn.locator('.audit-entry__context')).not.toContainText('Alex Morgan');
     await shot('audit-log');
 
     // Unreadable mail, as an admin finds it (posted through the mail hook).

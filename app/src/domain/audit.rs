@@ -181,7 +181,9 @@ pub struct AuditEntry {
     pub actor_name: Option<String>,
     pub account_name: Option<String>,
     pub action: String,
-    pub subject: String,
+    /// What it was done to, in words (see `subject_label`); `None` when that is the person who
+    /// did it (signing in, turning on two-step).
+    pub subject: Option<String>,
     /// Before and after, the sign-in method and other facts, as `(name, value)` in reading order.
     pub facts: Vec<(String, String)>,
     pub ip: String,
@@ -211,6 +213,17 @@ pub fn audit_facts(detail: &serde_json::Value) -> Vec<(String, String)> {
     };
     facts.sort_by(|a, b| (rank(&a.0), &a.0).cmp(&(rank(&b.0), &b.0)));
     facts
+}
+
+/// A stored subject (`user:12`, `ticket:FD-1042`, `api_token:4`) for people to read: a person by
+/// `person`, their name; a request by its reference; anything else by its kind and id.
+pub fn subject_label(subject: &str, person: Option<&str>) -> String {
+    match (subject.split_once(':'), person) {
+        (Some(("user", _)), Some(name)) => name.to_owned(),
+        (Some(("ticket", reference)), _) => reference.to_owned(),
+        (Some((kind, id)), _) => format!("{} {id}", kind.replace(['_', '-'], " ")),
+        (None, _) => subject.to_owned(),
+    }
 }
 
 impl AuditEntry {
@@ -254,6 +267,17 @@ mod tests {
             audit_facts(&serde_json::json!("a note")),
             [("detail".to_owned(), "a note".to_owned())]
         );
+    }
+
+    #[test]
+    fn subjects_read_as_names_references_and_kinds() {
+        assert_eq!(subject_label("user:12", Some("Tom Becker")), "Tom Becker");
+        assert_eq!(subject_label("user:12", None), "user 12");
+        assert_eq!(subject_label("ticket:FD-1042", None), "FD-1042");
+        assert_eq!(subject_label("api_token:4", None), "api token 4");
+        assert_eq!(subject_label("sla-tier:2", None), "sla tier 2");
+        assert_eq!(subject_label("calendar:agency", None), "calendar agency");
+        assert_eq!(subject_label("legacy", None), "legacy");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The audit log: append-only (the database refuses updates and deletes).
 
 use super::{Store, StoreResult};
-use crate::domain::audit::{AuditAction, AuditEntry, AuditFilter, audit_facts};
+use crate::domain::audit::{AuditAction, AuditEntry, AuditFilter, audit_facts, subject_label};
 
 /// One thing that happened, about to be recorded.
 #[derive(Debug, Clone)]
@@ -42,10 +42,12 @@ impl Store {
         limit: i64,
     ) -> StoreResult<Vec<AuditEntry>> {
         let rows: Vec<AuditRow> = sqlx::query_as(
-            "SELECT l.id, l.created_at, u.name AS actor_name, a.name AS account_name, \
-                    l.action, l.subject, l.detail, l.ip \
+            "SELECT l.id, l.created_at, l.actor_id, u.name AS actor_name, a.name AS account_name, \
+                    l.action, l.subject, s.id AS subject_user_id, s.name AS subject_user_name, \
+                    l.detail, l.ip \
              FROM audit_log l LEFT JOIN users u ON u.id = l.actor_id \
              LEFT JOIN accounts a ON a.id = l.account_id \
+             LEFT JOIN users s ON l.subject = 'user:' || s.id \
              WHERE ($1 = '' OR l.action = $1) AND ($2 = 0 OR l.account_id = $2) AND ($3 = 0 OR l.id < $3) \
              ORDER BY l.id DESC LIMIT $4",
         )
@@ -63,10 +65,14 @@ impl Store {
 struct AuditRow {
     id: i64,
     created_at: i64,
+    actor_id: Option<i64>,
     actor_name: Option<String>,
     account_name: Option<String>,
     action: String,
     subject: String,
+    /// The person the subject names, if it names one.
+    subject_user_id: Option<i64>,
+    subject_user_name: Option<String>,
     detail: String,
     ip: String,
 }
@@ -82,7 +88,8 @@ impl AuditRow {
             actor_name: self.actor_name,
             account_name: self.account_name,
             action: self.action,
-            subject: self.subject,
+            subject: (self.subject_user_id.is_none() || self.subject_user_id != self.actor_id)
+                .then(|| subject_label(&self.subject, self.subject_user_name.as_deref())),
             facts: audit_facts(&detail),
             ip: self.ip,
         }

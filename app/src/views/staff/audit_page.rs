@@ -143,7 +143,7 @@ fn AuditRow(entry: AuditEntry, now: i64) -> impl IntoView {
         .clone()
         .unwrap_or_else(|| "Someone not signed in".to_owned());
     let context = [
-        Some(entry.subject.clone()),
+        entry.subject.clone(),
         entry.account_name.clone(),
         (!entry.ip.is_empty()).then(|| format!("from {}", entry.ip)),
     ]
