@@ -250,19 +250,27 @@ impl Store {
     /// sign-in link): reactivated later, the person asks for a new one. They are expired rather
     /// than deleted, because a sent invitation is what makes someone who never signed in "Invited".
     pub async fn set_user_active(&self, user_id: i64, active: bool, now: i64) -> StoreResult<()> {
-        let sql = "UPDATE users SET active = $2 WHERE id = $1";
-        self.update_user(sql, user_id, i64::from(active)).await?;
-        if !active {
-            sqlx::query(
-                "UPDATE sign_in_links SET expires_at = $2 \
-                 WHERE user_id = $1 AND used_at IS NULL AND expires_at > $2",
-            )
-            .bind(user_id)
-            .bind(now)
-            .execute(&self.pool)
-            .await?;
-        }
-        Ok(())
+        in_transaction!(self.begin_write(), |tx| {
+            let updated = sqlx::query("UPDATE users SET active = $2 WHERE id = $1")
+                .bind(user_id)
+                .bind(i64::from(active))
+                .execute(&mut **tx)
+                .await?;
+            if updated.rows_affected() == 0 {
+                return Err(StoreError::NotFound);
+            }
+            if !active {
+                sqlx::query(
+                    "UPDATE sign_in_links SET expires_at = $2 \
+                     WHERE user_id = $1 AND used_at IS NULL AND expires_at > $2",
+                )
+                .bind(user_id)
+                .bind(now)
+                .execute(&mut **tx)
+                .await?;
+            }
+            Ok(())
+        })
     }
 
     pub async fn set_user_role(&self, user_id: i64, role: Role) -> StoreResult<()> {
