@@ -387,8 +387,11 @@ pub fn LiveToasts() -> impl IntoView {
                 text,
                 read_out_only,
             });
-            if shown.len() > MAX_TOASTS {
-                shown.remove(0);
+            // Only drawn notes crowd the screen; those only read out leave with their timer.
+            if shown.iter().filter(|toast| !toast.read_out_only).count() > MAX_TOASTS
+                && let Some(oldest) = shown.iter().position(|toast| !toast.read_out_only)
+            {
+                shown.remove(oldest);
             }
         });
         set_timeout(
