@@ -49,15 +49,19 @@ test('a completed request asks whether it was resolved, in the portal and by ema
   await tom.page.screenshot({ path: screenshotPath('phone-feedback-prompt'), fullPage: true });
   await expectAccessible(tom.page);
   // A reply from the agency arrives while the comment is being written: the page shows it live and
-  // keeps the comment.
-  await prompt.getByLabel('Anything to add? (optional)').fill('Still not syncing on my phone.');
+  // keeps the comment, and its box keeps the focus (the rest of the typing lands there).
+  const comment = prompt.getByLabel('Anything to add? (optional)');
+  await comment.click();
+  await tom.page.keyboard.type('Still not syncing ');
   const replied = await sam.context.request.post('/api/reply', {
     form: { reference, body: 'Closing this: the sync was fixed on our side.' },
     headers: { Accept: 'application/json' },
   });
   expect(replied.ok(), await replied.text()).toBeTruthy();
   await expect(tom.page.locator('.message--agency')).toContainText('the sync was fixed');
-  await expect(prompt.getByLabel('Anything to add? (optional)')).toHaveValue('Still not syncing on my phone.');
+  await tom.page.keyboard.type('on my phone.');
+  await expect(comment).toHaveValue('Still not syncing on my phone.');
+  await expect(comment).toBeFocused();
   await prompt.getByRole('button', { name: 'No, reopen it' }).tap();
   await expect(tom.page.locator('.ticket__status')).toContainText('In progress');
   await expect(prompt).toContainText('You said this was not resolved');

@@ -55,7 +55,9 @@ pub fn ConfirmPanel(
 pub fn AskFirst(
     /// The button's text.
     button: &'static str,
-    #[prop(default = "button button--small")] button_class: &'static str,
+    /// Red by default: most questions guard deleting or removing something.
+    #[prop(default = "button button--small button--danger-quiet")]
+    button_class: &'static str,
     /// The question panel's name for screen readers.
     label: &'static str,
     #[prop(into)] question: String,

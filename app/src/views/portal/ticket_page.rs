@@ -162,16 +162,26 @@ fn TicketBody(
             view.detail.timeline.iter().map(|e| e.id).max().unwrap_or(0)
         })
     });
+    // "Was this resolved?" stands apart from the request for the same reason as the reply form:
+    // a comment being typed keeps its box. Above the request, the first thing its requester sees.
+    let feedback_prompt = Memo::new(move |_| {
+        ticket()
+            .and_then(Result::ok)
+            .and_then(|view| Some((view.detail.summary.reference, view.feedback?)))
+    });
     let hydrated = use_hydrated();
     view! {
         // The request shares the width with the tools when staff may work it; otherwise (a
         // client's view, "not found", errors) it takes the whole width.
         <div class=move || if worked.get().is_some() { "ticket-layout" } else { "" }>
             <div class="ticket-main">
+                {move || feedback_prompt.get().map(|(reference, prompt)| view! {
+                    <FeedbackPanel reference prompt draft=feedback/>
+                })}
                 {move || {
                     ticket()
                         .map(|result| match result {
-                            Ok(view) => view! { <TicketDetails view feedback_draft=feedback/> }.into_any(),
+                            Ok(view) => view! { <TicketDetails view/> }.into_any(),
                             Err(AppError::NotFound) => {
                                 view! {
                                     <h1>"Request not found"</h1>
@@ -417,7 +427,7 @@ impl FeedbackDraft {
 }
 
 #[component]
-fn TicketDetails(view: TicketView, feedback_draft: FeedbackDraft) -> impl IntoView {
+fn TicketDetails(view: TicketView) -> impl IntoView {
     let TicketView {
         now,
         detail,
@@ -427,7 +437,7 @@ fn TicketDetails(view: TicketView, feedback_draft: FeedbackDraft) -> impl IntoVi
         followers,
         following,
         requester_bounce,
-        feedback,
+        feedback: _,
     } = view;
     let summary = detail.summary;
     let reference = summary.reference;
@@ -479,7 +489,6 @@ fn TicketDetails(view: TicketView, feedback_draft: FeedbackDraft) -> impl IntoVi
                 {summary.assignee_name.map(|name| format!(" · {name} is on it"))}
             </p>
             <StatusSteps status/>
-            {feedback.map(|prompt| view! { <FeedbackPanel reference prompt draft=feedback_draft/> })}
             {requester_bounce.map(|reason| view! {
                 <p class="notice notice--urgent" role="status">
                     "Mail to the requester bounced"
@@ -621,6 +630,7 @@ fn MarkResolved(reference: TicketRef) -> impl IntoView {
         <FormMessage message=errors.general()/>
         <AskFirst
             button="Mark as resolved"
+            button_class="button button--small"
             label="Confirm resolved"
             question="Close this request? If something is still wrong, reply within 14 days to reopen it."
             confirm="Yes, it's resolved"

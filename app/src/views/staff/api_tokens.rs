@@ -240,7 +240,6 @@ fn TokenRow(
             {active.then(|| view! {
                 <AskFirst
                     button="Revoke"
-                    button_class="button button--quiet button--small"
                     label="Confirm revoking the token"
                     question=question.clone()
                     confirm="Revoke"

@@ -201,8 +201,10 @@ fn Editor(editor: ArticleForEditing) -> impl IntoView {
                             <input type="radio" name="audience" value=option.as_str()
                                 checked=move || audience.get() == option disabled=!allowed
                                 on:change=move |_| audience.set(option)/>
-                            {option.label()}
-                            {(!allowed).then(|| view! { <span class="muted">" (an admin chooses this)"</span> })}
+                            <span>
+                                {option.label()}
+                                {(!allowed).then(|| view! { <span class="muted">" (an admin chooses this)"</span> })}
+                            </span>
                         </label>
                     }
                 }).collect_view()}

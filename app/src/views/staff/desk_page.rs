@@ -120,7 +120,6 @@ fn CategoryRow(
                 <CategoryForm save category=Some(category)/>
                 <AskFirst
                     button="Retire category"
-                    button_class="button button--quiet button--small"
                     label="Confirm retiring"
                     question=question
                     confirm="Retire"
@@ -186,7 +185,6 @@ fn CannedRow(
                 <CannedForm save reply=Some(reply)/>
                 <AskFirst
                     button="Delete"
-                    button_class="button button--quiet button--small"
                     label="Confirm delete"
                     question=question
                     confirm="Delete"

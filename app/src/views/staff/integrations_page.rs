@@ -169,7 +169,6 @@ fn SsoCompanies(
                         <p class="token-row__meta">{company.issuer}" · client "{company.client_id}</p>
                         <AskFirst
                             button="Remove"
-                            button_class="button button--quiet button--small"
                             label="Confirm removing single sign-on"
                             question=question
                             confirm="Remove"
@@ -239,8 +238,7 @@ fn SlackChannels(
     view! {
         {(!setup.configured).then(|| view! {
             <p class="notice">
-                "Slack is not set up on this server yet: start it with " <code>"--slack-signing-secret"</code> " and "
-                <code>"--slack-bot-token"</code> " (docs/slack.md). Channels connected now start working then."
+                "Slack is not set up on this server yet: whoever runs Frontdoor adds your Slack app's signing secret and bot token to its settings (docs/slack.md). Channels connected now start working then."
             </p>
         })}
         {if setup.channels.is_empty() {
@@ -259,7 +257,6 @@ fn SlackChannels(
                                 </div>
                                 <AskFirst
                                     button="Disconnect"
-                                    button_class="button button--quiet button--small"
                                     label="Confirm disconnecting the channel"
                                     question=question
                                     confirm="Disconnect"
@@ -410,7 +407,6 @@ fn WebhookCard(webhook: WebhookInfo, remove: ServerAction<RemoveWebhook>) -> imp
                 </button>
                 <AskFirst
                     button="Remove"
-                    button_class="button button--quiet button--small"
                     label="Confirm removing the webhook"
                     question=question
                     confirm="Remove"

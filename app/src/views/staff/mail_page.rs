@@ -126,7 +126,6 @@ fn QuarantineRow(
                 </button>
                 <AskFirst
                     button="Dismiss"
-                    button_class="button button--quiet button--small"
                     label="Confirm dismissing"
                     question="Dismiss this message without filing it? The original stays in the mailbox it came from, if any."
                     confirm="Dismiss"

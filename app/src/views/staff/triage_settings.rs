@@ -122,7 +122,6 @@ fn RuleItem(
                         on:click=move |_| { move_rule.dispatch(MoveRule { id, earlier: false }); }>"Move down"</button>
                     <AskFirst
                         button="Delete rule"
-                        button_class="button button--quiet button--small"
                         label="Confirm delete"
                         question=question
                         confirm="Delete"
