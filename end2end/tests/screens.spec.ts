@@ -23,6 +23,9 @@ for (const { name, viewport } of widths) {
     await expect(page.locator('.article-row mark').first()).toBeVisible();
     await shot('help-search-signed-out');
     await expectAccessible(page);
+    // The box shows the search before the app starts (a slow phone shows the server's page first).
+    const served = await (await page.request.get('/help?q=password')).text();
+    expect(served).toMatch(/id="help-q"[^>]*value="password"/);
 
     await signInAs(page, 'Dana Whitfield');
     await expect(page.locator('.ticket-row').first()).toBeVisible();
@@ -31,6 +34,8 @@ for (const { name, viewport } of widths) {
     await page.getByRole('link', { name: 'New request' }).first().click();
     await page.getByRole('button', { name: 'Send request' }).click();
     await expect(page.locator('#title-error')).not.toBeEmpty();
+    // The send button is below the form: the field to mend gets the focus, and comes into view.
+    await expect(page.getByLabel('Title')).toBeFocused();
     await shot('new-request-error');
 
     await page.goto('/');
@@ -127,6 +132,11 @@ for (const { name, viewport } of widths) {
     // People by name, and someone signing in is named once (as who did it), not by an id.
     await expect(page.locator('.audit-entry__context', { hasText: 'user:' })).toHaveCount(0);
     await expect(signedIn.locator('.audit-entry__context')).not.toContainText('Alex Morgan');
+    // The current page's tab is in sight, even where the bar is wider than the phone.
+    await expect.poll(() => page.locator('.app-nav').evaluate((nav) => {
+      const tab = nav.querySelector('[aria-current="page"]') as HTMLElement;
+      return tab.offsetLeft >= nav.scrollLeft && tab.offsetLeft + tab.offsetWidth <= nav.scrollLeft + nav.clientWidth;
+    })).toBe(true);
     await shot('audit-log');
 
     // Unreadable mail, as an admin finds it (posted through the mail hook).

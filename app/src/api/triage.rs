@@ -296,7 +296,7 @@ pub async fn save_calendar(
     time_zone: String,
     #[server(default)] hours: Vec<String>,
     holidays: Option<String>,
-) -> Result<(), AppError> {
+) -> Result<CalendarSpec, AppError> {
     use crate::backend::{audit::Audit, auth, state::app_state};
     use crate::domain::audit::AuditAction;
     use crate::domain::business_time::Shift;
@@ -339,7 +339,8 @@ pub async fn save_calendar(
     Audit::new(AuditAction::DeskConfigured, "calendar:agency".to_owned())
         .detail(serde_json::to_value(&spec).unwrap_or_default())
         .record(&state)
-        .await
+        .await?;
+    Ok(spec)
 }
 
 #[cfg(feature = "ssr")]

@@ -221,7 +221,9 @@ pub fn subject_label(subject: &str, person: Option<&str>) -> String {
     match (subject.split_once(':'), person) {
         (Some(("user", _)), Some(name)) => name.to_owned(),
         (Some(("ticket", reference)), _) => reference.to_owned(),
-        (Some((kind, id)), _) => format!("{} {id}", kind.replace(['_', '-'], " ")),
+        (Some((kind, id)), _) => {
+            format!("{} {}", kind.replace(['_', '-'], " "), id.replace(':', " "))
+        }
         (None, _) => subject.to_owned(),
     }
 }
@@ -277,6 +279,7 @@ mod tests {
         assert_eq!(subject_label("api_token:4", None), "api token 4");
         assert_eq!(subject_label("sla-tier:2", None), "sla tier 2");
         assert_eq!(subject_label("calendar:agency", None), "calendar agency");
+        assert_eq!(subject_label("sla:3:urgent", None), "sla 3 urgent");
         assert_eq!(subject_label("legacy", None), "legacy");
     }
 

@@ -567,6 +567,51 @@ pub fn show_confirmation() {
     }
 }
 
+/// Focuses the page's first control marked invalid (`aria-invalid="true"`), once the marks
+/// of the error just shown are drawn.
+pub fn focus_first_invalid() {
+    #[cfg(feature = "hydrate")]
+    leptos::prelude::request_animation_frame(|| {
+        use wasm_bindgen::JsCast;
+        if let Some(control) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector("[aria-invalid=\"true\"]").ok().flatten())
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = control.focus();
+        }
+    });
+}
+
+/// Scrolls the tab bar sideways so that the current page's tab is in sight (on a phone, the
+/// later tabs start out past the edge).
+pub fn reveal_current_tab() {
+    #[cfg(feature = "hydrate")]
+    leptos::prelude::request_animation_frame(|| {
+        use wasm_bindgen::JsCast;
+        let Some(nav) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector(".app-nav").ok().flatten())
+        else {
+            return;
+        };
+        let Some(tab) = nav
+            .query_selector("[aria-current=\"page\"]")
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        else {
+            return;
+        };
+        let (start, end) = (tab.offset_left(), tab.offset_left() + tab.offset_width());
+        let (shown_from, shown_width) = (nav.scroll_left(), nav.client_width());
+        // (The last 40 px fade out: see `.app-nav` in the style sheet.)
+        if start < shown_from || end > shown_from + shown_width - 40 {
+            nav.set_scroll_left(start - 16);
+        }
+    });
+}
+
 /// The queue card (or list row) that has the keyboard focus (or holds the element that has it).
 pub fn focused_card() -> Option<crate::domain::ticket::TicketRef> {
     #[cfg(feature = "hydrate")]

@@ -96,12 +96,9 @@ fn Answer(token: String, state: FeedbackLinkState, leaning: bool) -> impl IntoVi
 #[component]
 fn Choice(resolved: bool, pending: Signal<bool>) -> impl IntoView {
     let (class, label) = if resolved {
-        ("button button--ok button--block", "Yes, it's resolved")
+        ("button button--ok button--block", "Yes, resolved")
     } else {
-        (
-            "button button--danger button--block",
-            "No, please reopen it",
-        )
+        ("button button--danger button--block", "No, reopen it")
     };
     view! {
         <button type="submit" name="resolved" value=resolved.to_string() class=class disabled=pending>{label}</button>

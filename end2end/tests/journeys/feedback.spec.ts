@@ -78,7 +78,7 @@ test('a completed request asks whether it was resolved, in the portal and by ema
   await expect(page.locator('body')).not.toContainText(title);
   await page.screenshot({ path: screenshotPath('phone-feedback-link') });
   await expectAccessible(page);
-  await page.getByRole('button', { name: "Yes, it's resolved" }).tap();
+  await page.getByRole('button', { name: 'Yes, resolved' }).tap();
   await expect(page.getByRole('heading', { name: 'Thank you' })).toBeVisible();
   await page.goto(`/requests/${reference}`);
   await expect(page).toHaveURL(/\/signin/);

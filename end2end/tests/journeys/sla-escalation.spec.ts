@@ -23,6 +23,7 @@ test('a rule routes a request, and its SLA warns, breaches and escalates as time
   const hours = desk.getByRole('form', { name: 'Working hours' });
   await hours.getByRole('button', { name: 'Save working hours' }).click();
   await expect(hours.getByRole('status')).toHaveText('Saved');
+  await expect(desk.locator('summary', { hasText: 'open 7 days a week' })).toBeVisible();
 
   // A missed High target raises the priority and hands the request to Hosting.
   const high = desk.locator('.settings-item', { hasText: 'High — first response' });

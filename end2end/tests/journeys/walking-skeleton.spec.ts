@@ -27,7 +27,7 @@ test('a request travels from a phone to the live board and back', async ({ brows
   const title = `Booking page blank on mobile ${Date.now()}`;
   await client.page.getByLabel('Title').fill(title);
   await client.page.getByRole('button', { name: 'Send request' }).tap();
-  const confirmation = client.page.getByRole('status').filter({ hasText: 'Request received' });
+  const confirmation = client.page.locator('.confirmation').filter({ hasText: 'Request received' });
   await expect(confirmation).toBeVisible();
   const reference = (await confirmation.locator('.reference').textContent())!.trim();
   expect(reference).toMatch(/^FD-\d+$/);

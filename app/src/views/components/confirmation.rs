@@ -7,6 +7,7 @@ use crate::views::browser;
 /// What a sent form turned into: an icon, a heading, and what happens next (`children`). The form
 /// it replaces was left scrolled to its submit button (on a phone, far down the page), so it
 /// brings the page back to its top and puts the keyboard and the screen reader on its heading.
+/// (The focus announces it; a live region as well would have it read twice.)
 #[component]
 pub fn Confirmation(
     icon: &'static str,
@@ -23,7 +24,7 @@ pub fn Confirmation(
         "confirmation"
     };
     view! {
-        <section class=class role="status" aria-live="polite">
+        <section class=class>
             <div class="confirmation__icon" aria-hidden="true">{icon}</div>
             <h1 tabindex="-1">{heading}</h1>
             {children()}

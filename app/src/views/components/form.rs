@@ -133,14 +133,35 @@ impl FormErrors {
         A: ServerFn<Error = AppError> + DeserializeOwned + Clone + Send + Sync + 'static,
         A::Output: Clone + Send + Sync + 'static,
     {
-        FormErrors {
+        let errors = FormErrors {
             // (The server may draw a form twice and drop the first drawing: `try_get`.)
             error: {
                 let value = action.value();
                 Signal::derive(move || value.try_get().flatten().and_then(Result::err))
             },
             fields,
-        }
+        };
+        errors.lead_to_first_mistake();
+        errors
+    }
+
+    /// Once a send comes back with a field's error, that field gets the focus, which also brings
+    /// it into view: the send button is at the bottom of a long form (on a phone, screens
+    /// below the field in question), where nothing else would change. Only on a new answer:
+    /// a form drawn again with an old error does not take the focus.
+    fn lead_to_first_mistake(self) {
+        Effect::watch(
+            move || self.error.try_get().flatten(),
+            move |error, _, _| {
+                let about_a_field = error
+                    .as_ref()
+                    .is_some_and(|e| self.fields.iter().any(|f| e.field_message(f).is_some()));
+                if about_a_field {
+                    crate::views::browser::focus_first_invalid();
+                }
+            },
+            false,
+        );
     }
 
     /// The message for one field's control.

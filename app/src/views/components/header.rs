@@ -6,7 +6,7 @@ use leptos_router::hooks::use_location;
 
 use crate::api::session::{Me, SignOut};
 use crate::domain::policy::Role;
-use crate::views::browser::{forget_saved_pages, load_page, unsubscribe_device};
+use crate::views::browser::{self, forget_saved_pages, load_page, unsubscribe_device};
 use crate::views::components::outbox::use_outbox;
 
 #[component]
@@ -64,6 +64,10 @@ pub fn AppHeader(me: Me) -> impl IntoView {
     }
     links.push(("/account", "Account"));
     let location = use_location();
+    Effect::new(move |_| {
+        location.pathname.track();
+        browser::reveal_current_tab();
+    });
 
     view! {
         <header class="app-header">

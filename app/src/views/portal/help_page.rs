@@ -55,6 +55,9 @@ fn Help(me: Option<Me>) -> impl IntoView {
             <Form action="/help" attr:class="search" attr:role="search">
                 <label for="help-q" class="visually-hidden">"Search help articles"</label>
                 <input id="help-q" class="search__input" type="search" name="q" placeholder="Search help, e.g. reset password"
+                    // The attribute for the server's page (shown before the app starts), the
+                    // property for the app (what a later search puts there).
+                    value=search.try_get_untracked().flatten().unwrap_or_default()
                     prop:value=move || search.try_get().flatten().unwrap_or_default() enterkeyhint="search"/>
                 <button type="submit" class="button">"Search"</button>
             </Form>

@@ -116,6 +116,8 @@ fn SearchBox(filter: Memo<RequestFilter>, current: Memo<Option<String>>) -> impl
                 type="search"
                 name="q"
                 placeholder="Search my requests"
+                // Attribute and property: see the help page's search box.
+                value=current.try_get_untracked().flatten().unwrap_or_default()
                 prop:value=move || current.try_get().flatten().unwrap_or_default()
                 maxlength="200"
             />

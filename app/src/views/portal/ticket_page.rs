@@ -163,7 +163,9 @@ fn TicketBody(
         })
     });
     // "Was this resolved?" stands apart from the request for the same reason as the reply form:
-    // a comment being typed keeps its box. Above the request, the first thing its requester sees.
+    // a comment being typed keeps its box. Above the request, the first thing its requester sees
+    // (its heading therefore comes before the request's title; drawing the request's head apart
+    // too would fix that order at the cost of a third piece of the card).
     let feedback_prompt = Memo::new(move |_| {
         ticket()
             .and_then(Result::ok)
@@ -529,7 +531,7 @@ fn TicketDetails(view: TicketView) -> impl IntoView {
                 </ol>
             </section>
             {(status == TicketStatus::Completed && !can_work).then(|| view! {
-                <p class="muted">
+                <p class="ticket__after muted">
                     "Still not right? Reply within 14 days of completion to reopen it, or "
                     <a href=format!("/requests/new?follows={reference}")>"file a follow-up request"</a>
                     "."
@@ -727,7 +729,8 @@ fn ReplyForm(
                         <TextField
                             name="body"
                             label=if staff { "Message" } else { "Add a reply" }
-                            placeholder="Write here. Markdown works: **bold**, lists, links."
+                            // Staff know Markdown; a client is only told what comes out.
+                            placeholder=if staff { "Write here. Markdown works: **bold**, lists, links." } else { "Write here. Links and lists are kept." }
                             max_chars=DESCRIPTION_MAX_CHARS
                             multiline=true
                             error=errors.field("body")

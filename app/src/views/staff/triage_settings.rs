@@ -8,7 +8,7 @@ use crate::api::triage::{
     AddSlaTier, DeleteRule, MoveRule, RuleOutcome, SaveCalendar, SaveRule, SaveSlaPolicy, SaveTeam,
     SaveTierAccounts, TriageSetup,
 };
-use crate::domain::business_time::{Shift, WEEKDAYS};
+use crate::domain::business_time::{CalendarSpec, Shift, WEEKDAYS};
 use crate::domain::listing::Choice;
 use crate::domain::routing::{Rotation, RoutingRule, RuleActions, RuleConditions, TeamSetup};
 use crate::domain::sla::{STANDARD_TIER, SlaPolicy, SlaTier, response_promise};
@@ -40,12 +40,8 @@ pub fn TriageSettings(
     let tier_choices = StoredValue::new(tier_choices);
     let teams = setup.teams.clone();
     let rule_count = setup.rules.len();
-    let open_days = setup.calendar.week.iter().filter(|d| !d.is_empty()).count();
-    let hours_summary = format!(
-        "{} · open {open_days} day{} a week",
-        setup.calendar.time_zone,
-        if open_days == 1 { "" } else { "s" }
-    );
+    // Kept up to date by the form: saving does not draw the settings again.
+    let hours_summary = RwSignal::new(describe_hours(&setup.calendar));
     view! {
         <section aria-labelledby="rules-heading">
             <h2 id="rules-heading">"Assignment rules"</h2>
@@ -85,8 +81,8 @@ pub fn TriageSettings(
             <p class="muted">"SLA targets count only these hours. Holidays count as closed days."</p>
             <div class="settings-item">
                 <details>
-                    <summary><strong>{hours_summary}</strong></summary>
-                    <CalendarForm calendar=setup.calendar/>
+                    <summary><strong>{move || hours_summary.get()}</strong></summary>
+                    <CalendarForm calendar=setup.calendar summary=hours_summary/>
                 </details>
             </div>
         </section>
@@ -492,9 +488,20 @@ fn PolicyItem(policy: SlaPolicy, teams: Vec<Choice>) -> impl IntoView {
     }
 }
 
+/// "Europe/Berlin · open 5 days a week".
+fn describe_hours(calendar: &CalendarSpec) -> String {
+    let open_days = calendar.week.iter().filter(|d| !d.is_empty()).count();
+    let plural = if open_days == 1 { "" } else { "s" };
+    format!(
+        "{} · open {open_days} day{plural} a week",
+        calendar.time_zone
+    )
+}
+
 #[component]
-fn CalendarForm(calendar: crate::domain::business_time::CalendarSpec) -> impl IntoView {
+fn CalendarForm(calendar: CalendarSpec, summary: RwSignal<String>) -> impl IntoView {
     let save = ServerAction::<SaveCalendar>::new();
+    on_success(save, move |saved| summary.set(describe_hours(saved)));
     let errors = FormErrors::of(save, &["hours"]);
     view! {
         <ActionForm action=save attr:class="form form--grid" attr:aria-label="Working hours">
