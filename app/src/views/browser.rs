@@ -567,20 +567,48 @@ pub fn show_confirmation() {
     }
 }
 
-/// Focuses the page's first control marked invalid (`aria-invalid="true"`), once the marks
-/// of the error just shown are drawn.
-pub fn focus_first_invalid() {
+/// Focuses the first control named in `names` and marked invalid (`aria-invalid="true"`), once
+/// the marks of the error just shown are drawn. It looks in the form that has the focus (the one
+/// just sent, by its button or a field), or the page if nothing has it (a phone's tap does not
+/// focus a button); someone already typing outside a form keeps their place.
+pub fn focus_first_invalid(names: &[&'static str]) {
     #[cfg(feature = "hydrate")]
-    leptos::prelude::request_animation_frame(|| {
-        use wasm_bindgen::JsCast;
-        if let Some(control) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.query_selector("[aria-invalid=\"true\"]").ok().flatten())
-            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-        {
-            let _ = control.focus();
-        }
-    });
+    {
+        let selector = names
+            .iter()
+            .map(|name| format!("[aria-invalid=\"true\"][name=\"{name}\"]"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        leptos::prelude::request_animation_frame(move || {
+            use wasm_bindgen::JsCast;
+            let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+                return;
+            };
+            let active = document
+                .active_element()
+                .filter(|active| Some(active) != document.body().as_ref().map(AsRef::as_ref));
+            let scope: web_sys::Element = match active {
+                None => match document.document_element() {
+                    Some(root) => root,
+                    None => return,
+                },
+                Some(active) => match active.closest("form").ok().flatten() {
+                    Some(form) => form,
+                    None => return,
+                },
+            };
+            if let Some(control) = scope
+                .query_selector(&selector)
+                .ok()
+                .flatten()
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = control.focus();
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = names;
 }
 
 /// Scrolls the tab bar sideways so that the current page's tab is in sight (on a phone, the

@@ -153,11 +153,15 @@ impl FormErrors {
         Effect::watch(
             move || self.error.try_get().flatten(),
             move |error, _, _| {
-                let about_a_field = error
-                    .as_ref()
-                    .is_some_and(|e| self.fields.iter().any(|f| e.field_message(f).is_some()));
-                if about_a_field {
-                    crate::views::browser::focus_first_invalid();
+                let wrong: Vec<&'static str> = error.as_ref().map_or_else(Vec::new, |e| {
+                    self.fields
+                        .iter()
+                        .copied()
+                        .filter(|f| e.field_message(f).is_some())
+                        .collect()
+                });
+                if !wrong.is_empty() {
+                    crate::views::browser::focus_first_invalid(&wrong);
                 }
             },
             false,

@@ -289,6 +289,19 @@ struct Toast {
     text: String,
     /// News the request on screen shows as it happens: only read out, not drawn over the page.
     read_out_only: bool,
+    /// News (a message, a status) rather than a call to action: on a phone a newer note covers
+    /// it (the style sheet), where a call to action stays its time.
+    news: bool,
+}
+
+impl Toast {
+    fn class(read_out_only: bool, news: bool) -> &'static str {
+        match (read_out_only, news) {
+            (true, _) => "toast visually-hidden",
+            (false, true) => "toast toast--news",
+            (false, false) => "toast",
+        }
+    }
 }
 
 /// The request a page at `path` shows, if it shows one.
@@ -301,7 +314,8 @@ fn request_on_screen(path: &str) -> Option<TicketRef> {
 /// itself, news it shows as it happens (a message, a status) is only what a screen reader
 /// announces (the conversation is not a live region); a call to action (all tasks done, an SLA
 /// alert, a call back) is drawn there too. Each stays its full time: a busy queue's notes stack
-/// up (a few) instead of replacing one another at once, and the same note is not shown twice.
+/// up (a few; on a phone a newer note hides older news) instead of replacing one another at
+/// once, and the same note is not shown twice.
 #[component]
 pub fn LiveToasts() -> impl IntoView {
     let live = use_live();
@@ -386,6 +400,7 @@ pub fn LiveToasts() -> impl IntoView {
                 id,
                 text,
                 read_out_only,
+                news: shows_itself,
             });
             // Only drawn notes crowd the screen; those only read out leave with their timer.
             if shown.iter().filter(|toast| !toast.read_out_only).count() > MAX_TOASTS
@@ -402,7 +417,7 @@ pub fn LiveToasts() -> impl IntoView {
     view! {
         <div class="toast-region" role="status" aria-live="polite">
             <For each=move || toasts.get() key=|toast| toast.id let(toast)>
-                <p class=if toast.read_out_only { "toast visually-hidden" } else { "toast" }>{toast.text}</p>
+                <p class=Toast::class(toast.read_out_only, toast.news)>{toast.text}</p>
             </For>
         </div>
     }
