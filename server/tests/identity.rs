@@ -15,8 +15,8 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use futures::StreamExt;
 use support::{
-    Harness, harness_from, harness_with, link_token, password_sign_in, session_cookie, set_cookie,
-    token_mailed_to,
+    Harness, Reply, harness_from, harness_with, link_token, password_sign_in, session_cookie,
+    set_cookie, token_mailed_to,
 };
 
 const PASSWORD: &str = "frontdoor-demo";
@@ -240,6 +240,12 @@ async fn an_account_admin_invites_a_colleague_who_joins_by_the_emailed_link() {
 }
 
 /// The entry for `email` in a `team` answer.
+/// `admin` turns `user_id` on or off (deactivates, or cancels an invitation).
+async fn set_member_active(h: &Harness, admin: &str, user_id: i64, active: bool) -> Reply {
+    let form = format!("user_id={user_id}&active={active}");
+    h.call(Some(admin), "set_member_active", &form).await
+}
+
 fn team_member(team: &serde_json::Value, email: &str) -> serde_json::Value {
     team["members"]
         .as_array()
@@ -271,13 +277,7 @@ async fn a_cancelled_invitation_link_stops_working() {
     let nina = team_member(&team, "nina@bluebird.example")["user_id"]
         .as_i64()
         .unwrap();
-    let cancelled = h
-        .call(
-            Some(&grace),
-            "set_member_active",
-            &format!("user_id={nina}&active=false"),
-        )
-        .await;
+    let cancelled = set_member_active(&h, &grace, nina, false).await;
     assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.body);
 
     let info = h
@@ -289,13 +289,7 @@ async fn a_cancelled_invitation_link_stops_working() {
     assert_eq!(response.status(), StatusCode::CONFLICT);
     assert!(session_cookie(&response).is_none(), "nobody signed in");
     // Nor does it come back to life when she is reactivated: she asks for a new link.
-    let back = h
-        .call(
-            Some(&grace),
-            "set_member_active",
-            &format!("user_id={nina}&active=true"),
-        )
-        .await;
+    let back = set_member_active(&h, &grace, nina, true).await;
     assert_eq!(back.status, StatusCode::OK, "{}", back.body);
     assert_eq!(
         redeem(&h, None, &token, None).await.status(),
@@ -378,13 +372,7 @@ async fn a_deactivated_contact_is_signed_out_everywhere_at_once() {
     assert_eq!(stream.status(), StatusCode::OK);
     let mut frames = stream.into_body().into_data_stream();
 
-    let off = h
-        .call(
-            Some(&dana),
-            "set_member_active",
-            &format!("user_id={luis}&active=false"),
-        )
-        .await;
+    let off = set_member_active(&h, &dana, luis, false).await;
     assert_eq!(off.status, StatusCode::OK, "{}", off.body);
     for cookie in [&luis_phone, &luis_laptop] {
         assert_eq!(whoami(&h, cookie).await, serde_json::Value::Null);
@@ -409,13 +397,7 @@ async fn a_deactivated_contact_is_signed_out_everywhere_at_once() {
         "and cannot sign in"
     );
 
-    let on = h
-        .call(
-            Some(&dana),
-            "set_member_active",
-            &format!("user_id={luis}&active=true"),
-        )
-        .await;
+    let on = set_member_active(&h, &dana, luis, true).await;
     assert_eq!(on.status, StatusCode::OK);
     assert_eq!(
         password_sign_in(&h, None, "luis@acme.example", PASSWORD)
@@ -464,13 +446,7 @@ async fn team_admins_change_only_their_own_team_and_never_themselves() {
         "contacts manage nobody"
     );
 
-    let own = h
-        .call(
-            Some(&dana),
-            "set_member_active",
-            &format!("user_id={dana_id}&active=false"),
-        )
-        .await;
+    let own = set_member_active(&h, &dana, dana_id, false).await;
     assert_eq!(own.status, StatusCode::CONFLICT);
     let staff_role = h
         .call(
