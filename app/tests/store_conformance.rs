@@ -72,6 +72,7 @@ conformance!(
     links_work_once,
     mail_is_claimed_by_one_sender_and_retried,
     the_audit_log_is_append_only_and_filterable,
+    audit_entries_name_the_tokens_they_are_about,
     teams_list_their_members_with_status,
     emails_are_unique_whatever_their_case,
     demo_data_is_seeded_once,
@@ -837,6 +838,48 @@ async fn the_audit_log_is_append_only_and_filterable(db: &Scratch) {
             .is_err()
     );
     assert!(raw.execute("DELETE FROM audit_log").await.is_err());
+}
+
+/// An entry about a token names the token while it exists.
+async fn audit_entries_name_the_tokens_they_are_about(db: &Scratch) {
+    let store = &db.store;
+    let w = world(store).await;
+    let scopes = app::domain::api_token::Scopes::parse("tickets:write").unwrap();
+    let token = NewApiToken {
+        user_id: w.sam,
+        name: "Zapier",
+        secret_hash: "hash-audit",
+        shown: "fd_abcdef…",
+        scopes: &scopes,
+        account_limit: None,
+        expires_at: None,
+    };
+    let token_id = store.create_api_token(&token, T0).await.unwrap();
+    for subject in [format!("api_token:{token_id}"), "api_token:999".to_owned()] {
+        let entry = NewAuditEntry {
+            actor_id: Some(w.sam),
+            account_id: None,
+            action: AuditAction::ApiTokenCreated,
+            subject,
+            detail: serde_json::Value::Null,
+            ip: String::new(),
+        };
+        store.append_audit(&entry, T0).await.unwrap();
+    }
+    let tokens = store
+        .audit_entries(&AuditFilter::default(), 2)
+        .await
+        .unwrap();
+    assert_eq!(
+        tokens[1].subject.as_deref(),
+        Some("API token “Zapier”"),
+        "a token by its name"
+    );
+    assert_eq!(
+        tokens[0].subject.as_deref(),
+        Some("api token 999"),
+        "one that is gone by its kind and id"
+    );
 }
 
 async fn teams_list_their_members_with_status(db: &Scratch) {

@@ -43,6 +43,8 @@ for (const { name, viewport } of widths) {
     await expect(page.locator('.ticket__title')).toBeVisible();
     await hydrated(page);
     await shot('ticket');
+    // A request is within "My requests": its tab is marked as where one is.
+    await expect(page.locator('.app-nav').getByRole('link', { name: 'My requests' })).toHaveAttribute('aria-current', 'true');
     // A client's request takes the page's width: no column is kept beside it for staff tools.
     const [card, main] = [await page.locator('.ticket').boundingBox(), await page.locator('main').boundingBox()];
     expect(card!.width).toBeGreaterThan(main!.width * 0.8);
@@ -128,7 +130,7 @@ for (const { name, viewport } of widths) {
     await expect(page.locator('.audit-entry').first()).toBeVisible();
     // Alex's own sign-in, newest: what was recorded with it reads as words, not as JSON.
     const signedIn = page.locator('.audit-entry[data-action="signed_in"]', { hasText: 'Alex Morgan' }).first();
-    await expect(signedIn.locator('.audit-entry__facts')).toHaveText(/method:\s*demo/);
+    await expect(signedIn.locator('.audit-entry__facts')).toHaveText(/Method:\s*Demo sign-in/);
     // People by name, and someone signing in is named once (as who did it), not by an id.
     await expect(page.locator('.audit-entry__context', { hasText: 'user:' })).toHaveCount(0);
     await expect(signedIn.locator('.audit-entry__context')).not.toContainText('Alex Morgan');

@@ -683,7 +683,7 @@ async fn admins_browse_an_audit_log_of_security_events_and_others_cannot() {
     assert_eq!(role_change["actor_name"], "Dana Whitfield");
     assert_eq!(
         role_change["facts"],
-        serde_json::json!([["before", "contact"], ["after", "account_admin"]])
+        serde_json::json!([["Before", "Contact"], ["After", "Account admin"]])
     );
 
     let filtered = h

@@ -137,6 +137,22 @@ impl Scopes {
         self.0.is_empty()
     }
 
+    /// The grants for people to read: `Requests (read and write), Event log (read)`.
+    pub fn summary(&self) -> String {
+        let grants: Vec<String> = self
+            .0
+            .iter()
+            .map(|(resource, access)| {
+                let access = match access {
+                    Access::Read => "read",
+                    Access::Write => "read and write",
+                };
+                format!("{} ({access})", resource.label())
+            })
+            .collect();
+        grants.join(", ")
+    }
+
     /// Reads `tickets:write events:read` (spaces or commas between); the form they are stored
     /// and shown in.
     pub fn parse(text: &str) -> Result<Scopes, ScopeError> {
@@ -297,6 +313,10 @@ mod tests {
     fn scopes_read_as_written() {
         let scopes = Scopes::parse("tickets:write, events:read tickets:read").unwrap();
         assert_eq!(scopes.to_string(), "tickets:write events:read");
+        assert_eq!(
+            scopes.summary(),
+            "Requests (read and write), Event log (read)"
+        );
         assert!(scopes.allows(ApiResource::Tickets, Access::Read));
         assert!(!scopes.allows(ApiResource::Accounts, Access::Read));
         assert_eq!(Scopes::parse("events:write"), Err(ScopeError::ReadOnly));

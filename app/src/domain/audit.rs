@@ -190,36 +190,97 @@ pub struct AuditEntry {
 }
 
 /// The facts an entry was stored with (a JSON object), for people to read: "before" ahead of
-/// "after", then the rest by name; text as it is, anything else as JSON.
+/// "after", then the rest by name; codes as their labels (see `fact_value`).
 pub fn audit_facts(detail: &serde_json::Value) -> Vec<(String, String)> {
     use serde_json::Value;
 
-    let shown = |value: &Value| match value {
-        Value::String(text) => text.clone(),
-        other => other.to_string(),
-    };
-    let mut facts: Vec<(String, String)> = match detail {
+    let mut facts: Vec<(&str, &Value)> = match detail {
         Value::Null => Vec::new(),
         Value::Object(fields) => fields
             .iter()
-            .map(|(name, value)| (name.clone(), shown(value)))
+            .map(|(name, value)| (name.as_str(), value))
             .collect(),
-        other => vec![("detail".to_owned(), shown(other))],
+        other => vec![("detail", other)],
     };
     let rank = |name: &str| match name {
         "before" => 0,
         "after" => 1,
         _ => 2,
     };
-    facts.sort_by(|a, b| (rank(&a.0), &a.0).cmp(&(rank(&b.0), &b.0)));
+    facts.sort_by(|a, b| (rank(a.0), a.0).cmp(&(rank(b.0), b.0)));
     facts
+        .into_iter()
+        .map(|(name, value)| (fact_name(name), fact_value(name, value)))
+        .collect()
 }
 
-/// A stored subject (`user:12`, `ticket:FD-1042`, `api_token:4`) for people to read: a person by
-/// `person`, their name; a request by its reference; anything else by its kind and id.
-pub fn subject_label(subject: &str, person: Option<&str>) -> String {
-    match (subject.split_once(':'), person) {
+/// `api_token` → "API token", `before` → "Before".
+fn fact_name(name: &str) -> String {
+    if name == "api_token" {
+        return "API token".to_owned();
+    }
+    let words = name.replace('_', " ");
+    let mut letters = words.chars();
+    letters.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(letters).collect()
+    })
+}
+
+/// A fact's value for people to read: a status, role or visibility before and after a change,
+/// a sign-in method or a channel by its label; a flag as yes or no; a named thing (the API
+/// token used) by its name; anything else as it was stored.
+fn fact_value(name: &str, value: &serde_json::Value) -> String {
+    use serde_json::Value;
+
+    use super::policy::{Role, Visibility};
+    use super::ticket::{Channel, TicketStatus};
+
+    match value {
+        Value::String(code) => {
+            let label = match name {
+                "before" | "after" | "role" => code
+                    .parse::<TicketStatus>()
+                    .map(TicketStatus::label)
+                    .or_else(|_| code.parse::<Role>().map(Role::label))
+                    .or_else(|_| {
+                        code.parse::<Visibility>()
+                            .map(|visibility| match visibility {
+                                Visibility::OwnRequests => "Own requests only",
+                                Visibility::Company => "Whole company",
+                            })
+                    })
+                    .ok(),
+                "channel" => code.parse::<Channel>().map(Channel::label).ok(),
+                "method" => match code.as_str() {
+                    "password" => Some("Password"),
+                    "demo" => Some("Demo sign-in"),
+                    "sso" => Some("Single sign-on"),
+                    "magic_link" => Some("Email link"),
+                    "invitation" => Some("Invitation link"),
+                    "password_reset" => Some("Password reset link"),
+                    _ => None,
+                },
+                _ => None,
+            };
+            label.map_or_else(|| code.clone(), str::to_owned)
+        }
+        Value::Bool(flag) => if *flag { "yes" } else { "no" }.to_owned(),
+        Value::Object(fields) => match fields.get("name") {
+            Some(Value::String(named)) => named.clone(),
+            _ => value.to_string(),
+        },
+        other => other.to_string(),
+    }
+}
+
+/// A stored subject (`user:12`, `ticket:FD-1042`, `api_token:4`) for people to read, given the
+/// `name` of what it points at when that still exists: a person by their name, a token or a
+/// category by theirs, a request by its reference, anything else by its kind and id.
+pub fn subject_label(subject: &str, name: Option<&str>) -> String {
+    match (subject.split_once(':'), name) {
         (Some(("user", _)), Some(name)) => name.to_owned(),
+        (Some(("api_token", _)), Some(name)) => format!("API token “{name}”"),
+        (Some(("category", _)), Some(name)) => format!("Category “{name}”"),
         (Some(("ticket", reference)), _) => reference.to_owned(),
         (Some((kind, id)), _) => {
             format!("{} {}", kind.replace(['_', '-'], " "), id.replace(':', " "))
@@ -257,17 +318,41 @@ mod tests {
         assert_eq!(
             audit_facts(&detail),
             [
-                ("before", "company"),
-                ("after", "own"),
-                ("by", "3"),
-                ("method", "demo")
+                ("Before", "Whole company"),
+                ("After", "Own requests only"),
+                ("By", "3"),
+                ("Method", "Demo sign-in")
             ]
             .map(|(name, value)| (name.to_owned(), value.to_owned()))
         );
         assert_eq!(audit_facts(&serde_json::Value::Null), []);
         assert_eq!(
             audit_facts(&serde_json::json!("a note")),
-            [("detail".to_owned(), "a note".to_owned())]
+            [("Detail".to_owned(), "a note".to_owned())]
+        );
+    }
+
+    #[test]
+    fn fact_codes_read_as_labels() {
+        let detail = serde_json::json!({
+            "after": "in_progress",
+            "bulk": true,
+            "channel": "web",
+            "role": "account_admin",
+            "api_token": { "id": 4, "name": "Zapier" },
+            "title": "new",
+        });
+        assert_eq!(
+            audit_facts(&detail),
+            [
+                ("After", "In progress"),
+                ("API token", "Zapier"),
+                ("Bulk", "yes"),
+                ("Channel", "Portal"),
+                ("Role", "Account admin"),
+                ("Title", "new"),
+            ]
+            .map(|(name, value)| (name.to_owned(), value.to_owned()))
         );
     }
 
@@ -277,6 +362,14 @@ mod tests {
         assert_eq!(subject_label("user:12", None), "user 12");
         assert_eq!(subject_label("ticket:FD-1042", None), "FD-1042");
         assert_eq!(subject_label("api_token:4", None), "api token 4");
+        assert_eq!(
+            subject_label("api_token:4", Some("Zapier")),
+            "API token “Zapier”"
+        );
+        assert_eq!(
+            subject_label("category:2", Some("Billing")),
+            "Category “Billing”"
+        );
         assert_eq!(subject_label("sla-tier:2", None), "sla tier 2");
         assert_eq!(subject_label("calendar:agency", None), "calendar agency");
         assert_eq!(subject_label("sla:3:urgent", None), "sla 3 urgent");

@@ -157,7 +157,7 @@ impl Rotation {
         match self {
             Rotation::None => "The team picks tickets up",
             Rotation::RoundRobin => "Members in turn",
-            Rotation::LeastOpen => "Member with the fewest open tickets",
+            Rotation::LeastOpen => "Member with the fewest open requests",
         }
     }
 }

@@ -624,7 +624,7 @@ pub fn reveal_current_tab() {
             return;
         };
         let Some(tab) = nav
-            .query_selector("[aria-current=\"page\"]")
+            .query_selector("[aria-current]")
             .ok()
             .flatten()
             .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())

@@ -306,6 +306,12 @@ fn MemberRow(
         Some(at) => format!("signed in {}", ago(now, at)),
         None => "not signed in yet".to_owned(),
     };
+    // Someone who first wrote in without a display name goes by their address: said once.
+    let detail = if member.name == member.email {
+        format!("{} · {seen}", member.role.label())
+    } else {
+        format!("{} · {} · {seen}", member.email, member.role.label())
+    };
     let controls = if is_me {
         view! { <p class="member__note">"That's you."</p> }.into_any()
     } else {
@@ -317,7 +323,7 @@ fn MemberRow(
                 <span class="member__name">{member.name.clone()}</span>
                 <span class=status_class>{member.status.label()}</span>
             </div>
-            <span class="member__detail">{format!("{} · {} · {seen}", member.email, member.role.label())}</span>
+            <span class="member__detail">{detail}</span>
             {controls}
         </li>
     }

@@ -34,7 +34,7 @@ test('an API token is made, used, seen being used and revoked', async ({ browser
   await expect(section.locator('.token-secret__copied')).toHaveText('Copied.');
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
   const row = section.locator('.token-row', { hasText: name });
-  await expect(row).toContainText('tickets:write events:read · Only Acme Logistics');
+  await expect(row).toContainText('Requests (read and write), Event log (read) · Only Acme Logistics');
   await expect(row).toContainText('Never used');
   await expect(row).toContainText('Expires in 30 days');
   await page.screenshot({ path: screenshotPath('api-token-made-desktop'), fullPage: true });
@@ -72,6 +72,11 @@ test('an API token is made, used, seen being used and revoked', async ({ browser
   expect(refused.status()).toBe(401);
   expect((await refused.json()).code).toBe('unauthorized');
 
+  // The audit log names the token, not its number.
+  const alex = await personOn(browser, desktop, 'Alex Morgan');
+  await alex.page.goto('/admin/audit?action=api_token_revoked');
+  await expect(alex.page.locator('.audit-entry').first().locator('.audit-entry__context')).toContainText(`API token “${name}”`);
+
   // The same section on a phone, and the API reference it links to.
   const phoneJordan = await personOn(browser, { ...phone, viewport: { width: 360, height: 740 } }, 'Jordan Lee');
   await phoneJordan.page.goto('/account#api-tokens');
@@ -85,7 +90,7 @@ test('an API token is made, used, seen being used and revoked', async ({ browser
   await phoneJordan.page.screenshot({ path: screenshotPath('api-reference-360') });
   await expectAccessible(phoneJordan.page);
 
-  for (const context of [jordan.context, api, phoneJordan.context]) {
+  for (const context of [jordan.context, api, phoneJordan.context, alex.context]) {
     await context.close();
   }
 });

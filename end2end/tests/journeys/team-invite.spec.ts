@@ -42,6 +42,9 @@ test('an account admin invites a colleague who joins by magic link and sees what
   await expect(colleague.locator('.app-header')).toContainText('Ravi Patel');
   // Own-requests mode: the company's other requests are not hers to see.
   await expect(colleague.getByRole('heading', { name: 'No open requests' })).toBeVisible();
+  // The empty list offers "File a request" once: the floating "New request" button gives way.
+  await expect(colleague.locator('.empty-state').getByRole('link', { name: 'File a request' })).toBeVisible();
+  await expect(colleague.locator('.fab')).toBeHidden();
 
   // 3. The admin lets everyone see the company's requests; the colleague now sees them.
   await everyone.check();
@@ -52,6 +55,7 @@ test('an account admin invites a colleague who joins by magic link and sees what
   await colleague.reload();
   await expect(colleague.locator('.ticket-row').first()).toBeVisible();
   await expect(colleague.locator('.ticket-row')).not.toHaveCount(0);
+  await expect(colleague.locator('.fab')).toBeVisible();
 
   // 4. The link worked once.
   await colleague.goto(link);

@@ -43,11 +43,13 @@ impl Store {
     ) -> StoreResult<Vec<AuditEntry>> {
         let rows: Vec<AuditRow> = sqlx::query_as(
             "SELECT l.id, l.created_at, l.actor_id, u.name AS actor_name, a.name AS account_name, \
-                    l.action, l.subject, s.id AS subject_user_id, s.name AS subject_user_name, \
-                    l.detail, l.ip \
+                    l.action, l.subject, s.id AS subject_user_id, \
+                    COALESCE(s.name, k.name, c.name) AS subject_name, l.detail, l.ip \
              FROM audit_log l LEFT JOIN users u ON u.id = l.actor_id \
              LEFT JOIN accounts a ON a.id = l.account_id \
              LEFT JOIN users s ON l.subject = 'user:' || s.id \
+             LEFT JOIN api_tokens k ON l.subject = 'api_token:' || k.id \
+             LEFT JOIN categories c ON l.subject = 'category:' || c.id \
              WHERE ($1 = '' OR l.action = $1) AND ($2 = 0 OR l.account_id = $2) AND ($3 = 0 OR l.id < $3) \
              ORDER BY l.id DESC LIMIT $4",
         )
@@ -72,7 +74,8 @@ struct AuditRow {
     subject: String,
     /// The person the subject names, if it names one.
     subject_user_id: Option<i64>,
-    subject_user_name: Option<String>,
+    /// The name of the person, token or category the subject names, if it still exists.
+    subject_name: Option<String>,
     detail: String,
     ip: String,
 }
@@ -89,7 +92,7 @@ impl AuditRow {
             account_name: self.account_name,
             action: self.action,
             subject: (self.subject_user_id.is_none() || self.subject_user_id != self.actor_id)
-                .then(|| subject_label(&self.subject, self.subject_user_name.as_deref())),
+                .then(|| subject_label(&self.subject, self.subject_name.as_deref())),
             facts: audit_facts(&detail),
             ip: self.ip,
         }

@@ -64,6 +64,15 @@ pub fn AppHeader(me: Me) -> impl IntoView {
     }
     links.push(("/account", "Account"));
     let location = use_location();
+    let tabs: Vec<&'static str> = links.iter().map(|(href, _)| *href).collect();
+    // `try_get`: the server draws a page twice (see `Gate`); the first copy's location is gone
+    // when its attributes are read.
+    let current_tab = Memo::new(move |_| {
+        location
+            .pathname
+            .try_get()
+            .and_then(|path| tab_of(&path, &tabs, home).map(|tab| (tab, tab == path)))
+    });
     Effect::new(move |_| {
         location.pathname.track();
         browser::reveal_current_tab();
@@ -91,16 +100,36 @@ pub fn AppHeader(me: Me) -> impl IntoView {
             {links
                 .into_iter()
                 .map(|(href, label)| {
-                    // `try_get`: the server draws a page twice (see `Gate`); the first copy's
-                    // location is gone when its attributes are read.
-                    let current = move || {
-                        location.pathname.try_get().is_some_and(|path| path == href).then_some("page")
+                    // The tab's own page, or a page within it (a request, an article).
+                    let current = move || match current_tab.try_get().flatten() {
+                        Some((tab, true)) if tab == href => Some("page"),
+                        Some((tab, false)) if tab == href => Some("true"),
+                        _ => None,
                     };
                     view! { <a href=href aria-current=current>{label}</a> }
                 })
                 .collect_view()}
         </nav>
     }
+}
+
+/// Which of the `tabs` (addresses) `path` is under: the tab of that address, else the longest
+/// whose address starts the path at a `/` (`/desk/articles/3` is under Articles, not Desk); a
+/// request's page is under the start page's.
+fn tab_of(path: &str, tabs: &[&'static str], home: &'static str) -> Option<&'static str> {
+    if path.starts_with("/requests/") {
+        return Some(home);
+    }
+    tabs.iter()
+        .copied()
+        .filter(|tab| {
+            path == *tab
+                || (*tab != "/"
+                    && path
+                        .strip_prefix(tab)
+                        .is_some_and(|rest| rest.starts_with('/')))
+        })
+        .max_by_key(|tab| tab.len())
 }
 
 /// The header of pages that work signed out (public help articles).
@@ -125,5 +154,28 @@ pub fn AnyHeader(me: Option<Me>) -> impl IntoView {
     match me {
         Some(me) => view! { <AppHeader me/> }.into_any(),
         None => view! { <PublicHeader/> }.into_any(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tab_of;
+
+    #[test]
+    fn pages_within_a_tab_belong_to_it() {
+        let staff = ["/board", "/desk", "/reports", "/desk/articles", "/account"];
+        assert_eq!(tab_of("/board", &staff, "/board"), Some("/board"));
+        assert_eq!(tab_of("/requests/FD-12", &staff, "/board"), Some("/board"));
+        assert_eq!(
+            tab_of("/desk/articles/4", &staff, "/board"),
+            Some("/desk/articles")
+        );
+        assert_eq!(tab_of("/desk", &staff, "/board"), Some("/desk"));
+        assert_eq!(tab_of("/deskette", &staff, "/board"), None);
+        let client = ["/", "/help", "/talk", "/account"];
+        assert_eq!(tab_of("/requests/new", &client, "/"), Some("/"));
+        assert_eq!(tab_of("/help/reset-password", &client, "/"), Some("/help"));
+        assert_eq!(tab_of("/", &client, "/"), Some("/"));
+        assert_eq!(tab_of("/signin", &client, "/"), None);
     }
 }

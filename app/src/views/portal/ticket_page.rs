@@ -611,7 +611,7 @@ fn Followers(
             {following.map(|following| view! {
                 <button
                     type="button"
-                    class="button button--small button--quiet"
+                    class="button button--small"
                     aria-pressed=following.to_string()
                     disabled=follow.pending()
                     on:click=move |_| { follow.dispatch(FollowRequest { reference, follow: !following }); }

@@ -234,7 +234,7 @@ fn TokenRow(
             </div>
             <p class="token-row__meta">
                 {everyone.then(|| format!("{} · ", token.owner_name))}
-                {token.scopes.to_string()}" · "{limit}
+                {token.scopes.summary()}" · "{limit}
             </p>
             <p class="token-row__meta">{used}" · "{state}</p>
             {active.then(|| view! {

@@ -238,7 +238,7 @@ fn SlackChannels(
     view! {
         {(!setup.configured).then(|| view! {
             <p class="notice">
-                "Slack is not set up on this server yet: whoever runs Frontdoor adds your Slack app's signing secret and bot token to its settings (docs/slack.md). Channels connected now start working then."
+                "Slack is not set up on this server yet: ask whoever runs your Frontdoor to add your Slack app's signing secret and bot token to its settings. Channels connected now start working then."
             </p>
         })}
         {if setup.channels.is_empty() {

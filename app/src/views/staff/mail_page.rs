@@ -98,6 +98,16 @@ fn QuarantineList(
     .into_any()
 }
 
+/// How a message came in, from its stored source (`http`, `smtp`, `imap:<folder>`).
+fn arrival(source: &str) -> String {
+    match source.split_once(':') {
+        Some(("imap", folder)) => format!("Fetched from the mailbox folder {folder}"),
+        _ if source == "smtp" => "Received by Frontdoor's mail server".to_owned(),
+        _ if source == "http" => "Forwarded by the mail relay".to_owned(),
+        _ => format!("Came by {source}"),
+    }
+}
+
 #[component]
 fn QuarantineRow(
     message: UnreadableMail,
@@ -114,7 +124,7 @@ fn QuarantineRow(
         <li class="settings-item quarantine-item">
             <p class="quarantine-item__error"><strong>{error}</strong></p>
             <p class="muted">
-                {format!("Came by {} · {} · ", message.source, human_size(message.size_bytes))}
+                {format!("{} · {} · ", arrival(&message.source), human_size(message.size_bytes))}
                 {ago(now, message.received_at)}
             </p>
             <div class="quarantine-item__actions">

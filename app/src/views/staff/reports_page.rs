@@ -133,10 +133,10 @@ fn ReportFilters(desk: DeskOptions, filter: ReportFilter, now: Option<i64>) -> i
 #[component]
 fn Figures(view: ReportView, query: String) -> impl IntoView {
     let report = view.report;
-    let period = format!(
-        "{} to {}",
+    // Each date kept whole: a phone would otherwise break one at its hyphen.
+    let (first_day, last_day) = (
         format_date(report.range.start),
-        format_date(report.range.end - DAY_MS)
+        format_date(report.range.end - DAY_MS),
     );
     let table = |table: ReportTable| view! { <FigureTable report=report.clone() table query=query.clone()/> };
     let tables = ReportTable::ALL.map(table);
@@ -178,7 +178,10 @@ fn Figures(view: ReportView, query: String) -> impl IntoView {
     .map(|saved| view! { <p class="report-note report-saved">{saved}</p> });
     let by_article = report.deflections.by_article;
     view! {
-        <p class="muted" role="status">{format!("Requests filed {period}. Times are business time.")}</p>
+        <p class="muted" role="status">
+            "Requests filed "<span class="nowrap">{first_day}</span>" to "<span class="nowrap">{last_day}</span>
+            ". Times are business time."
+        </p>
         <div class="report-grid">
             <Figure title="Requests filed">
                 {volume}

@@ -45,7 +45,7 @@ pub fn TriageSettings(
     view! {
         <section aria-labelledby="rules-heading">
             <h2 id="rules-heading">"Assignment rules"</h2>
-            <p class="muted">"Every new request, whichever way it came in, is checked against these rules from the top; the first that matches sets what it says. Try a rule on a sample ticket before saving it."</p>
+            <p class="muted">"Every new request, whichever way it came in, is checked against these rules from the top; the first that matches sets what it says. Try a rule on a sample request before saving it."</p>
             <ol class="settings-list">
                 {setup.rules.into_iter().enumerate().map(|(at, rule)| view! {
                     <RuleItem rule position=at + 1 last=at + 1 == rule_count desk=desk.get_value() tiers=tier_choices.get_value() version/>
