@@ -233,6 +233,7 @@ fn fact_value(name: &str, value: &serde_json::Value) -> String {
     use serde_json::Value;
 
     use super::policy::{Role, Visibility};
+    use super::sign_in::LinkPurpose;
     use super::ticket::{Channel, TicketStatus};
 
     match value {
@@ -255,10 +256,15 @@ fn fact_value(name: &str, value: &serde_json::Value) -> String {
                     "password" => Some("Password"),
                     "demo" => Some("Demo sign-in"),
                     "sso" => Some("Single sign-on"),
-                    "magic_link" => Some("Email link"),
-                    "invitation" => Some("Invitation link"),
-                    "password_reset" => Some("Password reset link"),
-                    _ => None,
+                    // A link's sign-in is recorded by the link's purpose.
+                    _ => code
+                        .parse::<LinkPurpose>()
+                        .ok()
+                        .map(|purpose| match purpose {
+                            LinkPurpose::MagicLink => "Email link",
+                            LinkPurpose::Invitation => "Invitation link",
+                            LinkPurpose::PasswordReset => "Password reset link",
+                        }),
                 },
                 _ => None,
             };
@@ -324,6 +330,10 @@ mod tests {
                 ("Method", "Demo sign-in")
             ]
             .map(|(name, value)| (name.to_owned(), value.to_owned()))
+        );
+        assert_eq!(
+            audit_facts(&serde_json::json!({ "method": "magic_link" })),
+            [("Method".to_owned(), "Email link".to_owned())]
         );
         assert_eq!(audit_facts(&serde_json::Value::Null), []);
         assert_eq!(
