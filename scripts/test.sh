@@ -131,5 +131,10 @@ echo
 echo "wasm: $wasm_raw bytes raw, $wasm_br bytes brotli"
 echo "cargo test: $cargo_passed passed, $cargo_failed failed"
 echo "end2end (playwright): $e2e_passed passed, $e2e_failed failed"
+# CI shows only the tail of this output: name the journeys that failed, and their first error line.
+if [ "$e2e_status" != 0 ]; then
+  grep -aE '^\s+✘' "$SERVICES/playwright.log" | sed 's/^\s*/  /' || true
+  grep -aE '^\s+(Error|TimeoutError):' "$SERVICES/playwright.log" | head -5 | cut -c1-300 || true
+fi
 echo "rest api (schemathesis): $([ "$api_status" = 0 ] && echo passed || echo FAILED)"
 [ "$e2e_status" = 0 ] && [ "$api_status" = 0 ] && [ "$server_status" = 0 ]

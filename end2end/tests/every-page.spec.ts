@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { expectAccessible, expectPhoneFriendly, hydrated, screenshotPath, signInAs } from './helpers';
+import { expectAccessible, expectPhoneFriendly, expectWholeName, hydrated, screenshotPath, signInAs } from './helpers';
 
 // Every page of the app, as the people who see it, in the light and in the dark theme
 // (prefers-color-scheme): no serious or critical accessibility problems in either (axe), and a
@@ -35,6 +35,8 @@ async function lightAndDark(check: Check, name: string, fullPage = true) {
   if (check.phone) {
     try {
       await expectPhoneFriendly(page);
+      // The people here have names of ordinary length.
+      await expectWholeName(page);
     } catch (error) {
       check.problems.push(`${name} at 360 px: ${(error as Error).message.replace(/\u001b\[[0-9;]*m/g, '').slice(0, 400)}`);
     }

@@ -162,3 +162,12 @@ export async function expectPhoneFriendly(page: Page) {
       .map((el) => `${el.outerHTML.slice(0, 80)} (${getComputedStyle(el).fontSize})`));
   expect(zooming).toEqual([]);
 }
+
+/** The header names who is signed in (on a phone, by first name) without cutting the name short. */
+export async function expectWholeName(page: Page) {
+  const cut = await page.evaluate(() =>
+    [...document.querySelectorAll('.app-header__name')]
+      .filter((el) => el.scrollWidth > el.clientWidth)
+      .map((el) => (el as HTMLElement).innerText));
+  expect(cut).toEqual([]);
+}

@@ -101,6 +101,11 @@ for (const { name, viewport } of widths) {
     const csv = await page.request.get('/reports/volume.csv');
     expect(csv.ok()).toBeTruthy();
     expect(await csv.text()).toMatch(/^Period starting,Requests filed\r\n/);
+    // A figure with nothing to list offers no table nor CSV; one counting days still does.
+    await page.goto('/reports?from=1970-01-01&to=1970-01-07');
+    const figure = (name: string) => page.locator('.figure', { has: page.getByRole('heading', { name }) });
+    await expect(figure('Requests filed').getByRole('link', { name: 'Download CSV' })).toBeVisible();
+    await expect(figure('Portal usage by company').getByRole('link', { name: 'Download CSV' })).toHaveCount(0);
 
     await page.goto('/desk/articles');
     await expect(page.locator('.library__row').first()).toBeVisible();

@@ -46,6 +46,9 @@ test('a completed request asks whether it was resolved, in the portal and by ema
   // Live, without a reload.
   await expect(prompt).toBeVisible();
   await expectSameDocument(tom.page);
+  // Its progress: done up to In progress, never waited on the client, completed now.
+  const steps = tom.page.getByRole('list', { name: 'Progress' }).getByRole('listitem');
+  await expect(steps).toHaveClass([/--done/, /--done/, /--skipped/, /--current/]);
   await tom.page.screenshot({ path: screenshotPath('phone-feedback-prompt'), fullPage: true });
   await expectAccessible(tom.page);
   // A reply from the agency arrives while the comment is being written: the page shows it live and

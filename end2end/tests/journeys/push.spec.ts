@@ -15,6 +15,12 @@ test('a push message shows as a notification that opens its request', async ({ b
   // Offered once a request is filed; "Not now" is remembered on this device.
   await page.goto('/requests/new');
   await hydrated(page);
+  // The offer's code is not part of the app: it is fetched once a request is filed.
+  const wasm: string[] = [];
+  page.on('response', (response) => {
+    const name = new URL(response.url()).pathname.split('/').pop() ?? '';
+    if (name.endsWith('.wasm')) wasm.push(name);
+  });
   const title = `Wi-Fi drops in the meeting room ${Date.now()}`;
   await page.getByLabel('Title').fill(title);
   await page.getByLabel('Description').fill('Every few minutes since Monday.');
@@ -23,6 +29,7 @@ test('a push message shows as a notification that opens its request', async ({ b
   const reference = (await page.locator('.reference--big').textContent())!.trim();
   const offer = page.getByRole('region', { name: 'Hear about it on this phone?' });
   await expect(offer.getByRole('button', { name: 'Turn on notifications' })).toBeVisible();
+  expect(wasm.some((name) => name.startsWith('split_push_offer')), wasm.join(', ')).toBe(true);
   await page.screenshot({ path: screenshotPath('push-offer-360'), fullPage: true });
   await expectAccessible(page);
   await offer.getByRole('button', { name: 'Not now' }).tap();

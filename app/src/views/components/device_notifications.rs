@@ -1,4 +1,5 @@
 use leptos::prelude::*;
+use leptos::wasm_split::SplitLoaderError;
 
 use crate::api::push::{push_settings, subscribe_push, unsubscribe_push};
 use crate::views::browser::{self, DevicePush, DeviceSubscription};
@@ -6,6 +7,22 @@ use crate::views::components::form::FormMessage;
 
 /// Where "Not now" on the offer is remembered, per device.
 const OFFER_DISMISSED_KEY: &str = "frontdoor-push-offer-dismissed";
+
+/// The offer to turn notifications on, shown after a request is filed. Its code is a WASM chunk
+/// of its own, fetched then: a first visit does not carry it (the device settings, on the account
+/// page, are in that page's chunk). Drawn in the browser only, after a form was sent.
+#[leptos::wasm_split::wasm_split(
+    push_offer,
+    wasm_split_path = ::leptos::wasm_split,
+    fallible
+)]
+#[allow(
+    clippy::unnecessary_wraps,
+    reason = "`fallible` wants a `Result`: the chunk's load fails through it"
+)]
+pub fn push_offer() -> Result<AnyView, SplitLoaderError> {
+    Ok(view! { <DeviceNotifications offer=true/> }.into_any())
+}
 
 /// Notifications on this device: on, off, blocked or not possible here. With `offer`, the short
 /// form shown after a request is filed, only while they are off and not declined before.

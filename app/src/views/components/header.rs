@@ -38,10 +38,13 @@ pub fn AppHeader(me: Me) -> impl IntoView {
     } else {
         "My requests"
     };
-    let who = match &me.account_name {
-        Some(account) => format!("{} · {account}", me.name),
-        None => format!("{} · {}", me.name, me.role.label()),
+    // A phone's header has room for a first name; the rest shows where there is room for it.
+    let (first_name, rest_of_name) = first_name_and_rest(&me.name);
+    let rest = match &me.account_name {
+        Some(account) => format!("{rest_of_name} · {account}"),
+        None => format!("{rest_of_name} · {}", me.role.label()),
     };
+    let first_name = first_name.to_owned();
 
     let mut links = vec![(home, nav_label)];
     if matches!(me.role, Role::AccountAdmin | Role::Admin) {
@@ -90,7 +93,7 @@ pub fn AppHeader(me: Me) -> impl IntoView {
             </span>
             <Bell/>
             <div class="app-header__who">
-                <span class="app-header__name">{who}</span>
+                <span class="app-header__name">{first_name}<span class="app-header__more">{rest}</span></span>
                 <ActionForm action=sign_out>
                     <button type="submit" class="button button--quiet button--small">"Sign out"</button>
                 </ActionForm>
@@ -132,6 +135,12 @@ fn tab_of(path: &str, tabs: &[&'static str], home: &'static str) -> Option<&'sta
         .max_by_key(|tab| tab.len())
 }
 
+/// A name's first word, and the rest from the space on; for someone known only by an address,
+/// its part before the `@`.
+fn first_name_and_rest(name: &str) -> (&str, &str) {
+    name.split_at(name.find([' ', '@']).unwrap_or(name.len()))
+}
+
 /// The header of pages that work signed out (public help articles).
 #[component]
 pub fn PublicHeader() -> impl IntoView {
@@ -159,7 +168,21 @@ pub fn AnyHeader(me: Option<Me>) -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use super::tab_of;
+    use super::{first_name_and_rest, tab_of};
+
+    #[test]
+    fn a_phone_shows_the_first_name() {
+        assert_eq!(
+            first_name_and_rest("Dana Whitfield"),
+            ("Dana", " Whitfield")
+        );
+        assert_eq!(first_name_and_rest("Mary Ann Lee"), ("Mary", " Ann Lee"));
+        assert_eq!(
+            first_name_and_rest("kim@acme.example"),
+            ("kim", "@acme.example")
+        );
+        assert_eq!(first_name_and_rest("Cher"), ("Cher", ""));
+    }
 
     #[test]
     fn pages_within_a_tab_belong_to_it() {

@@ -14,7 +14,7 @@ use crate::error::AppError;
 use crate::views::browser::{debounced, random_key};
 use crate::views::components::attachments::AttachmentPicker;
 use crate::views::components::confirmation::Confirmation;
-use crate::views::components::device_notifications::DeviceNotifications;
+use crate::views::components::device_notifications::push_offer;
 use crate::views::components::feedback::ErrorPanel;
 use crate::views::components::form::{FormErrors, FormMessage, RadioChoice, TextField};
 use crate::views::components::header::AppHeader;
@@ -397,7 +397,10 @@ where
                 <strong>{filed.first_response}</strong>
                 ". You'll see every step here and get an email."
             </p>
-            <DeviceNotifications offer=true/>
+            // Only an offer: when its code cannot be fetched (offline), the page goes without it.
+            <Suspense fallback=|| ()>
+                {Suspend::new(async { push_offer().await.unwrap_or_else(|_| ().into_any()) })}
+            </Suspense>
             <div class="confirmation__actions">
                 <a class="button button--primary button--block" href=format!("/requests/{reference}")>
                     "View request"

@@ -444,6 +444,16 @@ fn TicketDetails(view: TicketView) -> impl IntoView {
     let summary = detail.summary;
     let reference = summary.reference;
     let status = summary.status;
+    // Where the request itself has been (entries merged in from a duplicate are the duplicate's).
+    let reached = detail
+        .timeline
+        .iter()
+        .filter(|entry| entry.from_ticket.is_none())
+        .filter_map(|entry| match entry.change {
+            TicketChange::StatusChanged { to, .. } => Some(to),
+            _ => None,
+        })
+        .collect::<Vec<_>>();
     let attachments = StoredValue::new(detail.attachments);
     let files_of = move |event_id: Option<i64>| {
         attachments.with_value(|all| {
@@ -490,7 +500,7 @@ fn TicketDetails(view: TicketView) -> impl IntoView {
                 {summary.category.map(|c| format!(" · {c}"))}
                 {summary.assignee_name.map(|name| format!(" · {name} is on it"))}
             </p>
-            <StatusSteps status/>
+            <StatusSteps status reached/>
             {requester_bounce.map(|reason| view! {
                 <p class="notice notice--urgent" role="status">
                     "Mail to the requester bounced"

@@ -114,8 +114,7 @@ fn CategoryRow(
             <details>
                 <summary>
                     <strong>{category.name.clone()}</strong>
-                    " — "
-                    {category.description.clone()}
+                    <span class="settings-item__note">{category.description.clone()}</span>
                 </summary>
                 <CategoryForm save category=Some(category)/>
                 <AskFirst

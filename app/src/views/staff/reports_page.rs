@@ -417,7 +417,8 @@ fn FigureTable(report: Report, table: ReportTable, query: String) -> impl IntoVi
     } else {
         format!("/reports/{}.csv?{query}", table.as_str())
     };
-    view! {
+    // With nothing to list, the figure above says so; an empty table and CSV add nothing.
+    (!body.is_empty()).then(|| view! {
         <details class="figure__table">
             <summary>"Table"</summary>
             <div class="table-scroll">
@@ -432,5 +433,5 @@ fn FigureTable(report: Report, table: ReportTable, query: String) -> impl IntoVi
             </div>
         </details>
         <a class="button button--small figure__csv" href=csv download>"Download CSV"</a>
-    }
+    })
 }
