@@ -164,3 +164,31 @@ test('with the server out of reach, another list never shows the one before unde
   await page.unroute('**/api/list_my_requests');
   await expectSameDocument(page);
 });
+
+test('a reply typed before the app has started is kept when it starts, and sent', async ({ browser, baseURL }) => {
+  // No service worker: the app's code must come over the network, where it is held back here.
+  const context = await browser.newContext({ baseURL, serviceWorkers: 'block' });
+  const page = await context.newPage();
+  await signInAs(page, 'Luis Romero');
+  const filed = await context.request.post('/api/create_request', {
+    form: { title: `Label printer offline ${Date.now()}`, description: 'Since this morning.' },
+    headers: { Accept: 'application/json' },
+  });
+  expect(filed.ok(), await filed.text()).toBeTruthy();
+  const reference = (await filed.json()).reference as string;
+
+  let release = () => {};
+  const held = new Promise<void>((resolve) => { release = resolve; });
+  await page.route(/\.wasm(\?|$)/, async (route) => { await held; await route.continue(); });
+  await page.goto(`/requests/${reference}`);
+  const box = page.getByLabel('Add a reply');
+  await box.fill('Typed on a slow phone');
+  expect(await page.locator('body[data-hydrated]').count()).toBe(0);
+  release();
+  await hydrated(page);
+  await expect(box).toHaveValue('Typed on a slow phone');
+  await page.getByRole('button', { name: 'Send reply' }).click();
+  await expect(page.locator('.timeline')).toContainText('Typed on a slow phone');
+  await expect(box).toHaveValue('');
+  await context.close();
+});

@@ -530,6 +530,35 @@ async fn post_files(form: web_sys::FormData) -> Result<Vec<UploadedFile>, AppErr
     }
 }
 
+/// While the app takes over the server's page, the text already in the text area with id `id`:
+/// typed before the app started. `None` once it runs (the box is the app's), on the server, or
+/// when the box is empty.
+pub fn typed_before_start(id: &str) -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::prelude::GetUntracked;
+        use wasm_bindgen::JsCast;
+        if HYDRATED
+            .with(std::cell::Cell::get)
+            .is_none_or(|hydrated| hydrated.0.get_untracked())
+        {
+            return None;
+        }
+        web_sys::window()?
+            .document()?
+            .get_element_by_id(id)?
+            .dyn_into::<web_sys::HtmlTextAreaElement>()
+            .ok()
+            .map(|area| area.value())
+            .filter(|text| !text.is_empty())
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = id;
+        None
+    }
+}
+
 /// Puts `text` into the text area with id `id` (inserting a canned reply), and focuses it.
 pub fn fill_text_area(id: &str, text: &str) {
     #[cfg(feature = "hydrate")]

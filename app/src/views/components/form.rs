@@ -6,6 +6,7 @@ use serde::de::DeserializeOwned;
 
 use crate::domain::listing::Choice;
 use crate::error::AppError;
+use crate::views::browser::typed_before_start;
 
 /// A labelled text input (or text area) whose error shows under it. The control is not
 /// controlled by a signal: what people type stays until they change it, whatever the server says.
@@ -44,6 +45,13 @@ pub fn TextField(
     let error_id = format!("{id}-error");
     let invalid = move || error.try_get().flatten().is_some().to_string();
     let control = if let (true, Some(value)) = (multiline, value) {
+        // Taking over the server's page sets the box to the signal: text typed before the app
+        // started (a slow phone) is taken into it first, so that it stays.
+        if value.with_untracked(String::is_empty)
+            && let Some(typed) = typed_before_start(id)
+        {
+            value.set(typed);
+        }
         view! {
             <textarea
                 id=id
