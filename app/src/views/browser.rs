@@ -537,18 +537,13 @@ pub fn typed_before_start(id: &str) -> Option<String> {
     #[cfg(feature = "hydrate")]
     {
         use leptos::prelude::GetUntracked;
-        use wasm_bindgen::JsCast;
         if HYDRATED
             .with(std::cell::Cell::get)
             .is_none_or(|hydrated| hydrated.0.get_untracked())
         {
             return None;
         }
-        web_sys::window()?
-            .document()?
-            .get_element_by_id(id)?
-            .dyn_into::<web_sys::HtmlTextAreaElement>()
-            .ok()
+        text_area(id)
             .map(|area| area.value())
             .filter(|text| !text.is_empty())
     }
@@ -562,19 +557,23 @@ pub fn typed_before_start(id: &str) -> Option<String> {
 /// Puts `text` into the text area with id `id` (inserting a canned reply), and focuses it.
 pub fn fill_text_area(id: &str, text: &str) {
     #[cfg(feature = "hydrate")]
-    {
-        use wasm_bindgen::JsCast;
-        if let Some(area) = web_sys::window()
-            .and_then(|w| w.document())
-            .and_then(|d| d.get_element_by_id(id))
-            .and_then(|e| e.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
-        {
-            area.set_value(text);
-            let _ = area.focus();
-        }
+    if let Some(area) = text_area(id) {
+        area.set_value(text);
+        let _ = area.focus();
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = (id, text);
+}
+
+/// The text area with id `id` on the page.
+#[cfg(feature = "hydrate")]
+fn text_area(id: &str) -> Option<web_sys::HtmlTextAreaElement> {
+    use wasm_bindgen::JsCast;
+    web_sys::window()?
+        .document()?
+        .get_element_by_id(id)?
+        .dyn_into()
+        .ok()
 }
 
 /// Brings the page to its top and the focus to the confirmation's heading (see `Confirmation`).
