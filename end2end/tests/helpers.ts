@@ -57,6 +57,14 @@ export async function expectSameDocument(page: Page) {
   expect(await page.evaluate(() => (window as any).__frontdoorMark)).toBe('still-here');
 }
 
+/** Holds the app's code (every `.wasm`) until the returned function is called: a slow phone with the server's page on screen and the app not started. */
+export async function holdAppCode(page: Page): Promise<() => void> {
+  let release = () => {};
+  const held = new Promise<void>((resolve) => { release = resolve; });
+  await page.route(/\.wasm(\?|$)/, async (route) => { await held; await route.continue(); });
+  return release;
+}
+
 /** Holds every request to `url` for four seconds before it goes on: an answer still on its way. */
 export async function holdOnTheWay(context: BrowserContext, url: string) {
   await context.route(url, async (route) => {

@@ -1,5 +1,5 @@
 import { test, expect, Page } from '@playwright/test';
-import { expectAccessible, expectPhoneFriendly, expectSameDocument, hydrated, markDocument, signInAs } from './helpers';
+import { expectAccessible, expectPhoneFriendly, expectSameDocument, holdAppCode, hydrated, markDocument, signInAs } from './helpers';
 
 test('signed-out visitors are sent to sign in', async ({ page }) => {
   await page.goto('/');
@@ -177,9 +177,7 @@ test('a reply typed before the app has started is kept when it starts, and sent'
   expect(filed.ok(), await filed.text()).toBeTruthy();
   const reference = (await filed.json()).reference as string;
 
-  let release = () => {};
-  const held = new Promise<void>((resolve) => { release = resolve; });
-  await page.route(/\.wasm(\?|$)/, async (route) => { await held; await route.continue(); });
+  const release = await holdAppCode(page);
   await page.goto(`/requests/${reference}`);
   const box = page.getByLabel('Add a reply');
   await box.fill('Typed on a slow phone');
@@ -190,5 +188,26 @@ test('a reply typed before the app has started is kept when it starts, and sent'
   await page.getByRole('button', { name: 'Send reply' }).click();
   await expect(page.locator('.timeline')).toContainText('Typed on a slow phone');
   await expect(box).toHaveValue('');
+  await context.close();
+});
+
+test('a search typed before the app has started is kept when it starts', async ({ browser, baseURL }) => {
+  const context = await browser.newContext({ baseURL, serviceWorkers: 'block' });
+  const page = await context.newPage();
+  await signInAs(page, 'Luis Romero');
+  for (const [path, label] of [['/', 'Search my requests'], ['/help', 'Search help articles']]) {
+    const release = await holdAppCode(page);
+    await page.goto(path);
+    const box = page.getByLabel(label);
+    await box.fill('printer');
+    expect(await page.locator('body[data-hydrated]').count()).toBe(0);
+    release();
+    await hydrated(page);
+    await expect(box).toHaveValue('printer');
+    await box.press('Enter');
+    await expect(page).toHaveURL(/[?&]q=printer/);
+    await expect(box).toHaveValue('printer');
+    await page.unrouteAll();
+  }
   await context.close();
 });

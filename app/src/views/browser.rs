@@ -530,21 +530,29 @@ async fn post_files(form: web_sys::FormData) -> Result<Vec<UploadedFile>, AppErr
     }
 }
 
-/// While the app takes over the server's page, the text already in the text area with id `id`:
-/// typed before the app started. `None` once it runs (the box is the app's), on the server, or
-/// when the box is empty.
+/// While the app takes over the server's page, the text already in the text box (a text area or
+/// an input) with id `id`: typed before the app started. `None` once it runs (the box is the
+/// app's), on the server, or when the box is empty.
 pub fn typed_before_start(id: &str) -> Option<String> {
     #[cfg(feature = "hydrate")]
     {
         use leptos::prelude::GetUntracked;
+        use wasm_bindgen::JsCast;
         if HYDRATED
             .with(std::cell::Cell::get)
             .is_none_or(|hydrated| hydrated.0.get_untracked())
         {
             return None;
         }
-        text_area(id)
-            .map(|area| area.value())
+        let element = web_sys::window()?.document()?.get_element_by_id(id)?;
+        element
+            .dyn_ref::<web_sys::HtmlTextAreaElement>()
+            .map(web_sys::HtmlTextAreaElement::value)
+            .or_else(|| {
+                element
+                    .dyn_ref::<web_sys::HtmlInputElement>()
+                    .map(web_sys::HtmlInputElement::value)
+            })
             .filter(|text| !text.is_empty())
     }
     #[cfg(not(feature = "hydrate"))]

@@ -107,6 +107,23 @@ pub fn TextField(
 
 /// A field for a 6-digit code from an authenticator app: numeric keyboard on phones, and the
 /// browser may fill it from the app (`one-time-code`). The form field is named `code`.
+/// What a search box shows: `query` (the address's `q`). Taking over the server's page sets the
+/// box to it; text typed into the box with id `id` before the app started is kept instead, once.
+pub fn search_box_text(
+    id: &str,
+    query: Memo<Option<String>>,
+) -> impl Fn() -> String + Copy + Send + Sync + 'static {
+    let typed = StoredValue::new(typed_before_start(id));
+    move || {
+        // (The server draws the page twice and drops the first drawing: read with `try_get`.)
+        let query = query.try_get().flatten().unwrap_or_default();
+        typed
+            .try_update_value(Option::take)
+            .flatten()
+            .unwrap_or(query)
+    }
+}
+
 #[component]
 pub fn CodeField(
     id: &'static str,

@@ -12,6 +12,7 @@ use crate::api::session::Me;
 use crate::domain::knowledge::ArticleLink;
 use crate::domain::validation::format_date;
 use crate::views::components::feedback::{EmptyState, ErrorPanel, ListSkeleton, PageLoading};
+use crate::views::components::form::search_box_text;
 use crate::views::components::header::AnyHeader;
 use crate::views::portal::home_page::Snippet;
 use crate::views::server_data::server_data;
@@ -58,7 +59,7 @@ fn Help(me: Option<Me>) -> impl IntoView {
                     // The attribute for the server's page (shown before the app starts), the
                     // property for the app (what a later search puts there).
                     value=search.try_get_untracked().flatten().unwrap_or_default()
-                    prop:value=move || search.try_get().flatten().unwrap_or_default() enterkeyhint="search"/>
+                    prop:value=search_box_text("help-q", search) enterkeyhint="search"/>
                 <button type="submit" class="button">"Search"</button>
             </Form>
             <Transition fallback=|| view! { <ListSkeleton rows=3/> }>

@@ -9,6 +9,7 @@ use crate::domain::listing::SearchHit;
 use crate::domain::search::SnippetPart;
 use crate::domain::ticket::{RequestFilter, TicketSummary};
 use crate::views::components::feedback::{EmptyState, ErrorPanel, ListSkeleton};
+use crate::views::components::form::search_box_text;
 use crate::views::components::header::AppHeader;
 use crate::views::components::live::{answered_for, last_good, use_live};
 use crate::views::components::outbox::WaitingRequests;
@@ -118,7 +119,7 @@ fn SearchBox(filter: Memo<RequestFilter>, current: Memo<Option<String>>) -> impl
                 placeholder="Search my requests"
                 // Attribute and property: see the help page's search box.
                 value=current.try_get_untracked().flatten().unwrap_or_default()
-                prop:value=move || current.try_get().flatten().unwrap_or_default()
+                prop:value=search_box_text("search", current)
                 maxlength="200"
             />
             <button type="submit" class="button search__button">"Search"</button>
