@@ -15,7 +15,9 @@ use crate::domain::notification::said;
 use crate::domain::presence::HEARTBEAT_MS;
 use crate::domain::presence::describe;
 use crate::domain::sla::ClockState;
-use crate::domain::ticket::{AttachmentInfo, TicketChange, TicketRef, TicketStatus, TimelineEntry};
+use crate::domain::ticket::{
+    AttachmentInfo, Task, TicketChange, TicketFacts, TicketRef, TicketStatus, TimelineEntry,
+};
 use crate::domain::validation::DESCRIPTION_MAX_CHARS;
 use crate::error::AppError;
 use crate::views::browser::{BrowserData, fill_text_area, use_hydrated};
@@ -135,16 +137,13 @@ fn TicketBody(
         ticket()
             .and_then(Result::ok)
             .filter(|view| view.can_work)
-            .map(|view| {
-                (
-                    view.detail.summary.reference,
-                    view.detail.facts,
-                    view.detail.tasks,
-                )
+            .map(|view| StaffWork {
+                reference: view.detail.summary.reference,
+                facts: view.detail.facts,
+                tasks: view.detail.tasks,
             })
     });
-    let worked =
-        Memo::new(move |_| work.with(|work| work.as_ref().map(|(reference, ..)| *reference)));
+    let worked = Memo::new(move |_| work.with(|work| work.as_ref().map(|work| work.reference)));
     // The reply form is not part of the request drawn again on each change to it (a message, a
     // status): someone typing there keeps the box, and its focus (on a phone, the keyboard). It
     // is made again only for another request, or when who it writes to changes.
@@ -211,21 +210,8 @@ fn TicketBody(
                 let reference = worked.get()?;
                 let desk = desk?;
                 // Made with the panels, for this request only: another request gets new ones.
-                let facts = Memo::new(move |_| {
-                    work.with(|work| {
-                        work.as_ref()
-                            .filter(|(of, ..)| *of == reference)
-                            .map(|(_, facts, _)| facts.clone())
-                    })
-                });
-                let tasks = Memo::new(move |_| {
-                    work.with(|work| {
-                        work.as_ref()
-                            .filter(|(of, ..)| *of == reference)
-                            .map(|(.., tasks)| tasks.clone())
-                            .unwrap_or_default()
-                    })
-                });
+                let facts = work_part(work, reference, |work| Some(work.facts.clone()));
+                let tasks = work_part(work, reference, |work| work.tasks.clone());
                 // The tools' code comes in a chunk of its own, which taking over the server's
                 // page cannot wait for: they are drawn in the browser, once the page is hydrated.
                 let attempt = RwSignal::new(0_u32);
@@ -245,6 +231,34 @@ fn TicketBody(
             }}
         </div>
     }
+}
+
+/// What the staff tools of a request show.
+#[derive(Clone, PartialEq)]
+struct StaffWork {
+    reference: TicketRef,
+    facts: TicketFacts,
+    tasks: Vec<Task>,
+}
+
+/// One part of the staff tools' data, for the request `reference` only (the default while
+/// another is on screen). A panel follows its own part: a task done leaves the triage form be.
+fn work_part<T>(
+    work: Memo<Option<StaffWork>>,
+    reference: TicketRef,
+    part: fn(&StaffWork) -> T,
+) -> Memo<T>
+where
+    T: Clone + Default + PartialEq + Send + Sync + 'static,
+{
+    Memo::new(move |_| {
+        work.with(|work| {
+            work.as_ref()
+                .filter(|work| work.reference == reference)
+                .map(part)
+                .unwrap_or_default()
+        })
+    })
 }
 
 /// The staff tools' chunk could not be fetched: the request stays usable. Offline before the
