@@ -530,21 +530,13 @@ async fn post_files(form: web_sys::FormData) -> Result<Vec<UploadedFile>, AppErr
     }
 }
 
-/// While the app takes over the server's page, the text already in the text box (a text area or
-/// an input) with id `id`: typed before the app started. `None` once it runs (the box is the
-/// app's), on the server, or when the box is empty.
-pub fn typed_before_start(id: &str) -> Option<String> {
+/// The text in the text box (a text area or an input) with id `id`. `None` on the server, or
+/// when the page has no such box.
+pub fn text_in(id: &str) -> Option<String> {
     #[cfg(feature = "hydrate")]
     {
-        use leptos::prelude::GetUntracked;
         use wasm_bindgen::JsCast;
-        if HYDRATED
-            .with(std::cell::Cell::get)
-            .is_none_or(|hydrated| hydrated.0.get_untracked())
-        {
-            return None;
-        }
-        let element = web_sys::window()?.document()?.get_element_by_id(id)?;
+        let element: web_sys::Element = element_by_id(id)?;
         element
             .dyn_ref::<web_sys::HtmlTextAreaElement>()
             .map(web_sys::HtmlTextAreaElement::value)
@@ -553,7 +545,6 @@ pub fn typed_before_start(id: &str) -> Option<String> {
                     .dyn_ref::<web_sys::HtmlInputElement>()
                     .map(web_sys::HtmlInputElement::value)
             })
-            .filter(|text| !text.is_empty())
     }
     #[cfg(not(feature = "hydrate"))]
     {
@@ -562,10 +553,27 @@ pub fn typed_before_start(id: &str) -> Option<String> {
     }
 }
 
+/// While the app takes over the server's page, the text already in the text box with id `id`:
+/// typed before the app started. `None` once it runs (the box is the app's), on the server, or
+/// when the box is empty.
+pub fn typed_before_start(id: &str) -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    {
+        use leptos::prelude::GetUntracked;
+        if HYDRATED
+            .with(std::cell::Cell::get)
+            .is_none_or(|hydrated| hydrated.0.get_untracked())
+        {
+            return None;
+        }
+    }
+    text_in(id).filter(|text| !text.is_empty())
+}
+
 /// Puts `text` into the text area with id `id` (inserting a canned reply), and focuses it.
 pub fn fill_text_area(id: &str, text: &str) {
     #[cfg(feature = "hydrate")]
-    if let Some(area) = text_area(id) {
+    if let Some(area) = element_by_id::<web_sys::HtmlTextAreaElement>(id) {
         area.set_value(text);
         let _ = area.focus();
     }
@@ -573,9 +581,23 @@ pub fn fill_text_area(id: &str, text: &str) {
     let _ = (id, text);
 }
 
-/// The text area with id `id` on the page.
+/// Puts the text of the box with id `from` into the empty input with id `to`: an address typed
+/// into one sign-in form follows to the next one opened.
+pub fn carry_text(from: &str, to: &str) {
+    #[cfg(feature = "hydrate")]
+    if let Some(text) = text_in(from)
+        && let Some(input) = element_by_id::<web_sys::HtmlInputElement>(to)
+        && input.value().is_empty()
+    {
+        input.set_value(&text);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (from, to);
+}
+
+/// The element with id `id` on the page, as the kind of element it must be.
 #[cfg(feature = "hydrate")]
-fn text_area(id: &str) -> Option<web_sys::HtmlTextAreaElement> {
+fn element_by_id<E: wasm_bindgen::JsCast>(id: &str) -> Option<E> {
     use wasm_bindgen::JsCast;
     web_sys::window()?
         .document()?

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
-use super::browser::{forget_saved_pages, load_page};
+use super::browser::{carry_text, forget_saved_pages, load_page, text_in};
 use leptos_router::components::Redirect;
 
 use super::components::feedback::{ErrorPanel, ListSkeleton, PageLoading};
@@ -46,11 +46,12 @@ fn SignInChoices() -> impl IntoView {
             <h1>"Sign in"</h1>
             <PasswordSignIn/>
             <SingleSignOn/>
-            <details class="disclosure">
+            // An address typed above follows into the form opened (the same for single sign-on).
+            <details class="disclosure" on:toggle=|_| carry_text("email", "link-email")>
                 <summary>"Email me a sign-in link instead"</summary>
                 <EmailLinkForm purpose=LinkPurpose::MagicLink button="Email me a link"/>
             </details>
-            <details class="disclosure">
+            <details class="disclosure" on:toggle=|_| carry_text("email", "reset-email")>
                 <summary>"Forgot your password?"</summary>
                 <EmailLinkForm purpose=LinkPurpose::PasswordReset button="Email me a reset link"/>
             </details>
@@ -181,22 +182,21 @@ fn SingleSignOn() -> impl IntoView {
             .get("sso")
             .map(|code| SsoFailure::from_code(&code).to_string())
     };
-    let email = RwSignal::new(String::new());
     // A page load, not the form's own submission: the policy that keeps forms on this site
     // (`form-action 'self'`) would stop the redirect to the provider.
     let go = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        load_page(&sso_start_href(&email.get_untracked()));
+        load_page(&sso_start_href(&text_in("sso-email").unwrap_or_default()));
     };
     view! {
-        <details class="disclosure" open=move || failure().is_some()>
+        <details class="disclosure" open=move || failure().is_some()
+            on:toggle=|_| carry_text("email", "sso-email")>
             <summary>"Use single sign-on"</summary>
             <form class="form form--compact" method="get" action="/auth/sso" on:submit=go>
                 <p class="muted">"With your company's or the agency's sign-in service."</p>
                 <div class="field">
                     <label for="sso-email">"Work email"</label>
-                    <input id="sso-email" name="email" type="email" autocomplete="email" inputmode="email" required
-                        prop:value=email on:input=move |event| email.set(event_target_value(&event))/>
+                    <input id="sso-email" name="email" type="email" autocomplete="email" inputmode="email" required/>
                 </div>
                 <FormMessage message=Signal::derive(failure)/>
                 <button type="submit" class="button button--block">"Continue"</button>

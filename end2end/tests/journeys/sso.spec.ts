@@ -10,12 +10,43 @@ async function signInWithSso(page: Page, email: string) {
   await page.getByText('Use single sign-on').click();
   await page.getByLabel('Work email').fill(email);
   await page.getByRole('button', { name: 'Continue' }).click();
-  // The provider's own sign-in page (oidc-provider's development form).
+  await signInAtProvider(page, email);
+}
+
+/** The provider's own sign-in page (oidc-provider's development form). */
+async function signInAtProvider(page: Page, email: string) {
   await expect(page).toHaveURL(new RegExp(`^${issuer}/`));
   await page.locator('input[name="login"]').fill(email);
   await page.locator('input[name="password"]').fill('anything');
   await page.locator('button[type="submit"]').click();
 }
+
+// Someone who typed their address into the password form, then picked another way to sign in,
+// does not type it again.
+test('an address typed into sign-in follows into the way to sign in opened next', async ({ browser }) => {
+  test.skip(!issuer, 'needs the OpenID provider make test starts');
+  const context = await browser.newContext({ ...phone, baseURL: process.env.FRONTDOOR_URL });
+  const page = await context.newPage();
+  await page.goto('/signin');
+  await hydrated(page);
+  await page.locator('#email').fill('jordan@agency.example');
+  await page.getByText('Email me a sign-in link instead').click();
+  await expect(page.locator('#link-email')).toHaveValue('jordan@agency.example');
+  const forgot = page.getByText('Forgot your password?');
+  await forgot.click();
+  await expect(page.locator('#reset-email')).toHaveValue('jordan@agency.example');
+  // What was typed in a form itself stays when it is closed and opened again.
+  await page.locator('#reset-email').fill('other@agency.example');
+  await forgot.click();
+  await forgot.click();
+  await expect(page.locator('#reset-email')).toHaveValue('other@agency.example');
+  await page.getByText('Use single sign-on').click();
+  await expect(page.getByLabel('Work email')).toHaveValue('jordan@agency.example');
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await signInAtProvider(page, 'jordan@agency.example');
+  await expect(page).toHaveURL(/\/board$/);
+  await context.close();
+});
 
 // Agency staff sign in with the agency's provider; someone it vouches for who is not staff is
 // turned away with the reason.
