@@ -105,8 +105,6 @@ pub fn TextField(
     }
 }
 
-/// A field for a 6-digit code from an authenticator app: numeric keyboard on phones, and the
-/// browser may fill it from the app (`one-time-code`). The form field is named `code`.
 /// What a search box shows: `query` (the address's `q`). Taking over the server's page sets the
 /// box to it; text typed into the box with id `id` before the app started is kept instead, once.
 pub fn search_box_text(
@@ -124,6 +122,8 @@ pub fn search_box_text(
     }
 }
 
+/// A field for a 6-digit code from an authenticator app: numeric keyboard on phones, and the
+/// browser may fill it from the app (`one-time-code`). The form field is named `code`.
 #[component]
 pub fn CodeField(
     id: &'static str,
