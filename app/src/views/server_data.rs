@@ -51,6 +51,25 @@ where
     Resource::new_with_options(source, fetch, false)
 }
 
+/// A value worked out from server data: in the browser a memo, so that what it draws is drawn
+/// again only when the value changes; on the server worked out at every read. There a resource
+/// resolves on another thread, and a memo computing at that moment can lose the news and keep
+/// its earlier value: the server's page then left out what the browser drew (a request's reply
+/// form, seen in CI), and taking the page over failed.
+pub fn from_server_data<T>(compute: impl Fn() -> T + Send + Sync + 'static) -> Signal<T>
+where
+    T: Clone + PartialEq + Send + Sync + 'static,
+{
+    #[cfg(feature = "hydrate")]
+    {
+        Memo::new(move |_| compute()).into()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        Signal::derive(compute)
+    }
+}
+
 /// Reads JSON the way server functions' answers are read (see the module's note).
 pub fn read_json<T: DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
     serde_json::from_slice(text.as_bytes())

@@ -30,7 +30,7 @@ use crate::views::components::live::{LinkState, answered_for, last_good, refresh
 use crate::views::components::sla::SlaChip;
 use crate::views::components::status::{StatusActions, StatusBadge, StatusSteps};
 use crate::views::components::time::ago;
-use crate::views::server_data::{ServerData, server_data};
+use crate::views::server_data::{ServerData, from_server_data, server_data};
 use crate::views::session::{Audience, Gate};
 use crate::views::staff::article_picker::{ArticleLinkPicker, PickerState};
 use crate::views::staff::ticket_tools::staff_tools;
@@ -133,7 +133,7 @@ fn TicketBody(
 ) -> impl IntoView {
     let desk = move || desk.and_then(|d| d.get()).and_then(Result::ok);
     // What the staff tools show, for a request staff may work.
-    let work = Memo::new(move |_| {
+    let work = from_server_data(move || {
         ticket()
             .and_then(Result::ok)
             .filter(|view| view.can_work)
@@ -143,11 +143,12 @@ fn TicketBody(
                 tasks: view.detail.tasks,
             })
     });
-    let worked = Memo::new(move |_| work.with(|work| work.as_ref().map(|work| work.reference)));
+    let worked =
+        from_server_data(move || work.with(|work| work.as_ref().map(|work| work.reference)));
     // The reply form is not part of the request drawn again on each change to it (a message, a
     // status): someone typing there keeps the box, and its focus (on a phone, the keyboard). It
     // is made again only for another request, or when who it writes to changes.
-    let reply_to = Memo::new(move |_| {
+    let reply_to = from_server_data(move || {
         ticket()
             .and_then(Result::ok)
             .filter(|view| view.detail.merged_into.is_none())
@@ -156,7 +157,7 @@ fn TicketBody(
                 (summary.reference, view.can_work, summary.requester_name)
             })
     });
-    let latest_seen = Memo::new(move |_| {
+    let latest_seen = from_server_data(move || {
         ticket().and_then(Result::ok).map_or(0, |view| {
             view.detail.timeline.iter().map(|e| e.id).max().unwrap_or(0)
         })
@@ -165,7 +166,7 @@ fn TicketBody(
     // a comment being typed keeps its box. Above the request, the first thing its requester sees
     // (its heading therefore comes before the request's title; drawing the request's head apart
     // too would fix that order at the cost of a third piece of the card).
-    let feedback_prompt = Memo::new(move |_| {
+    let feedback_prompt = from_server_data(move || {
         ticket()
             .and_then(Result::ok)
             .and_then(|view| Some((view.detail.summary.reference, view.feedback?)))
@@ -244,7 +245,7 @@ struct StaffWork {
 /// One part of the staff tools' data, for the request `reference` only (the default while
 /// another is on screen). A panel follows its own part: a task done leaves the triage form be.
 fn work_part<T>(
-    work: Memo<Option<StaffWork>>,
+    work: Signal<Option<StaffWork>>,
     reference: TicketRef,
     part: fn(&StaffWork) -> T,
 ) -> Memo<T>
@@ -683,7 +684,7 @@ fn ReplyForm(
     placeholders: (String, String),
     draft: ReplyDraft,
     /// The newest event this page shows.
-    latest_seen: Memo<i64>,
+    latest_seen: Signal<i64>,
 ) -> impl IntoView {
     let send = draft.send;
     Effect::new(move |_| {
