@@ -252,16 +252,22 @@ fn Tile(
 fn TimeTile(name: &'static str, stats: TimeStats) -> impl IntoView {
     let median = stats
         .median_ms
-        .map_or_else(|| "–".to_owned(), business_duration);
+        .map_or_else(|| "–".to_owned(), duration_on_screen);
     let detail = match stats.p90_ms {
         Some(p90) => format!(
             "median · 90% within {} · {} on target",
-            business_duration(p90),
+            duration_on_screen(p90),
             percent(stats.met, stats.count)
         ),
         None => "no requests measured".to_owned(),
     };
     view! { <Tile name value=median detail/> }
+}
+
+/// A business duration in a tile: its number and its unit kept on one line ("3.8 h", not "3.8"
+/// with "h" under it); a long unit ("business days") may still wrap after its first word.
+fn duration_on_screen(ms: i64) -> String {
+    business_duration(ms).replacen(' ', "\u{a0}", 1)
 }
 
 /// Requests per day (or week) as columns.
