@@ -18,7 +18,9 @@ use app::domain::knowledge::{ArticleAccess, ArticleText, Audience, DEFLECTION_GR
 use app::domain::listing::{AssigneeFilter, QueueFilter};
 use app::domain::people::MemberStatus;
 use app::domain::policy::{Role, Team, TicketScope, Visibility};
-use app::domain::report::{DAY_MS, FollowUps, ReportFilter, ReportTable, TimeStats};
+use app::domain::report::{
+    DAY_MS, FollowUps, ReportFilter, ReportTable, TimeStats, business_duration, csv,
+};
 use app::domain::search::{MATCH_END, MATCH_START};
 use app::domain::sign_in::LinkPurpose;
 use app::domain::ticket::{Channel, TicketChange, TicketRef, TicketStatus};
@@ -2251,7 +2253,7 @@ async fn report_figures_match_a_hand_computed_fixture(db: &Scratch) {
     );
 
     // The exported comment stays text.
-    let csv = app::domain::report::csv(&ReportTable::Satisfaction.rows(&report));
+    let csv = csv(&ReportTable::Satisfaction.rows(&report, business_duration));
     assert!(
         csv.contains("\"'=HYPERLINK(\"\"http://evil\"\")\""),
         "{csv}"

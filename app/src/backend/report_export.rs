@@ -9,7 +9,7 @@ use super::attachments::file_response;
 use super::auth::permitted_download;
 use super::state::AppState;
 use crate::domain::policy::Permission;
-use crate::domain::report::{ReportFilter, ReportTable, csv};
+use crate::domain::report::{ReportFilter, ReportTable, business_duration, csv};
 use crate::domain::validation::format_date;
 use crate::error::AppError;
 
@@ -35,7 +35,7 @@ pub async fn export(
     Ok(file_response(
         &name,
         "text/csv; charset=utf-8",
-        csv(&table.rows(&report)).into_bytes(),
+        csv(&table.rows(&report, business_duration)).into_bytes(),
         false,
     ))
 }

@@ -217,9 +217,11 @@ impl ReportTable {
         ReportTable::ALL.into_iter().find(|t| t.as_str() == text)
     }
 
-    pub fn rows(self, report: &Report) -> Vec<Vec<String>> {
+    /// The table's header and rows, durations written by `duration` (the CSV's plain text, or the
+    /// screen's, which keeps a number with its unit).
+    pub fn rows(self, report: &Report, duration: fn(i64) -> String) -> Vec<Vec<String>> {
         let text = |v: i64| v.to_string();
-        let time = |v: Option<i64>| v.map(business_duration).unwrap_or_default();
+        let time = |v: Option<i64>| v.map(duration).unwrap_or_default();
         let percent = |part, whole| {
             share_percent(part, whole)
                 .map(|p| format!("{p}%"))
@@ -500,6 +502,45 @@ mod tests {
         assert_eq!(business_duration(30 * 60_000), "30 min");
         assert_eq!(business_duration(3 * 3_600_000 + 30 * 60_000), "3.5 h");
         assert_eq!(business_duration(20 * 3_600_000), "2.5 business days");
+    }
+
+    #[test]
+    fn the_times_table_writes_durations_as_asked() {
+        let stats = TimeStats {
+            count: 2,
+            median_ms: Some(45 * 60_000),
+            p90_ms: Some(3 * 3_600_000),
+            met: 1,
+        };
+        let report = Report {
+            range: Range {
+                start: NOV_26,
+                end: NOV_26 + DAY_MS,
+            },
+            bucket_ms: DAY_MS,
+            volume: vec![2],
+            first_response: stats,
+            resolution: TimeStats::default(),
+            backlog: Vec::new(),
+            satisfaction: Satisfaction::default(),
+            follow_ups: FollowUps::default(),
+            usage: Vec::new(),
+            deflections: Deflections::default(),
+        };
+        let first_response = |duration| ReportTable::Times.rows(&report, duration)[1].clone();
+        assert_eq!(
+            first_response(business_duration),
+            ["First response", "2", "45 min", "3.0 h", "50%"]
+        );
+        assert_eq!(
+            first_response(|ms| business_duration(ms).replace(' ', "\u{a0}"))[2..4],
+            ["45\u{a0}min", "3.0\u{a0}h"]
+        );
+        // Nothing measured: empty cells, whichever way durations are written.
+        assert_eq!(
+            ReportTable::Times.rows(&report, business_duration)[2][2..4],
+            ["", ""]
+        );
     }
 
     #[test]

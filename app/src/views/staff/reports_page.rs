@@ -264,8 +264,9 @@ fn TimeTile(name: &'static str, stats: TimeStats) -> impl IntoView {
     view! { <Tile name value=median detail/> }
 }
 
-/// A business duration in a tile: its number and its unit kept on one line ("3.8 h", not "3.8"
-/// with "h" under it); a long unit ("business days") may still wrap after its first word.
+/// A business duration on screen (a tile, a table's cell): its number and its unit kept on one
+/// line ("3.8 h", not "3.8" with "h" under it); a long unit ("business days") may still wrap after
+/// its first word.
 fn duration_on_screen(ms: i64) -> String {
     business_duration(ms).replacen(' ', "\u{a0}", 1)
 }
@@ -415,7 +416,7 @@ fn Bars(label: &'static str, bars: Vec<(String, i64)>) -> impl IntoView {
 /// A figure's numbers as a table, and its CSV.
 #[component]
 fn FigureTable(report: Report, table: ReportTable, query: String) -> impl IntoView {
-    let mut rows = table.rows(&report).into_iter();
+    let mut rows = table.rows(&report, duration_on_screen).into_iter();
     let head = rows.next().unwrap_or_default();
     let body: Vec<Vec<String>> = rows.collect();
     let csv = if query.is_empty() {
