@@ -644,10 +644,31 @@ async fn sessions_are_listed_and_ended_per_person(db: &Scratch) {
         1
     );
     assert_eq!(store.sessions_of(w.luis, T0).await.unwrap().len(), 1);
-    assert!(store.session_exists(keep, T0).await.unwrap());
+    let streaming = store.session_actor(keep, T0).await.unwrap().unwrap();
+    assert_eq!(streaming.user_id, w.luis);
+    // A session's person is read as they are now: a stream opened before the company's
+    // visibility changed sees what they may see now.
+    let before = streaming.visibility;
+    let after = if before == Visibility::Company {
+        Visibility::OwnRequests
+    } else {
+        Visibility::Company
+    };
+    store.set_visibility(w.acme, after).await.unwrap();
+    let streaming = store.session_actor(keep, T0).await.unwrap().unwrap();
+    assert_eq!(streaming.visibility, after);
+    store.set_visibility(w.acme, before).await.unwrap();
+    assert!(
+        store
+            .session_actor(keep, T0 + 10_000)
+            .await
+            .unwrap()
+            .is_none(),
+        "an expired session has nobody behind it"
+    );
     store.set_user_active(w.luis, false, T0).await.unwrap();
     assert!(
-        !store.session_exists(keep, T0).await.unwrap(),
+        store.session_actor(keep, T0).await.unwrap().is_none(),
         "a deactivated person's sessions are dead"
     );
     assert!(
@@ -1147,6 +1168,24 @@ async fn search_counts_a_merged_duplicate_for_its_survivor(db: &Scratch) {
         store.merge(duplicate, survivor, w.sam, T0 + 3).await,
         Err(StoreError::Conflict(_))
     ));
+
+    // Dana's duplicate merged into Luis's request: someone who sees only their own requests
+    // finds their duplicate, never the request they may not open.
+    let dana_duplicate = file(store, w.acme, w.dana, "Website timeout recurring", T0 + 4).await;
+    store
+        .merge(dana_duplicate, survivor, w.sam, T0 + 5)
+        .await
+        .unwrap();
+    let own = TicketScope::Requester {
+        account_id: w.acme,
+        user_id: w.dana,
+    };
+    let hits = store.search(own, false, "recurring", 10).await.unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].ticket.reference, dana_duplicate);
+    let company = TicketScope::Account(w.acme);
+    let hits = store.search(company, false, "recurring", 10).await.unwrap();
+    assert_eq!(hits[0].ticket.reference, survivor);
 }
 
 async fn pages_are_cut_by_position_not_offset(db: &Scratch) {

@@ -1030,6 +1030,16 @@ async fn an_admin_can_require_two_step_sign_in_of_all_staff() {
         "staff only"
     );
 
+    // A draft article, for staff eyes only.
+    let saved = h
+        .call(
+            Some(&alex),
+            "save_article",
+            "title=Break-glass+steps&section=Access&body=Internal&audience=clients",
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    let draft = format!("slug={}", saved.body.as_str().unwrap());
     let required = h
         .call(Some(&alex), "set_two_step_required", "required=true")
         .await;
@@ -1057,11 +1067,21 @@ async fn an_admin_can_require_two_step_sign_in_of_all_staff() {
         h.call(Some(&priya), "my_sessions", "").await.status,
         StatusCode::OK
     );
+    // The help centre is open to the public, and she reads it as the public does: no drafts.
+    let read_draft = |who| h.call(Some(who), "read_article", &draft);
+    assert_eq!(read_draft(&priya).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        h.call(Some(&priya), "suggest_articles", "text=break-glass")
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
     let key = enrol(&h, &priya).await;
     assert_eq!(
         h.call(Some(&priya), "list_queue", "").await.status,
         StatusCode::OK
     );
+    assert_eq!(read_draft(&priya).await.status, StatusCode::OK);
     h.clock.advance(30_000);
     let code = code_for(&key, h.clock.now_ms());
     let off = h

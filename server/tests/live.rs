@@ -211,6 +211,42 @@ async fn each_readers_stream_carries_exactly_what_the_reading_policy_allows() {
     }
 }
 
+/// A stream opened before the company chose to share only own requests carries no more of
+/// colleagues' requests after it (the stream reads its person again, not only at the start).
+#[tokio::test]
+async fn an_open_stream_follows_a_change_of_what_its_reader_may_see() {
+    let h = harness().await;
+    let cursor = h.store.latest_event_id().await.unwrap();
+    let luis = h.sign_in("luis@acme.example").await;
+    let mei = h.sign_in("mei@acme.example").await;
+    let dana = h.sign_in("dana@acme.example").await;
+    let mut stream = Reader::open(&h, &luis, cursor, None).await;
+
+    let shared = file(&h, &mei, "Meis+printer").await;
+    assert_eq!(
+        stream.next().await.reference,
+        shared,
+        "company mode: he sees Mei's"
+    );
+
+    let own = h
+        .call(Some(&dana), "set_visibility", "visibility=own")
+        .await;
+    assert_eq!(own.status, 200, "{:?}", own.body);
+    let unshared = file(&h, &mei, "Meis+payroll").await;
+    let sam = h.sign_in("sam@agency.example").await;
+    work_on(&h, &sam, shared).await;
+    let marker = file(&h, &luis, "Luis+marker").await;
+    let form = format!("reference={marker}&status=waiting_on_client");
+    h.call(Some(&sam), "change_status", &form).await;
+
+    let received = stream.until(marker).await;
+    assert!(
+        received.iter().all(|e| e.reference == marker),
+        "after the change only his own requests: {received:?} (Mei's: {shared}, {unshared})"
+    );
+}
+
 #[tokio::test]
 async fn a_readers_own_changes_come_named_as_theirs() {
     let h = harness().await;

@@ -76,6 +76,43 @@ async fn the_requester_and_followers_hear_of_what_others_do_and_nobody_of_notes(
     }
 }
 
+/// Following a request gives no lasting right: once the company shares only own requests, a
+/// colleague who followed hears no more of it (the requester still does).
+#[tokio::test]
+async fn a_follower_who_may_no_longer_see_a_request_hears_nothing_of_it() {
+    let h = harness().await;
+    let reference = h.file("luis@acme.example", "Salary review").await;
+    h.store
+        .set_following(reference, h.id("mei@acme.example"), true)
+        .await
+        .unwrap();
+    while notify_batch(&h.state).await.unwrap() {}
+    let dana = h.sign_in("dana@acme.example").await;
+    let own = h
+        .call(Some(&dana), "set_visibility", "visibility=own")
+        .await;
+    assert_eq!(own.status, 200, "{:?}", own.body);
+
+    let sam = h.id("sam@agency.example");
+    h.store
+        .change_status(reference, TicketStatus::InProgress, sam, 10)
+        .await
+        .unwrap();
+    while notify_batch(&h.state).await.unwrap() {}
+    let about = |mails: Vec<app::backend::store::OutgoingMail>| {
+        mails
+            .iter()
+            .filter(|m| m.subject.contains(&reference.to_string()))
+            .count()
+    };
+    assert_eq!(
+        about(h.store.mail_to("luis@acme.example").await.unwrap()),
+        2,
+        "acknowledged, then In progress"
+    );
+    assert_eq!(about(h.store.mail_to("mei@acme.example").await.unwrap()), 0);
+}
+
 #[tokio::test]
 async fn two_notifiers_reading_the_same_events_queue_them_once() {
     let h = harness().await;

@@ -58,7 +58,7 @@ pub struct ArticlePage {
 pub async fn help_centre() -> Result<HelpContents, AppError> {
     use crate::backend::{auth, state::app_state};
 
-    let reader = auth::current_actor();
+    let reader = auth::current_reader();
     let mut sections: Vec<HelpSection> = Vec::new();
     for article in app_state()?.store.articles().await? {
         if !(article.access.published && article.access.readable_by(reader.as_ref())) {
@@ -85,7 +85,7 @@ pub async fn help_centre() -> Result<HelpContents, AppError> {
 pub async fn search_help(query: String) -> Result<Vec<ArticleHit>, AppError> {
     use crate::backend::auth;
 
-    let reader = auth::current_actor();
+    let reader = auth::current_reader();
     find_articles(reader.as_ref(), &query, SEARCH_RESULTS as usize).await
 }
 
@@ -94,7 +94,7 @@ pub async fn search_help(query: String) -> Result<Vec<ArticleHit>, AppError> {
 pub async fn suggest_articles(text: String) -> Result<Vec<ArticleHit>, AppError> {
     use crate::backend::auth;
 
-    let reader = auth::require_signed_in()?;
+    let reader = auth::require_actor()?;
     find_articles(Some(&reader), &text, SUGGESTIONS).await
 }
 
@@ -138,7 +138,7 @@ pub async fn read_article(slug: String, attempt: Option<String>) -> Result<Artic
     use crate::backend::markdown::to_safe_html;
     use crate::backend::{auth, state::app_state};
 
-    let reader = auth::current_actor();
+    let reader = auth::current_reader();
     let state = app_state()?;
     let article = state.store.article_by_slug(&slug).await?;
     if !article.access.readable_by(reader.as_ref()) {
@@ -401,6 +401,10 @@ pub async fn save_article(
         )
         .into());
     }
+    // A company ticked twice (a replayed form) is still one reader.
+    let mut accounts = accounts;
+    accounts.sort_unstable();
+    accounts.dedup();
     if audience == Audience::Accounts && accounts.is_empty() {
         return Err(FieldError::new("audience", "Choose at least one account.").into());
     }

@@ -135,7 +135,7 @@ pub async fn sign_out() -> Result<(), AppError> {
             .await?;
     }
     auth::end_session().await?;
-    app_state()?.events.sessions_ended();
+    app_state()?.events.access_changed();
     auth::redirect_plain_form_post("/signin");
     Ok(())
 }
@@ -178,7 +178,7 @@ pub async fn end_other_session(session_id: i64) -> Result<(), AppError> {
     {
         return Err(AppError::NotFound);
     }
-    state.events.sessions_ended();
+    state.events.access_changed();
     Audit::new(AuditAction::SessionRevoked, format!("session:{session_id}"))
         .account(actor.account_id)
         .record(&state)
@@ -204,7 +204,7 @@ pub async fn sign_out_everywhere() -> Result<(), AppError> {
     .record(&state)
     .await?;
     auth::end_session().await?;
-    state.events.sessions_ended();
+    state.events.access_changed();
     auth::redirect_plain_form_post("/signin");
     Ok(())
 }

@@ -139,7 +139,7 @@ pub async fn redeem_sign_in_link(
     if let Some(hash) = new_password_hash {
         state.store.set_password_hash(member.user_id, hash).await?;
         state.store.delete_sessions_of(member.user_id, None).await?;
-        state.events.sessions_ended();
+        state.events.access_changed();
         Audit::new(AuditAction::PasswordChanged, user_subject(member.user_id))
             .by(member.user_id)
             .record(&state)

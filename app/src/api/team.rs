@@ -190,7 +190,7 @@ pub async fn set_member_active(user_id: i64, active: bool) -> Result<(), AppErro
         .await?;
     if !active {
         state.store.delete_sessions_of(user_id, None).await?;
-        state.events.sessions_ended();
+        state.events.access_changed();
     }
     let action = if active {
         AuditAction::Reactivated
@@ -220,7 +220,7 @@ pub async fn set_member_role(user_id: i64, role: Role) -> Result<(), AppError> {
     }
     state.store.set_user_role(user_id, role).await?;
     state.store.delete_sessions_of(user_id, None).await?;
-    state.events.sessions_ended();
+    state.events.access_changed();
     Audit::new(AuditAction::RoleChanged, user_subject(user_id))
         .account(member.account_id)
         .detail(serde_json::json!({ "before": member.role.as_str(), "after": role.as_str() }))
@@ -274,6 +274,8 @@ pub async fn set_visibility(
     let state = app_state()?;
     let before = state.store.visibility(account_id).await?;
     state.store.set_visibility(account_id, visibility).await?;
+    // Open streams of the company's contacts carry what they may see from now on.
+    state.events.access_changed();
     Audit::new(
         AuditAction::VisibilityChanged,
         format!("account:{account_id}"),

@@ -101,6 +101,14 @@ pub fn current_actor() -> Option<Actor> {
     current_session().map(|session| session.actor)
 }
 
+/// The signed-in person as a reader of the help centre, which is open to the public: staff who
+/// still have to set up a required two-step sign-in read what the public may.
+pub fn current_reader() -> Option<Actor> {
+    current_session()
+        .filter(|session| !session.two_step_missing)
+        .map(|session| session.actor)
+}
+
 /// The signed-in person inside a server function, or `Unauthorized`; staff who still have to set
 /// up a required two-step sign-in get `TwoStepSetupNeeded`.
 pub fn require_actor() -> Result<Actor, AppError> {

@@ -19,6 +19,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use futures::Stream;
 use serde::Deserialize;
 use tokio::sync::{Notify, broadcast, watch};
+use tokio::time::{Instant, MissedTickBehavior};
 
 use super::auth::session_from_parts;
 use super::state::AppState;
@@ -110,9 +111,9 @@ struct Shared {
     window: RwLock<Window>,
     /// The window's `through`, for streams to wait on.
     through: watch::Sender<i64>,
-    /// Rings when sessions were ended (sign-out everywhere, revocation, deactivation), so that
-    /// streams check whether theirs is one of them.
-    sessions_ended: broadcast::Sender<()>,
+    /// Rings when someone's access changed (sign-out everywhere, revocation, deactivation, a
+    /// role or a company's visibility), so that streams read their session's person again.
+    access_changed: broadcast::Sender<()>,
 }
 
 impl Default for EventBus {
@@ -122,7 +123,7 @@ impl Default for EventBus {
                 written: Notify::new(),
                 window: RwLock::new(Window::empty()),
                 through: watch::channel(0).0,
-                sessions_ended: broadcast::channel(16).0,
+                access_changed: broadcast::channel(16).0,
             }),
         }
     }
@@ -139,9 +140,10 @@ impl EventBus {
         self.shared.through.subscribe()
     }
 
-    /// Announces that some sessions no longer exist.
-    pub fn sessions_ended(&self) {
-        let _ = self.shared.sessions_ended.send(());
+    /// Announces that someone's access changed (sessions ended, a role, a company's visibility):
+    /// this instance's streams read their person again (others' within [`SAFETY_NET`]).
+    pub fn access_changed(&self) {
+        let _ = self.shared.access_changed.send(());
     }
 
     fn read_window(
@@ -255,22 +257,25 @@ pub async fn event_stream(
     if session.two_step_missing {
         return Err(AppError::TwoStepSetupNeeded);
     }
-    let actor = session.actor;
-    let reader = actor.user_id;
-    let scope = actor.ticket_scope();
-    let include_internal = actor.can(Permission::SeeInternalNotes);
-    let mut after = match resume_from(&parts.headers).or(query.after) {
-        Some(id) => id,
-        None => state.store.latest_event_id().await?,
-    };
+    let reader = session.actor.user_id;
+    let mut scope = session.actor.ticket_scope();
+    let mut include_internal = session.actor.can(Permission::SeeInternalNotes);
+    let latest = state.store.latest_event_id().await?;
+    // An id from the client is only a place to resume from: never before the log, nor past it.
+    let mut after = resume_from(&parts.headers)
+        .or(query.after)
+        .map_or(latest, |id| id.clamp(0, latest));
     let bus = state.events.clone();
     let mut through = bus.shared.through.subscribe();
-    let mut sessions_ended = bus.shared.sessions_ended.subscribe();
+    let mut access_changed = bus.shared.access_changed.subscribe();
     let mut shutdown = state.shutdown.clone();
     let store = state.store.clone();
     let clock = state.clock.clone();
 
     let stream = async_stream::stream! {
+        // On its own clock, not restarted by each event: a busy desk's streams recheck too.
+        let mut recheck = tokio::time::interval_at(Instant::now() + SAFETY_NET, SAFETY_NET);
+        recheck.set_missed_tick_behavior(MissedTickBehavior::Delay);
         loop {
             let fanned_out = *through.borrow_and_update();
             if let Some((events, next)) = bus.read_window(after, scope, include_internal) {
@@ -309,19 +314,27 @@ pub async fn event_stream(
                 }
             }
             let check_session = tokio::select! {
+                // In this order: a change of access applies before the events written after it.
+                biased;
+                _ = access_changed.recv() => true,
+                _ = shutdown.changed() => break,
                 changed = through.changed() => {
                     if changed.is_err() {
                         break;
                     }
                     false
                 }
-                _ = sessions_ended.recv() => true,
-                _ = shutdown.changed() => break,
-                () = tokio::time::sleep(SAFETY_NET) => true,
+                _ = recheck.tick() => true,
             };
-            // A stream lives no longer than its session: a signed-out browser hears nothing more.
-            if check_session && !matches!(store.session_exists(session.id, clock.now_ms()).await, Ok(true)) {
-                break;
+            if check_session {
+                // A stream lives no longer than its session (a signed-out browser hears nothing
+                // more), and carries what its person may see now: a new role, or their company
+                // now sharing only their own requests, applies to a stream already open.
+                let Ok(Some(now_actor)) = store.session_actor(session.id, clock.now_ms()).await else {
+                    break;
+                };
+                scope = now_actor.ticket_scope();
+                include_internal = now_actor.can(Permission::SeeInternalNotes);
             }
         }
     };

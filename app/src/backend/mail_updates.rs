@@ -320,6 +320,16 @@ async fn plan(state: &AppState, owned: &OwnedEvent) -> StoreResult<(Vec<Planned>
     let payload = serde_json::to_string(&notification).unwrap_or_default();
     // Nobody is told what they did themselves.
     for person in people.into_iter().filter(|p| Some(*p) != owned.actor_id) {
+        // Only while they may still see the request: following it earlier gives no lasting
+        // right (their company may now share only own requests, their role may have changed).
+        let may_see = state
+            .store
+            .active_actor(person)
+            .await?
+            .is_some_and(|now| now.may_view(owned.owner));
+        if !may_see {
+            continue;
+        }
         let devices = state.store.push_devices(person).await?;
         pushes.extend(devices.into_iter().map(|subscription_id| NewPush {
             subscription_id,

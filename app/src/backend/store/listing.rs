@@ -42,6 +42,12 @@ impl Default for TicketQuery {
 /// How many matching passages a search reads before keeping the best one per ticket.
 const SEARCH_PASSAGES: i64 = 200;
 
+/// The request a match in `t` stands for: the one it was merged into, when the reader may see
+/// that one too ([`SCOPE_CLAUSE`] on the survivor); else itself (someone's duplicate merged into
+/// a colleague's request they may not open is still found as their own).
+const HIT_ID: &str = "COALESCE((SELECT m.id FROM tickets m WHERE m.id = t.merged_into \
+     AND ($1 = 0 OR m.account_id = $1) AND ($2 = 0 OR m.requester_id = $2)), t.id)";
+
 /// A value bound to a query built at run time.
 enum Arg {
     Int(i64),
@@ -192,7 +198,7 @@ impl Store {
         let (passages_sql, engine_query) = match self.backend {
             Backend::Sqlite => (
                 format!(
-                    "SELECT COALESCE(t.merged_into, t.id) AS hit_id, \
+                    "SELECT {HIT_ID} AS hit_id, \
                             snippet(ticket_search, -1, $5, $6, '…', 14) AS snippet \
                      FROM ticket_search JOIN tickets t ON t.id = CAST(ticket_search.ticket_id AS INTEGER) \
                      WHERE ticket_search MATCH $3 AND {SCOPE_CLAUSE} \
@@ -203,7 +209,7 @@ impl Store {
             ),
             Backend::Postgres => (
                 format!(
-                    "SELECT COALESCE(t.merged_into, t.id) AS hit_id, \
+                    "SELECT {HIT_ID} AS hit_id, \
                             ts_headline('english', CASE WHEN s.title = '' THEN s.body ELSE s.title || ': ' || s.body END, \
                                         q, 'StartSel=' || $5 || ', StopSel=' || $6 || ', MaxWords=24, MinWords=8') AS snippet \
                      FROM ticket_search s JOIN tickets t ON t.id = s.ticket_id, to_tsquery('english', $3) q \
@@ -239,9 +245,11 @@ impl Store {
         // Integers we read from the database: safe to write into the query.
         let ids: Vec<String> = best.iter().map(|p| p.hit_id.to_string()).collect();
         let rows: Vec<SummaryRow> = sqlx::query_as(&format!(
-            "SELECT {SUMMARY_COLUMNS} {SUMMARY_FROM} WHERE t.id IN ({})",
+            "SELECT {SUMMARY_COLUMNS} {SUMMARY_FROM} WHERE t.id IN ({}) AND {SCOPE_CLAUSE}",
             ids.join(", ")
         ))
+        .bind(account_id)
+        .bind(requester_id)
         .fetch_all(&self.pool)
         .await?;
         let mut summaries = rows

@@ -117,17 +117,20 @@ impl Store {
         }))
     }
 
-    /// Whether a session still exists and has not expired (for long-lived streams).
-    pub async fn session_exists(&self, session_id: i64, now: i64) -> StoreResult<bool> {
-        let found: Option<i64> = sqlx::query_scalar(
-            "SELECT s.id FROM sessions s JOIN users u ON u.id = s.user_id \
-             WHERE s.id = $1 AND s.expires_at > $2 AND u.active = 1",
-        )
+    /// The person behind a session that still exists and has not expired, as they are now: their
+    /// role, or their company's visibility, may have changed since the session began (for
+    /// long-lived streams).
+    pub async fn session_actor(&self, session_id: i64, now: i64) -> StoreResult<Option<Actor>> {
+        let row: Option<ActorRow> = sqlx::query_as(&format!(
+            "SELECT {ACTOR_COLUMNS} FROM sessions s JOIN users u ON u.id = s.user_id \
+             LEFT JOIN accounts a ON a.id = u.account_id \
+             WHERE s.id = $1 AND s.expires_at > $2 AND u.active = 1"
+        ))
         .bind(session_id)
         .bind(now)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(found.is_some())
+        row.map(ActorRow::into_actor).transpose()
     }
 
     /// A person's current sessions, most recently used first.
