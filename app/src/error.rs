@@ -5,7 +5,11 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::validation::FieldError;
+use crate::domain::validation::{FieldError, shortened};
+
+/// How much of a decoder's complaint a malformed call is told: decoders quote the value they
+/// refused ("unknown variant …"), which may be as long as the request.
+const MALFORMED_DETAIL_MAX_CHARS: usize = 300;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
@@ -86,7 +90,8 @@ impl FromServerFnError for AppError {
             | ServerFnErrorErr::MissingArg(message)
             | ServerFnErrorErr::Deserialization(message)
             | ServerFnErrorErr::UnsupportedRequestMethod(message) => {
-                AppError::BadRequest(format!("The request was malformed: {message}"))
+                let detail = shortened(&message, MALFORMED_DETAIL_MAX_CHARS);
+                AppError::BadRequest(format!("The request was malformed: {detail}"))
             }
             ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => AppError::Unreachable,
             _ => AppError::Internal,
@@ -111,6 +116,13 @@ mod tests {
             AppError::BadRequest("At most 20 tags.".into()).to_string(),
             "At most 20 tags."
         );
+    }
+
+    #[test]
+    fn a_decoders_complaint_is_not_echoed_at_any_length() {
+        let complaint = format!("unknown variant `{}`", "x".repeat(100_000));
+        let error = AppError::from_server_fn_error(ServerFnErrorErr::Args(complaint));
+        assert!(error.to_string().chars().count() < 400, "{error}");
     }
 
     #[test]

@@ -10,7 +10,6 @@ use app::backend::{
 use app::domain::email::MAX_MESSAGE_BYTES;
 use app::error::AppError;
 use app::{App, shell};
-use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::extract::DefaultBodyLimit;
 use axum::extract::{Request, State};
@@ -19,6 +18,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use axum::{Json, Router};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower_http::compression::CompressionLayer;
 use tower_http::services::ServeDir;
@@ -27,6 +27,16 @@ use tower_http::trace::TraceLayer;
 
 /// Server function error bodies are small JSON; anything bigger is not one of ours.
 const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+/// The most text a request may carry: axum's default body limit, which server functions keep to
+/// (the REST API takes less and says so itself; uploads and raw mail are not text).
+const TEXT_BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// What text holding a NUL character is told.
+const NUL_REFUSED: &str = "Text may not contain NUL characters.";
+
+/// Where a mail provider's webhook posts raw mail, which may hold any bytes.
+const INBOUND_MAIL_PATH: &str = "/inbound/mail";
 
 const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'unsafe-inline' 'wasm-unsafe-eval'; \
      style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
@@ -84,7 +94,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/sw.js", get(service_worker::serve))
         .route(
-            "/inbound/mail",
+            INBOUND_MAIL_PATH,
             post(mail_intake::hook).layer(DefaultBodyLimit::max(MAX_MESSAGE_BYTES)),
         )
         .route("/slack/commands", post(slack::command))
@@ -99,6 +109,7 @@ pub fn router(state: AppState) -> Router {
         .merge(personal)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn(server_fn_status))
+        .layer(middleware::from_fn(refuse_nul_text))
         .layer(middleware::from_fn(same_origin_writes))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
@@ -159,12 +170,121 @@ async fn server_fn_status(request: Request, next: Next) -> Response {
         return response;
     }
     let (mut parts, body) = response.into_parts();
-    let bytes = to_bytes(body, ERROR_BODY_LIMIT).await.unwrap_or_default();
+    let bytes = match to_bytes(body, ERROR_BODY_LIMIT).await {
+        Ok(bytes) => bytes,
+        Err(error) => {
+            // Not one of ours, and now lost: the caller still gets an error it can read.
+            tracing::error!(%error, "a server function's error answer could not be read");
+            return (StatusCode::INTERNAL_SERVER_ERROR, Json(AppError::Internal)).into_response();
+        }
+    };
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
         parts.status =
             StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// How a request's body writes a NUL character, if it is text at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TextBody {
+    /// `\u0000`.
+    Json,
+    /// `%00`: forms, and anything else, since server functions read a body as a form whatever
+    /// its type says.
+    Form,
+}
+
+impl TextBody {
+    /// `None` for bodies that are not text: uploads (multipart) and raw mail, which intake reads
+    /// and quarantines itself.
+    fn of(request: &Request) -> Option<TextBody> {
+        if request.uri().path() == INBOUND_MAIL_PATH {
+            return None;
+        }
+        let media_type = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.split(';').next())
+            .unwrap_or_default()
+            .trim()
+            .to_ascii_lowercase();
+        if media_type.starts_with("multipart/") {
+            None
+        } else if media_type == "application/json" || media_type.ends_with("+json") {
+            Some(TextBody::Json)
+        } else {
+            Some(TextBody::Form)
+        }
+    }
+
+    fn has_nul(self, body: &[u8]) -> bool {
+        body.contains(&0)
+            || match self {
+                TextBody::Json => has_json_nul_escape(body),
+                TextBody::Form => body.windows(3).any(|w| w == b"%00"),
+            }
+    }
+}
+
+/// Whether JSON text holds an escaped NUL: `\u0000` whose backslash is not itself escaped (an odd
+/// run of backslashes), so the text `\\u0000` is not one.
+fn has_json_nul_escape(body: &[u8]) -> bool {
+    body.windows(6).enumerate().any(|(at, window)| {
+        window == b"\\u0000"
+            && body[..at]
+                .iter()
+                .rev()
+                .take_while(|byte| **byte == b'\\')
+                .count()
+                % 2
+                == 0
+    })
+}
+
+/// Refuses text holding a NUL character, in the URL or the body, before any route reads it:
+/// PostgreSQL cannot store one and would fail with a 500, so every route on either database says
+/// 400 instead. The body is read (up to [`TEXT_BODY_LIMIT`]) and passed on unchanged.
+async fn refuse_nul_text(request: Request, next: Next) -> Response {
+    let in_url = request
+        .uri()
+        .path_and_query()
+        .is_some_and(|url| url.as_str().contains("%00"));
+    if in_url {
+        return nul_refused(request.uri().path());
+    }
+    let Some(text) = TextBody::of(&request) else {
+        return next.run(request).await;
+    };
+    let (parts, body) = request.into_parts();
+    let bytes = match to_bytes(body, TEXT_BODY_LIMIT).await {
+        Ok(bytes) => bytes,
+        // Over the limit, or cut off by a client that is gone and will not read this.
+        Err(error) => {
+            tracing::debug!(%error, "request body not read");
+            return (StatusCode::PAYLOAD_TOO_LARGE, "The request is too large.").into_response();
+        }
+    };
+    if text.has_nul(&bytes) {
+        return nul_refused(parts.uri.path());
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
+}
+
+/// The refusal of text holding a NUL, in the form the caller reads errors in: the REST API's
+/// problem document (422: well-formed input whose content is refused, as its reference says),
+/// a server function's error, or plain text.
+fn nul_refused(path: &str) -> Response {
+    if path.starts_with("/api/v1/") {
+        rest::Problem::new("validation_failed", NUL_REFUSED).into_response()
+    } else if path.starts_with("/api/") {
+        let error = AppError::BadRequest(NUL_REFUSED.to_owned());
+        (StatusCode::BAD_REQUEST, Json(error)).into_response()
+    } else {
+        (StatusCode::BAD_REQUEST, NUL_REFUSED).into_response()
+    }
 }
 
 /// Refuses state-changing requests a browser sends on behalf of another site (CSRF), on top of
@@ -205,6 +325,17 @@ mod tests {
             .iter()
             .map(|(k, v)| (HeaderName::from_static(k), HeaderValue::from_static(v)))
             .collect()
+    }
+
+    #[test]
+    fn only_real_json_escapes_are_nul() {
+        assert!(has_json_nul_escape(br#"{"a":"x\u0000"}"#));
+        assert!(has_json_nul_escape(br#"{"a":"\\\u0000"}"#));
+        assert!(!has_json_nul_escape(br#"{"a":"\\u0000"}"#));
+        assert!(!has_json_nul_escape(br#"{"a":"u0000 %00"}"#));
+        assert!(TextBody::Form.has_nul(b"email=a%00b"));
+        assert!(!TextBody::Json.has_nul(br#"{"a":"100%00"}"#));
+        assert!(TextBody::Json.has_nul(b"{\"a\":\"\0\"}"));
     }
 
     #[test]

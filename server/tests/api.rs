@@ -447,3 +447,83 @@ async fn my_requests_switch_between_open_waiting_and_recently_closed() {
         "only the last 30 days"
     );
 }
+
+/// A REST call with a JSON body under an API token; returns the status and the body as text.
+async fn rest_post(
+    h: &support::Harness,
+    token: &str,
+    path: &str,
+    json: &str,
+) -> (StatusCode, String) {
+    let request = Request::post(path)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(json.to_owned()))
+        .unwrap();
+    let response = h.send(request).await;
+    let status = response.status();
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+/// PostgreSQL cannot store a NUL character: text holding one is refused with a 400 on every
+/// route and either database, before anything tries to store it.
+#[tokio::test]
+async fn text_with_a_nul_character_is_refused_not_a_500() {
+    const REFUSED: &str = "Text may not contain NUL characters.";
+    let h = harness().await;
+    // Each in the form its caller reads errors in: a server function's error...
+    let form = h
+        .call(None, "sign_in", "email=a%00b%40bluebird.example&password=x")
+        .await;
+    assert_eq!(form.status, StatusCode::BAD_REQUEST);
+    assert_eq!(form.body["BadRequest"], REFUSED, "{}", form.body);
+    // ...and the REST API's problem document (422: well-formed, its content refused).
+    let in_path = h.get(None, "/api/v1/articles/%00").await;
+    assert_eq!(in_path.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        in_path.headers()[axum::http::header::CONTENT_TYPE],
+        "application/problem+json"
+    );
+
+    let sam = h.sign_in("sam@agency.example").await;
+    let made = h
+        .call(
+            Some(&sam),
+            "create_api_token",
+            "name=Bridge&scopes=tickets%3Awrite",
+        )
+        .await;
+    let token = made.body["secret"].as_str().unwrap().to_owned();
+    let luis = h.id("luis@acme.example");
+    let filing = |description: &str| {
+        format!(r#"{{"title":"VPN","description":"{description}","requester_id":{luis}}}"#)
+    };
+    let (status, body) = rest_post(&h, &token, "/api/v1/tickets", &filing(r"Drops\u0000")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(problem["detail"], REFUSED, "{problem}");
+    assert_eq!(h.store.count_tickets().await.unwrap(), 0);
+    // A backslash written before `u0000` is text, not a NUL: it is filed as written.
+    let (status, body) = rest_post(&h, &token, "/api/v1/tickets", &filing(r"C:\\u0000")).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(h.store.count_tickets().await.unwrap(), 1);
+}
+
+/// An error quotes only the start of a value it refuses, so it stays small (and readable)
+/// whatever was sent.
+#[tokio::test]
+async fn a_huge_bad_reference_gets_a_short_400() {
+    let h = harness().await;
+    let tom = h.sign_in("tom@bluebird.example").await;
+    let reference = "x".repeat(100_000);
+    let reply = h
+        .call(Some(&tom), "get_ticket", &format!("reference={reference}"))
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+    let message = reply.body["BadRequest"].as_str().unwrap();
+    assert!(message.contains("is not a request reference"), "{message}");
+    assert!(message.len() < 500, "{message}");
+}

@@ -707,6 +707,23 @@ async fn admins_browse_an_audit_log_of_security_events_and_others_cannot() {
     }
 }
 
+/// An address longer than any stored is refused at once: no throttle key, no audit row, for
+/// each made-up one.
+#[tokio::test]
+async fn a_huge_email_is_refused_before_it_is_throttled_or_logged() {
+    let h = harness_with(false).await;
+    let email = format!("{}@bluebird.example", "x".repeat(10_000));
+    let response = password_sign_in(&h, None, &email, "wrong password").await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let alex = signed_in(&h, "alex@agency.example").await;
+    let log = h
+        .call(Some(&alex), "audit_log", "action=sign_in_failed")
+        .await;
+    assert_eq!(log.status, StatusCode::OK);
+    let entries = log.body["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 0, "no audit row for a made-up address");
+}
+
 /// Through a real SMTP server: the mail leaves the outbox, arrives, and its link works.
 #[tokio::test]
 async fn sign_in_links_travel_through_a_real_smtp_server() {

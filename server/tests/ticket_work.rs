@@ -482,6 +482,32 @@ async fn tasks_stay_internal_and_the_last_one_done_prompts_the_owner() {
     );
 }
 
+/// An id that names nobody is the caller's mistake: a 4xx saying so, and nothing written.
+#[tokio::test]
+async fn a_task_for_someone_who_does_not_exist_is_refused_and_not_added() {
+    let h = harness().await;
+    let sam = h.sign_in("sam@agency.example").await;
+    let reference = h.file("luis@acme.example", "New landing page").await;
+    let events_before = h.store.timeline(reference, true).await.unwrap().len();
+    let added = h
+        .call(
+            Some(&sam),
+            "add_task",
+            &format!("reference={reference}&title=Design&assignee=999999"),
+        )
+        .await;
+    assert!(added.status.is_client_error(), "{:?}", added.status);
+    assert_eq!(
+        added.body["Conflict"],
+        "That refers to something that no longer exists."
+    );
+    assert!(h.store.tasks(reference).await.unwrap().is_empty());
+    assert_eq!(
+        h.store.timeline(reference, true).await.unwrap().len(),
+        events_before
+    );
+}
+
 #[tokio::test]
 async fn talk_to_a_person_flags_the_request_until_staff_answer() {
     let h = harness().await;

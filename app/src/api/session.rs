@@ -64,12 +64,18 @@ pub async fn sign_in(email: String, password: String) -> Result<String, AppError
     use crate::backend::audit::{Audit, user_subject};
     use crate::backend::{auth, password::verify_password_or_decoy, state::app_state};
     use crate::domain::audit::AuditAction;
+    use crate::domain::sign_in::EMAIL_MAX_CHARS;
     use crate::domain::validation::FieldError;
 
     let state = app_state()?;
     let email = email.trim().to_lowercase();
     if email.is_empty() {
         return Err(FieldError::new("email", "Enter the email address you use here.").into());
+    }
+    // Longer than any address the app stores: refused before it becomes a throttle key and an
+    // audit row, as each distinct made-up address otherwise would.
+    if email.chars().count() > EMAIL_MAX_CHARS {
+        return Err(FieldError::new("email", "That email address is too long.").into());
     }
     state
         .sign_in_throttle

@@ -56,12 +56,14 @@ pub async fn update_ticket(
 /// A picker's value: an id, or empty for none.
 #[cfg(feature = "ssr")]
 pub(crate) fn optional_id(value: Option<&str>, field: &str) -> Result<Option<i64>, AppError> {
+    use crate::domain::validation::{ECHO_MAX_CHARS, shortened};
+
     match value.map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(None),
-        Some(raw) => raw
-            .parse()
-            .map(Some)
-            .map_err(|_| AppError::BadRequest(format!("“{raw}” is not a {field}."))),
+        Some(raw) => raw.parse().map(Some).map_err(|_| {
+            let quoted = shortened(raw, ECHO_MAX_CHARS);
+            AppError::BadRequest(format!("“{quoted}” is not a {field}."))
+        }),
     }
 }
 

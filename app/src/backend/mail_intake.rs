@@ -2,6 +2,8 @@
 //! hook) hands the raw message to [`receive`], which decides what it is — a new request, a reply
 //! in a conversation, a bounce, noise, or unreadable — and records it once.
 
+use std::time::Duration;
+
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -143,6 +145,33 @@ pub async fn receive(state: &AppState, source: &str, raw: &[u8]) -> StoreResult<
         Err(error) => {
             state.store.forget_arrived_mail(record).await?;
             Err(error)
+        }
+    }
+}
+
+/// How long to wait before trying a message that could not be recorded once more.
+const RECORD_RETRY_PAUSE: Duration = Duration::from_secs(1);
+
+/// Like [`receive`], for a source that would otherwise offer the same message again and again
+/// (IMAP takes the oldest unseen first): a message that cannot be recorded twice running is
+/// quarantined with the error, so the mail behind it still comes in. `Err` only when even the
+/// quarantine fails (the database is down): then the message may be offered again later.
+pub async fn receive_or_quarantine(
+    state: &AppState,
+    source: &str,
+    raw: &[u8],
+) -> StoreResult<Intake> {
+    let first = match receive(state, source, raw).await {
+        Ok(intake) => return Ok(intake),
+        Err(error) => error,
+    };
+    tracing::warn!(source, error = %first, "mail not recorded; trying once more");
+    tokio::time::sleep(RECORD_RETRY_PAUSE).await;
+    match receive(state, source, raw).await {
+        Ok(intake) => Ok(intake),
+        Err(again) => {
+            let reason = format!("could not be recorded: {again}");
+            quarantine(state, source, raw, reason).await
         }
     }
 }

@@ -84,6 +84,18 @@ fn clean(text: &str) -> String {
     text.replace('\0', "").trim().to_owned()
 }
 
+/// A header's text as stored: one line, trimmed, with no NUL (PostgreSQL refuses it, and intake
+/// stalled on it), as in bodies; other control characters (tabs of folded lines) become spaces.
+/// Every value taken from a header passes through here.
+fn header_text(text: &str) -> String {
+    let line: String = text
+        .chars()
+        .filter(|c| *c != '\0')
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    line.trim().to_owned()
+}
+
 /// At most `max` characters, saying so when cut (the original stays viewable).
 fn cut(text: String, max: usize) -> String {
     match text.char_indices().nth(max) {
@@ -108,22 +120,21 @@ pub fn read(raw: &[u8]) -> Result<ReadMail, Unreadable> {
     // Longer ids are no one's real Message-ID (and would not fit an index): hashed like none.
     let own_id = message
         .message_id()
-        .filter(|id| id.len() <= MAX_ID_BYTES)
-        .map(str::to_owned);
+        .map(header_text)
+        .filter(|id| !id.is_empty() && id.len() <= MAX_ID_BYTES);
     let sender_name = message
         .from()
         .and_then(|from| from.first())
         .and_then(|address| address.name())
-        .map(str::trim)
-        .filter(|name| !name.is_empty())
-        .map(str::to_owned);
+        .map(header_text)
+        .filter(|name| !name.is_empty());
     let bounce = is_bounce(&message, &sender).then(|| bounce_report(&message));
     Ok(ReadMail {
         has_message_id: own_id.is_some(),
         message_id: own_id
             .unwrap_or_else(|| format!("sha256:{}", URL_SAFE_NO_PAD.encode(Sha256::digest(raw)))),
         sender_name,
-        subject: clean(subject_of(&message).unwrap_or_default()),
+        subject: header_text(subject_of(&message).unwrap_or_default()),
         answers: answered_ids(&message),
         x_loop: header_value(&message, "X-Loop"),
         marks: marks_of(&message),
@@ -167,7 +178,7 @@ fn sender_of(message: &Message<'_>) -> Option<String> {
 fn header_value(message: &Message<'_>, name: &str) -> Option<String> {
     message
         .header_raw(name)
-        .map(|value| value.trim().to_lowercase())
+        .map(|value| header_text(value).to_lowercase())
 }
 
 fn marks_of(message: &Message<'_>) -> MailMarks {
@@ -230,8 +241,8 @@ fn report_text(message: &Message<'_>) -> String {
 fn field_in(text: &str, name: &str) -> Option<String> {
     text.lines().find_map(|line| {
         let (field, value) = line.trim_start().split_once(':')?;
-        (field.trim().eq_ignore_ascii_case(name) && !value.trim().is_empty())
-            .then(|| value.trim().to_owned())
+        let value = header_text(value);
+        (field.trim().eq_ignore_ascii_case(name) && !value.is_empty()).then_some(value)
     })
 }
 
@@ -244,8 +255,9 @@ fn answered_ids(message: &Message<'_>) -> Vec<String> {
     // Only the newest few count: a header of a million ids costs no more than one of twenty.
     let mut ids: Vec<String> = Vec::with_capacity(MAX_ANSWERED);
     for id in all.iter().rev().take(MAX_ANSWERED * 4) {
-        if ids.len() < MAX_ANSWERED && !ids.iter().any(|known| known.as_str() == id.as_ref()) {
-            ids.push(id.to_string());
+        let id = header_text(id);
+        if ids.len() < MAX_ANSWERED && !id.is_empty() && !ids.contains(&id) {
+            ids.push(id);
         }
     }
     ids.reverse();
@@ -301,7 +313,7 @@ fn bounce_report(message: &Message<'_>) -> BounceReport {
         let (name, value) = line.split_once(':')?;
         name.trim()
             .eq_ignore_ascii_case("message-id")
-            .then(|| value.trim().trim_matches(['<', '>']).to_owned())
+            .then(|| header_text(value).trim_matches(['<', '>']).to_owned())
     }));
     BounceReport {
         address,
@@ -411,6 +423,37 @@ mod tests {
             mail.message_id,
             "stable"
         );
+    }
+
+    #[test]
+    fn header_text_is_stored_without_nul_or_control_characters() {
+        let raw = b"From: =?utf-8?B?TWVpAENoZW4=?= <mei@acme.example>\r\n\
+            Subject: =?utf-8?B?UHJpbnRlcgAgamFt?=\r\nMessage-ID: <m1\x00@acme.example>\r\n\
+            References: <r1\x00@agency.example> <r2@agency.example>\r\n\
+            In-Reply-To: <irt\x00@agency.example>\r\nX-Loop: a\x00\x01b\r\n\r\nhello";
+        let mail = read(raw).unwrap();
+        let bounce = read(
+            b"From: mailer-daemon@relay.example\r\nSubject: failed\r\n\r\n\
+              Final-Recipient: rfc822; mei\x00@acme.example\r\n\
+              Diagnostic-Code: smtp; 550\x00 no such user\r\nMessage-ID: <fd\x00.1@agency.example>\r\n",
+        )
+        .unwrap()
+        .bounce
+        .unwrap();
+        let texts = [&mail.message_id, &mail.subject, &bounce.reason]
+            .into_iter()
+            .chain(&mail.sender_name)
+            .chain(&mail.x_loop)
+            .chain(&mail.answers)
+            .chain(&bounce.address)
+            .chain(&bounce.returned);
+        for text in texts {
+            assert!(!text.contains(char::is_control), "{text:?}");
+        }
+        assert!(mail.has_message_id);
+        assert_eq!(mail.sender_name.as_deref(), Some("MeiChen"));
+        assert_eq!(bounce.address.as_deref(), Some("mei@acme.example"));
+        assert_eq!(mail.answers.len(), 3, "{:?}", mail.answers);
     }
 
     proptest! {

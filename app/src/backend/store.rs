@@ -112,12 +112,29 @@ pub enum StoreError {
     #[error("stored data is invalid: {0}")]
     Corrupt(String),
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
     #[error("migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
+
+/// What a write that names something missing (a deleted person, a made-up team id) is told.
+const MISSING_REFERENCE: &str = "That refers to something that no longer exists.";
+
+/// Every sqlx error becomes a store error here. A violated foreign key is the caller's: an id
+/// that names nothing, a conflict with what is stored (409), not a failure of ours (500).
+impl From<sqlx::Error> for StoreError {
+    fn from(error: sqlx::Error) -> Self {
+        match error {
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+                tracing::info!(error = %db, "write refused: it names a missing row");
+                StoreError::Conflict(MISSING_REFERENCE.to_owned())
+            }
+            other => StoreError::Database(other),
+        }
+    }
+}
 
 #[derive(Clone, Debug)]
 pub struct Store {

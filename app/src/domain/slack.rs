@@ -11,7 +11,9 @@ pub const MAX_TITLE_CHARS: usize = 120;
 
 /// Whether a request signed at `timestamp_s` may be taken now.
 pub fn fresh(timestamp_s: i64, now_s: i64) -> bool {
-    (now_s - timestamp_s).abs() <= REPLAY_WINDOW_S
+    // The timestamp is whatever the sender wrote: the difference of two i64 may overflow, their
+    // distance (a u64) cannot.
+    now_s.abs_diff(timestamp_s) <= REPLAY_WINDOW_S.unsigned_abs()
 }
 
 /// A direct message with the app (Slack's ids for them start with `D`).
@@ -121,6 +123,14 @@ mod tests {
         assert!(fresh(1_000, 1_300));
         assert!(!fresh(1_000, 1_301));
         assert!(!fresh(1_400, 1_000), "from the future too");
+    }
+
+    #[test]
+    fn extreme_timestamps_are_stale_not_a_panic() {
+        assert!(!fresh(i64::MIN, 1_000));
+        assert!(!fresh(i64::MAX, 1_000));
+        assert!(!fresh(i64::MIN, i64::MAX));
+        assert!(fresh(i64::MAX, i64::MAX));
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use super::sla::{ClockState, DueKind};
+use super::validation::{ECHO_MAX_CHARS, shortened};
 
 /// Where a request stands. Clients see exactly these four.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -133,6 +134,13 @@ impl From<TicketRef> for String {
 #[error("`{0}` is not a request reference like FD-1042")]
 pub struct BadTicketRef(pub String);
 
+impl BadTicketRef {
+    /// Quotes only the start of what was given: the message goes back to whoever sent it.
+    fn of(given: &str) -> BadTicketRef {
+        BadTicketRef(shortened(given, ECHO_MAX_CHARS))
+    }
+}
+
 impl FromStr for TicketRef {
     type Err = BadTicketRef;
 
@@ -144,14 +152,14 @@ impl FromStr for TicketRef {
             .filter(|prefix| prefix.eq_ignore_ascii_case(Self::PREFIX))
             .map_or(trimmed, |_| &trimmed[Self::PREFIX.len()..]);
         if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(BadTicketRef(s.to_owned()));
+            return Err(BadTicketRef::of(s));
         }
         digits
             .parse::<i64>()
             .ok()
             .filter(|n| *n > 0)
             .map(TicketRef)
-            .ok_or_else(|| BadTicketRef(s.to_owned()))
+            .ok_or_else(|| BadTicketRef::of(s))
     }
 }
 

@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 
 pub const TITLE_MAX_CHARS: usize = 200;
 pub const DESCRIPTION_MAX_CHARS: usize = 20_000;
+/// How much of a refused value an error message quotes back.
+pub const ECHO_MAX_CHARS: usize = 40;
 
 /// A field that failed a check, with a message meant for the person who typed it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -154,6 +156,15 @@ pub fn format_date(ms: i64) -> String {
     format!("{year:04}-{month:02}-{day:02}")
 }
 
+/// At most `max_chars` of `text`, with "…" where it was cut: what a message may quote of input
+/// of any length, so an error stays small whatever was sent.
+pub fn shortened(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        Some((end, _)) => format!("{}…", &text[..end]),
+        None => text.to_owned(),
+    }
+}
+
 /// Collapses runs of whitespace (including pasted newlines) into single spaces.
 pub fn single_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -182,6 +193,18 @@ impl SubmissionKey {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn quoted_input_is_shortened_on_a_character_boundary() {
+        assert_eq!(shortened("FD-12", ECHO_MAX_CHARS), "FD-12");
+        assert_eq!(shortened("ééé", 2), "éé…");
+        assert_eq!(
+            shortened(&"x".repeat(100_000), ECHO_MAX_CHARS)
+                .chars()
+                .count(),
+            ECHO_MAX_CHARS + 1
+        );
+    }
 
     #[test]
     fn submission_keys_are_short_and_plain() {

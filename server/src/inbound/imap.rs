@@ -1,6 +1,7 @@
 //! Follows support mailboxes over IMAP: takes the unseen messages, checks each one's size before
 //! downloading it, hands it to the intake pipeline, and marks it seen only once it is recorded
-//! (a message that could not be recorded stays unseen for the next round); then waits in IDLE
+//! or quarantined (a message the database cannot take is quarantined, not retried forever ahead of
+//! the rest; while the database is down it stays unseen for the next round); then waits in IDLE
 //! for news where the server offers it, or polls.
 
 use std::sync::Arc;
@@ -8,7 +9,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use app::backend::AppState;
-use app::backend::mail_intake::{quarantine, receive};
+use app::backend::mail_intake::{quarantine, receive_or_quarantine};
 use app::backend::mail_read::Unreadable;
 use app::domain::email::MAX_MESSAGE_BYTES;
 use async_imap::types::UnsolicitedResponse;
@@ -256,9 +257,9 @@ where
             );
             quarantine(state, source, raw, reason).await.map(|_| ())
         } else {
-            receive(state, source, raw).await.map(|_| ())
+            receive_or_quarantine(state, source, raw).await.map(|_| ())
         };
-        // Not recorded: left unseen, tried again next time.
+        // Neither recorded nor quarantined: left unseen, tried again next time.
         recorded.with_context(|| format!("recording UID {uid}"))?;
         session
             .uid_store(uid.to_string(), "+FLAGS (\\Seen)")

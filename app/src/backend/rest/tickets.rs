@@ -21,7 +21,8 @@ use crate::domain::listing::{AssigneeFilter, Cursor, QueueFilter, normalize_tag}
 use crate::domain::policy::Permission;
 use crate::domain::sla::ClockState;
 use crate::domain::ticket::{
-    Channel, Priority, TicketChange, TicketDetail, TicketRef, TicketStatus, TicketSummary,
+    BadTicketRef, Channel, Priority, TicketChange, TicketDetail, TicketRef, TicketStatus,
+    TicketSummary,
 };
 use crate::error::AppError;
 
@@ -247,9 +248,8 @@ pub async fn list_tickets(
 
 /// A reference from the path: `FD-1201`.
 fn reference(raw: &str) -> Result<TicketRef, Problem> {
-    raw.parse().map_err(|_| {
-        Problem::bad_request(format!("`{raw}` is not a request reference like FD-1201."))
-    })
+    raw.parse()
+        .map_err(|bad: BadTicketRef| Problem::bad_request(format!("{bad}.")))
 }
 
 /// Reads one request with its conversation (internal notes for staff tokens).
