@@ -461,11 +461,7 @@ async fn rest_post(
         .body(Body::from(json.to_owned()))
         .unwrap();
     let response = h.send(request).await;
-    let status = response.status();
-    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
-        .await
-        .unwrap();
-    (status, String::from_utf8_lossy(&bytes).into_owned())
+    (response.status(), support::body_text(response).await)
 }
 
 /// PostgreSQL cannot store a NUL character: text holding one is refused with a 400 on every

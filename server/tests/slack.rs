@@ -46,12 +46,10 @@ async fn from_slack(
         .unwrap();
     let response = h.send(request).await;
     let status = response.status();
-    let bytes = axum::body::to_bytes(response.into_body(), 1 << 20)
-        .await
-        .unwrap();
+    let text = support::body_text(response).await;
     (
         status,
-        serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
     )
 }
 

@@ -6,18 +6,11 @@ mod support;
 
 use app::domain::ticket::{Channel, TicketRef, TicketStatus};
 use axum::http::{StatusCode, header};
-use support::{Harness, harness};
+use support::{Harness, body_text, harness};
 
 /// A PNG signature and header: enough for the type to be recognised from the bytes.
 const PNG: &[u8] =
     b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89";
-
-async fn body_text(response: axum::response::Response) -> String {
-    let bytes = axum::body::to_bytes(response.into_body(), 1 << 24)
-        .await
-        .unwrap();
-    String::from_utf8_lossy(&bytes).into_owned()
-}
 
 fn reference_of(reply: &support::Reply) -> TicketRef {
     reply.body["reference"].as_str().unwrap().parse().unwrap()

@@ -219,6 +219,14 @@ async fn read_reply(response: axum::response::Response) -> Reply {
 }
 
 /// The session cookie a response sets, as a `Cookie` header value.
+/// A response's body as text (lossy: a test reads what came, whatever it is).
+pub async fn body_text(response: axum::response::Response) -> String {
+    let bytes = axum::body::to_bytes(response.into_body(), 1 << 24)
+        .await
+        .unwrap();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
 pub fn session_cookie(response: &axum::response::Response) -> Option<String> {
     set_cookie(response, "fd_session")
 }
