@@ -153,7 +153,8 @@ pub async fn receive(state: &AppState, source: &str, raw: &[u8]) -> StoreResult<
 const RECORD_RETRY_PAUSE: Duration = Duration::from_secs(1);
 
 /// Like [`receive`], for a source that would otherwise offer the same message again and again
-/// (IMAP takes the oldest unseen first): a message that cannot be recorded twice running is
+/// (IMAP takes the oldest unseen first; an SMTP sender retries for days, then bounces it): a
+/// message that cannot be recorded twice running is
 /// quarantined with the error, so the mail behind it still comes in. `Err` only when even the
 /// quarantine fails (the database is down): then the message may be offered again later.
 pub async fn receive_or_quarantine(

@@ -1,13 +1,13 @@
 //! A small SMTP server for direct delivery (the agency's MX relaying support mail here). It takes
 //! mail only for addresses at our own domain (never an open relay), refuses a message over the
 //! size limit while reading it, and hands each message to the intake pipeline before answering:
-//! a `250` means the message is recorded.
+//! a `250` means the message is recorded (or, when it cannot be, quarantined for an admin).
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use app::backend::AppState;
-use app::backend::mail_intake::{Intake, receive};
+use app::backend::mail_intake::{Intake, receive_or_quarantine};
 use app::domain::email::MAX_MESSAGE_BYTES;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
@@ -230,11 +230,11 @@ impl Session {
                 .reply("552 5.3.4 Message too big for this system")
                 .await;
         }
-        match receive(&self.state, "smtp", &message).await {
+        match receive_or_quarantine(&self.state, "smtp", &message).await {
             Ok(Intake::Refused { reason }) => self.reply(&format!("550 5.7.1 {reason}")).await,
             Ok(_) => self.reply("250 2.0.0 Accepted").await,
             Err(error) => {
-                tracing::error!(%error, "mail could not be recorded; the sender will retry");
+                tracing::error!(%error, "mail could be neither recorded nor quarantined; the sender will retry");
                 self.reply("451 4.3.0 Try again later").await
             }
         }
