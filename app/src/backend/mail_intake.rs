@@ -154,9 +154,9 @@ const RECORD_RETRY_PAUSE: Duration = Duration::from_secs(1);
 
 /// Like [`receive`], for a source that would otherwise offer the same message again and again
 /// (IMAP takes the oldest unseen first; an SMTP sender retries for days, then bounces it): a
-/// message that cannot be recorded twice running is
-/// quarantined with the error, so the mail behind it still comes in. `Err` only when even the
-/// quarantine fails (the database is down): then the message may be offered again later.
+/// message that cannot be recorded twice running is quarantined with the error, so the mail
+/// behind it still comes in. `Err` only when even the quarantine fails (the database is down):
+/// then the message may be offered again later.
 pub async fn receive_or_quarantine(
     state: &AppState,
     source: &str,

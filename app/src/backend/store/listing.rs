@@ -3,7 +3,8 @@
 use sqlx::FromRow;
 
 use super::tickets::{
-    SCOPE_CLAUSE, SUMMARY_COLUMNS, SUMMARY_FROM, StatusFilter, SummaryRow, scope_params,
+    SCOPE_CLAUSE, SUMMARY_COLUMNS, SUMMARY_FROM, StatusFilter, SummaryRow, scope_clause,
+    scope_params,
 };
 use super::{Backend, Store, StoreResult};
 use crate::domain::listing::{AssigneeFilter, Cursor, QueueFilter, SearchHit, TicketPage};
@@ -43,10 +44,13 @@ impl Default for TicketQuery {
 const SEARCH_PASSAGES: i64 = 200;
 
 /// The request a match in `t` stands for: the one it was merged into, when the reader may see
-/// that one too ([`SCOPE_CLAUSE`] on the survivor); else itself (someone's duplicate merged into
-/// a colleague's request they may not open is still found as their own).
-const HIT_ID: &str = "COALESCE((SELECT m.id FROM tickets m WHERE m.id = t.merged_into \
-     AND ($1 = 0 OR m.account_id = $1) AND ($2 = 0 OR m.requester_id = $2)), t.id)";
+/// that one too (the scope clause on the survivor, `m`); else itself (someone's duplicate merged
+/// into a colleague's request they may not open is still found as their own).
+const HIT_ID: &str = concat!(
+    "COALESCE((SELECT m.id FROM tickets m WHERE m.id = t.merged_into AND ",
+    scope_clause!("m"),
+    "), t.id)"
+);
 
 /// A value bound to a query built at run time.
 enum Arg {

@@ -86,9 +86,23 @@ pub(super) const SUMMARY_FROM: &str = "FROM tickets t JOIN accounts a ON a.id = 
      JOIN users u ON u.id = t.requester_id LEFT JOIN users s ON s.id = t.assignee_id \
      LEFT JOIN categories c ON c.id = t.category_id";
 
-/// Restricts `t` to a scope bound as `$1` (account id) and `$2` (requester id); 0 means any.
-pub(super) const SCOPE_CLAUSE: &str =
-    "($1 = 0 OR t.account_id = $1) AND ($2 = 0 OR t.requester_id = $2)";
+/// Restricts the tickets named `$alias` to a scope bound as `$1` (account id) and `$2` (requester
+/// id); 0 means any.
+macro_rules! scope_clause {
+    ($alias:literal) => {
+        concat!(
+            "($1 = 0 OR ",
+            $alias,
+            ".account_id = $1) AND ($2 = 0 OR ",
+            $alias,
+            ".requester_id = $2)"
+        )
+    };
+}
+pub(super) use scope_clause;
+
+/// [`scope_clause`] on `t`, the alias most queries give tickets.
+pub(super) const SCOPE_CLAUSE: &str = scope_clause!("t");
 
 /// The two parameters of [`SCOPE_CLAUSE`], or `None` when the scope admits nothing.
 pub(super) fn scope_params(scope: TicketScope) -> Option<(i64, i64)> {
