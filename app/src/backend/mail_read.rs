@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 use crate::domain::attachment::{MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, human_size, safe_filename};
 use crate::domain::email::{MAX_MESSAGE_BYTES, MailMarks, domain_of, new_text};
-use crate::domain::validation::DESCRIPTION_MAX_CHARS;
+use crate::domain::validation::{DESCRIPTION_MAX_CHARS, cut_with_note};
 
 /// A message as read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,15 +96,9 @@ fn header_text(text: &str) -> String {
     line.trim().to_owned()
 }
 
-/// At most `max` characters, saying so when cut (the original stays viewable).
-fn cut(text: String, max: usize) -> String {
-    match text.char_indices().nth(max) {
-        Some((end, _)) => format!(
-            "{}\n\n_(Cut here: the original mail has the rest.)_",
-            &text[..end]
-        ),
-        None => text,
-    }
+/// A message's text, cut to what a form would take, saying so (the original stays viewable).
+fn cut(text: &str) -> String {
+    cut_with_note(text, DESCRIPTION_MAX_CHARS, "the original mail")
 }
 
 /// Reads a raw RFC 5322 message.
@@ -334,7 +328,7 @@ impl Body {
     fn of(message: &Message<'_>) -> Body {
         if let Some(text) = text_of_broken_multipart(message) {
             return Body {
-                text: cut(new_text(&text), DESCRIPTION_MAX_CHARS),
+                text: cut(&new_text(&text)),
                 files: Vec::new(),
             };
         }
@@ -365,7 +359,7 @@ impl Body {
             }
         }
         let mut text = match (text.is_empty(), files.is_empty()) {
-            (false, _) => cut(text, DESCRIPTION_MAX_CHARS),
+            (false, _) => cut(&text),
             (true, false) => "(No text: see the attached files.)".to_owned(),
             (true, true) => "(No text.)".to_owned(),
         };

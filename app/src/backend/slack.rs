@@ -34,7 +34,8 @@ use super::store::{
 use super::worker::{keep_working, retry_delay_ms};
 use crate::domain::policy::{Actor, Visibility};
 use crate::domain::slack::{
-    Audience, REPLAY_WINDOW_S, filed_text, fresh, is_direct_message, request_from, thread_update,
+    Audience, REPLAY_WINDOW_S, filed_text, fresh, is_direct_message, message_text, request_from,
+    thread_update,
 };
 use crate::domain::ticket::{Channel, TicketRef};
 
@@ -519,13 +520,14 @@ async fn reply(
     text: &str,
 ) -> StoreResult<()> {
     let ticket = state.store.ticket(reference).await?;
-    if !person.may_view(ticket.owner) || text.trim().is_empty() {
+    let body = message_text(text);
+    if !person.may_view(ticket.owner) || body.is_empty() {
         return Ok(());
     }
     let message = NewMessage {
         author_id: person.user_id,
         by_client: true,
-        body: text.trim(),
+        body: &body,
         internal: false,
         attachments: &[],
     };

@@ -3,6 +3,7 @@
 //! `backend::slack`.
 
 use super::ticket::{TicketChange, TicketRef, TicketStatus};
+use super::validation::{DESCRIPTION_MAX_CHARS, cut_with_note};
 
 /// How far a request's timestamp may be from now (Slack's own advice: five minutes).
 pub const REPLAY_WINDOW_S: i64 = 5 * 60;
@@ -43,7 +44,7 @@ pub fn is_channel_id(text: &str) -> bool {
 }
 
 /// What a message or a `/request` files: its first line (shortened) as the title, the whole
-/// text as the description. `None` for an empty text.
+/// text (up to a form's limit) as the description. `None` for an empty text.
 pub fn request_from(text: &str) -> Option<(String, String)> {
     let text = text.trim();
     let first = text.lines().next()?.trim();
@@ -56,7 +57,12 @@ pub fn request_from(text: &str) -> Option<(String, String)> {
     } else {
         first.to_owned()
     };
-    Some((title, text.to_owned()))
+    Some((title, message_text(text)))
+}
+
+/// A message's text as filed: at most what a form would take (Slack allows twice as much).
+pub fn message_text(text: &str) -> String {
+    cut_with_note(text.trim(), DESCRIPTION_MAX_CHARS, "the Slack message")
 }
 
 /// Text for Slack's mrkdwn: `&`, `<` and `>` escaped, as Slack asks (they would start links
@@ -162,6 +168,17 @@ mod tests {
         let (title, _) = request_from(&"x".repeat(500)).unwrap();
         assert_eq!(title.chars().count(), MAX_TITLE_CHARS);
         assert!(title.ends_with('…'));
+    }
+
+    #[test]
+    fn a_message_longer_than_a_form_takes_is_filed_cut_with_a_note() {
+        let long = format!("Printer broken\n{}", "y".repeat(40_000));
+        let (_, description) = request_from(&long).unwrap();
+        assert!(description.starts_with("Printer broken\ny"));
+        assert!(description.ends_with("_(Cut here: the Slack message has the rest.)_"));
+        let kept = description.split("\n\n_(Cut here").next().unwrap();
+        assert_eq!(kept.chars().count(), DESCRIPTION_MAX_CHARS);
+        assert_eq!(message_text("  Thanks!  "), "Thanks!");
     }
 
     #[test]

@@ -156,13 +156,27 @@ pub fn format_date(ms: i64) -> String {
     format!("{year:04}-{month:02}-{day:02}")
 }
 
+/// The first `max_chars` characters of `text`, when it has more.
+fn first_chars(text: &str, max_chars: usize) -> Option<&str> {
+    text.char_indices()
+        .nth(max_chars)
+        .map(|(end, _)| &text[..end])
+}
+
 /// At most `max_chars` of `text`, with "…" where it was cut: what a message may quote of input
 /// of any length, so an error stays small whatever was sent.
 pub fn shortened(text: &str, max_chars: usize) -> String {
-    match text.char_indices().nth(max_chars) {
-        Some((end, _)) => format!("{}…", &text[..end]),
-        None => text.to_owned(),
-    }
+    first_chars(text, max_chars).map_or_else(|| text.to_owned(), |kept| format!("{kept}…"))
+}
+
+/// At most `max_chars` of `text`, then a note saying where the rest is: a message that came by
+/// mail or chat is filed cut to the limit a form would enforce, rather than refused, since its
+/// sender cannot be asked to shorten it there and then.
+pub fn cut_with_note(text: &str, max_chars: usize, rest_is_in: &str) -> String {
+    first_chars(text, max_chars).map_or_else(
+        || text.to_owned(),
+        |kept| format!("{kept}\n\n_(Cut here: {rest_is_in} has the rest.)_"),
+    )
 }
 
 /// Collapses runs of whitespace (including pasted newlines) into single spaces.
@@ -203,6 +217,19 @@ mod tests {
                 .chars()
                 .count(),
             ECHO_MAX_CHARS + 1
+        );
+    }
+
+    #[test]
+    fn long_intake_text_is_cut_with_a_note_of_where_the_rest_is() {
+        assert_eq!(cut_with_note("short", 10, "the mail"), "short");
+        let cut = cut_with_note(&"é".repeat(30), 20, "the Slack message");
+        assert_eq!(
+            cut,
+            format!(
+                "{}\n\n_(Cut here: the Slack message has the rest.)_",
+                "é".repeat(20)
+            )
         );
     }
 
