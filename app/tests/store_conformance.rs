@@ -85,6 +85,7 @@ conformance!(
     staff_filters_narrow_the_queue,
     facts_edits_check_the_version,
     attachments_are_claimed_once_by_their_uploader,
+    unsent_uploads_are_counted_and_removed_when_stale,
     sla_marks_follow_the_policy_and_pause_while_waiting,
     rules_keep_their_order_and_route_through_the_rotation,
     sla_alerts_are_claimed_by_one_timer_and_raised_once,
@@ -1375,6 +1376,53 @@ async fn attachments_are_claimed_once_by_their_uploader(db: &Scratch) {
         store.create_ticket(&again, T0).await,
         Err(StoreError::Conflict(_))
     ));
+}
+
+async fn unsent_uploads_are_counted_and_removed_when_stale(db: &Scratch) {
+    let store = &db.store;
+    let w = world(store).await;
+    let upload = |by, content: &'static [u8]| NewAttachment {
+        uploaded_by: by,
+        filename: "notes.txt",
+        content_type: "text/plain",
+        is_image: false,
+        sha256: "00",
+        content,
+    };
+    let stale = store
+        .add_attachment(&upload(w.luis, b"12345"), T0)
+        .await
+        .unwrap();
+    let sent = store
+        .add_attachment(&upload(w.luis, b"1234567"), T0)
+        .await
+        .unwrap();
+    let recent = store
+        .add_attachment(&upload(w.luis, b"123"), T0 + 10)
+        .await
+        .unwrap();
+    store
+        .add_attachment(&upload(w.dana, b"12"), T0 + 10)
+        .await
+        .unwrap();
+    assert_eq!(store.unsent_upload_bytes(w.luis).await.unwrap(), 5 + 7 + 3);
+    let with_file = NewTicket {
+        attachments: &[sent],
+        ..NewTicket::from_portal(w.acme, w.luis, "T", "D")
+    };
+    store.create_ticket(&with_file, T0).await.unwrap();
+    assert_eq!(store.unsent_upload_bytes(w.luis).await.unwrap(), 5 + 3);
+    assert_eq!(store.unsent_upload_bytes(w.grace).await.unwrap(), 0);
+
+    assert_eq!(store.remove_unsent_uploads(T0 + 5).await.unwrap(), 1);
+    assert!(matches!(
+        store.attachment(stale).await,
+        Err(StoreError::NotFound)
+    ));
+    assert_eq!(store.attachment(sent).await.unwrap().content, b"1234567");
+    assert_eq!(store.attachment(recent).await.unwrap().content, b"123");
+    assert_eq!(store.unsent_upload_bytes(w.luis).await.unwrap(), 3);
+    assert_eq!(store.unsent_upload_bytes(w.dana).await.unwrap(), 2);
 }
 
 async fn sla_marks_follow_the_policy_and_pause_while_waiting(db: &Scratch) {

@@ -259,6 +259,57 @@ async fn oversized_and_empty_uploads_get_a_clear_message() {
 }
 
 #[tokio::test]
+async fn unsent_uploads_are_capped_per_person_and_removed_after_three_days() {
+    use app::backend::store::NewAttachment;
+    use app::domain::attachment::{
+        MAX_ATTACHMENT_BYTES, MAX_UNSENT_UPLOAD_BYTES, UNSENT_UPLOAD_KEPT_MS,
+    };
+
+    let h = harness().await;
+    let luis = h.sign_in("luis@acme.example").await;
+    let luis_id = h.id("luis@acme.example");
+    // Files chosen earlier and never sent, up to four bytes short of the cap.
+    let full = vec![b'a'; MAX_ATTACHMENT_BYTES];
+    let mut left = MAX_UNSENT_UPLOAD_BYTES - 4;
+    while left > 0 {
+        let size = left.min(MAX_ATTACHMENT_BYTES);
+        let file = NewAttachment {
+            uploaded_by: luis_id,
+            filename: "big.bin",
+            content_type: "application/octet-stream",
+            is_image: false,
+            sha256: "00",
+            content: &full[..size],
+        };
+        h.store
+            .add_attachment(&file, h.clock.now_ms())
+            .await
+            .unwrap();
+        left -= size;
+    }
+    let last_fit = h.upload(Some(&luis), "fits.txt", b"1234").await;
+    assert_eq!(last_fit.status, StatusCode::OK, "{}", last_fit.body);
+    let refused = h.upload(Some(&luis), "over.txt", b"1").await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.to_string().contains("not sent yet"),
+        "{}",
+        refused.body
+    );
+    // Someone else's unsent files do not count against Mei.
+    let mei = h.sign_in("mei@acme.example").await;
+    let theirs = h.upload(Some(&mei), "mine.txt", b"1").await;
+    assert_eq!(theirs.status, StatusCode::OK, "{}", theirs.body);
+
+    h.clock.advance(UNSENT_UPLOAD_KEPT_MS + 1);
+    let later = h.upload(Some(&luis), "later.txt", b"1").await;
+    assert_eq!(later.status, StatusCode::OK, "{}", later.body);
+    assert_eq!(h.store.unsent_upload_bytes(luis_id).await.unwrap(), 1);
+    let mei_id = h.id("mei@acme.example");
+    assert_eq!(h.store.unsent_upload_bytes(mei_id).await.unwrap(), 0);
+}
+
+#[tokio::test]
 async fn a_second_editor_working_from_an_old_copy_gets_a_conflict() {
     let h = harness().await;
     let sam = h.sign_in("sam@agency.example").await;

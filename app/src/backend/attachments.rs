@@ -19,8 +19,8 @@ use super::auth::session_from_parts;
 use super::state::AppState;
 use super::store::{NewAttachment, StoreResult};
 use crate::domain::attachment::{
-    MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, UploadedFile, is_previewable_image, safe_filename,
-    too_large_message,
+    MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MAX_UNSENT_UPLOAD_BYTES, UNSENT_UPLOAD_KEPT_MS,
+    UploadedFile, is_previewable_image, safe_filename, too_large_message, unsent_limit_message,
 };
 use crate::domain::policy::Permission;
 use crate::domain::validation::FieldError;
@@ -39,8 +39,8 @@ pub fn sniff(content: &[u8]) -> &'static str {
 }
 
 /// `POST /files`: stores the files of a multipart form (field `file`, several allowed) for the
-/// signed-in person. Each is read chunk by chunk, so an oversized file is refused without being
-/// held in memory.
+/// signed-in person, up to what they may have unsent. Each is read chunk by chunk, so an oversized
+/// file is refused without being held in memory. Uploads nobody sent in time go first.
 pub async fn upload(
     State(state): State<AppState>,
     parts: Parts,
@@ -54,6 +54,17 @@ pub async fn upload(
         |text: String| AppError::BadRequest(format!("The upload was malformed: {text}"));
     let mut form = form.map_err(|rejection| malformed(rejection.body_text()))?;
     let bad = |e: axum::extract::multipart::MultipartError| malformed(e.body_text());
+    let person = session.actor.user_id;
+    let now = state.clock.now_ms();
+    let removed = state
+        .store
+        .remove_unsent_uploads(now - UNSENT_UPLOAD_KEPT_MS)
+        .await?;
+    if removed > 0 {
+        tracing::info!(removed, "uploads never sent were removed");
+    }
+    let mut unsent =
+        usize::try_from(state.store.unsent_upload_bytes(person).await?).unwrap_or(usize::MAX);
     let mut uploaded = Vec::new();
     while let Some(mut field) = form.next_field().await.map_err(bad)? {
         if field.name() != Some("file") {
@@ -66,8 +77,12 @@ pub async fn upload(
         let filename = safe_filename(field.file_name().unwrap_or("file"));
         let mut content = Vec::new();
         while let Some(chunk) = field.chunk().await.map_err(bad)? {
-            if content.len() + chunk.len() > MAX_ATTACHMENT_BYTES {
+            let size = content.len() + chunk.len();
+            if size > MAX_ATTACHMENT_BYTES {
                 return Err(FieldError::new("attachments", too_large_message(&filename)).into());
+            }
+            if unsent.saturating_add(size) > MAX_UNSENT_UPLOAD_BYTES {
+                return Err(FieldError::new("attachments", unsent_limit_message()).into());
             }
             content.extend_from_slice(&chunk);
         }
@@ -75,7 +90,8 @@ pub async fn upload(
             let message = format!("“{filename}” is empty.");
             return Err(FieldError::new("attachments", message).into());
         }
-        let id = store_file(&state, session.actor.user_id, &filename, &content).await?;
+        let id = store_file(&state, person, &filename, &content).await?;
+        unsent += content.len();
         uploaded.push(UploadedFile {
             id,
             filename,

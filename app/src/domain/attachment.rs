@@ -19,6 +19,23 @@ pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
 /// The most files on one request or message.
 pub const MAX_ATTACHMENTS: usize = 5;
 
+/// The most a person may have uploaded and not yet sent with a request or reply: two full forms'
+/// worth. Uploads are stored as they are chosen, so without it anyone signed in could fill the
+/// disk with files they never send.
+pub const MAX_UNSENT_UPLOAD_BYTES: usize = 2 * MAX_ATTACHMENTS * MAX_ATTACHMENT_BYTES;
+/// How long an upload waits to be sent before it is removed: long enough for a request written
+/// on a phone that then lost its connection for a weekend.
+pub const UNSENT_UPLOAD_KEPT_MS: i64 = 3 * 24 * 60 * 60 * 1000;
+
+/// The message for an upload past [`MAX_UNSENT_UPLOAD_BYTES`].
+pub fn unsent_limit_message() -> String {
+    format!(
+        "Files you have added but not sent yet come to over {} MB. Send the request or reply \
+         they are for first; files never sent are removed after three days.",
+        MAX_UNSENT_UPLOAD_BYTES / (1024 * 1024)
+    )
+}
+
 /// The message for a file over the limit.
 pub fn too_large_message(filename: &str) -> String {
     format!(

@@ -58,6 +58,28 @@ impl Store {
         .await?)
     }
 
+    /// How many bytes `uploader` has uploaded and not yet sent with a request or message.
+    pub async fn unsent_upload_bytes(&self, uploader: i64) -> StoreResult<i64> {
+        // Postgres sums BIGINTs as NUMERIC.
+        Ok(sqlx::query_scalar(
+            "SELECT CAST(COALESCE(SUM(size_bytes), 0) AS BIGINT) FROM attachments \
+             WHERE uploaded_by = $1 AND ticket_id IS NULL",
+        )
+        .bind(uploader)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    /// Removes uploads made before `before` and never sent; returns how many.
+    pub async fn remove_unsent_uploads(&self, before: i64) -> StoreResult<u64> {
+        let removed =
+            sqlx::query("DELETE FROM attachments WHERE ticket_id IS NULL AND created_at < $1")
+                .bind(before)
+                .execute(&self.pool)
+                .await?;
+        Ok(removed.rows_affected())
+    }
+
     /// Attaches uploads to a ticket (and message) inside its transaction. Only the uploader's own,
     /// not yet attached files qualify; anything else is refused as a whole.
     pub(super) async fn claim_attachments(
