@@ -81,6 +81,51 @@ async fn admins_retry_or_dismiss_unreadable_mail() {
 }
 
 #[tokio::test]
+async fn a_message_kept_as_its_header_only_is_not_offered_for_filing() {
+    use app::domain::email::MAX_MESSAGE_BYTES;
+
+    let h = harness().await;
+    let alex = h.sign_in("alex@agency.example").await;
+    let mut too_big = GOOD.as_bytes().to_vec();
+    too_big.resize(MAX_MESSAGE_BYTES + 1, b'x');
+    let intake = receive(&h.state, "http", &too_big).await.unwrap();
+    let Intake::Quarantined { id, .. } = intake else {
+        panic!("quarantined: {intake:?}");
+    };
+    let list = h.call(Some(&alex), "quarantined_mail", "").await;
+    assert_eq!(
+        list.body["messages"][0]["header_only"], true,
+        "{}",
+        list.body
+    );
+
+    // Retried, the header alone would file an empty request: refused, and it stays listed.
+    let retried = h
+        .call(Some(&alex), "retry_quarantined", &format!("id={id}"))
+        .await;
+    assert_eq!(retried.status, StatusCode::CONFLICT, "{}", retried.body);
+    assert!(
+        retried
+            .body
+            .to_string()
+            .contains("Only its header was kept"),
+        "{}",
+        retried.body
+    );
+    let still = h.call(Some(&alex), "quarantined_mail", "").await;
+    assert_eq!(still.body["messages"].as_array().unwrap().len(), 1);
+
+    let download = h.get(Some(&alex), &format!("/mail/quarantine/{id}")).await;
+    assert_eq!(download.status(), StatusCode::OK);
+    let disposition = download.headers()["content-disposition"].to_str().unwrap();
+    assert!(disposition.contains("header.eml"), "{disposition}");
+    let dismissed = h
+        .call(Some(&alex), "dismiss_quarantined", &format!("id={id}"))
+        .await;
+    assert_eq!(dismissed.status, StatusCode::OK);
+}
+
+#[tokio::test]
 async fn staff_open_the_original_of_a_mailed_request_and_clients_cannot() {
     let h = harness().await;
     let Intake::Created { reference, .. } =

@@ -13,8 +13,11 @@ pub struct UnreadableMail {
     /// Where it came from: `imap:INBOX`, `smtp`, `http`.
     pub source: String,
     pub error: String,
+    /// The size of what was kept.
     pub size_bytes: i64,
     pub received_at: i64,
+    /// Only its header was kept (it was too large): it cannot be retried.
+    pub header_only: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,6 +44,7 @@ pub async fn quarantined_mail() -> Result<Quarantine, AppError> {
             error: m.error,
             size_bytes: m.size_bytes,
             received_at: m.received_at,
+            header_only: m.header_only == 1,
         })
         .collect();
     Ok(Quarantine {
@@ -62,8 +66,15 @@ pub async fn retry_quarantined(id: i64) -> Result<String, AppError> {
 
     auth::require_permission(Permission::ManageAccounts)?;
     let state = app_state()?;
-    let (source, raw) = state.store.quarantined_raw(id).await?;
-    let intake = receive(&state, &source, &raw).await?;
+    let kept = state.store.quarantined_original(id).await?;
+    if kept.header_only == 1 {
+        return Err(AppError::Conflict(
+            "Only its header was kept (it was too large), so there is nothing to file. Ask the \
+             sender to send it again in smaller parts, then dismiss this one."
+                .into(),
+        ));
+    }
+    let intake = receive(&state, &kept.source, &kept.raw).await?;
     let outcome = match &intake {
         Intake::Created { reference, .. } => format!("Filed as {reference}."),
         Intake::Replied { reference } => format!("Added to {reference}."),
@@ -93,7 +104,7 @@ pub async fn dismiss_quarantined(id: i64) -> Result<(), AppError> {
 
     auth::require_permission(Permission::ManageAccounts)?;
     let state = app_state()?;
-    state.store.quarantined_raw(id).await?;
+    state.store.quarantined_original(id).await?;
     state
         .store
         .settle_quarantined(id, "dismissed", state.clock.now_ms())

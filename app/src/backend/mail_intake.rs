@@ -20,7 +20,7 @@ use super::store::{
     ArrivedMail, MailSettlement, NewMessage, NewTicket, NewUser, StoreError, StoreResult,
 };
 use crate::domain::email::{
-    Thread, choose_thread, domain_of, reference_in_subject, title_from_subject,
+    Kept, Thread, choose_thread, domain_of, reference_in_subject, title_from_subject,
 };
 use crate::domain::policy::{Actor, Role};
 use crate::domain::ticket::{Channel, TicketRef};
@@ -172,21 +172,21 @@ pub async fn receive_or_quarantine(
         Ok(intake) => Ok(intake),
         Err(again) => {
             let reason = format!("could not be recorded: {again}");
-            quarantine(state, source, raw, reason).await
+            quarantine(state, source, Kept::Whole(raw), reason).await
         }
     }
 }
 
-/// Keeps a message that cannot be read, with the reason, for an admin.
+/// Keeps (what can be kept of) a message that cannot be read, with the reason, for an admin.
 pub async fn quarantine(
     state: &AppState,
     source: &str,
-    raw: &[u8],
+    kept: Kept<'_>,
     reason: String,
 ) -> StoreResult<Intake> {
     let id = state
         .store
-        .quarantine_mail(source, raw, &reason, state.clock.now_ms())
+        .quarantine_mail(source, kept, &reason, state.clock.now_ms())
         .await?;
     tracing::warn!(source, id, %reason, "mail quarantined");
     Ok(Intake::Quarantined { id, reason })

@@ -38,11 +38,11 @@ pub async fn quarantined(
     parts: Parts,
 ) -> Result<Response, AppError> {
     permitted_download(&parts, Permission::ManageAccounts)?;
-    let (_, raw) = state.store.quarantined_raw(id).await?;
-    Ok(file_response(
-        &format!("unreadable-{id}.eml"),
-        "message/rfc822",
-        raw,
-        false,
-    ))
+    let kept = state.store.quarantined_original(id).await?;
+    let name = if kept.header_only == 1 {
+        format!("unreadable-{id}-header.eml")
+    } else {
+        format!("unreadable-{id}.eml")
+    };
+    Ok(file_response(&name, "message/rfc822", kept.raw, false))
 }

@@ -8,7 +8,7 @@ use mail_parser::{ContentType, HeaderName, Message, MessageParser, MimeHeaders};
 use sha2::{Digest, Sha256};
 
 use crate::domain::attachment::{MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, human_size, safe_filename};
-use crate::domain::email::{MAX_MESSAGE_BYTES, MailMarks, domain_of, new_text};
+use crate::domain::email::{Kept, MAX_MESSAGE_BYTES, MailMarks, domain_of, new_text};
 use crate::domain::validation::{DESCRIPTION_MAX_CHARS, cut_with_note};
 
 /// A message as read.
@@ -66,10 +66,10 @@ impl Unreadable {
 
     /// What of the message is kept in quarantine: all of it, except the header only of one too
     /// large to keep.
-    pub fn kept<'r>(&self, raw: &'r [u8]) -> &'r [u8] {
+    pub fn kept<'r>(&self, raw: &'r [u8]) -> Kept<'r> {
         match self {
-            Unreadable::TooLarge { .. } => &raw[..header_len(raw)],
-            _ => raw,
+            Unreadable::TooLarge { .. } => Kept::HeaderOnly(&raw[..header_len(raw)]),
+            _ => Kept::Whole(raw),
         }
     }
 }

@@ -71,7 +71,8 @@ pub use knowledge::{ArticleCounts, ArticleHitRow, StoredArticle};
 pub use links::{NewLink, StoredLink};
 pub use listing::TicketQuery;
 pub use mail::{
-    ArrivedMail, MailLogEntry, MailSettlement, MailThread, QuarantinedMail, TRIAGE_ACCOUNT_SLUG,
+    ArrivedMail, MailLogEntry, MailSettlement, MailThread, QuarantinedMail, QuarantinedOriginal,
+    TRIAGE_ACCOUNT_SLUG,
 };
 pub use notifications::InboxReader;
 pub use outbox::{LogFollower, NewMail, OutgoingMail};

@@ -11,6 +11,16 @@ pub const REPLY_MARKER: &str = "## Reply above this line ##";
 /// A message is kept whole up to this size; larger ones are refused before they are read.
 pub const MAX_MESSAGE_BYTES: usize = 25 * 1024 * 1024;
 
+/// What the quarantine keeps of a message that could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kept<'r> {
+    /// The message as it came: it can be retried once its cause is fixed.
+    Whole(&'r [u8]),
+    /// Only its header (it was over [`MAX_MESSAGE_BYTES`]): it can be read and dismissed, but
+    /// there is nothing to file.
+    HeaderOnly(&'r [u8]),
+}
+
 /// The title a request gets from a subject: reply and forward prefixes and our `[FD-n]` token
 /// removed, white space collapsed; `(no subject)` when nothing is left.
 pub fn title_from_subject(subject: &str) -> String {

@@ -11,7 +11,7 @@ use anyhow::{Context, bail};
 use app::backend::AppState;
 use app::backend::mail_intake::{quarantine, receive_or_quarantine};
 use app::backend::mail_read::Unreadable;
-use app::domain::email::MAX_MESSAGE_BYTES;
+use app::domain::email::{Kept, MAX_MESSAGE_BYTES};
 use async_imap::types::UnsolicitedResponse;
 use async_imap::{Client, Session};
 use futures::TryStreamExt;
@@ -255,7 +255,9 @@ where
                 "{}; only its header was downloaded",
                 Unreadable::too_large(size)
             );
-            quarantine(state, source, raw, reason).await.map(|_| ())
+            quarantine(state, source, Kept::HeaderOnly(raw), reason)
+                .await
+                .map(|_| ())
         } else {
             receive_or_quarantine(state, source, raw).await.map(|_| ())
         };

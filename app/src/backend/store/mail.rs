@@ -9,6 +9,7 @@ use super::accounts::{ACTOR_COLUMNS, ActorRow};
 use super::outbox::{LogFollower, NewMail};
 use super::push::NewPush;
 use super::{NewAccount, Store, StoreError, StoreResult, is_unique_violation};
+use crate::domain::email::Kept;
 use crate::domain::policy::{Actor, Visibility};
 use crate::domain::ticket::TicketRef;
 
@@ -43,6 +44,17 @@ pub struct QuarantinedMail {
     pub error: String,
     pub size_bytes: i64,
     pub received_at: i64,
+    /// 1 when only its header was kept (see [`Kept`]).
+    pub header_only: i64,
+}
+
+/// A quarantined message as it was kept, with where it came from.
+#[derive(Debug, Clone, FromRow)]
+pub struct QuarantinedOriginal {
+    pub source: String,
+    pub raw: Vec<u8>,
+    /// 1 when `raw` is its header only (see [`Kept`]).
+    pub header_only: i64,
 }
 
 /// One message in or out about a request, as the mail log lists it.
@@ -307,17 +319,23 @@ impl Store {
     pub async fn quarantine_mail(
         &self,
         source: &str,
-        raw: &[u8],
+        kept: Kept<'_>,
         error: &str,
         now: i64,
     ) -> StoreResult<i64> {
+        let (raw, header_only) = match kept {
+            Kept::Whole(raw) => (raw, false),
+            Kept::HeaderOnly(header) => (header, true),
+        };
         Ok(sqlx::query_scalar(
-            "INSERT INTO mail_quarantine (source, raw, error, received_at) VALUES ($1, $2, $3, $4) RETURNING id",
+            "INSERT INTO mail_quarantine (source, raw, error, received_at, header_only) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
         .bind(source)
         .bind(raw)
         .bind(error)
         .bind(now)
+        .bind(i64::from(header_only))
         .fetch_one(&self.pool)
         .await?)
     }
@@ -325,17 +343,19 @@ impl Store {
     /// Quarantined messages nobody has dealt with yet, newest first.
     pub async fn quarantined_mail(&self) -> StoreResult<Vec<QuarantinedMail>> {
         Ok(sqlx::query_as(
-            "SELECT id, source, error, CAST(LENGTH(raw) AS BIGINT) AS size_bytes, received_at \
+            "SELECT id, source, error, CAST(LENGTH(raw) AS BIGINT) AS size_bytes, received_at, \
+                    header_only \
              FROM mail_quarantine WHERE settled_at IS NULL ORDER BY id DESC",
         )
         .fetch_all(&self.pool)
         .await?)
     }
 
-    /// A quarantined message as it came, with where it came from.
-    pub async fn quarantined_raw(&self, id: i64) -> StoreResult<(String, Vec<u8>)> {
+    /// A quarantined message as it was kept, with where it came from.
+    pub async fn quarantined_original(&self, id: i64) -> StoreResult<QuarantinedOriginal> {
         sqlx::query_as(
-            "SELECT source, raw FROM mail_quarantine WHERE id = $1 AND settled_at IS NULL",
+            "SELECT source, raw, header_only FROM mail_quarantine \
+             WHERE id = $1 AND settled_at IS NULL",
         )
         .bind(id)
         .fetch_optional(&self.pool)

@@ -116,6 +116,7 @@ fn QuarantineRow(
     dismiss: ServerAction<DismissQuarantined>,
 ) -> impl IntoView {
     let id = message.id;
+    let header_only = message.header_only;
     let mut error = message.error;
     if let Some(first) = error.get(..1) {
         error.replace_range(..1, &first.to_uppercase());
@@ -127,13 +128,20 @@ fn QuarantineRow(
                 {format!("{} · {} · ", arrival(&message.source), human_size(message.size_bytes))}
                 {ago(now, message.received_at)}
             </p>
+            {header_only.then(|| view! {
+                <p>"Only its header was kept, so it cannot be filed: ask the sender to send it again in smaller parts, then dismiss it."</p>
+            })}
             <div class="quarantine-item__actions">
-                <a class="button button--quiet button--small" href=quarantined_original_href(id) download>"Download original"</a>
-                <button type="button" class="button button--small"
-                    disabled=move || retry.pending().get()
-                    on:click=move |_| { retry.dispatch(RetryQuarantined { id }); }>
-                    "Retry"
-                </button>
+                <a class="button button--quiet button--small" href=quarantined_original_href(id) download>
+                    {if header_only { "Download header" } else { "Download original" }}
+                </a>
+                {(!header_only).then(|| view! {
+                    <button type="button" class="button button--small"
+                        disabled=move || retry.pending().get()
+                        on:click=move |_| { retry.dispatch(RetryQuarantined { id }); }>
+                        "Retry"
+                    </button>
+                })}
                 <AskFirst
                     button="Dismiss"
                     label="Confirm dismissing"
