@@ -3,7 +3,7 @@
 
 mod support;
 
-use app::backend::mail_intake::{Intake, receive};
+use app::backend::mail_intake::{Intake, receive, receive_or_quarantine};
 use axum::http::StatusCode;
 use support::harness;
 
@@ -123,6 +123,50 @@ async fn a_message_kept_as_its_header_only_is_not_offered_for_filing() {
         .call(Some(&alex), "dismiss_quarantined", &format!("id={id}"))
         .await;
     assert_eq!(dismissed.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn mail_that_cannot_be_recorded_twice_running_is_quarantined_and_can_be_retried() {
+    use sqlx::Connection;
+
+    let h = harness().await;
+    let alex = h.sign_in("alex@agency.example").await;
+    // A real fault, not a stand-in: the table messages are recorded in goes missing.
+    let mut admin = sqlx::AnyConnection::connect(&h.db.url).await.unwrap();
+    let rename = |from: &str, to: &str| format!("ALTER TABLE {from} RENAME TO {to}");
+    sqlx::raw_sql(&rename("mail_messages", "mail_messages_away"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let intake = receive_or_quarantine(&h.state, "smtp", GOOD.as_bytes())
+        .await
+        .unwrap();
+    let Intake::Quarantined { id, reason } = intake else {
+        panic!("quarantined: {intake:?}");
+    };
+    assert!(reason.starts_with("could not be recorded"), "{reason}");
+
+    // Fixed, the next message comes in, and the kept one is filed by a retry.
+    sqlx::raw_sql(&rename("mail_messages_away", "mail_messages"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let next = GOOD
+        .replace("<scanner@", "<next@")
+        .replace("Scanner driver", "Printer toner");
+    let intake = receive_or_quarantine(&h.state, "smtp", next.as_bytes())
+        .await
+        .unwrap();
+    assert!(matches!(intake, Intake::Created { .. }), "{intake:?}");
+    let retried = h
+        .call(Some(&alex), "retry_quarantined", &format!("id={id}"))
+        .await;
+    assert_eq!(retried.status, StatusCode::OK, "{}", retried.body);
+    assert!(
+        retried.body.as_str().unwrap().starts_with("Filed as FD-"),
+        "{}",
+        retried.body
+    );
 }
 
 #[tokio::test]

@@ -34,7 +34,8 @@ pub struct Harness {
     pub store: Store,
     pub events: EventBus,
     pub people: HashMap<String, i64>,
-    _db: Scratch,
+    /// The scratch database, for a test that needs a connection of its own.
+    pub db: Scratch,
     _stop: watch::Sender<bool>,
 }
 
@@ -108,7 +109,7 @@ pub async fn harness_from(settings: Settings) -> Harness {
         state,
         clock,
         people,
-        _db: db,
+        db,
         _stop: stop,
     }
 }
