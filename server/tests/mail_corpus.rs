@@ -321,3 +321,79 @@ async fn oversized_files_and_messages_are_kept_out_with_a_reason() {
     let quarantined = h.store.quarantined_mail().await.unwrap();
     assert!(quarantined[0].size_bytes < 1024, "only the header is kept");
 }
+
+/// Sends `command` (if any) to an SMTP server and reads its answer to the end ("250 …", not
+/// "250-…").
+async fn smtp_say(smtp: &mut tokio::io::BufReader<tokio::net::TcpStream>, command: &str) -> String {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
+
+    smtp.get_mut().write_all(command.as_bytes()).await.unwrap();
+    loop {
+        let mut line = String::new();
+        smtp.read_line(&mut line).await.unwrap();
+        if line.as_bytes().get(3) != Some(&b'-') {
+            return line;
+        }
+    }
+}
+
+/// A line longer than the 998 characters RFC 5322 allows (an unwrapped HTML part, say) comes
+/// through the SMTP listener whole: the listener reads a line as far as the message may still
+/// grow, rather than cutting it into lines (which would corrupt what it carries).
+#[tokio::test]
+async fn the_smtp_listener_keeps_a_very_long_line_whole() {
+    use sqlx::Connection;
+
+    let h = harness().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (_stop, shutdown) = tokio::sync::watch::channel(false);
+    tokio::spawn(server::inbound::smtp::serve(
+        listener,
+        h.state.clone(),
+        shutdown,
+    ));
+    let mut smtp = tokio::io::BufReader::new(
+        tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .unwrap(),
+    );
+    let long_line = format!("Start {} end", "y".repeat(100_000));
+    assert!(smtp_say(&mut smtp, "").await.starts_with("220"));
+    assert!(
+        smtp_say(&mut smtp, "EHLO relay.test\r\n")
+            .await
+            .starts_with("250")
+    );
+    assert!(
+        smtp_say(&mut smtp, "MAIL FROM:<mei@acme.example>\r\n")
+            .await
+            .starts_with("250")
+    );
+    assert!(
+        smtp_say(&mut smtp, "RCPT TO:<support@agency.example>\r\n")
+            .await
+            .starts_with("250")
+    );
+    assert!(smtp_say(&mut smtp, "DATA\r\n").await.starts_with("354"));
+    let message = format!(
+        "From: Mei Chen <mei@acme.example>\r\nTo: support@agency.example\r\n\
+         Subject: Export log\r\nMessage-ID: <long-line@acme.example>\r\n\r\n{long_line}\r\n.\r\n"
+    );
+    let accepted = smtp_say(&mut smtp, &message).await;
+    assert!(accepted.starts_with("250"), "{accepted}");
+    smtp_say(&mut smtp, "QUIT\r\n").await;
+
+    let mut db = sqlx::AnyConnection::connect(&h.db.url).await.unwrap();
+    let raw: Vec<u8> = sqlx::query_scalar(
+        "SELECT raw FROM mail_messages WHERE raw IS NOT NULL ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_one(&mut db)
+    .await
+    .unwrap();
+    let kept = String::from_utf8(raw).unwrap();
+    assert!(
+        kept.contains(&format!("\r\n\r\n{long_line}\r\n")),
+        "the line arrived cut"
+    );
+}

@@ -17,8 +17,10 @@ use tokio::sync::{Semaphore, watch};
 const IDLE: Duration = Duration::from_mins(5);
 /// The longest command line accepted (RFC 5321 allows 512; some clients send a little more).
 const MAX_LINE: usize = 2048;
-/// The longest line inside a message (RFC 5322 allows 998; longer ones are refused).
-const MAX_DATA_LINE: usize = 64 * 1024;
+/// How much of a line is read at once while the rest of a message too large to keep is skipped.
+/// (A line of a message being kept may be as long as the message may still grow: RFC 5322 allows
+/// 998 characters, but cutting a longer one would corrupt what it carries.)
+const SKIPPED_LINE: usize = 64 * 1024;
 /// Sessions served at once; more wait for a free one.
 const MAX_SESSIONS: usize = 32;
 /// Recipients of one message (all of them ours).
@@ -206,7 +208,12 @@ impl Session {
         let mut message = Vec::new();
         let mut too_big = false;
         loop {
-            let Some(line) = self.read_line(MAX_DATA_LINE).await? else {
+            let limit = if too_big {
+                SKIPPED_LINE
+            } else {
+                MAX_MESSAGE_BYTES - message.len()
+            };
+            let Some(line) = self.read_line(limit).await? else {
                 return Ok(());
             };
             if line == b"." {
