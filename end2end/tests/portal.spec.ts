@@ -49,6 +49,22 @@ test('a client files a request with a clear error first, and keeps what was type
   await expectAccessible(page);
 });
 
+test('files past the five a request takes are named as left out, not dropped silently', async ({ page }) => {
+  await signInAs(page, 'Luis Romero');
+  await page.goto('/requests/new');
+  await hydrated(page);
+  const text = (name: string) => ({ name, mimeType: 'text/plain', buffer: Buffer.from(`notes ${name}`) });
+  const picker = page.getByLabel('Attach files');
+  await picker.setInputFiles(['a1.txt', 'a2.txt', 'a3.txt', 'a4.txt'].map(text));
+  await expect(page.locator('.attach__file')).toHaveCount(4);
+  await picker.setInputFiles(['b1.txt', 'b2.txt', 'b3.txt'].map(text));
+  await expect(page.locator('.attach__file')).toHaveCount(5);
+  await expect(page.locator('.attach__list')).toContainText('b1.txt');
+  await expect(page.locator('#attachments-error')).toHaveText('Attach at most 5 files: “b2.txt”, “b3.txt” left out.');
+  await expect(picker).toBeDisabled();
+  await expectAccessible(page);
+});
+
 test('what people type is shown as text, never run as markup', async ({ page }) => {
   await signInAs(page, 'Mei Chen');
   await page.goto('/requests/new');

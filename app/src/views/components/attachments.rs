@@ -25,7 +25,16 @@ pub fn AttachmentPicker(
             match result {
                 Ok(uploaded) => files.update(|list| {
                     list.extend(uploaded);
-                    list.truncate(MAX_ATTACHMENTS);
+                    if list.len() > MAX_ATTACHMENTS {
+                        let left_out: Vec<String> = list
+                            .drain(MAX_ATTACHMENTS..)
+                            .map(|file| format!("“{}”", file.filename))
+                            .collect();
+                        error.set(Some(format!(
+                            "Attach at most {MAX_ATTACHMENTS} files: {} left out.",
+                            left_out.join(", ")
+                        )));
+                    }
                 }),
                 Err(failure) => error.set(Some(
                     failure
