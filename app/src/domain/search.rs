@@ -14,10 +14,13 @@ const MAX_TERMS: usize = 8;
 /// The words of a query: letters and digits only, lower-cased, so no engine operator or quote can
 /// get through. Empty when there is nothing to search for.
 pub fn search_terms(query: &str) -> Vec<String> {
+    // Lowercased before it is split: lowercasing may add a combining mark ("İ" → "i̇"),
+    // which must part words like any other sign.
     query
+        .to_lowercase()
         .split(|c: char| !c.is_alphanumeric())
         .filter(|word| !word.is_empty())
-        .map(str::to_lowercase)
+        .map(str::to_owned)
         .take(MAX_TERMS)
         .collect()
 }
