@@ -85,13 +85,23 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        let malformed = |message: &str| {
+            let detail = shortened(message, MALFORMED_DETAIL_MAX_CHARS);
+            AppError::BadRequest(format!("The request was malformed: {detail}"))
+        };
         match value {
             ServerFnErrorErr::Args(message)
             | ServerFnErrorErr::MissingArg(message)
-            | ServerFnErrorErr::Deserialization(message)
-            | ServerFnErrorErr::UnsupportedRequestMethod(message) => {
-                let detail = shortened(&message, MALFORMED_DETAIL_MAX_CHARS);
-                AppError::BadRequest(format!("The request was malformed: {detail}"))
+            | ServerFnErrorErr::UnsupportedRequestMethod(message) => malformed(&message),
+            // On the server, a body it cannot read is the caller's mistake. In the browser, an
+            // answer it cannot read is not the server's own (a proxy's error page during a
+            // deploy, a captive portal's sign-in page): the server was not reached.
+            ServerFnErrorErr::Deserialization(message) => {
+                if cfg!(feature = "hydrate") {
+                    AppError::Unreachable
+                } else {
+                    malformed(&message)
+                }
             }
             ServerFnErrorErr::Request(_) | ServerFnErrorErr::Response(_) => AppError::Unreachable,
             _ => AppError::Internal,

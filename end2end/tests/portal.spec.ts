@@ -1,5 +1,8 @@
 import { test, expect, Page } from '@playwright/test';
-import { expectAccessible, expectPhoneFriendly, expectSameDocument, holdAppCode, hydrated, markDocument, signInAs } from './helpers';
+import {
+  desktop, expectAccessible, expectPhoneFriendly, expectSameDocument, holdAppCode, hydrated, liveConnected, markDocument,
+  personOn, phone, screenshotPath, signInAs,
+} from './helpers';
 
 test('signed-out visitors are sent to sign in', async ({ page }) => {
   await page.goto('/');
@@ -63,6 +66,105 @@ test('files past the five a request takes are named as left out, not dropped sil
   await expect(page.locator('#attachments-error')).toHaveText('Attach at most 5 files: “b2.txt”, “b3.txt” left out.');
   await expect(picker).toBeDisabled();
   await expectAccessible(page);
+
+  // One removed and another added: the form still sends, with the five on the list.
+  await page.getByRole('button', { name: 'Remove a1.txt' }).click();
+  await picker.setInputFiles([text('c1.txt')]);
+  await expect(page.locator('.attach__file')).toHaveCount(5);
+  await page.getByLabel('Title').fill('Five files after a change of mind');
+  await page.getByLabel('Description').fill('The notes are attached.');
+  await page.getByRole('button', { name: 'Send request' }).click();
+  await expect(page.getByRole('heading', { name: 'Request received' })).toBeVisible();
+  const reference = (await page.locator('.confirmation .reference').textContent())!.trim();
+  await page.goto(`/requests/${reference}`);
+  const files = page.getByRole('list', { name: 'Attached files' }).getByRole('link');
+  await expect(files).toHaveText(['a2.txt', 'a3.txt', 'a4.txt', 'b1.txt', 'c1.txt']);
+});
+
+test('a request waits for its files to finish uploading before it can be sent', async ({ page }) => {
+  await signInAs(page, 'Luis Romero');
+  await page.goto('/requests/new');
+  await hydrated(page);
+  let release = () => {};
+  const held = new Promise<void>((resolve) => { release = resolve; });
+  await page.route('**/files', async (route) => { await held; await route.continue(); });
+  await page.getByLabel('Title').fill('Scanner jams on page two');
+  await page.getByLabel('Description').fill('A photo of the jam is attached.');
+  await page.getByLabel('Attach files').setInputFiles({ name: 'jam.txt', mimeType: 'text/plain', buffer: Buffer.from('jam') });
+  const send = page.locator('form.form button[type=submit]');
+  await expect(send).toHaveText('Waiting for files…');
+  await expect(send).toBeDisabled();
+  release();
+  await expect(send).toHaveText('Send request');
+  await send.click();
+  await expect(page.getByRole('heading', { name: 'Request received' })).toBeVisible();
+});
+
+test('an answer that is not the server\'s (a proxy\'s error page) keeps the request to send later', async ({ page }, testInfo) => {
+  await signInAs(page, 'Luis Romero');
+  await page.goto('/requests/new');
+  await hydrated(page);
+  await page.route('**/api/create_request', (route) =>
+    route.fulfill({ status: 502, contentType: 'text/html', body: '<html><body><h1>502 Bad Gateway</h1></body></html>' }));
+  const title = `Printer queue stuck ${Date.now()}`;
+  await page.getByLabel('Title').fill(title);
+  await page.getByLabel('Description').fill('Jobs sit in the queue since the update.');
+  await page.getByRole('button', { name: 'Send request' }).click();
+  await expect(page.getByRole('heading', { name: 'Saved on this device' })).toBeVisible();
+  await expect(page.getByText('malformed')).toHaveCount(0);
+
+  // Opening My requests sends it; this time the server turns it down. What was written stays
+  // readable, and it can be sent again once the cause is fixed.
+  await page.unroute('**/api/create_request');
+  await page.route('**/api/create_request', (route) => route.fulfill({
+    status: 422, contentType: 'application/json',
+    body: JSON.stringify({ Validation: { field: 'title', message: 'Titles are being checked; try again shortly.' } }),
+  }));
+  await page.getByRole('link', { name: 'Back to my requests' }).click();
+  const waiting = page.getByRole('region', { name: 'Waiting to be sent' });
+  await expect(waiting).toContainText('Not sent: Titles are being checked; try again shortly.');
+  await waiting.getByText('What you wrote').click();
+  await expect(waiting).toContainText('Jobs sit in the queue since the update.');
+  await page.screenshot({ path: screenshotPath(`outbox-refused-${testInfo.project.name}`) });
+  await expectAccessible(page);
+  await page.unroute('**/api/create_request');
+  await waiting.getByRole('button', { name: 'Try again' }).click();
+  await expect(page.getByRole('region', { name: 'Sent from this device' })).toContainText(title, { timeout: 15_000 });
+});
+
+test('"Show more" keeps its rows through live updates, and the keyboard goes on at the first new row', async ({ browser }) => {
+  const luis = await personOn(browser, phone, 'Luis Romero');
+  const page = luis.page;
+  await page.goto('/?filter=closed');
+  await hydrated(page);
+  await liveConnected(page);
+  const rows = page.getByRole('list', { name: 'My requests' }).locator('.ticket-row');
+  await expect(rows).toHaveCount(25);
+  await page.getByRole('button', { name: 'Show more' }).focus();
+  await page.keyboard.press('Enter');
+  await expect.poll(() => rows.count()).toBeGreaterThan(25);
+  const shown = await rows.count();
+  await expect(rows.nth(25).locator('a').first()).toBeFocused();
+
+  // A request of his is completed meanwhile: the list is read again, every page of it.
+  const filed = await page.request.post('/api/create_request', {
+    form: { title: `Closed while scrolled ${Date.now()}`, description: 'Done while he looked at older ones.' },
+    headers: { Accept: 'application/json' },
+  });
+  expect(filed.ok(), await filed.text()).toBeTruthy();
+  const reference = (await filed.json()).reference as string;
+  const sam = await personOn(browser, desktop, 'Sam Rivera');
+  for (const status of ['in_progress', 'completed']) {
+    const moved = await sam.context.request.post('/api/change_status', {
+      form: { reference, status },
+      headers: { Accept: 'application/json' },
+    });
+    expect(moved.ok(), await moved.text()).toBeTruthy();
+  }
+  await expect(rows).toHaveCount(shown + 1);
+  await expect(page.locator(`.ticket-row[data-ref="${reference}"]`)).toBeVisible();
+  await sam.context.close();
+  await luis.context.close();
 });
 
 test('what people type is shown as text, never run as markup', async ({ page }) => {

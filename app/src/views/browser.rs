@@ -124,15 +124,40 @@ pub fn on_update_ready(ready: impl Fn() + 'static) {
     let _ = ready;
 }
 
-/// Lets the waiting version in; the page reloads once it has taken over.
+/// Lets the waiting version in; the page reloads once it has taken over. With text typed and not
+/// sent on the page (a reply, a request), asks first: the reload would lose it.
 pub fn apply_update() {
     #[cfg(feature = "hydrate")]
     if let (Some(window), Ok(event)) = (
         web_sys::window(),
         web_sys::Event::new("frontdoor:apply-update"),
     ) {
-        let _ = window.dispatch_event(&event);
+        let go_ahead = !unsent_text_on_page()
+            || window
+                .confirm_with_message(
+                    "Reload now? What you have typed here and not sent yet would be lost.",
+                )
+                .unwrap_or(false);
+        if go_ahead {
+            let _ = window.dispatch_event(&event);
+        }
     }
+}
+
+/// Whether a text area on the page holds something typed (every long text is one).
+#[cfg(feature = "hydrate")]
+fn unsent_text_on_page() -> bool {
+    use wasm_bindgen::JsCast;
+    let Some(areas) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector_all("form textarea").ok())
+    else {
+        return false;
+    };
+    (0..areas.length())
+        .filter_map(|index| areas.item(index))
+        .filter_map(|node| node.dyn_into::<web_sys::HtmlTextAreaElement>().ok())
+        .any(|area| !area.value().trim().is_empty())
 }
 
 /// Whether the browser believes it is online (always, on the server).
@@ -745,6 +770,25 @@ pub fn focus_next_card(forward: bool) {
     }
     #[cfg(not(feature = "hydrate"))]
     let _ = forward;
+}
+
+/// Focuses the link of the `index`-th item (from 0) of the list named `label` (its
+/// `aria-label`): the first of the rows "Show more" brought, where the keyboard goes on.
+pub fn focus_list_item(label: &str, index: usize) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let selector = format!("ul[aria-label=\"{label}\"] > li:nth-child({}) a", index + 1);
+        let link = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector(&selector).ok().flatten())
+            .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(link) = link {
+            let _ = link.focus();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (label, index);
 }
 
 /// Focuses the card of `reference` (after the board was drawn again), unless something else on

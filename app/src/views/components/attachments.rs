@@ -6,16 +6,27 @@ use crate::domain::attachment::{MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, UploadedF
 use crate::domain::ticket::AttachmentInfo;
 use crate::views::browser::upload_chosen_files;
 
+/// The files chosen for a form: those uploaded, ready to go with it, and whether more are still
+/// uploading (the form waits for them: sent meanwhile, they would be left off).
+#[derive(Clone, Copy, Default)]
+pub struct ChosenFiles {
+    pub ready: RwSignal<Vec<UploadedFile>>,
+    pub uploading: RwSignal<bool>,
+}
+
 /// A file button that uploads at once and lists what will be sent, each removable. The chosen
 /// files travel with the surrounding form as hidden `attachments[i]` fields.
 #[component]
 pub fn AttachmentPicker(
-    files: RwSignal<Vec<UploadedFile>>,
+    chosen: ChosenFiles,
     /// The input's id, when a page has two pickers.
     #[prop(default = "attachments")]
     id: &'static str,
 ) -> impl IntoView {
-    let uploading = RwSignal::new(false);
+    let ChosenFiles {
+        ready: files,
+        uploading,
+    } = chosen;
     let error = RwSignal::new(None::<String>);
     let on_change = move |event: leptos::ev::Event| {
         uploading.set(true);
@@ -69,7 +80,9 @@ pub fn AttachmentPicker(
             <ul class="attach__list" aria-label="Files to send">
                 <For
                     each=move || files.get().into_iter().enumerate()
-                    key=|(_, file)| file.id
+                    // The position too: a row moved up by a removal must be drawn again with
+                    // its new field name (two `attachments[1]` would make the form unreadable).
+                    key=|(index, file)| (*index, file.id)
                     children=move |(index, file)| {
                         let name = file.filename.clone();
                         let remove_label = format!("Remove {name}");

@@ -99,6 +99,17 @@ impl Outbox {
         self.save();
     }
 
+    /// Sends a request the server turned down once more (the cause fixed meanwhile, say).
+    pub fn retry(self, key: &str) {
+        self.queued.update(|queued| {
+            if let Some(q) = queued.iter_mut().find(|q| q.key() == key) {
+                q.problem = None;
+            }
+        });
+        self.save();
+        self.send_all();
+    }
+
     /// Sends what waits, oldest first, until done or the connection fails again.
     pub fn send_all(self) {
         let waiting: Vec<QueuedRequest> = self
@@ -120,12 +131,22 @@ impl Outbox {
                             sent.insert(0, (item.request.title.clone(), filed.reference));
                         });
                     }
-                    // Still no way through, or signed out meanwhile: it waits for the next chance.
-                    Err(AppError::Unreachable | AppError::Unauthorized) => break,
+                    // Still no way through, signed out meanwhile, or a passing trouble on the
+                    // server's side: it waits for the next chance.
+                    Err(
+                        AppError::Unreachable
+                        | AppError::Unauthorized
+                        | AppError::Internal
+                        | AppError::RateLimited,
+                    ) => break,
                     Err(refused) => {
                         self.queued.update(|queued| {
                             if let Some(q) = queued.iter_mut().find(|q| q.key() == item.key()) {
-                                q.problem = Some(refused.to_string());
+                                q.problem = Some(match refused {
+                                    // Said without the field's name: there is no form to point at.
+                                    AppError::Validation(mistake) => mistake.message,
+                                    other => other.to_string(),
+                                });
                             }
                         });
                         self.save();
@@ -158,13 +179,16 @@ impl Outbox {
 #[component]
 pub fn WaitingRequests() -> impl IntoView {
     let outbox = use_outbox();
+    // Coming back here tries again what waits: a request kept because a proxy's error page came
+    // back instead of the server's answer was never offline, so no reconnection sends it.
+    Effect::new(move |_| outbox.send_all());
     view! {
         <Show when=move || !outbox.queued.read().is_empty() || !outbox.sent.read().is_empty()>
             <section class="outbox" aria-labelledby="outbox-head" aria-live="polite">
                 <h2 id="outbox-head">{move || if outbox.queued.read().is_empty() { "Sent from this device" } else { "Waiting to be sent" }}</h2>
                 <ul class="outbox__list">
                     {move || outbox.queued.get().into_iter().map(|item| {
-                        let key = item.key().to_owned();
+                        let key = StoredValue::new(item.key().to_owned());
                         let state = match &item.problem {
                             Some(problem) => format!("Not sent: {problem}"),
                             None if outbox.sending.get() => "Sending…".to_owned(),
@@ -174,9 +198,17 @@ pub fn WaitingRequests() -> impl IntoView {
                             <li class="outbox__item" data-state=if item.problem.is_some() { "refused" } else { "queued" }>
                                 <span class="outbox__title">{item.request.title.clone()}</span>
                                 <span class="outbox__state">{state}</span>
+                                // Turned down: what was written stays readable (to copy into a
+                                // new request), and may be sent again or let go.
                                 {item.problem.is_some().then(|| view! {
+                                    <details class="outbox__text">
+                                        <summary>"What you wrote"</summary>
+                                        <p>{item.request.description.clone()}</p>
+                                    </details>
+                                    <button type="button" class="button button--small"
+                                        on:click=move |_| key.with_value(|key| outbox.retry(key))>"Try again"</button>
                                     <button type="button" class="button button--quiet button--small"
-                                        on:click=move |_| outbox.discard(&key)>"Discard"</button>
+                                        on:click=move |_| key.with_value(|key| outbox.discard(key))>"Discard"</button>
                                 })}
                             </li>
                         }

@@ -4,10 +4,14 @@ use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use crate::api::session::Me;
-use crate::api::tickets::{TicketList, list_my_requests, search_requests};
+use crate::api::tickets::{
+    MY_REQUESTS_PAGE, SEARCH_LIMIT, TicketList, list_my_requests, search_requests,
+};
 use crate::domain::listing::SearchHit;
 use crate::domain::search::SnippetPart;
 use crate::domain::ticket::{RequestFilter, TicketSummary};
+use crate::error::AppError;
+use crate::views::browser::focus_list_item;
 use crate::views::components::feedback::{EmptyState, ErrorPanel, ListSkeleton};
 use crate::views::components::form::search_box_text;
 use crate::views::components::header::AppHeader;
@@ -42,11 +46,26 @@ fn MyRequests(me: Me) -> impl IntoView {
             .map(|q| q.trim().to_owned())
             .filter(|q| !q.is_empty())
     });
+    // How many pages the list shows: kept through live refreshes (each reads them all again),
+    // back to one for another list.
+    let pages = RwSignal::new(1_usize);
+    // "Show more" was pressed: the keyboard goes on at the first row it brings.
+    let asked_more = StoredValue::new(false);
+    Effect::new(move |previous: Option<RequestFilter>| {
+        let current = filter.get();
+        if previous.is_some_and(|previous| previous != current) {
+            pages.set(1);
+            asked_more.set_value(false);
+        }
+        current
+    });
     let requests = server_data(
-        move || (filter.get(), live.revision.get()),
-        |(filter, _)| answered_for(filter, list_my_requests(Some(filter), None)),
+        move || (filter.get(), pages.get(), live.revision.get()),
+        |(filter, pages, _)| answered_for(filter, first_pages(filter, pages)),
     );
     let requests_now = last_good(requests, move || filter.get());
+    // The latest reading failed (the last good list may still be on screen).
+    let failed = Signal::derive(move || matches!(requests.try_get().flatten(), Some(Err(_))));
     let results = server_data(
         move || (search.get(), live.revision.get()),
         |(search, _)| async move {
@@ -77,7 +96,7 @@ fn MyRequests(me: Me) -> impl IntoView {
                                     Ok(list) if list.tickets.is_empty() => {
                                         view! { <NothingHere filter=filter.get_untracked()/> }.into_any()
                                     }
-                                    Ok(list) => view! { <RequestPages first=list filter=filter.get_untracked()/> }.into_any(),
+                                    Ok(list) => view! { <RequestPages list pages asked_more failed/> }.into_any(),
                                     Err(error) => view! { <ErrorPanel error/> }.into_any(),
                                 })
                         }}
@@ -143,8 +162,14 @@ fn SearchResults(hits: Vec<SearchHit>) -> impl IntoView {
         .into_any();
     }
     let count = hits.len();
+    // The search returns at most SEARCH_LIMIT: at the limit there may be more than are shown.
+    let summary = match count {
+        1 => "1 matching request".to_owned(),
+        SEARCH_LIMIT => format!("The {SEARCH_LIMIT} best matches. Add words to narrow it down."),
+        _ => format!("{count} matching requests"),
+    };
     view! {
-        <p class="muted" role="status">{format!("{count} matching request{}", if count == 1 { "" } else { "s" })}</p>
+        <p class="muted" role="status">{summary}</p>
         <ul class="ticket-list" aria-label="Search results">
             {hits
                 .into_iter()
@@ -184,38 +209,60 @@ pub fn Snippet(parts: Vec<SnippetPart>) -> impl IntoView {
         .collect_view()
 }
 
-/// The first page of a list, and "Show more" for the next ones (by cursor, so requests filed
-/// meanwhile don't shift what is already shown).
+/// The first `pages` pages of a list, one after the other by cursor (so requests filed meanwhile
+/// don't shift what is already shown).
+async fn first_pages(filter: RequestFilter, pages: usize) -> Result<TicketList, AppError> {
+    let mut list = list_my_requests(Some(filter), None).await?;
+    for _ in 1..pages {
+        let Some(cursor) = list.next else { break };
+        let page = list_my_requests(Some(filter), Some(cursor)).await?;
+        list.tickets.extend(page.tickets);
+        list.next = page.next;
+    }
+    Ok(list)
+}
+
+/// The pages of a list shown so far, and "Show more" for the next one.
 #[component]
-fn RequestPages(first: TicketList, filter: RequestFilter) -> impl IntoView {
-    let now = first.now;
-    let more = RwSignal::new(Vec::<TicketSummary>::new());
-    let next = RwSignal::new(first.next);
-    let load_more = Action::new(move |cursor: &crate::domain::listing::Cursor| {
-        let cursor = *cursor;
-        async move { list_my_requests(Some(filter), Some(cursor)).await }
-    });
+fn RequestPages(
+    list: TicketList,
+    pages: RwSignal<usize>,
+    asked_more: StoredValue<bool>,
+    failed: Signal<bool>,
+) -> impl IntoView {
+    let live = use_live();
+    let now = list.now;
+    let page_size = MY_REQUESTS_PAGE as usize;
+    // Asked for more than the list on screen holds: the next page is on its way, or did not come.
+    let shown = list.tickets.len();
+    let asked_beyond = move || pages.get() * page_size > shown;
+    let loading = move || asked_beyond() && !failed.get();
+    let show_more = move |_| {
+        asked_more.set_value(true);
+        if asked_beyond() {
+            // The page that did not come, asked for again.
+            live.nudge();
+        } else {
+            pages.update(|pages| *pages += 1);
+        }
+    };
     Effect::new(move |_| {
-        if let Some(Ok(page)) = load_more.value().get() {
-            more.update(|list| list.extend(page.tickets));
-            next.set(page.next);
+        let first_new = (pages.get_untracked() - 1) * page_size;
+        if asked_more.get_value() && shown > first_new {
+            asked_more.set_value(false);
+            focus_list_item("My requests", first_new);
         }
     });
-    let failed = move || matches!(load_more.value().get(), Some(Err(_)));
     view! {
         <ul class="ticket-list" aria-label="My requests">
-            {first.tickets.into_iter().map(|ticket| view! { <RequestRow ticket now/> }).collect_view()}
-            <For each=move || more.get() key=|ticket| ticket.reference children=move |ticket| view! { <RequestRow ticket now/> }/>
+            {list.tickets.into_iter().map(|ticket| view! { <RequestRow ticket now/> }).collect_view()}
         </ul>
-        {move || failed().then(|| view! { <p class="form-error" role="alert">"Couldn't load more. Try again."</p> })}
-        {move || next.get().map(|cursor| view! {
-            <button
-                type="button"
-                class="button button--block"
-                disabled=move || load_more.pending().get()
-                on:click=move |_| { load_more.dispatch(cursor); }
-            >
-                {move || if load_more.pending().get() { "Loading…" } else { "Show more" }}
+        {move || (asked_beyond() && failed.get()).then(|| view! {
+            <p class="form-error" role="alert">"Couldn't load more. Try again."</p>
+        })}
+        {list.next.is_some().then(|| view! {
+            <button type="button" class="button button--block" disabled=loading on:click=show_more>
+                {move || if loading() { "Loading…" } else { "Show more" }}
             </button>
         })}
     }

@@ -6,13 +6,12 @@ use crate::api::desk::{list_categories, load_desk_options};
 use crate::api::knowledge::{ArticleHit, ArticleSolvedIt, read_article, suggest_articles};
 use crate::api::session::Me;
 use crate::api::tickets::{CreateRequest, FiledRequest};
-use crate::domain::attachment::UploadedFile;
 use crate::domain::knowledge::ArticleLink;
 use crate::domain::ticket::{Category, TicketRef};
 use crate::domain::validation::{DESCRIPTION_MAX_CHARS, NewRequest, TITLE_MAX_CHARS};
 use crate::error::AppError;
 use crate::views::browser::{debounced, random_key};
-use crate::views::components::attachments::AttachmentPicker;
+use crate::views::components::attachments::{AttachmentPicker, ChosenFiles};
 use crate::views::components::confirmation::Confirmation;
 use crate::views::components::device_notifications::push_offer;
 use crate::views::components::feedback::ErrorPanel;
@@ -110,7 +109,7 @@ fn RequestForm(
     let pending = create.pending();
     let category_error = errors.field("category");
     let categories = server_data(|| (), |()| list_categories());
-    let files = RwSignal::new(Vec::<UploadedFile>::new());
+    let files = ChosenFiles::default();
     // What is typed, for suggesting articles (clients only: staff file what they were told).
     let title = RwSignal::new(String::new());
     let description = RwSignal::new(String::new());
@@ -173,10 +172,15 @@ fn RequestForm(
                     <CategoryChoices categories=list error=category_error/>
                 })}
             </Transition>
-            <AttachmentPicker files/>
+            <AttachmentPicker chosen=files/>
             <FormMessage message=errors.general() note=" Your text is still here."/>
-            <button type="submit" class="button button--primary button--block" disabled=pending>
-                {move || if pending.get() { "Sending…" } else { "Send request" }}
+            <button type="submit" class="button button--primary button--block"
+                disabled=move || pending.get() || files.uploading.get()>
+                {move || match (pending.get(), files.uploading.get()) {
+                    (true, _) => "Sending…",
+                    (false, true) => "Waiting for files…",
+                    (false, false) => "Send request",
+                }}
             </button>
         </ActionForm>
     }

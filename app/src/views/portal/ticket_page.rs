@@ -7,7 +7,6 @@ use crate::api::feedback::{FeedbackPrompt, GiveFeedback};
 use crate::api::session::Me;
 use crate::api::ticket_work::{FollowRequest, here};
 use crate::api::tickets::{MarkResolved as MarkResolvedAction, Reply, TicketView, get_ticket};
-use crate::domain::attachment::UploadedFile;
 use crate::domain::canned::{PlaceholderValues, expand};
 use crate::domain::feedback::COMMENT_MAX_CHARS;
 use crate::domain::notification::said;
@@ -21,7 +20,7 @@ use crate::domain::ticket::{
 use crate::domain::validation::DESCRIPTION_MAX_CHARS;
 use crate::error::AppError;
 use crate::views::browser::{BrowserData, fill_text_area, use_hydrated};
-use crate::views::components::attachments::{AttachmentList, AttachmentPicker};
+use crate::views::components::attachments::{AttachmentList, AttachmentPicker, ChosenFiles};
 use crate::views::components::confirm::AskFirst;
 use crate::views::components::feedback::{ErrorPanel, PageLoading};
 use crate::views::components::form::{FormErrors, FormMessage, TextField};
@@ -59,6 +58,9 @@ fn Ticket(me: Me) -> impl IntoView {
     let visit = RwSignal::new(0_u32);
     let draft = ReplyDraft::new(visit);
     let feedback = FeedbackDraft::new(visit);
+    // What was sent shows at once, even where the live stream is down or held by a proxy.
+    refresh_after(draft.send);
+    refresh_after(feedback.give);
     // A draft belongs to one request: opening another starts empty.
     Effect::new(move |previous: Option<Option<TicketRef>>| {
         let current = reference();
@@ -331,7 +333,7 @@ fn WhoElseIsHere(reference: Signal<Option<TicketRef>>, writing: Memo<bool>) -> i
 struct ReplyDraft {
     body: RwSignal<String>,
     internal: RwSignal<bool>,
-    files: RwSignal<Vec<UploadedFile>>,
+    files: ChosenFiles,
     /// The newest event on screen when writing began: messages after it were written meanwhile.
     since: RwSignal<Option<i64>>,
     /// Sending, and its outcome (an error, or "held back: someone else wrote") stay on screen
@@ -350,7 +352,7 @@ impl ReplyDraft {
         let mut draft = ReplyDraft {
             body: RwSignal::new(String::new()),
             internal: RwSignal::new(false),
-            files: RwSignal::new(Vec::new()),
+            files: ChosenFiles::default(),
             since: RwSignal::new(None),
             send: ServerAction::new(),
             sending: Signal::stored(false),
@@ -367,7 +369,7 @@ impl ReplyDraft {
     fn clear(self) {
         self.body.set(String::new());
         self.internal.set(false);
-        self.files.set(Vec::new());
+        self.files.ready.set(Vec::new());
         self.since.set(None);
         self.picker.clear();
     }
@@ -652,6 +654,7 @@ fn Followers(
 #[component]
 fn MarkResolved(reference: TicketRef) -> impl IntoView {
     let resolve = ServerAction::<MarkResolvedAction>::new();
+    refresh_after(resolve);
     let errors = FormErrors::of(resolve, &[]);
     view! {
         <FormMessage message=errors.general()/>
@@ -761,7 +764,7 @@ fn ReplyForm(
                             error=errors.field("body")
                             value=draft.body
                         />
-                        <AttachmentPicker files id="reply-attachments"/>
+                        <AttachmentPicker chosen=files id="reply-attachments"/>
                         {staff.then(|| view! {
                             <label class="check">
                                 <input
@@ -782,12 +785,14 @@ fn ReplyForm(
                                 ". It follows this one."
                             </p>
                         })}
-                        <button type="submit" class="button button--primary" disabled=pending>
-                            {move || match (pending.get(), held_back(), internal.get()) {
-                                (true, _, _) => "Sending…",
-                                (false, true, _) => "Send anyway",
-                                (false, false, true) => "Add internal note",
-                                (false, false, false) => "Send reply",
+                        <button type="submit" class="button button--primary"
+                            disabled=move || pending.get() || files.uploading.get()>
+                            {move || match (pending.get(), files.uploading.get(), held_back(), internal.get()) {
+                                (true, ..) => "Sending…",
+                                (false, true, ..) => "Waiting for files…",
+                                (false, false, true, _) => "Send anyway",
+                                (false, false, false, true) => "Add internal note",
+                                (false, false, false, false) => "Send reply",
                             }}
                         </button>
                     </ActionForm>
