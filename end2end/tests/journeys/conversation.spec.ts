@@ -75,7 +75,12 @@ test('replies reach the client live; internal notes never do', async ({ browser 
   await expect(client.page.locator('.message--agency').last()).toContainText('restarts every hour');
   await expectSameDocument(client.page);
 
-  // Fixed: the client closes it herself, after a confirmation.
+  // Fixed: the client closes it herself, after a confirmation. The question takes the focus as
+  // it opens, and "Not yet" gives it back to the button that asked.
+  await client.page.getByRole('button', { name: 'Mark as resolved' }).tap();
+  await expect(client.page.getByRole('button', { name: "Yes, it's resolved" })).toBeFocused();
+  await client.page.getByRole('button', { name: 'Not yet' }).tap();
+  await expect(client.page.getByRole('button', { name: 'Mark as resolved' })).toBeFocused();
   await client.page.getByRole('button', { name: 'Mark as resolved' }).tap();
   await client.page.getByRole('button', { name: "Yes, it's resolved" }).tap();
   await expect(client.page.locator('.ticket__status .badge')).toHaveText('Completed');

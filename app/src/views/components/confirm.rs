@@ -1,5 +1,6 @@
 //! Asking before doing something that is hard to take back.
 
+use leptos::html::Button;
 use leptos::prelude::*;
 
 /// The question that opens under a button whose action needs a second thought: a confirm and a
@@ -27,6 +28,19 @@ pub fn ConfirmPanel(
     } else {
         "confirm"
     };
+    // The question takes the keyboard's focus as it opens (the button that opened it is gone),
+    // on the answer that does no harm: a warning's cancel, a calm question's confirm.
+    let (confirm_ref, cancel_ref) = (NodeRef::<Button>::new(), NodeRef::<Button>::new());
+    Effect::new(move |_| {
+        let first = if calm {
+            confirm_ref.get()
+        } else {
+            cancel_ref.get()
+        };
+        if let Some(button) = first {
+            let _ = button.focus();
+        }
+    });
     view! {
         <Show when=move || open.get()>
             <div class=panel_class role="alertdialog" aria-label=label>
@@ -34,6 +48,7 @@ pub fn ConfirmPanel(
                 <button
                     type="button"
                     class=confirm_class
+                    node_ref=confirm_ref
                     disabled=move || pending.get()
                     on:click=move |_| {
                         open.set(false);
@@ -42,7 +57,7 @@ pub fn ConfirmPanel(
                 >
                     {confirm}
                 </button>
-                <button type="button" class="button button--quiet" on:click=move |_| open.set(false)>
+                <button type="button" class="button button--quiet" node_ref=cancel_ref on:click=move |_| open.set(false)>
                     {cancel}
                 </button>
             </div>
@@ -69,9 +84,22 @@ pub fn AskFirst(
     #[prop(into)] on_confirm: Callback<()>,
 ) -> impl IntoView {
     let open = RwSignal::new(false);
+    // Answered, the question gives the focus back to the button that asked it.
+    let asked = StoredValue::new(false);
+    let trigger = NodeRef::<Button>::new();
+    Effect::new(move |_| {
+        if let Some(button) = trigger.get()
+            && asked.get_value()
+        {
+            let _ = button.focus();
+        }
+    });
     view! {
         <Show when=move || !open.get()>
-            <button type="button" class=button_class on:click=move |_| open.set(true)>
+            <button type="button" class=button_class node_ref=trigger on:click=move |_| {
+                asked.set_value(true);
+                open.set(true);
+            }>
                 {button}
             </button>
         </Show>

@@ -12,20 +12,6 @@ use crate::views::components::outbox::use_outbox;
 #[component]
 pub fn AppHeader(me: Me) -> impl IntoView {
     let live = use_live();
-    let sign_out = ServerAction::<SignOut>::new();
-    let outbox = use_outbox();
-    Effect::new(move |_| {
-        if matches!(sign_out.value().get(), Some(Ok(()))) {
-            // Nothing of theirs stays on this device: no saved pages, no waiting requests, and no
-            // notifications (its push service then tells the server the device is gone).
-            outbox.clear();
-            leptos::task::spawn_local(async {
-                forget_saved_pages().await;
-                let _ = unsubscribe_device().await;
-                load_page("/signin");
-            });
-        }
-    });
     let link_label = move || match live.link.get() {
         LinkState::Connected => ("live live--on", "Live"),
         LinkState::Reconnecting => ("live live--off", "Reconnecting…"),
@@ -94,9 +80,7 @@ pub fn AppHeader(me: Me) -> impl IntoView {
             <Bell/>
             <div class="app-header__who">
                 <span class="app-header__name">{first_name}<span class="app-header__more">{rest}</span></span>
-                <ActionForm action=sign_out>
-                    <button type="submit" class="button button--quiet button--small">"Sign out"</button>
-                </ActionForm>
+                <SignOutButton/>
             </div>
         </header>
         <nav class="app-nav" aria-label="Main">
@@ -200,5 +184,45 @@ mod tests {
         assert_eq!(tab_of("/help/reset-password", &client, "/"), Some("/help"));
         assert_eq!(tab_of("/", &client, "/"), Some("/"));
         assert_eq!(tab_of("/signin", &client, "/"), None);
+    }
+}
+
+/// Signs out, leaving nothing of theirs on this device. One that did not go through must not look
+/// done (on a shared computer, the next person would be in their portal).
+#[component]
+fn SignOutButton() -> impl IntoView {
+    let sign_out = ServerAction::<SignOut>::new();
+    let outbox = use_outbox();
+    Effect::new(move |_| {
+        if matches!(sign_out.value().get(), Some(Ok(()))) {
+            // No saved pages, no waiting requests, and no notifications (its push service then
+            // tells the server the device is gone).
+            outbox.clear();
+            leptos::task::spawn_local(async {
+                forget_saved_pages().await;
+                let _ = unsubscribe_device().await;
+                load_page("/signin");
+            });
+        }
+    });
+    let failed = move || {
+        sign_out
+            .value()
+            .get()
+            .and_then(Result::err)
+            .map(|error| format!("You are still signed in: {error}"))
+    };
+    view! {
+        <ActionForm action=sign_out>
+            <button type="submit" class="button button--quiet button--small" disabled=move || sign_out.pending().get()>
+                {move || match (sign_out.pending().get(), failed()) {
+                    (true, _) => "Signing out…",
+                    (false, Some(_)) => "Sign out failed: try again",
+                    (false, None) => "Sign out",
+                }}
+            </button>
+            // An alert is read out as it appears.
+            {move || failed().map(|message| view! { <span class="visually-hidden" role="alert">{message}</span> })}
+        </ActionForm>
     }
 }

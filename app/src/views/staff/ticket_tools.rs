@@ -130,7 +130,11 @@ fn TasksPanel(reference: TicketRef, tasks: Memo<Vec<Task>>, staff: Vec<Choice>) 
     let tick = ServerAction::<TickChecklistItem>::new();
     let complete = ServerAction::<CompleteTask>::new();
     refresh_after(add);
+    refresh_after(tick);
     refresh_after(complete);
+    // A tick or "done" that did not go through says so.
+    let tick_errors = FormErrors::of(tick, &[]);
+    let complete_errors = FormErrors::of(complete, &[]);
     let open = move || tasks.with(|tasks| tasks.iter().filter(|t| t.done_at.is_none()).count());
     let empty = move || tasks.with(Vec::is_empty);
     let added = successes(add);
@@ -172,6 +176,7 @@ fn TasksPanel(reference: TicketRef, tasks: Memo<Vec<Task>>, staff: Vec<Choice>) 
                                 <button
                                     type="button"
                                     class="button button--small"
+                                    disabled=move || complete.pending().get()
                                     on:click=move |_| { complete.dispatch(CompleteTask { task: task_id }); }
                                 >
                                     "Mark task done"
@@ -181,6 +186,8 @@ fn TasksPanel(reference: TicketRef, tasks: Memo<Vec<Task>>, staff: Vec<Choice>) 
                     }
                 }).collect_view()}
             </ul>
+            <FormMessage message=tick_errors.general()/>
+            <FormMessage message=complete_errors.general()/>
             {move || {
                 added.track();
                 let staff = staff.clone();
