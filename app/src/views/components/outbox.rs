@@ -101,13 +101,19 @@ impl Outbox {
 
     /// Sends a request the server turned down once more (the cause fixed meanwhile, say).
     pub fn retry(self, key: &str) {
+        self.set_problem(key, None);
+        self.send_all();
+    }
+
+    /// Notes why the server turned the request of `key` down (`None`: it may go again), and keeps
+    /// that on this device.
+    fn set_problem(self, key: &str, problem: Option<String>) {
         self.queued.update(|queued| {
             if let Some(q) = queued.iter_mut().find(|q| q.key() == key) {
-                q.problem = None;
+                q.problem = problem;
             }
         });
         self.save();
-        self.send_all();
     }
 
     /// Sends what waits, oldest first, until done or the connection fails again.
@@ -140,16 +146,12 @@ impl Outbox {
                         | AppError::RateLimited,
                     ) => break,
                     Err(refused) => {
-                        self.queued.update(|queued| {
-                            if let Some(q) = queued.iter_mut().find(|q| q.key() == item.key()) {
-                                q.problem = Some(match refused {
-                                    // Said without the field's name: there is no form to point at.
-                                    AppError::Validation(mistake) => mistake.message,
-                                    other => other.to_string(),
-                                });
-                            }
-                        });
-                        self.save();
+                        let problem = match refused {
+                            // Said without the field's name: there is no form to point at.
+                            AppError::Validation(mistake) => mistake.message,
+                            other => other.to_string(),
+                        };
+                        self.set_problem(item.key(), Some(problem));
                     }
                 }
             }
