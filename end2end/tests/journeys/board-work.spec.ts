@@ -73,6 +73,17 @@ test('cards move by drag and drop, by keyboard and in bulk, on every open board'
   await expect(card(sam.page, 'in_progress', second)).toContainText('High');
   await expect(card(jordan.page, 'in_progress', second)).toContainText('High');
   await expect(card(jordan.page, 'in_progress', second)).toContainText('Sam Rivera');
+  // Completing tells the client, so a stray "c" only asks; Escape leaves the card where it was,
+  // with the keyboard back on it.
+  await sam.page.keyboard.press('c');
+  const question = sam.page.getByRole('alertdialog', { name: 'Confirm completing' });
+  await expect(question).toContainText(`Complete ${second}? Its client is told`);
+  await expect(question.getByRole('button', { name: 'Complete' })).toBeFocused();
+  await sam.page.screenshot({ path: screenshotPath('desktop-board-complete-question') });
+  await sam.page.keyboard.press('Escape');
+  await expect(question).toBeHidden();
+  await expect(card(sam.page, 'in_progress', second)).toBeVisible();
+  await expect(sam.page.locator(`.card[data-ref="${second}"] .card__link`)).toBeFocused();
   // j and k walk the cards in page order (other people's new requests may come in meanwhile).
   const focusedRef = () => sam.page.evaluate(() => document.activeElement?.closest('[data-ref]')?.getAttribute('data-ref'));
   const neighbour = (reference: string) => sam.page.evaluate((reference) => {
@@ -93,6 +104,9 @@ test('cards move by drag and drop, by keyboard and in bulk, on every open board'
   await sam.page.screenshot({ path: screenshotPath('desktop-board-bulk') });
   await expectAccessible(sam.page);
   await bar.getByRole('button', { name: 'Complete' }).click();
+  await expect(question).toContainText('Complete 2 requests?');
+  await expect(bar).toContainText('2 selected');
+  await question.getByRole('button', { name: 'Complete' }).click();
   await expect(bar).toBeHidden();
   for (const reference of [first, second]) {
     await expect(card(sam.page, 'completed', reference)).toBeVisible();

@@ -43,7 +43,8 @@ pub fn ConfirmPanel(
     });
     view! {
         <Show when=move || open.get()>
-            <div class=panel_class role="alertdialog" aria-label=label>
+            <div class=panel_class role="alertdialog" aria-label=label
+                on:keydown=move |event| if event.key() == "Escape" { open.set(false) }>
                 <p>{question.clone()}</p>
                 <button
                     type="button"

@@ -25,7 +25,8 @@ use crate::views::components::time::ago;
 use crate::views::server_data::server_data;
 use crate::views::session::{Audience, Gate};
 use crate::views::staff::board_work::{
-    BoardChange, BoardNotice, BoardShortcuts, BoardWork, BulkBar, CardView, SelectBox, UnreadDot,
+    BoardChange, BoardNotice, BoardShortcuts, BoardWork, BulkBar, CardView, CompleteQuestion,
+    SelectBox, UnreadDot,
 };
 use crate::views::staff::queue_list::QueueList;
 
@@ -112,6 +113,7 @@ fn Board(me: Me) -> impl IntoView {
             </Transition>
             <BoardShortcuts work/>
             <BulkBar work/>
+            <CompleteQuestion work/>
             <BoardNotice work/>
             <Transition fallback=|| view! { <ListSkeleton rows=6/> }>
                 {move || {

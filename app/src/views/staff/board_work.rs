@@ -1,5 +1,6 @@
 //! Working the board by hand: moving cards (drag and drop, shortcuts, bulk), selecting them, and
 //! the keyboard path. Moves show at once and are undone, with a message, if the server refuses.
+//! Completing asks first: it tells the client and asks them whether it was resolved.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -7,7 +8,10 @@ use leptos::prelude::*;
 
 use crate::api::board::bulk_change;
 use crate::domain::ticket::{Priority, TicketRef, TicketStatus, TicketSummary};
-use crate::views::browser::{focus_next_card, focused_card, open_focused_card, typing_in_field};
+use crate::views::browser::{
+    focus_next_card, focused_card, open_focused_card, refocus_card, typing_in_field,
+};
+use crate::views::components::confirm::ConfirmPanel;
 use crate::views::components::live::Live;
 
 /// A card as the board draws it: where it shows (a pending move counts) and how it is marked.
@@ -110,6 +114,9 @@ pub struct BoardWork {
     /// The card the keyboard was last on: shortcuts act on it even while a redraw has taken
     /// the focus away for a moment.
     pub cursor: StoredValue<Option<TicketRef>>,
+    /// Cards waiting for the answer to "Complete …?".
+    to_complete: RwSignal<Vec<TicketRef>>,
+    asking: RwSignal<bool>,
     live: Live,
 }
 
@@ -122,6 +129,8 @@ impl BoardWork {
             dragging: RwSignal::new(None),
             statuses: StoredValue::new(HashMap::new()),
             cursor: StoredValue::new(None),
+            to_complete: RwSignal::new(Vec::new()),
+            asking: RwSignal::new(false),
             live,
         }
     }
@@ -151,8 +160,10 @@ impl BoardWork {
     }
 
     /// Applies `change` to `references`: moves show at once; what the server refuses goes back
-    /// where it was, with the reason.
+    /// where it was, with the reason. Completing waits for the viewer to confirm it.
     pub fn apply(self, references: Vec<TicketRef>, change: BoardChange) {
+        // Another change made meanwhile answers an open "Complete …?" with no.
+        self.asking.set(false);
         if references.is_empty() {
             return;
         }
@@ -175,6 +186,17 @@ impl BoardWork {
             if references.is_empty() {
                 return;
             }
+            if to == TicketStatus::Completed {
+                self.to_complete.set(references);
+                self.asking.set(true);
+                return;
+            }
+        }
+        self.send(references, change);
+    }
+
+    fn send(self, references: Vec<TicketRef>, change: BoardChange) {
+        if let BoardChange::Move(to) = change {
             self.moves.update(|moves| {
                 for reference in &references {
                     moves.insert(*reference, PendingMove { to, settled: false });
@@ -234,6 +256,16 @@ impl BoardWork {
         });
     }
 
+    fn complete_asked(self) {
+        let references = self.to_complete.get_untracked();
+        self.selected.update(|selected| {
+            for reference in &references {
+                selected.remove(reference);
+            }
+        });
+        self.send(references, BoardChange::Move(TicketStatus::Completed));
+    }
+
     pub fn toggle_selected(self, reference: TicketRef) {
         self.selected.update(|selected| {
             if !selected.remove(&reference) {
@@ -288,7 +320,12 @@ enum Shortcut {
 #[component]
 pub fn BoardShortcuts(work: BoardWork) -> impl IntoView {
     let handle = window_event_listener(leptos::ev::keydown, move |event| {
-        if event.ctrl_key() || event.meta_key() || event.alt_key() || typing_in_field(&event) {
+        if event.ctrl_key()
+            || event.meta_key()
+            || event.alt_key()
+            || typing_in_field(&event)
+            || work.asking.get_untracked()
+        {
             return;
         }
         let Some(action) = shortcut(&event.key()) else {
@@ -328,7 +365,10 @@ pub fn BulkBar(work: BoardWork) -> impl IntoView {
     let count = move || work.selected.with(BTreeSet::len);
     let act = move |change: BoardChange| {
         work.apply(work.selected.get_untracked().into_iter().collect(), change);
-        work.selected.set(BTreeSet::new());
+        // A question asked keeps the selection until it is answered.
+        if !work.asking.get_untracked() {
+            work.selected.set(BTreeSet::new());
+        }
     };
     view! {
         <Show when=move || count() != 0>
@@ -350,6 +390,47 @@ pub fn BulkBar(work: BoardWork) -> impl IntoView {
                 <button type="button" class="button button--quiet button--small" on:click=move |_| work.selected.set(BTreeSet::new())>"Clear"</button>
             </div>
         </Show>
+    }
+}
+
+/// "Complete …?": completing tells each client and asks them whether it was resolved, so a
+/// stray key or a bulk press does not do it alone. Answered, the keyboard goes back to the card.
+#[component]
+pub fn CompleteQuestion(work: BoardWork) -> impl IntoView {
+    let question = move || {
+        let references = work.to_complete.get();
+        match references.as_slice() {
+            [one] => {
+                format!("Complete {one}? Its client is told and asked whether it was resolved.")
+            }
+            many => format!(
+                "Complete {} requests? Their clients are told and asked whether each was resolved.",
+                many.len()
+            ),
+        }
+    };
+    Effect::new(move |was_asking: Option<bool>| {
+        let asking = work.asking.get();
+        if was_asking == Some(true)
+            && !asking
+            && let Some(reference) = work.cursor.get_value()
+        {
+            refocus_card(reference);
+        }
+        asking
+    });
+    move || {
+        view! {
+            <ConfirmPanel
+                open=work.asking
+                label="Confirm completing"
+                question=question()
+                confirm="Complete"
+                confirm_class="button"
+                calm=true
+                on_confirm=move |()| work.complete_asked()
+            />
+        }
     }
 }
 
