@@ -114,6 +114,12 @@ test('a request from filing to reopening, with the agency tools in between', asy
   await hydrated(sams);
   await liveConnected(sams);
   const samsTask = sams.locator('.task', { hasText: 'Purge the CDN cache' });
+  // A tick that cannot reach the server is taken back, and says why.
+  await assignee.context.setOffline(true);
+  await samsTask.getByLabel('Purge', { exact: true }).click();
+  await expect(sams.locator('details.panel', { has: samsTask }).getByText("We couldn't reach the server.")).toBeVisible();
+  await expect(samsTask.getByLabel('Purge', { exact: true })).not.toBeChecked();
+  await assignee.context.setOffline(false);
   await samsTask.getByLabel('Purge', { exact: true }).check();
   await samsTask.getByRole('button', { name: 'Mark task done' }).click();
   const allDone = `All tasks on ${reference} are done`;

@@ -132,8 +132,16 @@ fn TasksPanel(reference: TicketRef, tasks: Memo<Vec<Task>>, staff: Vec<Choice>) 
     refresh_after(add);
     refresh_after(tick);
     refresh_after(complete);
-    // A tick or "done" that did not go through says so.
+    // A tick or "done" that did not go through says so, and a refused tick is taken back.
     let tick_errors = FormErrors::of(tick, &[]);
+    let last_tick = StoredValue::new(None::<(RwSignal<bool>, bool)>);
+    Effect::new(move |_| {
+        if tick.value().with(|value| matches!(value, Some(Err(_))))
+            && let Some((ticked, before)) = last_tick.get_value()
+        {
+            ticked.try_set(before);
+        }
+    });
     let complete_errors = FormErrors::of(complete, &[]);
     let open = move || tasks.with(|tasks| tasks.iter().filter(|t| t.done_at.is_none()).count());
     let empty = move || tasks.with(Vec::is_empty);
@@ -156,20 +164,26 @@ fn TasksPanel(reference: TicketRef, tasks: Memo<Vec<Task>>, staff: Vec<Choice>) 
                                 {task.due_at.map(|due| format!(" · due {}", crate::domain::validation::format_date(due)))}
                             </p>
                             <ul class="task__checklist">
-                                {task.checklist.into_iter().enumerate().map(|(index, item)| view! {
+                                {task.checklist.into_iter().enumerate().map(|(index, item)| {
+                                    let ticked = RwSignal::new(item.done);
+                                    view! {
                                     <li>
                                         <label class="check">
                                             <input
                                                 type="checkbox"
-                                                checked=item.done
+                                                prop:checked=ticked
                                                 disabled=done
                                                 on:change=move |event| {
-                                                    tick.dispatch(TickChecklistItem { task: task_id, index, done: event_target_checked(&event) });
+                                                    let now = event_target_checked(&event);
+                                                    last_tick.set_value(Some((ticked, !now)));
+                                                    ticked.set(now);
+                                                    tick.dispatch(TickChecklistItem { task: task_id, index, done: now });
                                                 }
                                             />
                                             {item.text}
                                         </label>
                                     </li>
+                                    }
                                 }).collect_view()}
                             </ul>
                             {(!done).then(|| view! {
