@@ -283,6 +283,32 @@ test('with the server out of reach, another list never shows the one before unde
   await expectSameDocument(page);
 });
 
+test('categories that cannot be loaded are said, with a way to load them again, and the request still goes', async ({ page }) => {
+  await signInAs(page, 'Dana Whitfield');
+  await hydrated(page);
+  await markDocument(page);
+  await page.route('**/api/list_categories', (route) => route.abort());
+  await page.locator('a[href="/requests/new"]:visible').first().click();
+  await expect(page).toHaveURL(/\/requests\/new$/);
+  const title = `Printer queue stuck ${Date.now()}`;
+  await page.getByLabel('Title').fill(title);
+  const failed = page.getByRole('alert').filter({ hasText: 'The categories could not be loaded' });
+  await expect(failed).toContainText("We couldn't reach the server");
+  await expect(failed).toContainText("we'll sort it for you");
+  for (const [name, size] of [['categories-failed-360', { width: 360, height: 740 }], ['categories-failed-desktop', desktop.viewport]] as const) {
+    await page.setViewportSize(size);
+    await failed.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: screenshotPath(name) });
+  }
+
+  await page.unroute('**/api/list_categories');
+  await failed.getByRole('button', { name: 'Try again' }).click();
+  await expect(page.getByRole('radio', { name: /Not sure/ })).toBeChecked();
+  await expect(failed).toBeHidden();
+  await expect(page.getByLabel('Title')).toHaveValue(title);
+  await expectSameDocument(page);
+});
+
 test('a reply typed before the app has started is kept when it starts, and sent', async ({ browser, baseURL }) => {
   // No service worker: the app's code must come over the network, where it is held back here.
   const context = await browser.newContext({ baseURL, serviceWorkers: 'block' });

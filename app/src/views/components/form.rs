@@ -232,6 +232,25 @@ pub fn FormMessage(
     }
 }
 
+/// Part of a form whose choices could not be read: what is missing, why, what to do meanwhile,
+/// and a way to read it again. The rest of the form, and what was typed, stay as they are.
+#[component]
+pub fn LoadFailed(
+    /// What could not be read, e.g. "The categories".
+    what: &'static str,
+    error: crate::error::AppError,
+    /// What can be done without it.
+    meanwhile: &'static str,
+    #[prop(into)] retry: Callback<()>,
+) -> impl IntoView {
+    view! {
+        <div class="form-error load-failed" role="alert">
+            <p>{format!("{what} could not be loaded. {error}")} " " {meanwhile}</p>
+            <button type="button" class="button button--small" on:click=move |_| retry.run(())>"Try again"</button>
+        </div>
+    }
+}
+
 /// One radio button as a large choice card: a title and a line explaining it. The whole card is
 /// the tap target.
 #[component]

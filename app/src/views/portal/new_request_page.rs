@@ -15,7 +15,7 @@ use crate::views::components::attachments::{AttachmentPicker, ChosenFiles};
 use crate::views::components::confirmation::Confirmation;
 use crate::views::components::device_notifications::push_offer;
 use crate::views::components::feedback::ErrorPanel;
-use crate::views::components::form::{FormErrors, FormMessage, RadioChoice, TextField};
+use crate::views::components::form::{FormErrors, FormMessage, LoadFailed, RadioChoice, TextField};
 use crate::views::components::header::AppHeader;
 use crate::views::components::outbox::use_outbox;
 use crate::views::portal::help_page::Article;
@@ -168,8 +168,13 @@ fn RequestForm(
             />
             {(!staff).then(|| view! { <Suggestions title description attempt solved/> })}
             <Transition fallback=|| view! { <p class="muted">"Loading categories…"</p> }>
-                {move || categories.get().and_then(Result::ok).map(|list| view! {
-                    <CategoryChoices categories=list error=category_error/>
+                {move || categories.get().map(|result| match result {
+                    Ok(list) => view! { <CategoryChoices categories=list error=category_error/> }.into_any(),
+                    Err(error) => view! {
+                        <LoadFailed what="The categories" error
+                            meanwhile="You can send it without one: we'll sort it for you."
+                            retry=move |()| categories.refetch()/>
+                    }.into_any(),
                 })}
             </Transition>
             <AttachmentPicker chosen=files/>
@@ -357,6 +362,13 @@ fn ContactPicker(#[prop(into)] error: Signal<Option<String>>) -> impl IntoView {
                 </Transition>
             </select>
             <p class="field-error" id="requester-error" role="alert">{move || error.get()}</p>
+            <Transition fallback=|| ()>
+                {move || options.get().and_then(Result::err).map(|error| view! {
+                    <LoadFailed what="The contacts" error
+                        meanwhile="What you typed stays here."
+                        retry=move |()| options.refetch()/>
+                })}
+            </Transition>
         </div>
     }
 }
