@@ -309,6 +309,31 @@ test('categories that cannot be loaded are said, with a way to load them again, 
   await expectSameDocument(page);
 });
 
+test('signing out another device shows it is under way, and that device is signed out', async ({ browser }) => {
+  const grace = await personOn(browser, phone, 'Grace Okafor');
+  const firefox = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0';
+  const other = await personOn(browser, { ...desktop, userAgent: firefox }, 'Grace Okafor');
+  await grace.page.goto('/account');
+  await hydrated(grace.page);
+  const row = grace.page.locator('.session', { hasText: 'Firefox on Windows' });
+  await expect(row).toHaveCount(1);
+
+  // The answer is held back a moment: the button says what it is doing and cannot be pressed twice.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => { release = resolve; });
+  await grace.page.route('**/api/end_other_session', async (route) => { await held; await route.continue(); });
+  await row.getByRole('button', { name: 'Sign out' }).click();
+  await expect(row.getByRole('button', { name: 'Signing out…' })).toBeDisabled();
+  release();
+  await expect(row).toHaveCount(0);
+
+  await other.page.goto('/');
+  await expect(other.page).toHaveURL(/\/signin$/);
+  for (const { context } of [grace, other]) {
+    await context.close();
+  }
+});
+
 test('a reply typed before the app has started is kept when it starts, and sent', async ({ browser, baseURL }) => {
   // No service worker: the app's code must come over the network, where it is held back here.
   const context = await browser.newContext({ baseURL, serviceWorkers: 'block' });

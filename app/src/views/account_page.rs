@@ -151,6 +151,13 @@ fn SessionRow(
         ago(now, session.last_seen_at)
     );
     let session_id = session.id;
+    // This row's sign-out is under way (the list is read again when it is done).
+    let ending = move || {
+        end_one.pending().get()
+            && end_one
+                .input()
+                .with(|input| input.as_ref().is_some_and(|i| i.session_id == session_id))
+    };
     view! {
         <li class="session">
             <div class="session__text">
@@ -164,9 +171,10 @@ fn SessionRow(
                     <button
                         type="button"
                         class="button button--small"
+                        disabled=ending
                         on:click=move |_| { end_one.dispatch(EndOtherSession { session_id }); }
                     >
-                        "Sign out"
+                        {move || if ending() { "Signing out…" } else { "Sign out" }}
                     </button>
                 }
                     .into_any()
