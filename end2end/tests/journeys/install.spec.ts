@@ -47,6 +47,14 @@ test('the portal installs as an app and offers a new version once one is out', a
   const { installabilityErrors } = await devtools.send('Page.getInstallabilityErrors');
   expect(installabilityErrors).toEqual([]);
 
+  // Tom starts writing a request.
+  await page.getByRole('button', { name: /^Tom Becker/ }).click();
+  await expect(page.locator('.app-header')).toContainText('Tom', { timeout: 15_000 });
+  await page.goto('/requests/new');
+  await hydrated(page);
+  const typed = 'The shared drive asks for my password every hour.';
+  await page.getByLabel('Description').fill(typed);
+
   // A new build is out: the server hands out a different worker. The app says so, and keeps
   // working on the version it started with until the person chooses.
   expect(stamp).toBeTruthy();
@@ -60,7 +68,16 @@ test('the portal installs as an app and offers a new version once one is out', a
   }
   await page.setViewportSize(phone.viewport);
 
-  // Reload lets it in: the new worker runs the page, the old shell cache is gone.
+  // Reloading would lose what he typed, so it asks first; "no" keeps the page as it is.
+  const asked: string[] = [];
+  page.once('dialog', (dialog) => { asked.push(dialog.message()); void dialog.dismiss(); });
+  await prompt.getByRole('button', { name: 'Reload' }).click();
+  await expect.poll(() => asked).toEqual([expect.stringContaining('What you have typed here and not sent yet would be lost')]);
+  await expect(page.getByLabel('Description')).toHaveValue(typed);
+  await expect(prompt).toBeVisible();
+
+  // Reload, confirmed, lets it in: the new worker runs the page, the old shell cache is gone.
+  page.once('dialog', (dialog) => void dialog.accept());
   await Promise.all([page.waitForEvent('load'), prompt.getByRole('button', { name: 'Reload' }).click()]);
   await hydrated(page);
   await expect.poll(() => page.evaluate(async () => (await caches.keys()).filter((key) => key.startsWith('frontdoor-shell-'))),
