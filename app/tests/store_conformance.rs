@@ -1423,6 +1423,17 @@ async fn unsent_uploads_are_counted_and_removed_when_stale(db: &Scratch) {
     assert_eq!(store.attachment(recent).await.unwrap().content, b"123");
     assert_eq!(store.unsent_upload_bytes(w.luis).await.unwrap(), 3);
     assert_eq!(store.unsent_upload_bytes(w.dana).await.unwrap(), 2);
+
+    // One taken back by hand: only by its uploader, only while unsent.
+    for (id, by) in [(recent, w.dana), (sent, w.luis)] {
+        assert!(matches!(
+            store.remove_unsent_upload(id, by).await,
+            Err(StoreError::NotFound)
+        ));
+    }
+    store.remove_unsent_upload(recent, w.luis).await.unwrap();
+    assert_eq!(store.unsent_upload_bytes(w.luis).await.unwrap(), 0);
+    assert_eq!(store.attachment(sent).await.unwrap().content, b"1234567");
 }
 
 async fn sla_marks_follow_the_policy_and_pause_while_waiting(db: &Scratch) {

@@ -53,7 +53,10 @@ pub fn router(state: AppState) -> Router {
             "/files",
             post(attachments::upload).layer(DefaultBodyLimit::max(attachments::UPLOAD_BODY_LIMIT)),
         )
-        .route("/files/{id}", get(attachments::download))
+        .route(
+            "/files/{id}",
+            get(attachments::download).delete(attachments::remove_unsent),
+        )
         .route("/mail/original/{event}", get(mail_originals::original))
         .route("/mail/quarantine/{id}", get(mail_originals::quarantined))
         .route("/reports/{file}", get(report_export::export))

@@ -5,8 +5,9 @@
 mod support;
 
 use app::domain::ticket::{Channel, TicketRef, TicketStatus};
-use axum::http::{StatusCode, header};
-use support::{Harness, body_text, harness};
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use support::{Harness, Reply, body_text, harness};
 
 /// A PNG signature and header: enough for the type to be recognised from the bytes.
 const PNG: &[u8] =
@@ -307,6 +308,64 @@ async fn unsent_uploads_are_capped_per_person_and_removed_after_three_days() {
     assert_eq!(h.store.unsent_upload_bytes(luis_id).await.unwrap(), 1);
     let mei_id = h.id("mei@acme.example");
     assert_eq!(h.store.unsent_upload_bytes(mei_id).await.unwrap(), 0);
+}
+
+/// `DELETE /files/{id}` as the file picker's "Remove" sends it.
+async fn take_back(h: &Harness, cookie: Option<&str>, id: i64) -> StatusCode {
+    let mut request = Request::delete(format!("/files/{id}"));
+    if let Some(cookie) = cookie {
+        request = request.header(header::COOKIE, cookie);
+    }
+    h.send(request.body(Body::empty()).unwrap()).await.status()
+}
+
+#[tokio::test]
+async fn an_upload_taken_off_a_form_is_removed_only_for_its_uploader_and_only_unsent() {
+    let h = harness().await;
+    let luis = h.sign_in("luis@acme.example").await;
+    let mei = h.sign_in("mei@acme.example").await;
+    let luis_id = h.id("luis@acme.example");
+    let upload = |reply: Reply| reply.body[0]["id"].as_i64().unwrap();
+    let removed = upload(h.upload(Some(&luis), "draft.txt", b"draft").await);
+    let sent = upload(h.upload(Some(&luis), "sent.txt", b"sent").await);
+    assert_eq!(h.store.unsent_upload_bytes(luis_id).await.unwrap(), 9);
+
+    // Not signed in, or someone else (of the same company): nothing is removed, nothing learnt.
+    assert_eq!(take_back(&h, None, removed).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        take_back(&h, Some(&mei), removed).await,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(h.store.unsent_upload_bytes(luis_id).await.unwrap(), 9);
+
+    // Its uploader takes it back: it no longer counts, and cannot be fetched or sent.
+    assert_eq!(
+        take_back(&h, Some(&luis), removed).await,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(h.store.unsent_upload_bytes(luis_id).await.unwrap(), 4);
+    let gone = h.get(Some(&luis), &format!("/files/{removed}")).await;
+    assert_eq!(gone.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        take_back(&h, Some(&luis), removed).await,
+        StatusCode::NOT_FOUND
+    );
+
+    // A file that went with a request stays with it.
+    let filed = h
+        .call(
+            Some(&luis),
+            "create_request",
+            &format!("title=Logo&description=Attached&attachments[0]={sent}"),
+        )
+        .await;
+    assert_eq!(filed.status, StatusCode::OK, "{}", filed.body);
+    assert_eq!(
+        take_back(&h, Some(&luis), sent).await,
+        StatusCode::NOT_FOUND
+    );
+    let kept = h.get(Some(&luis), &format!("/files/{sent}")).await;
+    assert_eq!(kept.status(), StatusCode::OK);
 }
 
 #[tokio::test]

@@ -1,5 +1,5 @@
-//! The two file routes: uploads, checked for what they really are and kept until their uploader
-//! attaches them, and downloads, under the same policy as the ticket.
+//! The file routes: uploads, checked for what they really are and kept until their uploader
+//! attaches them (or takes them back), and downloads, under the same policy as the ticket.
 
 use axum::Json;
 use axum::extract::multipart::MultipartRejection;
@@ -15,7 +15,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use super::auth::session_from_parts;
+use super::auth::require_actor_in;
 use super::state::AppState;
 use super::store::{NewAttachment, StoreResult};
 use crate::domain::attachment::{
@@ -46,15 +46,11 @@ pub async fn upload(
     parts: Parts,
     form: Result<Multipart, MultipartRejection>,
 ) -> Result<Json<Vec<UploadedFile>>, AppError> {
-    let session = session_from_parts(&parts).ok_or(AppError::Unauthorized)?;
-    if session.two_step_missing {
-        return Err(AppError::TwoStepSetupNeeded);
-    }
+    let person = require_actor_in(&parts)?.user_id;
     let malformed =
         |text: String| AppError::BadRequest(format!("The upload was malformed: {text}"));
     let mut form = form.map_err(|rejection| malformed(rejection.body_text()))?;
     let bad = |e: axum::extract::multipart::MultipartError| malformed(e.body_text());
-    let person = session.actor.user_id;
     let now = state.clock.now_ms();
     let removed = state
         .store
@@ -101,6 +97,18 @@ pub async fn upload(
     Ok(Json(uploaded))
 }
 
+/// `DELETE /files/{id}`: takes back an upload of one's own that was not sent (a file removed
+/// from a form), so it stops counting towards what one may have unsent. Anything else: 404.
+pub async fn remove_unsent(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    parts: Parts,
+) -> Result<StatusCode, AppError> {
+    let person = require_actor_in(&parts)?.user_id;
+    state.store.remove_unsent_upload(id, person).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// The request body limit of `POST /files`: every file at its largest, plus the form around them.
 pub const UPLOAD_BODY_LIMIT: usize = MAX_ATTACHMENTS * MAX_ATTACHMENT_BYTES + 64 * 1024;
 
@@ -142,11 +150,7 @@ pub async fn download(
     Query(query): Query<DownloadQuery>,
     parts: Parts,
 ) -> Result<Response, AppError> {
-    let session = session_from_parts(&parts).ok_or(AppError::Unauthorized)?;
-    if session.two_step_missing {
-        return Err(AppError::TwoStepSetupNeeded);
-    }
-    let actor = session.actor;
+    let actor = require_actor_in(&parts)?;
     let file = state.store.attachment(id).await?;
     let allowed = match file.ticket_id {
         None => file.uploaded_by == actor.user_id,

@@ -78,17 +78,25 @@ pub fn actor_from_parts(parts: &Parts) -> Option<Actor> {
     session_from_parts(parts).map(|session| session.actor)
 }
 
-/// The person behind a download request (not a server function), if they may do `permission`.
-pub fn permitted_download(parts: &Parts, permission: Permission) -> Result<Actor, AppError> {
+/// The signed-in person behind a request's `parts` (a route, not a server function), or
+/// `Unauthorized`; staff who still have to set up a required two-step sign-in get
+/// `TwoStepSetupNeeded`.
+pub fn require_actor_in(parts: &Parts) -> Result<Actor, AppError> {
     let session = session_from_parts(parts).ok_or(AppError::Unauthorized)?;
     if session.two_step_missing {
         return Err(AppError::TwoStepSetupNeeded);
     }
-    if !session.actor.can(permission) {
+    Ok(session.actor)
+}
+
+/// The person behind a download request (not a server function), if they may do `permission`.
+pub fn permitted_download(parts: &Parts, permission: Permission) -> Result<Actor, AppError> {
+    let actor = require_actor_in(parts)?;
+    if !actor.can(permission) {
         // Nobody learns anything of a download they may not have, not even that it exists.
         return Err(AppError::NotFound);
     }
-    Ok(session.actor)
+    Ok(actor)
 }
 
 /// The current session inside a server function, if signed in.
@@ -112,11 +120,8 @@ pub fn current_reader() -> Option<Actor> {
 /// The signed-in person inside a server function, or `Unauthorized`; staff who still have to set
 /// up a required two-step sign-in get `TwoStepSetupNeeded`.
 pub fn require_actor() -> Result<Actor, AppError> {
-    let session = current_session().ok_or(AppError::Unauthorized)?;
-    if session.two_step_missing {
-        return Err(AppError::TwoStepSetupNeeded);
-    }
-    Ok(session.actor)
+    let parts = leptos::prelude::use_context::<Parts>().ok_or(AppError::Unauthorized)?;
+    require_actor_in(&parts)
 }
 
 /// The signed-in person, even one who still has to set up two-step sign-in: for their own

@@ -523,6 +523,25 @@ where
     let _ = (event, done);
 }
 
+/// Takes back an upload that will not be sent (`DELETE /files/{id}`), so it stops counting
+/// towards what its uploader may have unsent. Best effort: one the server keeps anyway goes
+/// with the unsent uploads after three days.
+pub fn take_back_upload(id: i64) {
+    #[cfg(feature = "hydrate")]
+    {
+        let init = web_sys::RequestInit::new();
+        init.set_method("DELETE");
+        if let Some(window) = web_sys::window() {
+            let sent = window.fetch_with_str_and_init(&format!("{FILES_PATH}/{id}"), &init);
+            leptos::task::spawn_local(async move {
+                let _ = wasm_bindgen_futures::JsFuture::from(sent).await;
+            });
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = id;
+}
+
 /// Sends a multipart form to `POST /files` and reads the answer: the stored files, or the
 /// server's error.
 #[cfg(feature = "hydrate")]

@@ -80,6 +80,23 @@ impl Store {
         Ok(removed.rows_affected())
     }
 
+    /// Removes one upload of `uploader`'s that was never sent (taken off a form before sending).
+    /// Anyone else's file, or one already sent, is not found.
+    pub async fn remove_unsent_upload(&self, id: i64, uploader: i64) -> StoreResult<()> {
+        let removed = sqlx::query(
+            "DELETE FROM attachments WHERE id = $1 AND uploaded_by = $2 AND ticket_id IS NULL",
+        )
+        .bind(id)
+        .bind(uploader)
+        .execute(&self.pool)
+        .await?;
+        if removed.rows_affected() == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::NotFound)
+        }
+    }
+
     /// Attaches uploads to a ticket (and message) inside its transaction. Only the uploader's own,
     /// not yet attached files qualify; anything else is refused as a whole.
     pub(super) async fn claim_attachments(

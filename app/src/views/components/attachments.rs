@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::domain::attachment::{MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, UploadedFile, human_size};
 use crate::domain::ticket::AttachmentInfo;
-use crate::views::browser::upload_chosen_files;
+use crate::views::browser::{take_back_upload, upload_chosen_files};
 
 /// The files chosen for a form: those uploaded, ready to go with it, and whether more are still
 /// uploading (the form waits for them: sent meanwhile, they would be left off).
@@ -39,7 +39,10 @@ pub fn AttachmentPicker(
                     if list.len() > MAX_ATTACHMENTS {
                         let left_out: Vec<String> = list
                             .drain(MAX_ATTACHMENTS..)
-                            .map(|file| format!("“{}”", file.filename))
+                            .map(|file| {
+                                take_back_upload(file.id);
+                                format!("“{}”", file.filename)
+                            })
                             .collect();
                         error.set(Some(format!(
                             "Attach at most {MAX_ATTACHMENTS} files: {} left out.",
@@ -95,7 +98,10 @@ pub fn AttachmentPicker(
                                     type="button"
                                     class="button button--quiet button--small"
                                     aria-label=remove_label
-                                    on:click=move |_| files.update(|list| list.retain(|f| f.id != file.id))
+                                    on:click=move |_| {
+                                        files.update(|list| list.retain(|f| f.id != file.id));
+                                        take_back_upload(file.id);
+                                    }
                                 >
                                     "Remove"
                                 </button>
