@@ -446,6 +446,40 @@ async fn a_change_through_one_instance_reaches_a_stream_on_another() {
 }
 
 #[tokio::test]
+async fn a_session_ended_through_one_instance_closes_its_stream_on_another() {
+    let Some(admin_url) = postgres_admin_url() else {
+        return;
+    };
+    let db = scratch_postgres(&admin_url).await.unwrap();
+    let a = Instance::start(&db.url).await;
+    let b = Instance::start(&db.url).await;
+    let dana_on_a = a.sign_in(&db.store, "dana@acme.example").await;
+    let dana_on_b = b.sign_in(&db.store, "dana@acme.example").await;
+    let mut stream = EventStream::open(b.addr, "/events", &dana_on_b)
+        .await
+        .unwrap();
+    assert_eq!(stream.status, 200);
+
+    // Dana signs out everywhere through A. Instance B is not told (access changes are announced
+    // within an instance); its stream finds out at its own recheck, the 15 s safety net.
+    let out = a.call(Some(&dana_on_a), "sign_out_everywhere", "").await;
+    assert_eq!(out.status, 200, "{}", out.body);
+    let ended = tokio::time::timeout(Duration::from_secs(30), async {
+        while let Ok(Some(_)) = stream.next().await {}
+    })
+    .await;
+    assert!(
+        ended.is_ok(),
+        "instance B still streams to a session ended through A"
+    );
+    // And B no longer lets that session in.
+    let again = EventStream::open(b.addr, "/events", &dana_on_b)
+        .await
+        .unwrap();
+    assert_eq!(again.status, 401);
+}
+
+#[tokio::test]
 async fn staff_see_who_else_is_on_a_request_and_a_reply_written_meanwhile_is_held_back() {
     let h = harness().await;
     let sam = h.sign_in("sam@agency.example").await;
