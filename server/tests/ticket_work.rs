@@ -5,8 +5,7 @@
 mod support;
 
 use app::domain::ticket::{Channel, TicketRef, TicketStatus};
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{StatusCode, header};
 use support::{Harness, Reply, body_text, harness};
 
 /// A PNG signature and header: enough for the type to be recognised from the bytes.
@@ -312,11 +311,7 @@ async fn unsent_uploads_are_capped_per_person_and_removed_after_three_days() {
 
 /// `DELETE /files/{id}` as the file picker's "Remove" sends it.
 async fn take_back(h: &Harness, cookie: Option<&str>, id: i64) -> StatusCode {
-    let mut request = Request::delete(format!("/files/{id}"));
-    if let Some(cookie) = cookie {
-        request = request.header(header::COOKIE, cookie);
-    }
-    h.send(request.body(Body::empty()).unwrap()).await.status()
+    h.delete(cookie, &format!("/files/{id}")).await.status()
 }
 
 #[tokio::test]

@@ -22,7 +22,7 @@ use app::domain::push::LoopbackEndpoints;
 use app::domain::ticket::TicketRef;
 use axum::Router;
 use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{Method, Request, StatusCode, header};
 use tokio::sync::watch;
 use tower::ServiceExt;
 
@@ -175,7 +175,21 @@ impl Harness {
 
     /// GETs a path with a session cookie; returns the response.
     pub async fn get(&self, cookie: Option<&str>, path: &str) -> axum::response::Response {
-        let mut request = Request::get(path);
+        self.without_body(Method::GET, cookie, path).await
+    }
+
+    /// DELETEs a path with a session cookie; returns the response.
+    pub async fn delete(&self, cookie: Option<&str>, path: &str) -> axum::response::Response {
+        self.without_body(Method::DELETE, cookie, path).await
+    }
+
+    async fn without_body(
+        &self,
+        method: Method,
+        cookie: Option<&str>,
+        path: &str,
+    ) -> axum::response::Response {
+        let mut request = Request::builder().method(method).uri(path);
         if let Some(cookie) = cookie {
             request = request.header(header::COOKIE, cookie);
         }
