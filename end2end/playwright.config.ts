@@ -28,7 +28,9 @@ export default defineConfig({
     // Browser-independent HTTP checks run once, here; screenshots (and every page in light and dark) set
     // their own widths in the phone project.
     { name: 'desktop', testIgnore: [/journeys\//, /screens\.spec/, /every-page\.spec/], use: { ...devices['Desktop Chrome'], viewport: { width: 1440, height: 900 } } },
-    // Journeys that involve several people make their own browser contexts (phone and desktop).
-    { name: 'journeys', testMatch: /journeys\/.*\.spec\.ts/ },
+    // Journeys that involve several people make their own browser contexts (phone and desktop). Each
+    // signs several people in, loads the app in each and waits on real mail, so on two cores one
+    // takes 15–30 s: the default 30 s would fail them for the machine's load, not for what they check.
+    { name: 'journeys', testMatch: /journeys\/.*\.spec\.ts/, timeout: 90_000 },
   ],
 });

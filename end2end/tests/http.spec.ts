@@ -97,6 +97,8 @@ test('a first visit stays within its size budget', async ({ request }) => {
 });
 
 test('a client never downloads the agency\'s pages or tools; staff get them as chunks of their own', async ({ browser }) => {
+  // Two people signing in and loading the app in turn: a journey's budget, not a single page's.
+  test.setTimeout(90_000);
   const wasmFetched = (page: Page) => {
     const names: string[] = [];
     page.on('response', (response) => {

@@ -4,7 +4,6 @@ import { desktop, expectAccessible, expectPhoneFriendly, hydrated, personOn, pho
 // A lead makes an API token on their Account page (limited to one company), copies it once,
 // another system uses it against the running server, and revoking it stops it at once.
 test('an API token is made, used, seen being used and revoked', async ({ browser }) => {
-  test.setTimeout(90_000);
   const jordan = await personOn(browser, desktop, 'Jordan Lee');
   const page = jordan.page;
   await jordan.context.grantPermissions(['clipboard-read', 'clipboard-write']);

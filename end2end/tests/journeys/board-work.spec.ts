@@ -8,7 +8,6 @@ function card(page: Page, column: string, reference: string) {
 // An agent works the board by drag and drop, by keyboard only, and in bulk, while a lead's
 // board follows every move.
 test('cards move by drag and drop, by keyboard and in bulk, on every open board', async ({ browser }) => {
-  test.setTimeout(90_000);
   const sam = await personOn(browser, desktop, 'Sam Rivera');
   const jordan = await personOn(browser, desktop, 'Jordan Lee');
   await liveConnected(sam.page);

@@ -6,9 +6,6 @@ import {
 // A client and an agent talk on a request. The agent's internal note never reaches the client;
 // the reply does, live, and moves the request along.
 test('replies reach the client live; internal notes never do', async ({ browser }) => {
-  // Two people, a dozen steps, each waiting on the other's live update: more than the default 30 s
-  // when the whole suite runs on two cores.
-  test.setTimeout(60_000);
   const client = await personOn(browser, phone, 'Mei Chen');
   await client.page.goto('/requests/new');
   await hydrated(client.page);

@@ -8,7 +8,6 @@ import {
 // completed, "No" reopens it, and the link in the completion email answers signed out without
 // opening the request.
 test('a completed request asks whether it was resolved, in the portal and by email', async ({ browser }) => {
-  test.setTimeout(90_000);
   const tom = await personOn(browser, phone, 'Tom Becker');
   const title = `Shared calendar not syncing ${Date.now()}`;
   const filed = await tom.context.request.post('/api/create_request', {

@@ -25,7 +25,6 @@ async function deflections(page: Page, slug: string): Promise<number> {
 // A client about to file a request finds the answer in a suggested article instead; staff see
 // the request it saved, and point another client at an article from a reply.
 test('a suggested article answers a request before it is filed', async ({ browser }) => {
-  test.setTimeout(90_000);
   const sam = await personOn(browser, desktop, 'Sam Rivera');
   const before = await deflections(sam.page, 'reset-your-password');
   const savedBefore = await savedInReport(sam.page);

@@ -10,7 +10,6 @@ const testServer = process.env.FRONTDOOR_CLOCK_URL;
 
 // Installing to the home screen, and rolling out a new build to an installed app.
 test('the portal installs as an app and offers a new version once one is out', async () => {
-  test.setTimeout(90_000);
   expect(testServer, 'FRONTDOOR_CLOCK_URL: run through scripts/test.sh').toBeTruthy();
   // A browser profile of its own: Chromium does not install apps from an incognito-like context.
   const profile = mkdtempSync(join(tmpdir(), 'frontdoor-install-'));

