@@ -119,6 +119,7 @@ test('a request from filing to reopening, with the agency tools in between', asy
   await samsTask.getByLabel('Purge', { exact: true }).click();
   await expect(sams.locator('details.panel', { has: samsTask }).getByText("We couldn't reach the server.")).toBeVisible();
   await expect(samsTask.getByLabel('Purge', { exact: true })).not.toBeChecked();
+  await samsTask.screenshot({ path: screenshotPath('desktop-checklist-tick-refused') });
   await assignee.context.setOffline(false);
   await samsTask.getByLabel('Purge', { exact: true }).check();
   await samsTask.getByRole('button', { name: 'Mark task done' }).click();
@@ -157,9 +158,15 @@ test('a request from filing to reopening, with the agency tools in between', asy
   await desk.goto(`/requests/${duplicate}`);
   await hydrated(desk);
   await desk.getByText('Merge into another request').click();
-  await desk.getByLabel('The request that continues').fill(reference);
+  const continues = desk.getByLabel('The request that continues');
+  await continues.fill('FD-1');
   await desk.getByRole('button', { name: 'Merge…' }).click();
-  await desk.getByRole('button', { name: 'Merge', exact: true }).click();
+  // The question names what it would do, and follows the field while open.
+  const question = desk.getByRole('alertdialog', { name: 'Confirm merge' });
+  await expect(question).toContainText(`Merge ${duplicate} into FD-1?`);
+  await continues.fill(reference);
+  await expect(question).toContainText(`Merge ${duplicate} into ${reference}?`);
+  await question.getByRole('button', { name: 'Merge', exact: true }).click();
   await expect(desk.locator('.notice--info')).toContainText(`merged into ${reference}`);
   await page.goto(`/requests/${duplicate}`);
   await hydrated(page);

@@ -10,7 +10,10 @@ pub fn ConfirmPanel(
     open: RwSignal<bool>,
     /// The dialog's name for screen readers.
     label: &'static str,
-    #[prop(into)] question: String,
+    /// Follows its signal, so a question about changing things (which requests, merged into
+    /// which) stays right while open.
+    #[prop(into)]
+    question: Signal<String>,
     /// The confirming button's text.
     confirm: &'static str,
     #[prop(default = "button button--danger")] confirm_class: &'static str,
@@ -45,7 +48,7 @@ pub fn ConfirmPanel(
         <Show when=move || open.get()>
             <div class=panel_class role="alertdialog" aria-label=label
                 on:keydown=move |event| if event.key() == "Escape" { open.set(false) }>
-                <p>{question.clone()}</p>
+                <p>{question}</p>
                 <button
                     type="button"
                     class=confirm_class
@@ -76,7 +79,7 @@ pub fn AskFirst(
     button_class: &'static str,
     /// The question panel's name for screen readers.
     label: &'static str,
-    #[prop(into)] question: String,
+    #[prop(into)] question: Signal<String>,
     confirm: &'static str,
     #[prop(default = "button button--danger")] confirm_class: &'static str,
     #[prop(default = "Cancel")] cancel: &'static str,

@@ -419,18 +419,16 @@ pub fn CompleteQuestion(work: BoardWork) -> impl IntoView {
         }
         asking
     });
-    move || {
-        view! {
-            <ConfirmPanel
-                open=work.asking
-                label="Confirm completing"
-                question=question()
-                confirm="Complete"
-                confirm_class="button"
-                calm=true
-                on_confirm=move |()| work.complete_asked()
-            />
-        }
+    view! {
+        <ConfirmPanel
+            open=work.asking
+            label="Confirm completing"
+            question
+            confirm="Complete"
+            confirm_class="button"
+            calm=true
+            on_confirm=move |()| work.complete_asked()
+        />
     }
 }
 

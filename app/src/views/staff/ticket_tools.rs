@@ -8,7 +8,7 @@ use crate::api::ticket_work::{
     AddTask, CompleteTask, MergeRequests, TickChecklistItem, UpdateTicket,
 };
 use crate::domain::listing::Choice;
-use crate::domain::ticket::{Category, Priority, Task, TicketFacts, TicketRef};
+use crate::domain::ticket::{Category, ChecklistItem, Priority, Task, TicketFacts, TicketRef};
 use crate::views::components::confirm::ConfirmPanel;
 use crate::views::components::form::{
     FormErrors, FormMessage, SelectField, choice_options, on_success, successes,
@@ -127,21 +127,10 @@ fn Picker(
 fn TasksPanel(reference: TicketRef, tasks: Memo<Vec<Task>>, staff: Vec<Choice>) -> impl IntoView {
     let add = ServerAction::<AddTask>::new();
     let errors = FormErrors::of(add, &["title", "due"]);
-    let tick = ServerAction::<TickChecklistItem>::new();
     let complete = ServerAction::<CompleteTask>::new();
     refresh_after(add);
-    refresh_after(tick);
     refresh_after(complete);
-    // A tick or "done" that did not go through says so, and a refused tick is taken back.
-    let tick_errors = FormErrors::of(tick, &[]);
-    let last_tick = StoredValue::new(None::<(RwSignal<bool>, bool)>);
-    Effect::new(move |_| {
-        if tick.value().with(|value| matches!(value, Some(Err(_))))
-            && let Some((ticked, before)) = last_tick.get_value()
-        {
-            ticked.try_set(before);
-        }
-    });
+    // A "done" that did not go through says so.
     let complete_errors = FormErrors::of(complete, &[]);
     let open = move || tasks.with(|tasks| tasks.iter().filter(|t| t.done_at.is_none()).count());
     let empty = move || tasks.with(Vec::is_empty);
@@ -164,26 +153,8 @@ fn TasksPanel(reference: TicketRef, tasks: Memo<Vec<Task>>, staff: Vec<Choice>) 
                                 {task.due_at.map(|due| format!(" · due {}", crate::domain::validation::format_date(due)))}
                             </p>
                             <ul class="task__checklist">
-                                {task.checklist.into_iter().enumerate().map(|(index, item)| {
-                                    let ticked = RwSignal::new(item.done);
-                                    view! {
-                                    <li>
-                                        <label class="check">
-                                            <input
-                                                type="checkbox"
-                                                prop:checked=ticked
-                                                disabled=done
-                                                on:change=move |event| {
-                                                    let now = event_target_checked(&event);
-                                                    last_tick.set_value(Some((ticked, !now)));
-                                                    ticked.set(now);
-                                                    tick.dispatch(TickChecklistItem { task: task_id, index, done: now });
-                                                }
-                                            />
-                                            {item.text}
-                                        </label>
-                                    </li>
-                                    }
+                                {task.checklist.into_iter().enumerate().map(|(index, item)| view! {
+                                    <ChecklistLine task=task_id index item locked=done/>
                                 }).collect_view()}
                             </ul>
                             {(!done).then(|| view! {
@@ -200,7 +171,6 @@ fn TasksPanel(reference: TicketRef, tasks: Memo<Vec<Task>>, staff: Vec<Choice>) 
                     }
                 }).collect_view()}
             </ul>
-            <FormMessage message=tick_errors.general()/>
             <FormMessage message=complete_errors.general()/>
             {move || {
                 added.track();
@@ -238,6 +208,41 @@ fn TasksPanel(reference: TicketRef, tasks: Memo<Vec<Task>>, staff: Vec<Choice>) 
                 }
             }}
         </details>
+    }
+}
+
+/// One checklist line: ticked at once, and taken back, saying why, if the server refuses. Each
+/// line sends its own ticks, so a refused tick never takes back another line's.
+#[component]
+fn ChecklistLine(task: i64, index: usize, item: ChecklistItem, locked: bool) -> impl IntoView {
+    let tick = ServerAction::<TickChecklistItem>::new();
+    refresh_after(tick);
+    let errors = FormErrors::of(tick, &[]);
+    let ticked = RwSignal::new(item.done);
+    let sent = StoredValue::new(item.done);
+    Effect::new(move |_| {
+        if tick.value().with(|value| matches!(value, Some(Err(_)))) {
+            ticked.try_set(!sent.get_value());
+        }
+    });
+    view! {
+        <li>
+            <label class="check">
+                <input
+                    type="checkbox"
+                    prop:checked=ticked
+                    disabled=locked
+                    on:change=move |event| {
+                        let done = event_target_checked(&event);
+                        sent.set_value(done);
+                        ticked.set(done);
+                        tick.dispatch(TickChecklistItem { task, index, done });
+                    }
+                />
+                {item.text}
+            </label>
+            <FormMessage message=errors.general()/>
+        </li>
     }
 }
 
@@ -293,20 +298,18 @@ fn MergePanel(reference: TicketRef) -> impl IntoView {
                         "Merge…"
                     </button>
                 </Show>
-                {move || view! {
-                    <ConfirmPanel
-                        open=confirming
-                        label="Confirm merge"
-                        question=question()
-                        confirm="Merge"
-                        pending=merge.pending()
-                        on_confirm=move |()| {
-                            if let Some(survivor) = target() {
-                                merge.dispatch(MergeRequests { duplicate: reference, survivor });
-                            }
+                <ConfirmPanel
+                    open=confirming
+                    label="Confirm merge"
+                    question
+                    confirm="Merge"
+                    pending=merge.pending()
+                    on_confirm=move |()| {
+                        if let Some(survivor) = target() {
+                            merge.dispatch(MergeRequests { duplicate: reference, survivor });
                         }
-                    />
-                }}
+                    }
+                />
             </div>
         </details>
     }
