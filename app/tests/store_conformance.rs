@@ -9,8 +9,8 @@ use app::backend::seed::{SeedOutcome, seed_demo};
 use app::backend::store::scratch::{Scratch, scratch_postgres, scratch_sqlite};
 use app::backend::store::{
     Filing, NewAccount, NewApiToken, NewAttachment, NewAuditEntry, NewFeedback, NewLink, NewMail,
-    NewMessage, NewPush, NewSubscription, NewTicket, NewUser, SessionOrigin, StatusFilter, Store,
-    StoreError, TicketQuery,
+    NewMessage, NewPush, NewSubscription, NewTask, NewTicket, NewUser, SessionOrigin, StatusFilter,
+    Store, StoreError, TicketQuery,
 };
 use app::domain::audit::{AuditAction, AuditFilter};
 use app::domain::feedback::CHANGE_WINDOW_MS;
@@ -84,6 +84,7 @@ conformance!(
     pages_are_cut_by_position_not_offset,
     staff_filters_narrow_the_queue,
     facts_edits_check_the_version,
+    checklists_change_only_while_their_task_is_open,
     attachments_are_claimed_once_by_their_uploader,
     unsent_uploads_are_counted_and_removed_when_stale,
     sla_marks_follow_the_policy_and_pause_while_waiting,
@@ -1336,6 +1337,53 @@ async fn facts_edits_check_the_version(db: &Scratch) {
         store.update_facts(reference, &client, w.sam, T0 + 4).await,
         Err(StoreError::Conflict(_))
     ));
+}
+
+async fn checklists_change_only_while_their_task_is_open(db: &Scratch) {
+    let store = &db.store;
+    let w = world(store).await;
+    let reference = file(store, w.acme, w.luis, "DNS move", T0).await;
+    let lines = ["Lower the TTL".to_owned(), "Switch records".to_owned()];
+    let task = NewTask {
+        title: "Move DNS",
+        assignee_id: Some(w.sam),
+        due_at: None,
+        checklist: &lines,
+    };
+    store
+        .add_task(reference, &task, w.sam, T0 + 1)
+        .await
+        .unwrap();
+    let id = store.tasks(reference).await.unwrap()[0].id;
+    store.set_checklist_item(id, 1, true).await.unwrap();
+    let ticked = |tasks: Vec<app::domain::ticket::Task>| {
+        tasks[0]
+            .checklist
+            .iter()
+            .map(|item| item.done)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ticked(store.tasks(reference).await.unwrap()), [false, true]);
+    // A line or a task that does not exist is not found.
+    assert!(matches!(
+        store.set_checklist_item(id, 2, true).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        store.set_checklist_item(id + 100, 0, true).await,
+        Err(StoreError::NotFound)
+    ));
+    // Done once; after that its checklist is a record and stays.
+    store.complete_task(id, w.sam, T0 + 2).await.unwrap();
+    assert!(matches!(
+        store.complete_task(id, w.sam, T0 + 3).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        store.set_checklist_item(id, 0, true).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(ticked(store.tasks(reference).await.unwrap()), [false, true]);
 }
 
 async fn attachments_are_claimed_once_by_their_uploader(db: &Scratch) {

@@ -550,6 +550,21 @@ async fn tasks_stay_internal_and_the_last_one_done_prompts_the_owner() {
         &format!("task={}", tasks[0].id),
     )
     .await;
+    // A done task's checklist is its record: a late tick is refused, saying why.
+    let late = h
+        .call(
+            Some(&sam),
+            "tick_checklist_item",
+            &format!("task={}&index=0&done=true", tasks[0].id),
+        )
+        .await;
+    assert_eq!(late.status, StatusCode::CONFLICT, "{}", late.body);
+    assert!(
+        late.body.to_string().contains("already done"),
+        "{}",
+        late.body
+    );
+    assert!(!h.store.tasks(reference).await.unwrap()[0].checklist[0].done);
     let last = h
         .call(
             Some(&sam),

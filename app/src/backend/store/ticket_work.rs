@@ -527,7 +527,8 @@ impl Store {
             .ok_or(StoreError::NotFound)
     }
 
-    /// Ticks or unticks one checklist line of an open task.
+    /// Ticks or unticks one checklist line of an open task. A done task's checklist is its
+    /// record of what was done: it stays as it was.
     pub async fn set_checklist_item(
         &self,
         task_id: i64,
@@ -535,11 +536,15 @@ impl Store {
         done: bool,
     ) -> StoreResult<()> {
         in_transaction!(self.begin_write(), |tx| {
-            let stored: String = sqlx::query_scalar("SELECT checklist FROM tasks WHERE id = $1")
-                .bind(task_id)
-                .fetch_optional(&mut **tx)
-                .await?
-                .ok_or(StoreError::NotFound)?;
+            let (stored, done_at): (String, Option<i64>) =
+                sqlx::query_as("SELECT checklist, done_at FROM tasks WHERE id = $1")
+                    .bind(task_id)
+                    .fetch_optional(&mut **tx)
+                    .await?
+                    .ok_or(StoreError::NotFound)?;
+            if done_at.is_some() {
+                return Err(StoreError::Conflict("That task is already done.".into()));
+            }
             let mut checklist: Vec<ChecklistItem> = serde_json::from_str(&stored)
                 .map_err(|e| StoreError::Corrupt(format!("task {task_id} checklist: {e}")))?;
             let item = checklist.get_mut(index).ok_or(StoreError::NotFound)?;
