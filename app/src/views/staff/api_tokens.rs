@@ -50,6 +50,7 @@ pub fn ApiTokensSection() -> impl IntoView {
         }
     });
     let created = move || create.value().get().and_then(Result::ok);
+    let revoke_refused = FormErrors::of(revoke, &[]).general();
     view! {
         <section class="panel" id="api-tokens" aria-labelledby="api-tokens-heading">
             <h2 id="api-tokens-heading">"API tokens"</h2>
@@ -74,6 +75,7 @@ pub fn ApiTokensSection() -> impl IntoView {
                     <TokenForm create accounts may_make_service cancel=adding/>
                 })}
             </Show>
+            <FormMessage message=revoke_refused/>
             <Transition fallback=|| view! { <ListSkeleton rows=2/> }>
                 {move || tokens.get().map(|result| match result {
                     Ok(list) if list.tokens.is_empty() => view! {

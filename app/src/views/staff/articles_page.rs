@@ -150,6 +150,7 @@ fn Editor(editor: ArticleForEditing) -> impl IntoView {
         navigate("/desk/articles", NavigateOptions::default());
     });
     let errors = FormErrors::of(save, &["title", "summary", "body", "section", "audience"]);
+    let delete_refused = FormErrors::of(delete, &[]).general();
     let draft = editor.draft;
     let body = RwSignal::new(draft.body.clone());
     let audience = RwSignal::new(draft.audience.unwrap_or(Audience::Clients));
@@ -229,6 +230,7 @@ fn Editor(editor: ArticleForEditing) -> impl IntoView {
                     question="Delete this article? Links to it in replies will stop working."
                     confirm="Delete" pending=delete.pending()
                     on_confirm=move |()| { delete.dispatch(DeleteArticle { id }); }/>
+                <FormMessage message=delete_refused/>
             </div>
         })}
     }

@@ -217,6 +217,7 @@ fn LayoutSwitch(filter: Memo<QueueFilter>, layout: Memo<Layout>) -> impl IntoVie
 fn AwayToggle() -> impl IntoView {
     let set_away = ServerAction::<SetAway>::new();
     let away = server_data(move || set_away.version().get(), |_| am_i_away());
+    let refused = FormErrors::of(set_away, &[]).general();
     view! {
         <Transition fallback=|| ()>
             {move || away.get().and_then(Result::ok).map(|away| view! {
@@ -229,6 +230,7 @@ fn AwayToggle() -> impl IntoView {
                 </button>
             })}
         </Transition>
+        <FormMessage message=refused/>
     }
 }
 
@@ -424,6 +426,7 @@ fn SavedViews(
     delete_view: ServerAction<DeleteView>,
 ) -> impl IntoView {
     let errors = FormErrors::of(save_view, &["name"]);
+    let delete_refused = FormErrors::of(delete_view, &[]).general();
     view! {
         <nav class="views" aria-label="Saved views">
             <a class="tabs__tab" href="/board">"All"</a>
@@ -435,6 +438,7 @@ fn SavedViews(
                     <span class="views__item">
                         <a class="tabs__tab" href=href>{saved.name}</a>
                         <button type="button" class="button button--quiet button--small" aria-label=remove
+                            disabled=delete_view.pending()
                             on:click=move |_| { delete_view.dispatch(DeleteView { id }); }>"×"</button>
                     </span>
                 }
@@ -446,8 +450,10 @@ fn SavedViews(
                     <input id="view-name" name="name" type="text" placeholder="Name this view" maxlength="60"/>
                     <button type="submit" class="button button--small">"Save view"</button>
                     <FormMessage message=errors.field("name")/>
+                    <FormMessage message=errors.general()/>
                 </ActionForm>
             </Show>
+            <FormMessage message=delete_refused/>
         </nav>
     }
 }

@@ -56,6 +56,8 @@ fn Desk(me: Me) -> impl IntoView {
         |_| load_desk_options(),
     );
     let triage = server_data(move || triage_version.get(), |_| load_triage_setup());
+    let retire_refused = FormErrors::of(retire_category, &[]).general();
+    let delete_refused = FormErrors::of(delete_canned, &[]).general();
     view! {
         <AppHeader me/>
         <main class="page">
@@ -72,6 +74,7 @@ fn Desk(me: Me) -> impl IntoView {
                                     <CategoryRow category save=save_category retire=retire_category/>
                                 }).collect_view()}
                             </ul>
+                            <FormMessage message=retire_refused/>
                             <CategoryForm save=save_category category=None/>
                         </section>
                         <section aria-labelledby="canned-heading">
@@ -87,6 +90,7 @@ fn Desk(me: Me) -> impl IntoView {
                                     <CannedRow reply save=save_canned delete=delete_canned/>
                                 }).collect_view()}
                             </ul>
+                            <FormMessage message=delete_refused/>
                             <CannedForm save=save_canned reply=None/>
                         </section>
                     }.into_any()),

@@ -58,6 +58,7 @@ fn IntegrationsScreen(me: Me) -> impl IntoView {
         }
     });
     let secret = move || add.value().get().and_then(Result::ok).map(|w| w.secret);
+    let remove_refused = FormErrors::of(remove, &[]).general();
     view! {
         <AppHeader me/>
         <main class="page">
@@ -83,6 +84,7 @@ fn IntegrationsScreen(me: Me) -> impl IntoView {
                 >
                     <WebhookForm add cancel=adding/>
                 </Show>
+                <FormMessage message=remove_refused/>
                 <Transition fallback=|| view! { <ListSkeleton rows=2/> }>
                     {move || webhooks.get().map(|result| match result {
                         Ok(list) if list.webhooks.is_empty() => view! {
@@ -125,6 +127,7 @@ fn SsoSection() -> impl IntoView {
         move || (changed.get(), remove.version().get()),
         |_| sso_setup(),
     );
+    let remove_refused = FormErrors::of(remove, &[]).general();
     view! {
         <section class="panel" aria-labelledby="sso-heading">
             <h2 id="sso-heading">"Single sign-on"</h2>
@@ -132,6 +135,7 @@ fn SsoSection() -> impl IntoView {
                 "People sign in with their organization's OpenID Connect provider (Google Workspace, Entra ID, Okta, …) from “Use single sign-on” on the sign-in page. "
                 "A company's provider signs in its contacts, and makes an account at first sign-in for addresses at the company's own domains; passwords keep working for everyone, break-glass admins included."
             </p>
+            <FormMessage message=remove_refused/>
             <Transition fallback=|| view! { <ListSkeleton rows=2/> }>
                 {move || setup.get().map(|result| drawn(result, |setup| view! { <SsoCompanies setup connect remove/> }))}
             </Transition>
@@ -214,6 +218,7 @@ fn SlackSection() -> impl IntoView {
         move || (changed.get(), disconnect.version().get()),
         |_| slack_setup(),
     );
+    let disconnect_refused = FormErrors::of(disconnect, &[]).general();
     view! {
         <section class="panel" aria-labelledby="slack-heading">
             <h2 id="slack-heading">"Slack"</h2>
@@ -221,6 +226,7 @@ fn SlackSection() -> impl IntoView {
                 "Clients file requests from Slack: with " <code>"/request"</code> " anywhere, or by writing in a channel connected to their company. "
                 "Each request's thread gets its reference, status changes and your replies; their replies in the thread join the conversation."
             </p>
+            <FormMessage message=disconnect_refused/>
             <Transition fallback=|| view! { <ListSkeleton rows=2/> }>
                 {move || setup.get().map(|result| drawn(result, |setup| view! { <SlackChannels setup connect disconnect/> }))}
             </Transition>

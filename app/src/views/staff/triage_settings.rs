@@ -102,6 +102,10 @@ fn RuleItem(
     let delete = ServerAction::<DeleteRule>::new();
     on_success(move_rule, move |()| version.update(|v| *v += 1));
     on_success(delete, move |()| version.update(|v| *v += 1));
+    let (move_refused, delete_refused) = (
+        FormErrors::of(move_rule, &[]).general(),
+        FormErrors::of(delete, &[]).general(),
+    );
     let id = rule.id;
     let question = format!("Delete the rule “{}”?", rule.name);
     let title = format!("{position}. {}", rule.name);
@@ -125,6 +129,8 @@ fn RuleItem(
                         on_confirm=move |()| { delete.dispatch(DeleteRule { id }); }
                     />
                 </div>
+                <FormMessage message=move_refused/>
+                <FormMessage message=delete_refused/>
             </details>
         </li>
     }
@@ -356,6 +362,7 @@ fn TierPolicies(
     let labelled_by = heading_id.clone();
     let on_tier: Vec<String> = tier.accounts.iter().map(ToString::to_string).collect();
     let save = ServerAction::<SaveTierAccounts>::new();
+    let refused = FormErrors::of(save, &[]).general();
     view! {
         <div class="tier" role="group" aria-labelledby=labelled_by>
             <h3 id=heading_id>{format!("{} tier", tier.name)}</h3>
@@ -366,6 +373,7 @@ fn TierPolicies(
                     <ActionForm action=save attr:class="form form--compact" attr:aria-label=format!("Companies on {}", tier.name)>
                         <input type="hidden" name="tier" value=tier.id/>
                         <CheckGroup legend="Companies on this tier" name="accounts[]" options=choice_options(&accounts) checked=on_tier/>
+                        <FormMessage message=refused/>
                         <div class="form__actions">
                             <button type="submit" class="button button--small" disabled=save.pending()>"Save companies"</button>
                             <SavedNote action=save/>
