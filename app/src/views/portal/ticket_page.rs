@@ -264,6 +264,9 @@ where
     })
 }
 
+/// The longest wait between tries the tools make on their own, in seconds.
+const TOOLS_RETRY_MAX_SECS: u64 = 30;
+
 /// The staff tools' chunk could not be fetched: the request stays usable. Offline before the
 /// tools were ever loaded, they are tried again on request or as soon as the live link is back;
 /// an old tab after a deploy asks for a chunk the server no longer has, and needs a reload.
@@ -271,6 +274,22 @@ where
 fn ToolsUnavailable(attempt: RwSignal<u32>) -> impl IntoView {
     let link = use_live().link;
     let retry = move || attempt.update(|n| *n += 1);
+    // A try again failed too (this panel is drawn anew for each), though the link may be up: a
+    // fetch can still fail a moment after the network returns, and nothing else would try again.
+    // So it tries by itself, 1, 2, 4… seconds later, while the link is up.
+    let tried = attempt.get_untracked();
+    if tried > 0 {
+        let later =
+            std::time::Duration::from_secs((1_u64 << (tried - 1).min(5)).min(TOOLS_RETRY_MAX_SECS));
+        let try_if_linked = move || {
+            if link.get_untracked() == LinkState::Connected {
+                retry();
+            }
+        };
+        if let Ok(timer) = set_timeout_with_handle(try_if_linked, later) {
+            on_cleanup(move || timer.clear());
+        }
+    }
     // Back on the live link after losing it: the network works again. (Not at the device's
     // "online" event: fetches can still fail for a moment then.)
     Effect::new(move |before: Option<LinkState>| {
