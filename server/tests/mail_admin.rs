@@ -56,14 +56,14 @@ async fn admins_retry_or_dismiss_unreadable_mail() {
         .await;
     assert_eq!(retried.status, StatusCode::OK, "{}", retried.body);
     assert!(
-        retried
-            .body
+        retried.body["said"]
             .as_str()
             .unwrap()
             .starts_with("Still unreadable"),
         "{}",
         retried.body
     );
+    assert_eq!(retried.body["still_unreadable"], true);
     let dismissed = h
         .call(Some(&alex), "dismiss_quarantined", &format!("id={garbage}"))
         .await;
@@ -163,10 +163,14 @@ async fn mail_that_cannot_be_recorded_twice_running_is_quarantined_and_can_be_re
         .await;
     assert_eq!(retried.status, StatusCode::OK, "{}", retried.body);
     assert!(
-        retried.body.as_str().unwrap().starts_with("Filed as FD-"),
+        retried.body["said"]
+            .as_str()
+            .unwrap()
+            .starts_with("Filed as FD-"),
         "{}",
         retried.body
     );
+    assert_eq!(retried.body["still_unreadable"], false);
 }
 
 #[tokio::test]

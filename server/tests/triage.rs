@@ -433,6 +433,19 @@ async fn a_company_on_a_faster_tier_is_promised_its_first_response() {
         )
         .await;
     assert_eq!(placed.status, StatusCode::OK, "{}", placed.body);
+    // The answer is every tier's companies now, for the page to redraw the other tiers' forms.
+    let on_premium = placed.body.as_array().and_then(|tiers| {
+        tiers
+            .iter()
+            .find(|tier| tier["id"] == premium)
+            .map(|tier| tier["accounts"].clone())
+    });
+    assert_eq!(
+        on_premium,
+        Some(serde_json::json!([acme])),
+        "{}",
+        placed.body
+    );
 
     let mei = h.sign_in("mei@acme.example").await;
     let filed = h

@@ -26,6 +26,15 @@ pub struct Quarantine {
     pub messages: Vec<UnreadableMail>,
 }
 
+/// What became of a retried message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RetryOutcome {
+    /// In words: "Filed as FD-1042.", "Still unreadable: …".
+    pub said: String,
+    /// It could still not be read and is kept again, with the error of this try.
+    pub still_unreadable: bool,
+}
+
 #[server(endpoint = "quarantined_mail")]
 pub async fn quarantined_mail() -> Result<Quarantine, AppError> {
     use crate::backend::{auth, state::app_state};
@@ -57,7 +66,7 @@ pub async fn quarantined_mail() -> Result<Quarantine, AppError> {
 /// Returns what became of it; it leaves the quarantine either way (if it is still unreadable, it
 /// is quarantined anew with the current error).
 #[server(endpoint = "retry_quarantined")]
-pub async fn retry_quarantined(id: i64) -> Result<String, AppError> {
+pub async fn retry_quarantined(id: i64) -> Result<RetryOutcome, AppError> {
     use crate::backend::audit::Audit;
     use crate::backend::mail_intake::{Intake, receive};
     use crate::backend::{auth, state::app_state};
@@ -91,7 +100,10 @@ pub async fn retry_quarantined(id: i64) -> Result<String, AppError> {
         .detail(serde_json::json!({ "outcome": outcome }))
         .record(&state)
         .await?;
-    Ok(outcome)
+    Ok(RetryOutcome {
+        said: outcome,
+        still_unreadable: matches!(intake, Intake::Quarantined { .. }),
+    })
 }
 
 /// Takes a message out of the quarantine without processing it.

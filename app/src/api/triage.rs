@@ -267,12 +267,13 @@ pub async fn add_sla_tier(name: String) -> Result<i64, AppError> {
     Ok(id)
 }
 
-/// Puts exactly these companies on a tier (others on it go back to Standard).
+/// Puts exactly these companies on a tier (others on it go back to Standard). Answers with every
+/// tier's companies now: a company put here has left the tier it was on.
 #[server(endpoint = "save_tier_accounts")]
 pub async fn save_tier_accounts(
     tier: i64,
     #[server(default)] accounts: Vec<i64>,
-) -> Result<(), AppError> {
+) -> Result<Vec<SlaTier>, AppError> {
     use crate::backend::{audit::Audit, auth, state::app_state};
     use crate::domain::audit::AuditAction;
     use crate::domain::policy::Permission;
@@ -286,7 +287,8 @@ pub async fn save_tier_accounts(
     Audit::new(AuditAction::DeskConfigured, format!("sla-tier:{tier}"))
         .detail(serde_json::json!({ "accounts": accounts }))
         .record(&state)
-        .await
+        .await?;
+    Ok(state.store.sla_tiers().await?)
 }
 
 /// The agency's working hours: a time zone, each weekday's hours (`09:00-17:00`, several

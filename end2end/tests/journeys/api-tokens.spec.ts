@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { desktop, expectAccessible, expectPhoneFriendly, hydrated, personOn, phone, screenshotPath } from '../helpers';
+import { desktop, expectAccessible, expectPhoneFriendly, followLinkTo, hydrated, personOn, phone, screenshotPath } from '../helpers';
 
 // A lead makes an API token on their Account page (limited to one company), copies it once,
 // another system uses it against the running server, and revoking it stops it at once.
@@ -92,4 +92,23 @@ test('an API token is made, used, seen being used and revoked', async ({ browser
   for (const context of [jordan.context, api, phoneJordan.context, alex.context]) {
     await context.close();
   }
+});
+
+// The form needs the companies its token may be limited to, which come with the list: while the
+// list cannot be read, "New token" says so and reads it again on request.
+test('a new token waits, saying why, while the list cannot be read', async ({ browser }) => {
+  const { context, page } = await personOn(browser, desktop, 'Sam Rivera');
+  await page.goto('/board');
+  await hydrated(page);
+  await page.route('**/api/list_api_tokens', (route) => route.abort());
+  await followLinkTo(page, '/account');
+  const section = page.locator('#api-tokens');
+  await section.getByRole('button', { name: 'New token' }).click();
+  const waiting = section.getByRole('alert').filter({ hasText: 'The companies a token can be limited to could not be loaded.' });
+  await expect(waiting).toBeVisible();
+  await page.unroute('**/api/list_api_tokens');
+  await waiting.getByRole('button', { name: 'Try again' }).click();
+  await expect(section.getByLabel('Name')).toBeVisible();
+  await expect(section.getByRole('button', { name: 'Make token' })).toBeVisible();
+  await context.close();
 });

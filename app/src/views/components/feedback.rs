@@ -51,3 +51,29 @@ pub fn ErrorPanel(error: AppError) -> impl IntoView {
         </div>
     }
 }
+
+/// What the last thing done here came to, `(is_error, text)`: news is read out politely, a
+/// refusal as an alert. The next outcome replaces it; × puts it away.
+#[component]
+pub fn OutcomeNotice(
+    notice: RwSignal<Option<(bool, String)>>,
+    /// A class of the place it sits in, beside `outcome-notice`.
+    #[prop(optional)]
+    class: &'static str,
+) -> impl IntoView {
+    view! {
+        <div class=format!("outcome-notice {class}") aria-live="polite">
+            {move || notice.get().map(|(error, text)| {
+                let class = if error { "notice notice--error" } else { "notice notice--info" };
+                let role = if error { "alert" } else { "status" };
+                view! {
+                    <p class=class role=role>
+                        {text}
+                        <button type="button" class="button button--quiet button--small" aria-label="Dismiss"
+                            on:click=move |_| notice.set(None)>"×"</button>
+                    </p>
+                }
+            })}
+        </div>
+    }
+}

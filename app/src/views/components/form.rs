@@ -219,6 +219,17 @@ impl FormErrors {
     }
 }
 
+/// Why the server refused `action`, for an action with no form of its own (a button that acts at
+/// once): all it can say belongs to no field.
+#[component]
+pub fn Refused<A>(action: ServerAction<A>) -> impl IntoView
+where
+    A: ServerFn<Error = AppError> + DeserializeOwned + Clone + Send + Sync + 'static,
+    A::Output: Clone + Send + Sync + 'static,
+{
+    view! { <FormMessage message=FormErrors::of(action, &[]).general()/> }
+}
+
 /// A form-wide message (from [`FormErrors::general`]), with an optional reassurance after it.
 #[component]
 pub fn FormMessage(
@@ -321,25 +332,44 @@ where
     });
 }
 
-/// Checkboxes for "any of these".
+/// Checkboxes for "any of these". A box follows `checked` when it changes (a save elsewhere
+/// moved the thing it stands for); until then it keeps what the viewer ticked.
 #[component]
 pub fn CheckGroup(
     legend: &'static str,
     name: &'static str,
     options: Vec<(String, String)>,
-    checked: Vec<String>,
+    #[prop(into)] checked: Signal<Vec<String>>,
 ) -> impl IntoView {
     view! {
         <fieldset class="check-group">
             <legend>{legend}</legend>
             {options.into_iter().map(|(value, label)| {
-                let on = checked.contains(&value);
+                // The attribute for the server's page, the property for changes after.
+                let on_first = checked.with_untracked(|c| c.contains(&value));
+                let on = {
+                    let value = value.clone();
+                    move || checked.with(|c| c.contains(&value))
+                };
                 view! {
-                    <label class="check check--chip"><input type="checkbox" name=name value=value checked=on/>{label}</label>
+                    <label class="check check--chip">
+                        <input type="checkbox" name=name value=value checked=on_first prop:checked=on/>
+                        {label}
+                    </label>
                 }
             }).collect_view()}
         </fieldset>
     }
+}
+
+/// One place for the messages of several actions: whichever answered last is shown, so an older
+/// refusal never hides a newer one (and a newer success clears it).
+pub fn newest_message(messages: Vec<Signal<Option<String>>>) -> Signal<Option<String>> {
+    let shown = RwSignal::new(None);
+    for message in messages {
+        Effect::new(move |_| shown.set(message.get()));
+    }
+    shown.into()
 }
 
 /// A count of `action`'s successes: what a list keyed on it reads again after (never after a

@@ -8,7 +8,7 @@ use crate::domain::api_token::{Access, ApiResource, ApiTokenInfo, MAX_NAME_CHARS
 use crate::domain::people::AccountSummary;
 use crate::views::components::confirm::AskFirst;
 use crate::views::components::feedback::{ErrorPanel, ListSkeleton};
-use crate::views::components::form::{FormErrors, FormMessage, TextField};
+use crate::views::components::form::{FormErrors, FormMessage, LoadFailed, Refused, TextField};
 use crate::views::components::secret::SecretOnce;
 use crate::views::components::time::ago;
 use crate::views::server_data::server_data;
@@ -50,7 +50,6 @@ pub fn ApiTokensSection() -> impl IntoView {
         }
     });
     let created = move || create.value().get().and_then(Result::ok);
-    let revoke_refused = FormErrors::of(revoke, &[]).general();
     view! {
         <section class="panel" id="api-tokens" aria-labelledby="api-tokens-heading">
             <h2 id="api-tokens-heading">"API tokens"</h2>
@@ -71,11 +70,22 @@ pub fn ApiTokensSection() -> impl IntoView {
                     <button type="button" class="button" on:click=move |_| adding.set(true)>"New token"</button>
                 }
             >
-                {move || companies.get().map(|(accounts, may_make_service)| view! {
-                    <TokenForm create accounts may_make_service cancel=adding/>
-                })}
+                {move || match companies.get() {
+                    Some((accounts, may_make_service)) => view! {
+                        <TokenForm create accounts may_make_service cancel=adding/>
+                    }.into_any(),
+                    // The form needs the list's companies: until they are read it says why not.
+                    None => match tokens.get() {
+                        Some(Err(error)) => view! {
+                            <LoadFailed what="The companies a token can be limited to" error
+                                meanwhile="A token cannot be made until they are."
+                                retry=move |()| tokens.refetch()/>
+                        }.into_any(),
+                        _ => view! { <p class="muted" role="status">"Loading…"</p> }.into_any(),
+                    },
+                }}
             </Show>
-            <FormMessage message=revoke_refused/>
+            <Refused action=revoke/>
             <Transition fallback=|| view! { <ListSkeleton rows=2/> }>
                 {move || tokens.get().map(|result| match result {
                     Ok(list) if list.tokens.is_empty() => view! {

@@ -17,7 +17,9 @@ use crate::domain::knowledge::{
 };
 use crate::views::components::confirm::AskFirst;
 use crate::views::components::feedback::{EmptyState, ErrorPanel, ListSkeleton, PageLoading};
-use crate::views::components::form::{CheckGroup, FormErrors, FormMessage, TextField, on_success};
+use crate::views::components::form::{
+    CheckGroup, FormErrors, FormMessage, LoadFailed, Refused, TextField, on_success,
+};
 use crate::views::components::header::AppHeader;
 use crate::views::components::time::ago;
 use crate::views::server_data::server_data;
@@ -150,7 +152,6 @@ fn Editor(editor: ArticleForEditing) -> impl IntoView {
         navigate("/desk/articles", NavigateOptions::default());
     });
     let errors = FormErrors::of(save, &["title", "summary", "body", "section", "audience"]);
-    let delete_refused = FormErrors::of(delete, &[]).general();
     let draft = editor.draft;
     let body = RwSignal::new(draft.body.clone());
     let audience = RwSignal::new(draft.audience.unwrap_or(Audience::Clients));
@@ -230,7 +231,7 @@ fn Editor(editor: ArticleForEditing) -> impl IntoView {
                     question="Delete this article? Links to it in replies will stop working."
                     confirm="Delete" pending=delete.pending()
                     on_confirm=move |()| { delete.dispatch(DeleteArticle { id }); }/>
-                <FormMessage message=delete_refused/>
+                <Refused action=delete/>
             </div>
         })}
     }
@@ -244,7 +245,12 @@ fn Preview(body: String) -> impl IntoView {
         <Suspense fallback=|| view! { <p class="muted" role="status">"Rendering…"</p> }>
             {move || html.get().map(|answer| match answer {
                 Ok(html) => view! { <div class="article__body prose-html preview" inner_html=html></div> }.into_any(),
-                Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                // (Not the page's error panel: its reload would lose the article's unsaved text.)
+                Err(error) => view! {
+                    <LoadFailed what="The preview" error
+                        meanwhile="What you wrote is kept under Write."
+                        retry=move |()| html.refetch()/>
+                }.into_any(),
             })}
         </Suspense>
     }

@@ -13,9 +13,9 @@ use crate::domain::listing::{AssigneeFilter, Choice, QueueFilter};
 use crate::domain::sla::ClockState;
 use crate::domain::ticket::{Category, Channel, Priority, TicketRef, TicketStatus};
 use crate::views::browser::{RedrawWatch, focused_card, refocus_card, watch_redraws};
-use crate::views::components::feedback::{ErrorPanel, ListSkeleton};
+use crate::views::components::feedback::{ErrorPanel, ListSkeleton, OutcomeNotice};
 use crate::views::components::form::{
-    FormErrors, FormMessage, SelectField, choice_options, successes,
+    FormErrors, FormMessage, LoadFailed, Refused, SelectField, choice_options, successes,
 };
 use crate::views::components::header::AppHeader;
 use crate::views::components::live::{answered_for, last_good, use_live};
@@ -25,8 +25,8 @@ use crate::views::components::time::ago;
 use crate::views::server_data::server_data;
 use crate::views::session::{Audience, Gate};
 use crate::views::staff::board_work::{
-    BoardChange, BoardNotice, BoardShortcuts, BoardWork, BulkBar, CardView, CompleteQuestion,
-    SelectBox, UnreadDot,
+    BoardChange, BoardShortcuts, BoardWork, BulkBar, CardView, CompleteQuestion, SelectBox,
+    UnreadDot,
 };
 use crate::views::staff::queue_list::QueueList;
 
@@ -106,15 +106,22 @@ fn Board(me: Me) -> impl IntoView {
                 </div>
             </div>
             <Transition fallback=|| ()>
-                {move || desk.get().and_then(Result::ok).map(|desk| view! {
-                    <SavedViews desk=desk.clone() filter save_view delete_view/>
-                    <FilterBar desk filter=filter.get() layout=layout.get()/>
+                {move || desk.get().map(|result| match result {
+                    Ok(desk) => view! {
+                        <SavedViews desk=desk.clone() filter save_view delete_view/>
+                        <FilterBar desk filter=filter.get() layout=layout.get()/>
+                    }.into_any(),
+                    Err(error) => view! {
+                        <LoadFailed what="The filters and saved views" error
+                            meanwhile="The board below still shows the queue."
+                            retry=move |()| desk.refetch()/>
+                    }.into_any(),
                 })}
             </Transition>
             <BoardShortcuts work/>
             <BulkBar work/>
             <CompleteQuestion work/>
-            <BoardNotice work/>
+            <OutcomeNotice notice=work.notice class="board-notice"/>
             <Transition fallback=|| view! { <ListSkeleton rows=6/> }>
                 {move || {
                     queue_now()
@@ -217,20 +224,26 @@ fn LayoutSwitch(filter: Memo<QueueFilter>, layout: Memo<Layout>) -> impl IntoVie
 fn AwayToggle() -> impl IntoView {
     let set_away = ServerAction::<SetAway>::new();
     let away = server_data(move || set_away.version().get(), |_| am_i_away());
-    let refused = FormErrors::of(set_away, &[]).general();
     view! {
         <Transition fallback=|| ()>
-            {move || away.get().and_then(Result::ok).map(|away| view! {
-                <button type="button" class="button away-toggle"
-                    aria-pressed=away.to_string()
-                    title="While you are away, new requests are not given to you"
-                    disabled=set_away.pending()
-                    on:click=move |_| { set_away.dispatch(SetAway { away: !away }); }>
-                    {if away { "I'm away · back now" } else { "I'm away" }}
-                </button>
+            {move || away.get().map(|result| match result {
+                Ok(away) => view! {
+                    <button type="button" class="button away-toggle"
+                        aria-pressed=away.to_string()
+                        title="While you are away, new requests are not given to you"
+                        disabled=set_away.pending()
+                        on:click=move |_| { set_away.dispatch(SetAway { away: !away }); }>
+                        {if away { "I'm away · back now" } else { "I'm away" }}
+                    </button>
+                }.into_any(),
+                Err(error) => view! {
+                    <LoadFailed what="Whether you are away" error
+                        meanwhile="New requests may still be given to you."
+                        retry=move |()| away.refetch()/>
+                }.into_any(),
             })}
         </Transition>
-        <FormMessage message=refused/>
+        <Refused action=set_away/>
     }
 }
 
@@ -426,7 +439,6 @@ fn SavedViews(
     delete_view: ServerAction<DeleteView>,
 ) -> impl IntoView {
     let errors = FormErrors::of(save_view, &["name"]);
-    let delete_refused = FormErrors::of(delete_view, &[]).general();
     view! {
         <nav class="views" aria-label="Saved views">
             <a class="tabs__tab" href="/board">"All"</a>
@@ -453,7 +465,7 @@ fn SavedViews(
                     <FormMessage message=errors.general()/>
                 </ActionForm>
             </Show>
-            <FormMessage message=delete_refused/>
+            <Refused action=delete_view/>
         </nav>
     }
 }

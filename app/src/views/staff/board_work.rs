@@ -116,6 +116,8 @@ pub struct BoardWork {
     pub cursor: StoredValue<Option<TicketRef>>,
     /// Cards waiting for the answer to "Complete …?".
     to_complete: RwSignal<Vec<TicketRef>>,
+    /// Cards of the same change the board refused itself: the outcome names them too.
+    refused_with_complete: StoredValue<Vec<(TicketRef, String)>>,
     asking: RwSignal<bool>,
     live: Live,
 }
@@ -130,6 +132,7 @@ impl BoardWork {
             statuses: StoredValue::new(HashMap::new()),
             cursor: StoredValue::new(None),
             to_complete: RwSignal::new(Vec::new()),
+            refused_with_complete: StoredValue::new(Vec::new()),
             asking: RwSignal::new(false),
             live,
         }
@@ -168,34 +171,45 @@ impl BoardWork {
             return;
         }
         let mut references = references;
+        let mut refused = Vec::new();
         if let BoardChange::Move(to) = change {
             // Only moves the status machine allows; the rest are named, not sent.
-            let (allowed, refused): (Vec<_>, Vec<_>) = references.iter().partition(|r| {
+            let (allowed, not_allowed): (Vec<_>, Vec<_>) = references.iter().partition(|r| {
                 self.statuses.with_value(|s| {
                     s.get(r)
                         .is_none_or(|from| *from == to || from.can_move_to(to))
                 })
             });
-            if !refused.is_empty() {
+            if !not_allowed.is_empty() {
                 self.notice.set(Some((
                     true,
-                    format!("{} cannot move to {}.", list(&refused), to.label()),
+                    format!("{} cannot move to {}.", list(&not_allowed), to.label()),
                 )));
             }
+            let why = format!("cannot move to {}", to.label());
+            refused = not_allowed.into_iter().map(|r| (r, why.clone())).collect();
             references = allowed;
             if references.is_empty() {
                 return;
             }
             if to == TicketStatus::Completed {
                 self.to_complete.set(references);
+                self.refused_with_complete.set_value(refused);
                 self.asking.set(true);
                 return;
             }
         }
-        self.send(references, change);
+        self.send(references, change, refused);
     }
 
-    fn send(self, references: Vec<TicketRef>, change: BoardChange) {
+    /// Sends `change` for `references`; `refused` are those of the same change the board held
+    /// back, which the outcome names beside the server's answer rather than letting it hide them.
+    fn send(
+        self,
+        references: Vec<TicketRef>,
+        change: BoardChange,
+        refused: Vec<(TicketRef, String)>,
+    ) {
         if let BoardChange::Move(to) = change {
             self.moves.update(|moves| {
                 for reference in &references {
@@ -210,7 +224,7 @@ impl BoardWork {
         };
         leptos::task::spawn_local(async move {
             let outcome = bulk_change(references.clone(), status, assign_to_me, priority).await;
-            let (done, failed): (Vec<TicketRef>, Vec<(TicketRef, String)>) = match outcome {
+            let (done, mut failed): (Vec<TicketRef>, Vec<(TicketRef, String)>) = match outcome {
                 Ok(outcome) => (
                     outcome.done,
                     outcome
@@ -234,24 +248,9 @@ impl BoardWork {
                     }
                 }
             });
-            self.notice.set(Some(match failed.as_slice() {
-                [] => (false, format!("{}: {}", list(&done), said(change))),
-                [(reference, reason)] if done.is_empty() => {
-                    (true, format!("{reference} was not changed: {reason}"))
-                }
-                _ => (
-                    true,
-                    format!(
-                        "{} changed; not changed: {}",
-                        done.len(),
-                        failed
-                            .iter()
-                            .map(|(r, why)| format!("{r} ({why})"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                ),
-            }));
+            failed.extend(refused);
+            self.notice
+                .set(Some(outcome_notice(change, &done, &failed)));
             self.live.nudge();
         });
     }
@@ -263,7 +262,12 @@ impl BoardWork {
                 selected.remove(reference);
             }
         });
-        self.send(references, BoardChange::Move(TicketStatus::Completed));
+        let refused = self.refused_with_complete.get_value();
+        self.send(
+            references,
+            BoardChange::Move(TicketStatus::Completed),
+            refused,
+        );
     }
 
     pub fn toggle_selected(self, reference: TicketRef) {
@@ -272,6 +276,36 @@ impl BoardWork {
                 selected.insert(reference);
             }
         });
+    }
+}
+
+/// What the board says once a change is answered, `(is_error, text)`: what was done, and each
+/// request not changed with the reason (the server's, or the board's own for moves it held back).
+fn outcome_notice(
+    change: BoardChange,
+    done: &[TicketRef],
+    not_changed: &[(TicketRef, String)],
+) -> (bool, String) {
+    let reasons = || {
+        not_changed
+            .iter()
+            .map(|(r, why)| format!("{r} ({why})"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match (done, not_changed) {
+        (_, []) => (false, format!("{}: {}", list(done), said(change))),
+        ([], [(reference, reason)]) => (true, format!("{reference} was not changed: {reason}")),
+        ([], _) => (true, format!("Not changed: {}", reasons())),
+        _ => (
+            true,
+            format!(
+                "{}: {}; not changed: {}",
+                list(done),
+                said(change),
+                reasons()
+            ),
+        ),
     }
 }
 
@@ -432,22 +466,52 @@ pub fn CompleteQuestion(work: BoardWork) -> impl IntoView {
     }
 }
 
-/// The outcome of the last change made on the board.
-#[component]
-pub fn BoardNotice(work: BoardWork) -> impl IntoView {
-    view! {
-        <div class="board-notice" aria-live="polite">
-            {move || work.notice.get().map(|(error, text)| {
-                let class = if error { "notice notice--error" } else { "notice notice--info" };
-                let role = if error { "alert" } else { "status" };
-                view! {
-                    <p class=class role=role>
-                        {text}
-                        <button type="button" class="button button--quiet button--small" aria-label="Dismiss"
-                            on:click=move |_| work.notice.set(None)>"×"</button>
-                    </p>
-                }
-            })}
-        </div>
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const COMPLETE: BoardChange = BoardChange::Move(TicketStatus::Completed);
+
+    fn why(reference: i64, reason: &str) -> (TicketRef, String) {
+        (TicketRef(reference), reason.to_owned())
+    }
+
+    #[test]
+    fn all_done_reads_as_news() {
+        assert_eq!(
+            outcome_notice(COMPLETE, &[TicketRef(1), TicketRef(2)], &[]),
+            (false, "2 requests: moved to Completed".to_owned())
+        );
+    }
+
+    #[test]
+    fn one_not_changed_says_why() {
+        assert_eq!(
+            outcome_notice(BoardChange::AssignToMe, &[], &[why(7, "it is gone")]),
+            (true, "FD-7 was not changed: it is gone".to_owned())
+        );
+    }
+
+    /// The moves the board held back stay named beside what the server did.
+    #[test]
+    fn a_partial_change_names_both_what_was_done_and_what_was_not() {
+        let (error, text) = outcome_notice(
+            COMPLETE,
+            &[TicketRef(1), TicketRef(2), TicketRef(3)],
+            &[why(4, "cannot move to Completed"), why(5, "offline")],
+        );
+        assert!(error);
+        assert_eq!(
+            text,
+            "3 requests: moved to Completed; not changed: FD-4 (cannot move to Completed), FD-5 (offline)"
+        );
+    }
+
+    #[test]
+    fn nothing_done_lists_every_reason() {
+        assert_eq!(
+            outcome_notice(COMPLETE, &[], &[why(4, "a"), why(5, "b")]),
+            (true, "Not changed: FD-4 (a), FD-5 (b)".to_owned())
+        );
     }
 }

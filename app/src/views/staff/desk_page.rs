@@ -10,7 +10,7 @@ use crate::domain::canned::{CannedReply, PLACEHOLDERS};
 use crate::domain::ticket::Category;
 use crate::views::components::confirm::AskFirst;
 use crate::views::components::feedback::{ErrorPanel, ListSkeleton};
-use crate::views::components::form::{FormErrors, FormMessage, successes};
+use crate::views::components::form::{FormErrors, FormMessage, Refused, on_success, successes};
 use crate::views::components::header::AppHeader;
 use crate::views::server_data::server_data;
 use crate::views::session::{Audience, Gate};
@@ -31,33 +31,20 @@ pub fn DeskPage() -> impl IntoView {
 
 #[component]
 fn Desk(me: Me) -> impl IntoView {
-    let save_category = ServerAction::<SaveCategory>::new();
+    // Each form saves with an action of its own, so that its errors and its wait stay its own;
+    // any save reads the lists again.
+    let saved = RwSignal::new(0_u32);
     let retire_category = ServerAction::<RetireCategory>::new();
-    let save_canned = ServerAction::<SaveCannedReply>::new();
     let delete_canned = ServerAction::<DeleteCannedReply>::new();
     let triage_version: SetupVersion = RwSignal::new(0);
     // One server function per resource: each reads who is asking as it starts, while its page
     // is certainly alive (a second call after an await could find the page already replaced).
-    let changes = (
-        successes(save_category),
-        successes(retire_category),
-        successes(save_canned),
-        successes(delete_canned),
-    );
+    let (retired, deleted) = (successes(retire_category), successes(delete_canned));
     let desk = server_data(
-        move || {
-            (
-                changes.0.get(),
-                changes.1.get(),
-                changes.2.get(),
-                changes.3.get(),
-            )
-        },
+        move || (saved.get(), retired.get(), deleted.get()),
         |_| load_desk_options(),
     );
     let triage = server_data(move || triage_version.get(), |_| load_triage_setup());
-    let retire_refused = FormErrors::of(retire_category, &[]).general();
-    let delete_refused = FormErrors::of(delete_canned, &[]).general();
     view! {
         <AppHeader me/>
         <main class="page">
@@ -71,11 +58,11 @@ fn Desk(me: Me) -> impl IntoView {
                             <p class="muted">"Clients choose one when filing (or “Not sure”). Aim for 5 to 10, each with a one-line description."</p>
                             <ul class="settings-list">
                                 {desk.categories.into_iter().map(|category| view! {
-                                    <CategoryRow category save=save_category retire=retire_category/>
+                                    <CategoryRow category saved retire=retire_category/>
                                 }).collect_view()}
                             </ul>
-                            <FormMessage message=retire_refused/>
-                            <CategoryForm save=save_category category=None/>
+                            <Refused action=retire_category/>
+                            <CategoryForm saved category=None/>
                         </section>
                         <section aria-labelledby="canned-heading">
                             <h2 id="canned-heading">"Canned replies"</h2>
@@ -87,11 +74,11 @@ fn Desk(me: Me) -> impl IntoView {
                             </p>
                             <ul class="settings-list">
                                 {desk.canned_replies.into_iter().map(|reply| view! {
-                                    <CannedRow reply save=save_canned delete=delete_canned/>
+                                    <CannedRow reply saved delete=delete_canned/>
                                 }).collect_view()}
                             </ul>
-                            <FormMessage message=delete_refused/>
-                            <CannedForm save=save_canned reply=None/>
+                            <Refused action=delete_canned/>
+                            <CannedForm saved reply=None/>
                         </section>
                     }.into_any()),
                     (Some(Err(error)), _) | (_, Some(Err(error))) => Some(view! { <ErrorPanel error/> }.into_any()),
@@ -105,7 +92,7 @@ fn Desk(me: Me) -> impl IntoView {
 #[component]
 fn CategoryRow(
     category: Category,
-    save: ServerAction<SaveCategory>,
+    saved: RwSignal<u32>,
     retire: ServerAction<RetireCategory>,
 ) -> impl IntoView {
     let id = category.id;
@@ -120,7 +107,7 @@ fn CategoryRow(
                     <strong>{category.name.clone()}</strong>
                     <span class="settings-item__note">{category.description.clone()}</span>
                 </summary>
-                <CategoryForm save category=Some(category)/>
+                <CategoryForm saved category=Some(category)/>
                 <AskFirst
                     button="Retire category"
                     label="Confirm retiring"
@@ -135,7 +122,9 @@ fn CategoryRow(
 }
 
 #[component]
-fn CategoryForm(save: ServerAction<SaveCategory>, category: Option<Category>) -> impl IntoView {
+fn CategoryForm(saved: RwSignal<u32>, category: Option<Category>) -> impl IntoView {
+    let save = ServerAction::<SaveCategory>::new();
+    on_success(save, move |_| saved.update(|n| *n += 1));
     let errors = FormErrors::of(save, &["name", "description"]);
     let editing = category.is_some();
     let Category {
@@ -176,7 +165,7 @@ fn CategoryForm(save: ServerAction<SaveCategory>, category: Option<Category>) ->
 #[component]
 fn CannedRow(
     reply: CannedReply,
-    save: ServerAction<SaveCannedReply>,
+    saved: RwSignal<u32>,
     delete: ServerAction<DeleteCannedReply>,
 ) -> impl IntoView {
     let id = reply.id;
@@ -185,7 +174,7 @@ fn CannedRow(
         <li class="settings-item">
             <details>
                 <summary><strong>{reply.title.clone()}</strong></summary>
-                <CannedForm save reply=Some(reply)/>
+                <CannedForm saved reply=Some(reply)/>
                 <AskFirst
                     button="Delete"
                     label="Confirm delete"
@@ -200,7 +189,9 @@ fn CannedRow(
 }
 
 #[component]
-fn CannedForm(save: ServerAction<SaveCannedReply>, reply: Option<CannedReply>) -> impl IntoView {
+fn CannedForm(saved: RwSignal<u32>, reply: Option<CannedReply>) -> impl IntoView {
+    let save = ServerAction::<SaveCannedReply>::new();
+    on_success(save, move |_| saved.update(|n| *n += 1));
     let errors = FormErrors::of(save, &["title", "body"]);
     let editing = reply.is_some();
     let CannedReply { id, title, body } = reply.unwrap_or(CannedReply {

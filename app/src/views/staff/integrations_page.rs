@@ -18,7 +18,9 @@ use crate::error::AppError;
 use crate::views::browser::{BrowserData, use_hydrated};
 use crate::views::components::confirm::AskFirst;
 use crate::views::components::feedback::{EmptyState, ErrorPanel, ListSkeleton};
-use crate::views::components::form::{FormErrors, FormMessage, TextField, successes};
+use crate::views::components::form::{
+    FormErrors, FormMessage, Refused, TextField, newest_message, successes,
+};
 use crate::views::components::header::AppHeader;
 use crate::views::components::secret::SecretOnce;
 use crate::views::components::time::{ago, from_now};
@@ -58,7 +60,6 @@ fn IntegrationsScreen(me: Me) -> impl IntoView {
         }
     });
     let secret = move || add.value().get().and_then(Result::ok).map(|w| w.secret);
-    let remove_refused = FormErrors::of(remove, &[]).general();
     view! {
         <AppHeader me/>
         <main class="page">
@@ -84,7 +85,7 @@ fn IntegrationsScreen(me: Me) -> impl IntoView {
                 >
                     <WebhookForm add cancel=adding/>
                 </Show>
-                <FormMessage message=remove_refused/>
+                <Refused action=remove/>
                 <Transition fallback=|| view! { <ListSkeleton rows=2/> }>
                     {move || webhooks.get().map(|result| match result {
                         Ok(list) if list.webhooks.is_empty() => view! {
@@ -127,7 +128,6 @@ fn SsoSection() -> impl IntoView {
         move || (changed.get(), remove.version().get()),
         |_| sso_setup(),
     );
-    let remove_refused = FormErrors::of(remove, &[]).general();
     view! {
         <section class="panel" aria-labelledby="sso-heading">
             <h2 id="sso-heading">"Single sign-on"</h2>
@@ -135,7 +135,7 @@ fn SsoSection() -> impl IntoView {
                 "People sign in with their organization's OpenID Connect provider (Google Workspace, Entra ID, Okta, …) from “Use single sign-on” on the sign-in page. "
                 "A company's provider signs in its contacts, and makes an account at first sign-in for addresses at the company's own domains; passwords keep working for everyone, break-glass admins included."
             </p>
-            <FormMessage message=remove_refused/>
+            <Refused action=remove/>
             <Transition fallback=|| view! { <ListSkeleton rows=2/> }>
                 {move || setup.get().map(|result| drawn(result, |setup| view! { <SsoCompanies setup connect remove/> }))}
             </Transition>
@@ -218,7 +218,6 @@ fn SlackSection() -> impl IntoView {
         move || (changed.get(), disconnect.version().get()),
         |_| slack_setup(),
     );
-    let disconnect_refused = FormErrors::of(disconnect, &[]).general();
     view! {
         <section class="panel" aria-labelledby="slack-heading">
             <h2 id="slack-heading">"Slack"</h2>
@@ -226,7 +225,7 @@ fn SlackSection() -> impl IntoView {
                 "Clients file requests from Slack: with " <code>"/request"</code> " anywhere, or by writing in a channel connected to their company. "
                 "Each request's thread gets its reference, status changes and your replies; their replies in the thread join the conversation."
             </p>
-            <FormMessage message=disconnect_refused/>
+            <Refused action=disconnect/>
             <Transition fallback=|| view! { <ListSkeleton rows=2/> }>
                 {move || setup.get().map(|result| drawn(result, |setup| view! { <SlackChannels setup connect disconnect/> }))}
             </Transition>
@@ -420,11 +419,10 @@ fn WebhookCard(webhook: WebhookInfo, remove: ServerAction<RemoveWebhook>) -> imp
                     on_confirm=move |()| { remove.dispatch(RemoveWebhook { id }); }
                 />
             </div>
-            <FormMessage message=Signal::derive(move || {
-                test.value().get().and_then(Result::err)
-                    .or_else(|| redeliver.value().get().and_then(Result::err))
-                    .map(|e| e.to_string())
-            })/>
+            <FormMessage message=newest_message(vec![
+                FormErrors::of(test, &[]).general(),
+                FormErrors::of(redeliver, &[]).general(),
+            ])/>
             <DeliveryLogView webhook_id=id test redeliver/>
         </li>
     }

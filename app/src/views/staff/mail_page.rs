@@ -10,8 +10,7 @@ use crate::api::mail::{
 use crate::api::session::Me;
 use crate::domain::attachment::human_size;
 use crate::views::components::confirm::AskFirst;
-use crate::views::components::feedback::{EmptyState, ErrorPanel, ListSkeleton};
-use crate::views::components::form::FormMessage;
+use crate::views::components::feedback::{EmptyState, ErrorPanel, ListSkeleton, OutcomeNotice};
 use crate::views::components::header::AppHeader;
 use crate::views::components::time::ago;
 use crate::views::server_data::server_data;
@@ -40,24 +39,30 @@ fn QuarantineScreen(me: Me) -> impl IntoView {
         move || (retry.version().get(), dismiss.version().get()),
         |_| quarantined_mail(),
     );
-    let retried = Signal::derive(move || retry.value().get().and_then(Result::ok));
-    let failed = Signal::derive(move || {
-        retry
-            .value()
-            .get()
-            .and_then(Result::err)
-            .or_else(|| dismiss.value().get().and_then(Result::err))
-            .map(|error| error.to_string())
+    // The newest answer of either, in place of the one before: `(is_error, text)`.
+    let outcome = RwSignal::new(None::<(bool, String)>);
+    Effect::new(move |_| {
+        if let Some(answer) = retry.value().get() {
+            outcome.set(Some(match answer {
+                Ok(retried) => (retried.still_unreadable, retried.said),
+                Err(error) => (true, error.to_string()),
+            }));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(answer) = dismiss.value().get() {
+            outcome.set(Some(match answer {
+                Ok(()) => (false, "Dismissed.".to_owned()),
+                Err(error) => (true, error.to_string()),
+            }));
+        }
     });
     view! {
         <AppHeader me/>
         <main class="page">
             <h1>"Unreadable mail"</h1>
             <p class="lead">"Mail to the support address that could not be read is kept here as it came, so nothing is lost. The next messages were processed meanwhile. Download one to look at it, retry it once the cause is fixed, or dismiss it."</p>
-            <Show when=move || retried.get().is_some()>
-                <p class="notice" role="status">{move || retried.get()}</p>
-            </Show>
-            <FormMessage message=failed/>
+            <OutcomeNotice notice=outcome/>
             <Transition fallback=|| view! { <ListSkeleton/> }>
                 {move || {
                     quarantine.get()

@@ -15,7 +15,7 @@ use crate::domain::report::{
 use crate::domain::ticket::Channel;
 use crate::domain::validation::format_date;
 use crate::views::components::feedback::{EmptyState, ErrorPanel, ListSkeleton};
-use crate::views::components::form::{SelectField, choice_options};
+use crate::views::components::form::{LoadFailed, SelectField, choice_options};
 use crate::views::components::header::AppHeader;
 use crate::views::server_data::server_data;
 use crate::views::session::{Audience, Gate};
@@ -48,8 +48,15 @@ fn Reports(me: Me) -> impl IntoView {
         <main class="page page--wide">
             <h1>"Reports"</h1>
             <Transition fallback=|| ()>
-                {move || desk.get().and_then(Result::ok).map(|desk| view! {
-                    <ReportFilters desk filter=ReportFilter::from_query(&query.get()) now=report.get().and_then(Result::ok).map(|r| r.now)/>
+                {move || desk.get().map(|result| match result {
+                    Ok(desk) => view! {
+                        <ReportFilters desk filter=ReportFilter::from_query(&query.get()) now=report.get().and_then(Result::ok).map(|r| r.now)/>
+                    }.into_any(),
+                    Err(error) => view! {
+                        <LoadFailed what="The report's filters" error
+                            meanwhile="The figures below are for the period shown."
+                            retry=move |()| desk.refetch()/>
+                    }.into_any(),
                 })}
             </Transition>
             <Transition fallback=|| view! { <ListSkeleton rows=6/> }>

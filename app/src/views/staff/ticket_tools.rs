@@ -212,17 +212,17 @@ fn TasksPanel(reference: TicketRef, tasks: Memo<Vec<Task>>, staff: Vec<Choice>) 
 }
 
 /// One checklist line: ticked at once, and taken back, saying why, if the server refuses. Each
-/// line sends its own ticks, so a refused tick never takes back another line's.
+/// line sends its own ticks, so a refused tick never takes back another line's; a line waits for
+/// its tick's answer before taking another, so the one taken back is the one refused.
 #[component]
 fn ChecklistLine(task: i64, index: usize, item: ChecklistItem, locked: bool) -> impl IntoView {
     let tick = ServerAction::<TickChecklistItem>::new();
     refresh_after(tick);
     let errors = FormErrors::of(tick, &[]);
     let ticked = RwSignal::new(item.done);
-    let sent = StoredValue::new(item.done);
     Effect::new(move |_| {
         if tick.value().with(|value| matches!(value, Some(Err(_)))) {
-            ticked.try_set(!sent.get_value());
+            ticked.try_update(|ticked| *ticked = !*ticked);
         }
     });
     view! {
@@ -231,10 +231,9 @@ fn ChecklistLine(task: i64, index: usize, item: ChecklistItem, locked: bool) -> 
                 <input
                     type="checkbox"
                     prop:checked=ticked
-                    disabled=locked
+                    disabled=move || locked || tick.pending().get()
                     on:change=move |event| {
                         let done = event_target_checked(&event);
-                        sent.set_value(done);
                         ticked.set(done);
                         tick.dispatch(TickChecklistItem { task, index, done });
                     }

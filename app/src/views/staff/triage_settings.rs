@@ -15,7 +15,7 @@ use crate::domain::sla::{STANDARD_TIER, SlaPolicy, SlaTier, response_promise};
 use crate::domain::ticket::{Category, Channel, Priority};
 use crate::views::components::confirm::AskFirst;
 use crate::views::components::form::{
-    CheckGroup, FormErrors, FormMessage, SelectField, choice_options, on_success,
+    CheckGroup, FormErrors, FormMessage, Refused, SelectField, choice_options, on_success,
 };
 
 /// Bumped whenever the rule list changes, so that the page reads it again (other settings keep
@@ -38,6 +38,8 @@ pub fn TriageSettings(
         })
         .collect();
     let tier_choices = StoredValue::new(tier_choices);
+    // Every tier's companies, kept by the tier forms: saving one may take companies off another.
+    let tiers_now = RwSignal::new(setup.tiers.clone());
     let teams = setup.teams.clone();
     let rule_count = setup.rules.len();
     // Kept up to date by the form: saving does not draw the settings again.
@@ -71,7 +73,7 @@ pub fn TriageSettings(
             {setup.tiers.into_iter().map(|tier| {
                 let policies: Vec<SlaPolicy> = setup.policies.iter().filter(|p| p.tier_id == tier.id).cloned().collect();
                 view! {
-                    <TierPolicies tier policies accounts=desk.get_value().accounts teams=desk.get_value().teams/>
+                    <TierPolicies tier policies tiers_now accounts=desk.get_value().accounts teams=desk.get_value().teams/>
                 }
             }).collect_view()}
             <AddTier version/>
@@ -102,10 +104,7 @@ fn RuleItem(
     let delete = ServerAction::<DeleteRule>::new();
     on_success(move_rule, move |()| version.update(|v| *v += 1));
     on_success(delete, move |()| version.update(|v| *v += 1));
-    let (move_refused, delete_refused) = (
-        FormErrors::of(move_rule, &[]).general(),
-        FormErrors::of(delete, &[]).general(),
-    );
+    let moving = move_rule.pending();
     let id = rule.id;
     let question = format!("Delete the rule “{}”?", rule.name);
     let title = format!("{position}. {}", rule.name);
@@ -116,9 +115,11 @@ fn RuleItem(
                 <summary><strong>{title}</strong>{off}</summary>
                 <RuleEditor rule=Some(rule) desk tiers version/>
                 <div class="form__actions">
-                    <button type="button" class="button button--quiet button--small" disabled=position == 1
+                    // (One move at a time: a double press would move it two places.)
+                    <button type="button" class="button button--quiet button--small"
+                        disabled=move || position == 1 || moving.get()
                         on:click=move |_| { move_rule.dispatch(MoveRule { id, earlier: true }); }>"Move up"</button>
-                    <button type="button" class="button button--quiet button--small" disabled=last
+                    <button type="button" class="button button--quiet button--small" disabled=move || last || moving.get()
                         on:click=move |_| { move_rule.dispatch(MoveRule { id, earlier: false }); }>"Move down"</button>
                     <AskFirst
                         button="Delete rule"
@@ -129,8 +130,8 @@ fn RuleItem(
                         on_confirm=move |()| { delete.dispatch(DeleteRule { id }); }
                     />
                 </div>
-                <FormMessage message=move_refused/>
-                <FormMessage message=delete_refused/>
+                <Refused action=move_rule/>
+                <Refused action=delete/>
             </details>
         </li>
     }
@@ -186,6 +187,8 @@ fn RuleEditor(
     let texts = |ids: &[i64]| ids.iter().map(ToString::to_string).collect::<Vec<_>>();
     let channels = named(&Channel::ALL, Channel::as_str, Channel::label);
     let priorities = named(&Priority::ALL, Priority::as_str, Priority::label);
+    let on_channels: Vec<String> = c.channels.iter().map(|ch| ch.as_str().to_owned()).collect();
+    let on_priorities: Vec<String> = c.priorities.iter().map(|p| p.as_str().to_owned()).collect();
     view! {
         <ActionForm action=save attr:class="form form--compact rule-form" attr:aria-label=if editing { "Edit rule" } else { "New rule" }>
             <input type="hidden" name="rule[id]" value=id/>
@@ -201,9 +204,9 @@ fn RuleEditor(
                 <CheckGroup legend="comes from any of these companies" name="rule[accounts][]" options=choice_options(&desk.accounts) checked=texts(&c.accounts)/>
                 <CheckGroup legend="is filed under any of these categories" name="rule[categories][]" options=choice_options(&categories) checked=texts(&c.categories)/>
                 <CheckGroup legend="came in by" name="rule[channels][]" options=channels.clone()
-                    checked=c.channels.iter().map(|ch| ch.as_str().to_owned()).collect()/>
+                    checked=on_channels/>
                 <CheckGroup legend="has priority" name="rule[priorities][]" options=priorities.clone()
-                    checked=c.priorities.iter().map(|p| p.as_str().to_owned()).collect()/>
+                    checked=on_priorities/>
                 <div class="field">
                     <label for=field_id("keywords")>"mentions any of these words (comma-separated)"</label>
                     <input id=field_id("keywords") name="rule[keywords]" type="text" value=c.keywords.join(", ") placeholder="e.g. outage, site down"/>
@@ -354,15 +357,25 @@ fn TeamItem(team: TeamSetup, staff: Vec<Choice>) -> impl IntoView {
 fn TierPolicies(
     tier: SlaTier,
     policies: Vec<SlaPolicy>,
+    tiers_now: RwSignal<Vec<SlaTier>>,
     accounts: Vec<Choice>,
     teams: Vec<Choice>,
 ) -> impl IntoView {
     let standard = tier.id == STANDARD_TIER;
     let heading_id = format!("tier-{}-heading", tier.id);
     let labelled_by = heading_id.clone();
-    let on_tier: Vec<String> = tier.accounts.iter().map(ToString::to_string).collect();
+    let id = tier.id;
+    let on_tier = Memo::new(move |_| {
+        tiers_now.with(|tiers| {
+            tiers
+                .iter()
+                .find(|t| t.id == id)
+                .map(|t| t.accounts.iter().map(ToString::to_string).collect())
+                .unwrap_or_default()
+        })
+    });
     let save = ServerAction::<SaveTierAccounts>::new();
-    let refused = FormErrors::of(save, &[]).general();
+    on_success(save, move |tiers| tiers_now.set(tiers.clone()));
     view! {
         <div class="tier" role="group" aria-labelledby=labelled_by>
             <h3 id=heading_id>{format!("{} tier", tier.name)}</h3>
@@ -373,7 +386,7 @@ fn TierPolicies(
                     <ActionForm action=save attr:class="form form--compact" attr:aria-label=format!("Companies on {}", tier.name)>
                         <input type="hidden" name="tier" value=tier.id/>
                         <CheckGroup legend="Companies on this tier" name="accounts[]" options=choice_options(&accounts) checked=on_tier/>
-                        <FormMessage message=refused/>
+                        <Refused action=save/>
                         <div class="form__actions">
                             <button type="submit" class="button button--small" disabled=save.pending()>"Save companies"</button>
                             <SavedNote action=save/>
