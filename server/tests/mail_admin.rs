@@ -63,7 +63,7 @@ async fn admins_retry_or_dismiss_unreadable_mail() {
         "{}",
         retried.body
     );
-    assert_eq!(retried.body["still_unreadable"], true);
+    assert_eq!(retried.body["not_filed"], true);
     let dismissed = h
         .call(Some(&alex), "dismiss_quarantined", &format!("id={garbage}"))
         .await;
@@ -170,7 +170,7 @@ async fn mail_that_cannot_be_recorded_twice_running_is_quarantined_and_can_be_re
         "{}",
         retried.body
     );
-    assert_eq!(retried.body["still_unreadable"], false);
+    assert_eq!(retried.body["not_filed"], false);
 }
 
 #[tokio::test]

@@ -542,6 +542,7 @@ async fn tasks_stay_internal_and_the_last_one_done_prompts_the_owner() {
         )
         .await;
     assert_eq!(ticked.status, StatusCode::OK);
+    assert_eq!(ticked.body, true, "the line's state as stored");
     assert!(h.store.tasks(reference).await.unwrap()[0].checklist[1].done);
 
     h.call(

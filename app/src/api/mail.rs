@@ -31,8 +31,9 @@ pub struct Quarantine {
 pub struct RetryOutcome {
     /// In words: "Filed as FD-1042.", "Still unreadable: …".
     pub said: String,
-    /// It could still not be read and is kept again, with the error of this try.
-    pub still_unreadable: bool,
+    /// It did not become a request or a reply: still unreadable (kept again, with this try's
+    /// error), or turned away by the intake's settings or rules.
+    pub not_filed: bool,
 }
 
 #[server(endpoint = "quarantined_mail")]
@@ -102,7 +103,10 @@ pub async fn retry_quarantined(id: i64) -> Result<RetryOutcome, AppError> {
         .await?;
     Ok(RetryOutcome {
         said: outcome,
-        still_unreadable: matches!(intake, Intake::Quarantined { .. }),
+        not_filed: matches!(
+            intake,
+            Intake::Quarantined { .. } | Intake::Refused { .. } | Intake::Ignored { .. }
+        ),
     })
 }
 

@@ -216,9 +216,9 @@ pub async fn add_task(
     Ok(())
 }
 
-/// Ticks or unticks one line of a task's checklist.
+/// Ticks or unticks one line of a task's checklist. Answers the line's state as now stored.
 #[server(endpoint = "tick_checklist_item")]
-pub async fn tick_checklist_item(task: i64, index: usize, done: bool) -> Result<(), AppError> {
+pub async fn tick_checklist_item(task: i64, index: usize, done: bool) -> Result<bool, AppError> {
     use crate::backend::{auth, state::app_state};
     use crate::domain::policy::Permission;
 
@@ -227,7 +227,7 @@ pub async fn tick_checklist_item(task: i64, index: usize, done: bool) -> Result<
         .store
         .set_checklist_item(task, index, done)
         .await?;
-    Ok(())
+    Ok(done)
 }
 
 /// Marks a task done; the last one prompts the ticket's owner to reply or complete.

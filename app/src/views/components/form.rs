@@ -332,8 +332,9 @@ where
     });
 }
 
-/// Checkboxes for "any of these". A box follows `checked` when it changes (a save elsewhere
-/// moved the thing it stands for); until then it keeps what the viewer ticked.
+/// Checkboxes for "any of these". A box moves only when `checked` changes for it (a save
+/// elsewhere moved what it stands for): until then it keeps what the viewer ticked, before the
+/// page was interactive too.
 #[component]
 pub fn CheckGroup(
     legend: &'static str,
@@ -345,15 +346,23 @@ pub fn CheckGroup(
         <fieldset class="check-group">
             <legend>{legend}</legend>
             {options.into_iter().map(|(value, label)| {
-                // The attribute for the server's page, the property for changes after.
-                let on_first = checked.with_untracked(|c| c.contains(&value));
                 let on = {
                     let value = value.clone();
-                    move || checked.with(|c| c.contains(&value))
+                    Memo::new(move |_| checked.with(|c| c.contains(&value)))
                 };
+                let input = NodeRef::<leptos::html::Input>::new();
+                Effect::new(move |before: Option<bool>| {
+                    let now = on.get();
+                    if before.is_some_and(|before| before != now)
+                        && let Some(input) = input.get_untracked()
+                    {
+                        input.set_checked(now);
+                    }
+                    now
+                });
                 view! {
                     <label class="check check--chip">
-                        <input type="checkbox" name=name value=value checked=on_first prop:checked=on/>
+                        <input type="checkbox" node_ref=input name=name value=value checked=on.get_untracked()/>
                         {label}
                     </label>
                 }

@@ -217,15 +217,15 @@ fn TicketBody(
                 let tasks = work_part(work, reference, |work| work.tasks.clone());
                 // The tools' code comes in a chunk of its own, which taking over the server's
                 // page cannot wait for: they are drawn in the browser, once the page is hydrated.
-                let attempt = RwSignal::new(0_u32);
+                let tries = ToolsTries::new();
                 Some(view! {
                     <aside class="ticket-tools" aria-label="Staff tools">
                         <Suspense fallback=|| view! { <p class="muted" role="status">"Loading the tools…"</p> }>
                             {move || hydrated.get().then(|| {
-                                attempt.track();
+                                tries.count.track();
                                 let tools = staff_tools(reference, facts, tasks, desk.clone());
                                 Suspend::new(async move {
-                                    tools.await.unwrap_or_else(|_| view! { <ToolsUnavailable attempt/> }.into_any())
+                                    tools.await.unwrap_or_else(|_| view! { <ToolsUnavailable tries/> }.into_any())
                                 })
                             })}
                         </Suspense>
@@ -264,32 +264,56 @@ where
     })
 }
 
-/// The longest wait between tries the tools make on their own, in seconds.
-const TOOLS_RETRY_MAX_SECS: u64 = 30;
+/// How many tries in a row the tools make on their own after failing, 1, 2, 4… seconds apart.
+const TOOLS_AUTO_TRIES: u32 = 5;
+
+/// Tries at loading the staff tools: each one draws them again.
+#[derive(Clone, Copy)]
+struct ToolsTries {
+    count: RwSignal<u32>,
+    /// Tries made on their own since the last one asked for (a press, the link coming back).
+    automatic: StoredValue<u32>,
+}
+
+impl ToolsTries {
+    fn new() -> Self {
+        ToolsTries {
+            count: RwSignal::new(0),
+            automatic: StoredValue::new(0),
+        }
+    }
+
+    fn again(self, automatic: bool) {
+        self.automatic
+            .update_value(|n| *n = if automatic { *n + 1 } else { 0 });
+        self.count.update(|n| *n += 1);
+    }
+}
 
 /// The staff tools' chunk could not be fetched: the request stays usable. Offline before the
-/// tools were ever loaded, they are tried again on request or as soon as the live link is back;
-/// an old tab after a deploy asks for a chunk the server no longer has, and needs a reload.
+/// tools were ever loaded, they are tried again on request, as soon as the live link is back, and
+/// a few times by themselves while it is up; an old tab after a deploy asks for a chunk the
+/// server no longer has, and needs a reload.
 #[component]
-fn ToolsUnavailable(attempt: RwSignal<u32>) -> impl IntoView {
+fn ToolsUnavailable(tries: ToolsTries) -> impl IntoView {
     let link = use_live().link;
-    let retry = move || attempt.update(|n| *n += 1);
-    // A try again failed too (this panel is drawn anew for each), though the link may be up: a
-    // fetch can still fail a moment after the network returns, and nothing else would try again.
-    // So it tries by itself, 1, 2, 4… seconds later, while the link is up.
-    let tried = attempt.get_untracked();
-    if tried > 0 {
-        let later =
-            std::time::Duration::from_secs((1_u64 << (tried - 1).min(5)).min(TOOLS_RETRY_MAX_SECS));
+    let retry = move || tries.again(false);
+    // This panel is drawn anew for each failed try, and its link watch starts from the link as
+    // it is: a try that failed just after the link came back (a fetch can still fail a moment
+    // after the network returns) would otherwise be the last.
+    let in_a_row = tries.automatic.get_value();
+    if in_a_row < TOOLS_AUTO_TRIES {
+        let later = std::time::Duration::from_secs(1 << in_a_row);
         let try_if_linked = move || {
             if link.get_untracked() == LinkState::Connected {
-                retry();
+                tries.again(true);
             }
         };
         if let Ok(timer) = set_timeout_with_handle(try_if_linked, later) {
             on_cleanup(move || timer.clear());
         }
     }
+    let first = tries.count.get_untracked() == 0;
     // Back on the live link after losing it: the network works again. (Not at the device's
     // "online" event: fetches can still fail for a moment then.)
     Effect::new(move |before: Option<LinkState>| {
@@ -302,7 +326,8 @@ fn ToolsUnavailable(attempt: RwSignal<u32>) -> impl IntoView {
         now
     });
     view! {
-        <div class="error-panel" role="alert">
+        // (Said out loud once: each try that fails draws the panel again.)
+        <div class="error-panel" role=first.then_some("alert")>
             <p>"The staff tools could not be loaded. Check the connection; after an update, reload the page."</p>
             <p class="error-panel__actions">
                 <button type="button" class="button" on:click=move |_| retry()>"Try again"</button>

@@ -7,6 +7,7 @@ use crate::api::desk::{
 use crate::api::session::Me;
 use crate::api::triage::load_triage_setup;
 use crate::domain::canned::{CannedReply, PLACEHOLDERS};
+use crate::domain::sla::SlaTier;
 use crate::domain::ticket::Category;
 use crate::views::components::confirm::AskFirst;
 use crate::views::components::feedback::{ErrorPanel, ListSkeleton};
@@ -45,6 +46,15 @@ fn Desk(me: Me) -> impl IntoView {
         |_| load_desk_options(),
     );
     let triage = server_data(move || triage_version.get(), |_| load_triage_setup());
+    // Every tier's companies as last saved here. Saving a tier does not read the setup again, and
+    // any save above draws the settings anew from the setup as it was read: they start from this.
+    // The setup read again (after a rule or a tier is added) is newer still.
+    let saved_tiers = RwSignal::new(None::<Vec<SlaTier>>);
+    Effect::new(move |_| {
+        if triage.with(|setup| matches!(setup, Some(Ok(_)))) {
+            saved_tiers.set(None);
+        }
+    });
     view! {
         <AppHeader me/>
         <main class="page">
@@ -52,7 +62,7 @@ fn Desk(me: Me) -> impl IntoView {
             <Transition fallback=|| view! { <ListSkeleton/> }>
                 {move || match (desk.get(), triage.get()) {
                     (Some(Ok(desk)), Some(Ok(setup))) => Some(view! {
-                        <TriageSettings setup desk=desk.clone() version=triage_version/>
+                        <TriageSettings setup desk=desk.clone() version=triage_version saved_tiers/>
                         <section aria-labelledby="categories-heading">
                             <h2 id="categories-heading">"Categories"</h2>
                             <p class="muted">"Clients choose one when filing (or “Not sure”). Aim for 5 to 10, each with a one-line description."</p>

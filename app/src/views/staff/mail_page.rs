@@ -44,7 +44,7 @@ fn QuarantineScreen(me: Me) -> impl IntoView {
     Effect::new(move |_| {
         if let Some(answer) = retry.value().get() {
             outcome.set(Some(match answer {
-                Ok(retried) => (retried.still_unreadable, retried.said),
+                Ok(retried) => (retried.not_filed, retried.said),
                 Err(error) => (true, error.to_string()),
             }));
         }

@@ -211,19 +211,23 @@ fn TasksPanel(reference: TicketRef, tasks: Memo<Vec<Task>>, staff: Vec<Choice>) 
     }
 }
 
-/// One checklist line: ticked at once, and taken back, saying why, if the server refuses. Each
-/// line sends its own ticks, so a refused tick never takes back another line's; a line waits for
-/// its tick's answer before taking another, so the one taken back is the one refused.
+/// One checklist line: ticked at once, and put back as the server has it, saying why, if the
+/// server refuses. Each line sends its own ticks, so a refused tick never takes back another
+/// line's; ticks in quick succession each get their answer, and the box ends as stored.
 #[component]
 fn ChecklistLine(task: i64, index: usize, item: ChecklistItem, locked: bool) -> impl IntoView {
     let tick = ServerAction::<TickChecklistItem>::new();
     refresh_after(tick);
     let errors = FormErrors::of(tick, &[]);
     let ticked = RwSignal::new(item.done);
-    Effect::new(move |_| {
-        if tick.value().with(|value| matches!(value, Some(Err(_)))) {
-            ticked.try_update(|ticked| *ticked = !*ticked);
+    // The line as the server last said it is.
+    let stored = StoredValue::new(item.done);
+    Effect::new(move |_| match tick.value().get() {
+        Some(Ok(done)) => stored.set_value(done),
+        Some(Err(_)) => {
+            ticked.try_set(stored.get_value());
         }
+        None => {}
     });
     view! {
         <li>
@@ -231,7 +235,7 @@ fn ChecklistLine(task: i64, index: usize, item: ChecklistItem, locked: bool) -> 
                 <input
                     type="checkbox"
                     prop:checked=ticked
-                    disabled=move || locked || tick.pending().get()
+                    disabled=locked
                     on:change=move |event| {
                         let done = event_target_checked(&event);
                         ticked.set(done);

@@ -27,6 +27,8 @@ pub fn TriageSettings(
     setup: TriageSetup,
     desk: DeskOptions,
     version: SetupVersion,
+    /// Every tier's companies as last saved on the page, when that is newer than `setup`.
+    saved_tiers: RwSignal<Option<Vec<SlaTier>>>,
 ) -> impl IntoView {
     let desk = StoredValue::new(desk);
     let tier_choices: Vec<Choice> = setup
@@ -38,8 +40,9 @@ pub fn TriageSettings(
         })
         .collect();
     let tier_choices = StoredValue::new(tier_choices);
-    // Every tier's companies, kept by the tier forms: saving one may take companies off another.
-    let tiers_now = RwSignal::new(setup.tiers.clone());
+    // Every tier's companies: saving one tier may take companies off another.
+    let setup_tiers = setup.tiers.clone();
+    let tiers_now = Memo::new(move |_| saved_tiers.get().unwrap_or_else(|| setup_tiers.clone()));
     let teams = setup.teams.clone();
     let rule_count = setup.rules.len();
     // Kept up to date by the form: saving does not draw the settings again.
@@ -73,7 +76,7 @@ pub fn TriageSettings(
             {setup.tiers.into_iter().map(|tier| {
                 let policies: Vec<SlaPolicy> = setup.policies.iter().filter(|p| p.tier_id == tier.id).cloned().collect();
                 view! {
-                    <TierPolicies tier policies tiers_now accounts=desk.get_value().accounts teams=desk.get_value().teams/>
+                    <TierPolicies tier policies tiers_now saved_tiers accounts=desk.get_value().accounts teams=desk.get_value().teams/>
                 }
             }).collect_view()}
             <AddTier version/>
@@ -357,7 +360,8 @@ fn TeamItem(team: TeamSetup, staff: Vec<Choice>) -> impl IntoView {
 fn TierPolicies(
     tier: SlaTier,
     policies: Vec<SlaPolicy>,
-    tiers_now: RwSignal<Vec<SlaTier>>,
+    tiers_now: Memo<Vec<SlaTier>>,
+    saved_tiers: RwSignal<Option<Vec<SlaTier>>>,
     accounts: Vec<Choice>,
     teams: Vec<Choice>,
 ) -> impl IntoView {
@@ -375,7 +379,7 @@ fn TierPolicies(
         })
     });
     let save = ServerAction::<SaveTierAccounts>::new();
-    on_success(save, move |tiers| tiers_now.set(tiers.clone()));
+    on_success(save, move |tiers| saved_tiers.set(Some(tiers.clone())));
     view! {
         <div class="tier" role="group" aria-labelledby=labelled_by>
             <h3 id=heading_id>{format!("{} tier", tier.name)}</h3>
@@ -386,7 +390,7 @@ fn TierPolicies(
                     <ActionForm action=save attr:class="form form--compact" attr:aria-label=format!("Companies on {}", tier.name)>
                         <input type="hidden" name="tier" value=tier.id/>
                         <CheckGroup legend="Companies on this tier" name="accounts[]" options=choice_options(&accounts) checked=on_tier/>
-                        <Refused action=save/>
+                        <FormMessage message=FormErrors::of(save, &[]).general()/>
                         <div class="form__actions">
                             <button type="submit" class="button button--small" disabled=save.pending()>"Save companies"</button>
                             <SavedNote action=save/>
